@@ -1,0 +1,26 @@
+/* The kiosk's side of the signed bank link: one connection to the adapter, requests
+ * answered in order, each with a deadline. */
+#ifndef KIOSK_BANK_H
+#define KIOSK_BANK_H
+
+#include <stdint.h>
+
+#include "kiosk/kiosk.h"
+
+struct bank *bank_new(struct kiosk *k);
+void bank_free(struct bank *b);
+/* Tries to connect now; 0 when the link is up. */
+int bank_connect(struct bank *b);
+int bank_is_up(const struct bank *b);
+/* The socket to poll for POLLIN, -1 while down. */
+int bank_fd(const struct bank *b);
+/* Queues a request; h gets the answer. A request that cannot be answered (link down,
+ * deadline passed) brings the link down: kiosk_bank_down() tells the state machine. */
+void bank_call(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_handler h);
+int bank_busy(const struct bank *b);
+void bank_readable(struct bank *b);
+/* When bank_tick next has work (a deadline or a reconnect), 0 for never. */
+int64_t bank_deadline(const struct bank *b);
+void bank_tick(struct bank *b, int64_t now);
+
+#endif

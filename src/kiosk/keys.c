@@ -1,0 +1,90 @@
+/* Terminal keys to key names (as in kiosk.yaml) to key functions. */
+#include "kiosk/kiosk.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Numeric keypad in application mode (what keypad(TRUE) asks of xterm-like terminals). */
+static const struct {
+	const char *seq;
+	const char *name;
+} keypad_seqs[] = {
+	{ "\033Op", "KP_0" }, { "\033Oq", "KP_1" }, { "\033Or", "KP_2" },
+	{ "\033Os", "KP_3" }, { "\033Ot", "KP_4" }, { "\033Ou", "KP_5" },
+	{ "\033Ov", "KP_6" }, { "\033Ow", "KP_7" }, { "\033Ox", "KP_8" },
+	{ "\033Oy", "KP_9" }, { "\033OM", "KP_Enter" }, { "\033Ok", "KP_Plus" },
+	{ "\033Om", "KP_Minus" }, { "\033Oj", "KP_Multiply" }, { "\033Oo", "KP_Divide" },
+	{ "\033On", "KP_Decimal" },
+};
+#define KEYPAD_BASE (KEY_MAX + 1)
+
+void
+keys_init(void)
+{
+	set_escdelay(25);
+	for (size_t i = 0; i < sizeof keypad_seqs / sizeof keypad_seqs[0]; i++)
+		define_key(keypad_seqs[i].seq, KEYPAD_BASE + (int)i);
+}
+
+static const char *
+keyname_of(int ch, int is_code, char *buf, size_t bufsz)
+{
+	if (is_code) {
+		if (ch >= KEYPAD_BASE && ch < KEYPAD_BASE + (int)(sizeof keypad_seqs /
+		    sizeof keypad_seqs[0]))
+			return keypad_seqs[ch - KEYPAD_BASE].name;
+		if (ch >= KEY_F(1) && ch <= KEY_F(12)) {
+			snprintf(buf, bufsz, "F%d", ch - KEY_F(0));
+			return buf;
+		}
+		switch (ch) {
+		case KEY_ENTER: return "Enter";
+		case KEY_BACKSPACE: return "Backspace";
+		case KEY_DC: return "Delete";
+		case KEY_IC: return "Insert";
+		case KEY_HOME: return "Home";
+		case KEY_END: return "End";
+		case KEY_PPAGE: return "PageUp";
+		case KEY_NPAGE: return "PageDown";
+		}
+		return NULL;
+	}
+	switch (ch) {
+	case '\n': case '\r': return "Enter";
+	case 127: case 8: return "Backspace";
+	case 27: return "Escape";
+	case '\t': return "Tab";
+	case ' ': return "Space";
+	}
+	if (ch > ' ' && ch < 127) {
+		snprintf(buf, bufsz, "%c", ch);
+		return buf;
+	}
+	return NULL;
+}
+
+enum key_fn
+keys_read(struct kiosk *k, int *demo, int *resized)
+{
+	wint_t ch;
+	char buf[8];
+	int r = get_wch(&ch);
+
+	*demo = 0;
+	*resized = 0;
+	if (r == ERR)
+		return KEYFN_NONE;
+	if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+		*resized = 1;
+		return KEYFN_NONE;
+	}
+	const char *name = keyname_of((int)ch, r == KEY_CODE_YES, buf, sizeof buf);
+	if (name == NULL)
+		return KEYFN_NONE;
+	enum key_fn fn = config_key_fn(k->cfg, name);
+	/* Demo shortcuts for the hardware sit on letters, away from the keypad. */
+	if (fn == KEYFN_NONE && k->demo && r != KEY_CODE_YES && strchr("abcdethQ", (int)ch))
+		*demo = (int)ch;
+	return fn;
+}

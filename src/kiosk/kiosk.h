@@ -1,0 +1,183 @@
+/* The kiosk frontend: the runtime context shared by the event loop, the state table and
+ * the parts the states use (screen, speech, devices, bank). */
+#ifndef KIOSK_KIOSK_H
+#define KIOSK_KIOSK_H
+
+#include <stdint.h>
+
+#include "config/setup.h"
+#include "kiosk/proto.h"
+#include "kiosk/screen.h"
+
+struct speech;
+struct devices;
+struct bank;
+
+#define VOLUME_LEVELS 8
+#define VOLUME_DEFAULT 5
+
+enum state_id {
+	ST_OUT_OF_SERVICE,
+	ST_WELCOME,
+	ST_LANGUAGE,
+	ST_PIN,
+	ST_MENU,
+	ST_BALANCE,
+	ST_WITHDRAW,
+	ST_OTHER_AMOUNT,
+	ST_CONFIRM,
+	ST_WAIT,
+	ST_TAKE_CARD,
+	ST_TAKE_CASH,
+	ST_RECEIPT,
+	ST_TAKE_RECEIPT,
+	ST_NOTICE,
+	ST_GOODBYE,
+	ST_COUNT
+};
+
+enum device_event {
+	DEV_CARD_INSERT,
+	DEV_CARD_TAKE,
+	DEV_CASH_TAKE,
+	DEV_RECEIPT_TAKE,
+	DEV_HEADSET_IN,
+	DEV_HEADSET_OUT,
+};
+
+/* A decoded answer from the adapter. */
+struct bank_reply {
+	int type; /* enum kproto_type; 0 when the link failed or timed out */
+	union {
+		struct kproto_card_info card;
+		struct kproto_pin_result pin;
+		struct kproto_balance_info balance;
+		struct kproto_withdraw_result withdraw;
+		struct kproto_error error;
+	} u;
+};
+
+struct kiosk;
+typedef void (*bank_handler)(struct kiosk *, const struct bank_reply *);
+
+/* Timers each state may run while the customer is idle. */
+enum idle_kind {
+	IDLE_NONE,  /* waits for ever (welcome) */
+	IDLE_MENU,  /* timeouts.idle */
+	IDLE_PIN,   /* timeouts.pin */
+	IDLE_TAKE,  /* timeouts.take */
+	IDLE_SHORT, /* goodbye and notices that end a session: a few seconds */
+};
+
+struct state_def {
+	enum state_id id;
+	const char *name;
+	enum screen_id screen;
+	enum idle_kind idle;
+	int holds_card; /* CANCEL and timeouts here return the card */
+	void (*enter)(struct kiosk *);
+	void (*leave)(struct kiosk *);
+	void (*key)(struct kiosk *, enum key_fn);
+	void (*device)(struct kiosk *, enum device_event, const char *arg);
+	void (*timeout)(struct kiosk *);
+};
+
+/* The customer's session: reset for every card. */
+struct session {
+	int card_in;             /* card is in the reader */
+	char pan[KPROTO_PAN_MAX + 1];
+	int card_known;          /* CARD_INFO arrived */
+	struct kproto_card_info card;
+	int lang_chosen;
+	int pin_ok;
+	char *pin;               /* sodium_malloc'd while entered */
+	int pin_len;
+	int64_t note_fen, daily_remaining_fen, available_fen, balance_fen;
+	int64_t amount_fen;      /* the withdrawal under way */
+	unsigned char txid[KPROTO_TXID_LEN];
+	int hold;                /* funds authorized and held, not yet completed or reversed */
+	int cash_out;            /* dispensed and not yet taken */
+	char entry[8];           /* other amount being typed */
+	int entry_len;
+	enum message_id message; /* shown on the next screen (MSG_NONE for none) */
+	enum message_id notice;  /* the notice screen's message */
+	enum state_id notice_next;
+	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
+};
+
+struct kiosk {
+	struct kiosk_setup *setup;
+	const struct kiosk_config *cfg;
+	const struct state_def *state;
+	struct session s;
+	char lang[8];            /* language of the screens now */
+	int speech_on;
+	int headset;
+	int demo;
+	const char *demo_status; /* last thing the hardware was asked, for the demo line */
+	struct speech *speech;
+	unsigned utterance;      /* id of what is being said now, 0 when quiet */
+	struct devices *devices;
+	struct bank *bank;
+	struct screen screen;
+	unsigned char *kiosk_sk; /* sodium_malloc'd */
+	unsigned char adapter_pk[KPROTO_PK_LEN];
+	/* Idle timer: counts from the last key, screen or end of speech. */
+	int64_t idle_since;
+	int warned;
+	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
+	int too_small;
+	int term_cols, term_rows;
+	int quit;
+};
+
+/* state.c */
+const struct state_def *state_get(enum state_id id);
+void state_enter(struct kiosk *k, enum state_id id);
+void state_key(struct kiosk *k, enum key_fn fn);
+void state_device(struct kiosk *k, enum device_event ev, const char *arg);
+void state_tick(struct kiosk *k, int64_t now);
+int64_t state_next_deadline(struct kiosk *k);
+/* Rebuilds the screen of the current state, draws it and speaks it. */
+void state_show(struct kiosk *k);
+/* The same without speech, for a change the caller speaks itself (a PIN digit). */
+void state_redraw(struct kiosk *k);
+/* Ends the session from anywhere: reverses a hold, returns the card, tells why. */
+void session_end(struct kiosk *k, enum message_id why);
+void session_reset(struct kiosk *k);
+void kiosk_set_message(struct kiosk *k, enum message_id m);
+void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
+void kiosk_speech_toggle(struct kiosk *k, int on);
+void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped);
+void kiosk_bank_down(struct kiosk *k);
+void kiosk_bank_up(struct kiosk *k);
+
+/* view.c: builds the screen model from the layouts */
+void view_build(struct kiosk *k);
+/* Fills placeholders of text (shown or spoken form) with the session's values. */
+char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
+const char *view_message_show(struct kiosk *k, enum message_id m);
+
+/* speak.c */
+void speak_screen(struct kiosk *k);
+void speak_text(struct kiosk *k, const char *lang, const char *text);
+void speak_stop(struct kiosk *k);
+
+/* loop.c */
+void kiosk_run(struct kiosk *k);
+void kiosk_demo_key(struct kiosk *k, int ch);
+
+/* render.c */
+int render_init(void);
+void render_end(void);
+void render_draw(struct kiosk *k);
+
+/* keys.c */
+void keys_init(void);
+/* Reads one key; KEYFN_NONE for a key with no function. *demo gets a demo shortcut char. */
+enum key_fn keys_read(struct kiosk *k, int *demo, int *resized);
+
+/* money.c */
+void money_show(int64_t fen, char *out, size_t outsz);
+
+#endif

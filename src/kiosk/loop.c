@@ -1,0 +1,155 @@
+/* The event loop: terminal keys, devices, the bank link, speech ends and timers, all in
+ * one thread. It sleeps in poll() until one of them has something, with no periodic
+ * wake-up while the kiosk is idle. */
+#include "kiosk/kiosk.h"
+
+#include "common/log.h"
+#include "common/trace.h"
+#include "common/util.h"
+#include "kiosk/bank.h"
+#include "kiosk/devices.h"
+#include "speech/speech.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define POLL_MAX (4 + DEVICE_CLIENTS_MAX)
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_quit_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+/* The demo's stand-in for hardware: letters feed the same path as device lines. */
+void
+kiosk_demo_key(struct kiosk *k, int ch)
+{
+	char pan[32];
+
+	trace_event("demo-key", "%c", ch);
+	if (ch >= 'a' && ch <= 'e') {
+		snprintf(pan, sizeof pan, "622200000000000%d", ch - 'a' + 1);
+		state_device(k, DEV_CARD_INSERT, pan);
+	} else if (ch == 't') {
+		switch (k->state->id) {
+		case ST_TAKE_CARD: state_device(k, DEV_CARD_TAKE, ""); break;
+		case ST_TAKE_CASH: state_device(k, DEV_CASH_TAKE, ""); break;
+		case ST_TAKE_RECEIPT: state_device(k, DEV_RECEIPT_TAKE, ""); break;
+		default: break;
+		}
+		k->demo_status = NULL;
+		render_draw(k);
+	} else if (ch == 'h') {
+		state_device(k, k->headset ? DEV_HEADSET_OUT : DEV_HEADSET_IN, "");
+	} else if (ch == 'Q') {
+		k->quit = 1;
+	}
+}
+
+static void
+read_keys(struct kiosk *k)
+{
+	for (;;) {
+		int demo, resized;
+		wint_t peek;
+		if (get_wch(&peek) == ERR)
+			return;
+		unget_wch(peek);
+		enum key_fn fn = keys_read(k, &demo, &resized);
+		if (resized) {
+			log_info("terminal resized to %dx%d", COLS, LINES);
+			int was_small = k->too_small;
+			render_draw(k);
+			if (was_small && !k->too_small)
+				k->idle_since = mono_usec();
+		} else if (fn != KEYFN_NONE && !k->too_small) {
+			state_key(k, fn);
+		} else if (demo != 0) {
+			kiosk_demo_key(k, demo);
+		}
+		if (k->quit)
+			return;
+	}
+}
+
+static void
+read_speech(struct kiosk *k)
+{
+	struct speech_event ev;
+	while (speech_next_event(k->speech, &ev))
+		kiosk_speech_event(k, ev.id, ev.stopped);
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	return a < b ? a : b;
+}
+
+void
+kiosk_run(struct kiosk *k)
+{
+	struct sigaction sa = { .sa_handler = on_quit_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	nodelay(stdscr, TRUE);
+
+	while (!k->quit && !quit_signal) {
+		struct pollfd fds[POLL_MAX];
+		int n = 0, i_speech = -1, i_bank = -1;
+
+		fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		if (k->speech != NULL) {
+			i_speech = n;
+			fds[n++] = (struct pollfd){ .fd = speech_fd(k->speech), .events = POLLIN };
+		}
+		if (bank_fd(k->bank) >= 0) {
+			i_bank = n;
+			fds[n++] = (struct pollfd){ .fd = bank_fd(k->bank), .events = POLLIN };
+		}
+		int i_dev = n;
+		int ndev = devices_pollfds(k->devices, fds + n, POLL_MAX - n);
+		n += ndev;
+
+		int64_t now = mono_usec();
+		int64_t at = earliest(state_next_deadline(k), bank_deadline(k->bank));
+		int timeout = at == 0 ? -1 : at <= now ? 0 : (int)((at - now + 999) / 1000);
+		int r = poll(fds, (nfds_t)n, timeout);
+		if (r < 0 && errno != EINTR)
+			fatal("poll");
+		if (r > 0) {
+			if (fds[0].revents & (POLLHUP | POLLERR)) {
+				log_warnx("terminal closed");
+				break;
+			}
+			if (fds[0].revents & POLLIN)
+				read_keys(k);
+			if (i_speech >= 0 && (fds[i_speech].revents & POLLIN))
+				read_speech(k);
+			if (i_bank >= 0 && (fds[i_bank].revents & (POLLIN | POLLHUP | POLLERR)))
+				bank_readable(k->bank);
+			devices_handle(k->devices, fds + i_dev, ndev, k);
+		} else if (r < 0) {
+			/* SIGWINCH: ncurses queues KEY_RESIZE for the next read. */
+			read_keys(k);
+		}
+		now = mono_usec();
+		bank_tick(k->bank, now);
+		state_tick(k, now);
+	}
+	if (quit_signal)
+		log_info("stopping on signal %d", (int)quit_signal);
+}

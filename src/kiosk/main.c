@@ -1,0 +1,197 @@
+/* kiosk: the customer-facing frontend. */
+#include "kiosk/kiosk.h"
+
+#include "common/log.h"
+#include "common/trace.h"
+#include "common/util.h"
+#include "kiosk/bank.h"
+#include "kiosk/devices.h"
+#include "speech/speech.h"
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct options {
+	const char *config, *audio, *devices, *trace, *log;
+	int demo, debug;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: kiosk [--config FILE] [--audio alsa|alsa:DEV|wav:FILE|none]\n"
+	    "             [--devices SOCKET] [--trace FILE] [--log FILE] [--demo] [--debug]\n"
+	    "  --config FILE   kiosk configuration (default kiosk.yaml)\n"
+	    "  --audio SPEC    where speech goes, overriding audio.output\n"
+	    "  --devices PATH  device channel socket, overriding devices.socket\n"
+	    "  --trace FILE    append one line per event (docs/trace.md)\n"
+	    "  --log FILE      log file, overriding log\n"
+	    "  --demo          keyboard shortcuts for the hardware, overriding demo\n");
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "audio", required_argument, NULL, 'a' },
+		{ "devices", required_argument, NULL, 'D' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "demo", no_argument, NULL, 'd' },
+		{ "debug", no_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*o = (struct options){ .config = "kiosk.yaml" };
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'a': o->audio = optarg; break;
+		case 'D': o->devices = optarg; break;
+		case 't': o->trace = optarg; break;
+		case 'l': o->log = optarg; break;
+		case 'd': o->demo = 1; break;
+		case 'g': o->debug = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* ncursesw draws CJK only in a UTF-8 locale; a kiosk started from a bare service
+ * environment (LANG unset) still gets one. */
+static void
+locale_setup(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 && setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		fprintf(stderr, "kiosk: no UTF-8 locale; Chinese text may not show\n");
+}
+
+static int
+load_keys(struct kiosk *k)
+{
+	char err[256];
+	k->kiosk_sk = sodium_malloc(KPROTO_SK_LEN);
+	if (k->kiosk_sk == NULL) {
+		fprintf(stderr, "kiosk: cannot allocate protected memory for the key\n");
+		return -1;
+	}
+	if (kproto_key_load_secret(k->cfg->kiosk_key, k->kiosk_sk, err, sizeof err) != KPROTO_OK ||
+	    kproto_key_load_public(k->cfg->adapter_public_key, k->adapter_pk, err,
+	    sizeof err) != KPROTO_OK) {
+		fprintf(stderr, "kiosk: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct speech *
+speech_setup(const struct kiosk_config *cfg, const char *audio)
+{
+	struct speech_voice voices[8];
+	int n = 0;
+	char err[256];
+
+	for (int i = 0; i < cfg->nspeech && n < 8; i++, n++)
+		voices[n] = (struct speech_voice){ cfg->speech[i].lang, cfg->speech[i].voice,
+			cfg->speech[i].rate, cfg->speech[i].volume };
+	struct speech_options so = { .audio = audio, .voices = voices, .nvoices = n };
+	struct speech *sp = speech_start(&so, err, sizeof err);
+	if (sp == NULL) {
+		/* The screen still serves sighted customers; the log says why speech is off. */
+		log_warnx("speech: unavailable, screen only: %s", err);
+		return NULL;
+	}
+	log_info("speech: audio %s", speech_audio_status(sp));
+	return sp;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct kiosk_setup setup;
+	struct diag_list diags = {0};
+	struct kiosk k = {0};
+	char err[256];
+
+	if (parse_options(argc, argv, &o) < 0)
+		return 2;
+	locale_setup();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "kiosk: libsodium failed to start\n");
+		return 1;
+	}
+	/* Every configuration error is printed before the screen is touched. */
+	if (config_load_all(o.config, &setup, &diags) != 0) {
+		diag_print(&diags, stderr);
+		fprintf(stderr, "kiosk: %d error%s in the configuration; nothing started\n",
+		    diags.count, diags.count == 1 ? "" : "s");
+		diag_free(&diags);
+		kiosk_setup_free(&setup);
+		return 1;
+	}
+	k.setup = &setup;
+	k.cfg = &setup.cfg;
+	k.demo = o.demo || k.cfg->demo;
+	const char *logpath = o.log ? o.log : k.cfg->log_file;
+	if (logpath == NULL && isatty(STDERR_FILENO))
+		logpath = "/dev/null"; /* the terminal belongs to the customer's screen */
+	if (log_open("kiosk", logpath) < 0) {
+		fprintf(stderr, "kiosk: cannot open log %s\n", logpath);
+		return 1;
+	}
+	log_set_debug(o.debug);
+	if (o.trace != NULL && trace_open(o.trace) < 0) {
+		fprintf(stderr, "kiosk: cannot open trace %s\n", o.trace);
+		return 1;
+	}
+	if (load_keys(&k) < 0)
+		return 1;
+	k.devices = devices_open(o.devices ? o.devices : k.cfg->device_socket, err, sizeof err);
+	if (k.devices == NULL) {
+		fprintf(stderr, "kiosk: device channel: %s\n", err);
+		return 1;
+	}
+	log_info("kiosk %s starting", k.cfg->kiosk_id);
+	k.speech = speech_setup(k.cfg, o.audio ? o.audio : k.cfg->audio);
+	k.bank = bank_new(&k);
+	if (render_init() < 0) {
+		fprintf(stderr, "kiosk: cannot start the terminal screen\n");
+		return 1;
+	}
+	keys_init();
+	session_reset(&k);
+	bank_connect(k.bank);
+	state_enter(&k, ST_WELCOME);
+	kiosk_run(&k);
+
+	render_end();
+	speech_shutdown(k.speech);
+	devices_close(k.devices);
+	bank_free(k.bank);
+	session_reset(&k);
+	screen_free(&k.screen);
+	sodium_free(k.kiosk_sk);
+	kiosk_setup_free(&setup);
+	log_info("kiosk stopped");
+	trace_close();
+	log_close();
+	return 0;
+}

@@ -1,0 +1,181 @@
+/* Draws the screen model with ncurses (normal print). */
+#include "kiosk/kiosk.h"
+
+#include "common/util.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define MARGIN 4
+
+int
+render_init(void)
+{
+	if (initscr() == NULL)
+		return -1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	return 0;
+}
+
+void
+render_end(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+static wchar_t *
+to_wide(const char *s)
+{
+	size_t n = mbstowcs(NULL, s, 0);
+	if (n == (size_t)-1)
+		return NULL;
+	wchar_t *w = xcalloc(n + 1, sizeof *w);
+	mbstowcs(w, s, n + 1);
+	return w;
+}
+
+/* Draws text from row, wrapping at spaces (or between CJK characters) to width columns.
+ * Returns the number of rows used; stops at last_row. */
+static int
+draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t attr)
+{
+	wchar_t *w = to_wide(text);
+	if (w == NULL)
+		return 0;
+	int used = 0;
+	size_t len = wcslen(w), start = 0;
+
+	attron(attr);
+	while (start < len && row + used <= last_row) {
+		if (w[start] == L'\n') {
+			start++;
+			continue;
+		}
+		size_t end = start, brk = 0;
+		int cols = 0;
+		while (end < len && w[end] != L'\n') {
+			int cw = wcwidth(w[end]);
+			if (cw < 0)
+				cw = 1;
+			if (cols + cw > width)
+				break;
+			cols += cw;
+			if (w[end] == L' ' || cw == 2)
+				brk = end + 1;
+			end++;
+		}
+		if (end < len && w[end] != L'\n' && brk > start)
+			end = brk;
+		mvaddnwstr(row + used, col, w + start, (int)(end - start));
+		used++;
+		start = end;
+		while (start < len && w[start] == L' ')
+			start++;
+	}
+	attroff(attr);
+	free(w);
+	return used;
+}
+
+static void
+draw_too_small(struct kiosk *k)
+{
+	int row = 0;
+	erase();
+	for (int i = 0; i < k->cfg->nlanguages && row < LINES; i++) {
+		const char *lang = k->cfg->languages[i];
+		const struct ltext *t = layout_message_id(&k->setup->layouts,
+		    MSG_TERMINAL_TOO_SMALL);
+		char *text = view_fill(k, t ? ltext_show(t, lang) : "80x24", lang, 0);
+		row += draw_wrapped(row, 0, COLS, LINES - 1, text, A_BOLD);
+		free(text);
+	}
+	refresh();
+}
+
+static void
+draw_demo_line(struct kiosk *k)
+{
+	const char *keys = "DEMO  a-e insert card 1-5  t take  h headset  F12 speech  Q quit";
+	if (k->demo_status != NULL)
+		draw_wrapped(LINES - 2, 1, COLS - 2, LINES - 2, k->demo_status, A_BOLD);
+	draw_wrapped(LINES - 1, 1, COLS - 2, LINES - 1, keys, A_DIM);
+}
+
+void
+render_draw(struct kiosk *k)
+{
+	const struct screen *s = &k->screen;
+	int width = COLS - 2 * MARGIN;
+	int last = LINES - (k->demo ? 4 : 2);
+	int row = 1;
+
+	k->term_cols = COLS;
+	k->term_rows = LINES;
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		k->too_small = 1;
+		draw_too_small(k);
+		return;
+	}
+	k->too_small = 0;
+	erase();
+	mvaddstr(0, MARGIN, k->cfg->kiosk_id);
+
+	for (int i = 0; i < s->nblocks; i++) {
+		const struct screen_block *b = &s->blocks[i];
+		if (b->part == SCREEN_PROMPT)
+			continue;
+		if (b->part == SCREEN_TITLE && i > 0)
+			row++;
+		row++;
+		if (b->part == SCREEN_MESSAGE)
+			mvaddstr(row, MARGIN - 2, "!");
+		attr_t attr = b->part == SCREEN_TITLE ? A_BOLD :
+		    b->part == SCREEN_MESSAGE ? A_BOLD | A_STANDOUT : A_NORMAL;
+		row += draw_wrapped(row, MARGIN, width, last, b->text.show, attr) - 1;
+	}
+	if (s->nitems > 0)
+		row++;
+	for (int i = 0; i < s->nitems && row < last; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "[%s]", s->items[i].key);
+		row++;
+		mvaddstr(row, MARGIN + 2, key);
+		row += draw_wrapped(row, MARGIN + 8, width - 8, last, s->items[i].label.show,
+		    A_NORMAL) - 1;
+	}
+	if (s->input.active) {
+		struct strbuf b = {0};
+		strbuf_add(&b, "[ ");
+		if (s->input.masked)
+			for (int i = 0; i < s->input.len; i++)
+				strbuf_add(&b, "* ");
+		else if (s->input.show != NULL)
+			strbuf_add(&b, s->input.show);
+		strbuf_add(&b, " ]");
+		row += 2;
+		draw_wrapped(row, MARGIN + 2, width - 2, last, b.s, A_BOLD);
+		strbuf_free(&b);
+	}
+	row++;
+	for (int i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].part == SCREEN_PROMPT)
+			row += draw_wrapped(row + 1, MARGIN, width, last, s->blocks[i].text.show,
+			    A_NORMAL);
+	if (s->warning.show != NULL)
+		draw_wrapped(last + 1, MARGIN, width, last + 1, s->warning.show,
+		    A_BOLD | A_STANDOUT);
+	if (k->demo)
+		draw_demo_line(k);
+	refresh();
+}

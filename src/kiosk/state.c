@@ -1,0 +1,381 @@
+/* The state table and everything common to all states: entering a state, keys that mean
+ * the same everywhere, the idle timer with its warning, and ending a session. */
+#include "kiosk/states.h"
+
+#include "common/log.h"
+#include "common/trace.h"
+#include "common/util.h"
+#include "kiosk/bank.h"
+#include "kiosk/devices.h"
+#include "speech/speech.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHORT_IDLE_SECONDS 4
+
+/* One row per state: its screen, its idle timer, whether it holds the card, handlers. */
+static const struct state_def states[ST_COUNT] = {
+	[ST_OUT_OF_SERVICE] = { ST_OUT_OF_SERVICE, "out_of_service", SCREEN_OUT_OF_SERVICE,
+	    IDLE_NONE, 0, NULL, NULL, NULL, oos_device, NULL },
+	[ST_WELCOME] = { ST_WELCOME, "welcome", SCREEN_WELCOME, IDLE_NONE, 0,
+	    welcome_enter, NULL, NULL, welcome_device, NULL },
+	[ST_LANGUAGE] = { ST_LANGUAGE, "language", SCREEN_LANGUAGE, IDLE_MENU, 1,
+	    NULL, NULL, language_key, NULL, NULL },
+	[ST_PIN] = { ST_PIN, "pin", SCREEN_PIN, IDLE_PIN, 1,
+	    pin_enter, pin_leave, pin_key, NULL, NULL },
+	[ST_MENU] = { ST_MENU, "menu", SCREEN_MENU, IDLE_MENU, 1,
+	    NULL, NULL, menu_key, NULL, NULL },
+	[ST_BALANCE] = { ST_BALANCE, "balance", SCREEN_BALANCE, IDLE_MENU, 1,
+	    NULL, NULL, balance_key, NULL, NULL },
+	[ST_WITHDRAW] = { ST_WITHDRAW, "withdraw", SCREEN_WITHDRAW, IDLE_MENU, 1,
+	    NULL, NULL, withdraw_key, NULL, NULL },
+	[ST_OTHER_AMOUNT] = { ST_OTHER_AMOUNT, "other_amount", SCREEN_OTHER_AMOUNT, IDLE_MENU,
+	    1, other_amount_enter, NULL, other_amount_key, NULL, NULL },
+	[ST_CONFIRM] = { ST_CONFIRM, "confirm", SCREEN_CONFIRM, IDLE_MENU, 1,
+	    NULL, NULL, confirm_key, NULL, NULL },
+	[ST_WAIT] = { ST_WAIT, "wait", SCREEN_WAIT, IDLE_NONE, 1,
+	    NULL, NULL, NULL, NULL, NULL },
+	[ST_TAKE_CARD] = { ST_TAKE_CARD, "take_card", SCREEN_TAKE_CARD, IDLE_TAKE, 0,
+	    NULL, NULL, NULL, take_card_device, take_card_timeout },
+	[ST_TAKE_CASH] = { ST_TAKE_CASH, "take_cash", SCREEN_TAKE_CASH, IDLE_TAKE, 0,
+	    NULL, NULL, NULL, take_cash_device, take_cash_timeout },
+	[ST_RECEIPT] = { ST_RECEIPT, "receipt", SCREEN_RECEIPT, IDLE_MENU, 0,
+	    NULL, NULL, receipt_key, NULL, NULL },
+	[ST_TAKE_RECEIPT] = { ST_TAKE_RECEIPT, "take_receipt", SCREEN_TAKE_RECEIPT, IDLE_TAKE,
+	    0, NULL, NULL, NULL, take_receipt_device, goodbye_timeout },
+	[ST_NOTICE] = { ST_NOTICE, "notice", SCREEN_NOTICE, IDLE_SHORT, 1,
+	    NULL, notice_leave, notice_key, NULL, notice_timeout },
+	[ST_GOODBYE] = { ST_GOODBYE, "goodbye", SCREEN_GOODBYE, IDLE_SHORT, 0,
+	    goodbye_enter, NULL, NULL, NULL, goodbye_timeout },
+};
+
+const struct state_def *
+state_get(enum state_id id)
+{
+	return &states[id];
+}
+
+void
+state_redraw(struct kiosk *k)
+{
+	view_build(k);
+	render_draw(k);
+	if (trace_enabled()) {
+		char *shown = screen_shown_text(&k->screen);
+		char *q = trace_quote(shown);
+		trace_event("screen", "%s lang=%s show=%s", k->screen.name,
+		    k->screen.lang[0] ? k->screen.lang : "all", q);
+		free(q);
+		free(shown);
+	}
+}
+
+void
+state_show(struct kiosk *k)
+{
+	state_redraw(k);
+	speak_screen(k);
+}
+
+void
+state_enter(struct kiosk *k, enum state_id id)
+{
+	const struct state_def *old = k->state;
+	const struct state_def *new = &states[id];
+
+	if (old != NULL && old->leave != NULL)
+		old->leave(k);
+	log_info("state: %s -> %s", old ? old->name : "start", new->name);
+	trace_event("state", "%s from=%s", new->name, old ? old->name : "start");
+	k->state = new;
+	k->idle_since = mono_usec();
+	k->warned = 0;
+	screen_clear_warning(&k->screen);
+	if (new->enter != NULL) {
+		new->enter(k);
+		if (k->state != new)
+			return; /* enter moved on at once */
+	}
+	state_show(k);
+	/* A message belongs to the screen it was shown on. */
+	k->s.message = MSG_NONE;
+}
+
+void
+kiosk_set_message(struct kiosk *k, enum message_id m)
+{
+	k->s.message = m;
+}
+
+void
+kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next)
+{
+	k->s.notice = m;
+	k->s.notice_next = next;
+	state_enter(k, ST_NOTICE);
+}
+
+void
+session_reset(struct kiosk *k)
+{
+	if (k->s.pin != NULL)
+		sodium_free(k->s.pin);
+	memset(&k->s, 0, sizeof k->s);
+	k->s.message = k->s.notice = MSG_NONE;
+	snprintf(k->lang, sizeof k->lang, "%s", k->cfg->default_language);
+	/* What a customer set is theirs alone: the next one starts from the defaults. */
+	k->volume_level = VOLUME_DEFAULT;
+	if (k->speech != NULL)
+		speech_set_volume_percent(k->speech, 100);
+	k->speech_on = k->headset;
+}
+
+static void
+settle_done(struct kiosk *k, const struct bank_reply *r)
+{
+	(void)k;
+	if (r->type != KPROTO_MSG_OK)
+		log_warnx("bank: settlement refused (%s)", kproto_type_to_str(r->type));
+}
+
+void
+withdraw_settle(struct kiosk *k, uint8_t type)
+{
+	struct kproto_withdraw_txid m;
+	struct kproto_buf b;
+
+	if (!k->s.hold)
+		return;
+	k->s.hold = 0;
+	if (!bank_is_up(k->bank)) {
+		/* The hold stays in the bank until the link is back and settles it. */
+		log_warnx("bank: %s left for the adapter to settle", kproto_type_to_str(type));
+		return;
+	}
+	memcpy(m.txid, k->s.txid, sizeof m.txid);
+	kproto_withdraw_txid_pack(&b, &m);
+	bank_call(k->bank, type, &b, settle_done);
+}
+
+void
+session_end(struct kiosk *k, enum message_id why)
+{
+	log_info("session: ended (%s)", message_to_str(why));
+	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
+	kiosk_set_message(k, why);
+	if (k->s.card_in) {
+		devices_send(k, "eject-card");
+		state_enter(k, ST_TAKE_CARD);
+	} else
+		state_enter(k, ST_GOODBYE);
+}
+
+void
+kiosk_bank_down(struct kiosk *k)
+{
+	if (k->state == NULL)
+		return;
+	switch (k->state->id) {
+	case ST_OUT_OF_SERVICE:
+		return;
+	case ST_WELCOME:
+		state_enter(k, ST_OUT_OF_SERVICE);
+		return;
+	case ST_TAKE_CARD:
+	case ST_TAKE_CASH:
+	case ST_RECEIPT:
+	case ST_TAKE_RECEIPT:
+	case ST_GOODBYE:
+		/* The card is on its way back already; welcome notices the outage. */
+		return;
+	default:
+		session_end(k, MSG_BANK_UNAVAILABLE);
+	}
+}
+
+void
+kiosk_bank_up(struct kiosk *k)
+{
+	if (k->state != NULL && k->state->id == ST_OUT_OF_SERVICE)
+		state_enter(k, ST_WELCOME);
+}
+
+void
+kiosk_speech_toggle(struct kiosk *k, int on)
+{
+	if (k->speech_on == on)
+		return;
+	speak_stop(k);
+	k->speech_on = on;
+	log_info("speech: %s", on ? "on" : "off");
+	trace_event("speech-mode", "%s", on ? "on" : "off");
+	if (on)
+		speak_screen(k);
+}
+
+void
+kiosk_speech_event(struct kiosk *k, unsigned id, int stopped)
+{
+	(void)stopped;
+	if (id != k->utterance)
+		return;
+	k->utterance = 0;
+	/* The idle timer starts once the customer has heard the screen. */
+	k->idle_since = mono_usec();
+}
+
+static void
+volume_step(struct kiosk *k, int delta)
+{
+	int level = k->volume_level + delta;
+	if (level < 1 || level > VOLUME_LEVELS)
+		return;
+	k->volume_level = level;
+	if (k->speech != NULL)
+		speech_set_volume_percent(k->speech, 100 + (level - VOLUME_DEFAULT) * 20);
+	char said[16];
+	snprintf(said, sizeof said, "%d", level);
+	speak_text(k, k->lang, said);
+}
+
+static const char *
+key_trace_name(struct kiosk *k, enum key_fn fn)
+{
+	/* During PIN entry a digit is only ever "digit". */
+	if (KEYFN_IS_DIGIT(fn) && k->state->id == ST_PIN)
+		return "digit";
+	return keyfn_to_str(fn);
+}
+
+void
+state_key(struct kiosk *k, enum key_fn fn)
+{
+	trace_event("key", "%s state=%s", key_trace_name(k, fn), k->state->name);
+	speak_stop(k);
+	k->idle_since = mono_usec();
+	if (k->warned) {
+		k->warned = 0;
+		screen_clear_warning(&k->screen);
+		render_draw(k);
+	}
+	switch (fn) {
+	case KEYFN_REPEAT:
+	case KEYFN_HELP:
+		speak_screen(k);
+		return;
+	case KEYFN_SPEECH:
+		kiosk_speech_toggle(k, !k->speech_on);
+		return;
+	case KEYFN_VOLUME_UP:
+	case KEYFN_VOLUME_DOWN:
+		volume_step(k, fn == KEYFN_VOLUME_UP ? 1 : -1);
+		return;
+	case KEYFN_CANCEL:
+		if (k->state->holds_card && k->s.card_in && !k->s.retain_on_leave) {
+			session_end(k, MSG_CANCELLED);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	/* One request at a time: a second press of ENTER must not withdraw twice. */
+	if (bank_busy(k->bank)) {
+		trace_event("key-held", "%s", key_trace_name(k, fn));
+		return;
+	}
+	if (k->state->key != NULL)
+		k->state->key(k, fn);
+}
+
+void
+state_device(struct kiosk *k, enum device_event ev, const char *arg)
+{
+	switch (ev) {
+	case DEV_HEADSET_IN:
+		k->headset = 1;
+		kiosk_speech_toggle(k, 1);
+		return;
+	case DEV_HEADSET_OUT:
+		k->headset = 0;
+		kiosk_speech_toggle(k, 0);
+		return;
+	default:
+		break;
+	}
+	if (k->state->device != NULL)
+		k->state->device(k, ev, arg);
+	else
+		log_warnx("device: %s not expected on the %s screen", device_event_to_str(ev),
+		    k->state->name);
+}
+
+static int
+idle_seconds(const struct kiosk *k)
+{
+	switch (k->state->idle) {
+	case IDLE_MENU: return k->cfg->timeout_idle;
+	case IDLE_PIN: return k->cfg->timeout_pin;
+	case IDLE_TAKE: return k->cfg->timeout_take;
+	case IDLE_SHORT: return SHORT_IDLE_SECONDS;
+	case IDLE_NONE: break;
+	}
+	return 0;
+}
+
+int64_t
+state_next_deadline(struct kiosk *k)
+{
+	int total = idle_seconds(k);
+	int warning = k->cfg->timeout_warning;
+
+	/* The clock does not run while the customer is still listening. */
+	if (total == 0 || k->utterance != 0 || k->too_small)
+		return 0;
+	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
+		return k->idle_since + (int64_t)(k->warned ? warning : total) * 1000000;
+	return k->idle_since + (int64_t)(total - warning) * 1000000;
+}
+
+static void
+state_warn(struct kiosk *k)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_TIMEOUT_WARNING);
+	if (t == NULL)
+		return;
+	const char *lang = k->screen.lang[0] ? k->screen.lang : k->lang;
+	char *show = view_fill(k, ltext_show(t, lang), lang, 0);
+	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
+	k->warned = 1;
+	k->idle_since = mono_usec();
+	screen_set_warning(&k->screen, lang, show, say);
+	trace_event("timeout-warning", "state=%s", k->state->name);
+	render_draw(k);
+	speak_text(k, lang, say);
+	free(show);
+	free(say);
+}
+
+void
+state_tick(struct kiosk *k, int64_t now)
+{
+	int64_t at = state_next_deadline(k);
+	if (at == 0 || now < at)
+		return;
+	int short_wait = k->state->idle == IDLE_SHORT || k->cfg->timeout_warning >=
+	    idle_seconds(k);
+	if (!k->warned && !short_wait) {
+		state_warn(k);
+		return;
+	}
+	trace_event("timeout", "state=%s", k->state->name);
+	log_info("state: %s timed out", k->state->name);
+	if (k->state->timeout != NULL)
+		k->state->timeout(k);
+	else if (k->s.card_in)
+		session_end(k, MSG_TIMED_OUT);
+	else
+		state_enter(k, ST_WELCOME);
+}

@@ -1,0 +1,205 @@
+/* Before the customer is known: welcome, out of service, language, PIN. */
+#include "kiosk/states.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "kiosk/bank.h"
+#include "kiosk/devices.h"
+
+#include <sodium.h>
+#include <string.h>
+
+const struct litem *
+layout_item_for_key(struct kiosk *k, enum key_fn fn)
+{
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	if (ls == NULL)
+		return NULL;
+	const char *key = keyfn_to_str(fn);
+	for (int i = 0; i < ls->nitems; i++)
+		if (!ls->items[i].hidden && strcmp(ls->items[i].key, key) == 0)
+			return &ls->items[i];
+	return NULL;
+}
+
+void
+welcome_enter(struct kiosk *k)
+{
+	session_reset(k);
+	if (!bank_is_up(k->bank) && bank_connect(k->bank) != 0)
+		state_enter(k, ST_OUT_OF_SERVICE);
+}
+
+/* The bank has said what it knows of the card and the customer chose a language. */
+static void
+card_proceed(struct kiosk *k)
+{
+	switch (k->s.card.status) {
+	case KPROTO_CARD_OK:
+		state_enter(k, ST_PIN);
+		break;
+	case KPROTO_CARD_LOCKED:
+		session_end(k, MSG_CARD_LOCKED);
+		break;
+	case KPROTO_CARD_LOST:
+		/* Kept by the machine, but only once the customer has heard why. */
+		k->s.retain_on_leave = 1;
+		kiosk_notice(k, MSG_CARD_LOST, ST_GOODBYE);
+		break;
+	default:
+		session_end(k, MSG_CARD_UNKNOWN);
+	}
+}
+
+static void
+card_info_done(struct kiosk *k, const struct bank_reply *r)
+{
+	if (r->type != KPROTO_MSG_CARD_INFO) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	k->s.card = r->u.card;
+	k->s.card_known = 1;
+	if (k->s.lang_chosen)
+		card_proceed(k);
+	else if (config_offers(k->cfg, r->u.card.lang))
+		snprintf(k->lang, sizeof k->lang, "%s", r->u.card.lang);
+}
+
+void
+welcome_device(struct kiosk *k, enum device_event ev, const char *arg)
+{
+	if (ev != DEV_CARD_INSERT) {
+		log_warnx("device: %s while no card is in", device_event_to_str(ev));
+		return;
+	}
+	k->s.card_in = 1;
+	snprintf(k->s.pan, sizeof k->s.pan, "%s", arg);
+	struct kproto_card_open m;
+	struct kproto_buf b;
+	snprintf(m.pan, sizeof m.pan, "%s", arg);
+	kproto_card_open_pack(&b, &m);
+	state_enter(k, ST_LANGUAGE);
+	bank_call(k->bank, KPROTO_MSG_CARD_OPEN, &b, card_info_done);
+}
+
+void
+oos_device(struct kiosk *k, enum device_event ev, const char *arg)
+{
+	(void)arg;
+	if (ev != DEV_CARD_INSERT)
+		return;
+	k->s.card_in = 1;
+	session_end(k, MSG_BANK_UNAVAILABLE);
+}
+
+void
+language_key(struct kiosk *k, enum key_fn fn)
+{
+	const struct litem *it = layout_item_for_key(k, fn);
+	if (it != NULL && it->kind == LITEM_CHOICE)
+		snprintf(k->lang, sizeof k->lang, "%s", it->target);
+	else if (fn != KEYFN_ENTER)
+		return; /* ENTER keeps the language offered first */
+	k->s.lang_chosen = 1;
+	if (k->s.card_known)
+		card_proceed(k);
+	else
+		state_enter(k, ST_WAIT);
+}
+
+void
+pin_enter(struct kiosk *k)
+{
+	if (k->s.pin == NULL) {
+		k->s.pin = sodium_malloc(KPROTO_PIN_MAX + 1);
+		if (k->s.pin == NULL)
+			fatalx("cannot allocate protected memory for the PIN");
+	}
+	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
+	k->s.pin_len = 0;
+}
+
+void
+pin_leave(struct kiosk *k)
+{
+	if (k->s.pin != NULL)
+		sodium_free(k->s.pin);
+	k->s.pin = NULL;
+	k->s.pin_len = 0;
+}
+
+static void
+pin_result_done(struct kiosk *k, const struct bank_reply *r)
+{
+	if (r->type != KPROTO_MSG_PIN_RESULT) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	const struct kproto_pin_result *p = &r->u.pin;
+	k->s.card.tries_left = p->tries_left;
+	switch (p->status) {
+	case KPROTO_PIN_OK:
+		k->s.pin_ok = 1;
+		k->s.note_fen = p->note_fen;
+		k->s.daily_remaining_fen = p->daily_remaining_fen;
+		k->s.available_fen = p->available_fen;
+		state_enter(k, ST_MENU);
+		break;
+	case KPROTO_PIN_WRONG:
+		kiosk_set_message(k, MSG_WRONG_PIN);
+		state_enter(k, ST_PIN);
+		break;
+	default:
+		session_end(k, MSG_PIN_LOCKED);
+	}
+}
+
+static void
+pin_submit(struct kiosk *k)
+{
+	struct kproto_pin_verify m;
+	struct kproto_buf b;
+
+	k->s.pin[k->s.pin_len] = '\0';
+	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m.sealed, sizeof m.sealed,
+	    &m.sealed_len);
+	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
+	k->s.pin_len = 0;
+	if (r != KPROTO_OK) {
+		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	kproto_pin_verify_pack(&b, &m);
+	state_enter(k, ST_WAIT);
+	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
+}
+
+void
+pin_key(struct kiosk *k, enum key_fn fn)
+{
+	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
+
+	if (KEYFN_IS_DIGIT(fn)) {
+		if (k->s.pin_len == KPROTO_PIN_MAX)
+			return;
+		k->s.pin[k->s.pin_len++] = (char)('0' + (fn - KEYFN_0));
+		state_redraw(k);
+		/* Every digit sounds the same: the word says a key was taken, not which. */
+		if (v != NULL)
+			speak_text(k, k->lang, v->pin_digit);
+	} else if (fn == KEYFN_CLEAR) {
+		if (k->s.pin_len > 0)
+			k->s.pin[--k->s.pin_len] = '\0';
+		state_show(k);
+	} else if (fn == KEYFN_ENTER) {
+		if (k->s.pin_len < KPROTO_PIN_MIN) {
+			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
+			state_show(k);
+			k->s.message = MSG_NONE;
+			return;
+		}
+		pin_submit(k);
+	}
+}

@@ -1,0 +1,194 @@
+/* Builds the screen model of the current state from its layout and the session. */
+#include "kiosk/kiosk.h"
+
+#include "common/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The holder name is stored as "张伟 Zhang Wei": the part before the first space is the
+ * Chinese name, the rest the Latin one. */
+static void
+holder_name(const char *holder, const char *lang, char *out, size_t outsz)
+{
+	const char *sp = strchr(holder, ' ');
+	if (sp == NULL)
+		snprintf(out, outsz, "%s", holder);
+	else if (strcmp(lang, "zh") == 0)
+		snprintf(out, outsz, "%.*s", (int)(sp - holder), holder);
+	else
+		snprintf(out, outsz, "%s", sp + 1);
+}
+
+static int64_t
+withdraw_max(const struct session *s)
+{
+	return s->daily_remaining_fen < s->available_fen ? s->daily_remaining_fen
+	                                                 : s->available_fen;
+}
+
+static char *
+money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
+{
+	char buf[64];
+	if (spoken) {
+		const struct voice_rules *v = voice_for(&k->setup->voices, lang);
+		if (v != NULL)
+			return voice_money(v, fen);
+	}
+	money_show(fen, buf, sizeof buf);
+	return xstrdup(buf);
+}
+
+char *
+view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
+{
+	if (tmpl == NULL)
+		return NULL;
+	if (strchr(tmpl, '{') == NULL)
+		return xstrdup(tmpl);
+	const struct session *s = &k->s;
+	char name[160], tries[8], seconds[16], card[32], date[16], clock[16];
+	char width[8], height[8];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	holder_name(s->card.holder, lang, name, sizeof name);
+	snprintf(tries, sizeof tries, "%d", s->card.tries_left);
+	snprintf(seconds, sizeof seconds, "%d", k->cfg->timeout_warning);
+	snprintf(card, sizeof card, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
+	localtime_r(&now, &tm);
+	strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	strftime(clock, sizeof clock, "%H:%M", &tm);
+	snprintf(width, sizeof width, "%d", k->term_cols);
+	snprintf(height, sizeof height, "%d", k->term_rows);
+
+	char *balance = money_text(k, s->balance_fen, lang, spoken);
+	char *available = money_text(k, s->available_fen, lang, spoken);
+	char *amount = money_text(k, s->amount_fen, lang, spoken);
+	char *note = money_text(k, s->note_fen, lang, spoken);
+	char *max = money_text(k, withdraw_max(s), lang, spoken);
+	struct text_var vars[] = {
+		{ "name", name }, { "tries", tries }, { "seconds", seconds },
+		{ "card", card }, { "kiosk", k->cfg->kiosk_id }, { "date", date },
+		{ "time", clock }, { "width", width }, { "height", height },
+		{ "balance", balance }, { "available", available }, { "amount", amount },
+		{ "note", note }, { "max", max },
+	};
+	char *out = text_fill(tmpl, vars, (int)ARRAY_LEN(vars));
+	free(balance);
+	free(available);
+	free(amount);
+	free(note);
+	free(max);
+	return out;
+}
+
+static void
+add_text(struct kiosk *k, enum screen_part part, const struct ltext *t, const char *lang)
+{
+	if (t == NULL || t->n == 0)
+		return;
+	char *show = view_fill(k, ltext_show(t, lang), lang, 0);
+	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
+	screen_add(&k->screen, part, lang, show, say);
+	free(show);
+	free(say);
+}
+
+static void
+add_message(struct kiosk *k, enum message_id m, const char *lang)
+{
+	if (m == MSG_NONE)
+		return;
+	add_text(k, SCREEN_MESSAGE, layout_message_id(&k->setup->layouts, m), lang);
+}
+
+/* Welcome, out-of-service and language screens speak to whoever walks up, so they are
+ * shown in every offered language, the default first. */
+static int
+screen_is_multilingual(enum screen_id id)
+{
+	return id == SCREEN_WELCOME || id == SCREEN_OUT_OF_SERVICE || id == SCREEN_LANGUAGE;
+}
+
+static void
+add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
+{
+	for (int i = 0; i < ls->nitems; i++) {
+		const struct litem *it = &ls->items[i];
+		if (it->hidden)
+			continue;
+		/* On the language screen each choice is labelled in its own language. */
+		const char *il = ls->id == SCREEN_LANGUAGE ? it->target : lang;
+		char *show = view_fill(k, ltext_show(&it->label, il), il, 0);
+		char *say = view_fill(k, ltext_say(&it->label, il), il, 1);
+		screen_add_item(&k->screen, it->key, il, show, say);
+		free(show);
+		free(say);
+	}
+}
+
+static void
+add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
+{
+	add_text(k, SCREEN_TITLE, &ls->title, lang);
+	add_message(k, k->s.message, lang);
+	if (k->state->id == ST_NOTICE)
+		add_message(k, k->s.notice, lang);
+	for (int i = 0; i < ls->nlines; i++)
+		add_text(k, SCREEN_LINE, &ls->lines[i], lang);
+	add_text(k, SCREEN_PROMPT, &ls->prompt, lang);
+}
+
+static void
+build_input(struct kiosk *k)
+{
+	struct screen_input *in = &k->screen.input;
+	snprintf(in->lang, sizeof in->lang, "%s", k->lang);
+	if (k->state->id == ST_PIN) {
+		in->active = 1;
+		in->masked = 1;
+		in->len = k->s.pin_len;
+	} else if (k->state->id == ST_OTHER_AMOUNT) {
+		in->active = 1;
+		in->len = k->s.entry_len;
+		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
+		char buf[64];
+		money_show(fen, buf, sizeof buf);
+		in->show = xstrdup(k->s.entry_len ? buf : "¥");
+		in->say = money_text(k, fen, k->lang, 1);
+	}
+}
+
+void
+view_build(struct kiosk *k)
+{
+	const struct kiosk_config *cfg = k->cfg;
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	int multi = screen_is_multilingual(k->state->screen);
+
+	screen_reset(&k->screen, screen_to_str(k->state->screen), multi ? "" : k->lang);
+	if (ls == NULL)
+		return;
+	if (!multi) {
+		add_texts(k, ls, k->lang);
+		add_items(k, ls, k->lang);
+		build_input(k);
+		return;
+	}
+	add_texts(k, ls, cfg->default_language);
+	for (int i = 0; i < cfg->nlanguages; i++)
+		if (strcmp(cfg->languages[i], cfg->default_language) != 0)
+			add_texts(k, ls, cfg->languages[i]);
+	add_items(k, ls, cfg->default_language);
+}
+
+const char *
+view_message_show(struct kiosk *k, enum message_id m)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, m);
+	return t ? ltext_show(t, k->lang) : "";
+}
