@@ -158,6 +158,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_set_debug(o.debug);
+	/* Libraries that print (espeak-ng, ALSA) must not scribble over the screen. */
+	if (isatty(STDERR_FILENO) && freopen(logpath, "a", stderr) == NULL)
+		return 1;
 	if (o.trace != NULL && trace_open(o.trace) < 0) {
 		fprintf(stderr, "kiosk: cannot open trace %s\n", o.trace);
 		return 1;
