@@ -1,0 +1,71 @@
+/* kiosk.yaml: the settings of one kiosk. Every path in struct kiosk_config is already
+ * resolved against the directory of kiosk.yaml. */
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
+
+#include "common/diag.h"
+#include "config/keyfn.h"
+
+/* Ranges checked by config_load; the kiosk may use them for its own clamping. */
+#define CONFIG_TIMEOUT_MS_MIN 100
+#define CONFIG_TIMEOUT_MS_MAX 60000
+#define CONFIG_SECONDS_MIN 10
+#define CONFIG_SECONDS_MAX 600
+#define CONFIG_RATE_MIN 80
+#define CONFIG_RATE_MAX 450
+#define CONFIG_VOLUME_MIN 0
+#define CONFIG_VOLUME_MAX 200
+
+/* Where a value sits in kiosk.yaml, so that later checks (missing layout or voice files)
+ * can point at the line that named the directory. */
+struct config_where {
+	int line, column;
+};
+
+struct speech_lang {
+	char lang[8];
+	char *voice;      /* espeak-ng voice name, e.g. "cmn-latn-pinyin" */
+	int rate, volume; /* words per minute 80..450, volume 0..200 */
+};
+
+struct key_binding {
+	enum key_fn fn;
+	char *key; /* key name as accepted by keyname_valid() */
+};
+
+struct kiosk_config {
+	char *path;            /* kiosk.yaml as given */
+	char *dir;             /* its directory, "." when none */
+	char *kiosk_id;
+	char **languages;      /* offered, in order; languages[0] is not necessarily the default */
+	int nlanguages;
+	char *default_language;
+	char *adapter_socket, *adapter_public_key;
+	int adapter_timeout_ms;
+	char *kiosk_key;
+	char *layouts_dir, *voice_dir;
+	char *device_socket;
+	char *log_file;        /* NULL: log to stderr */
+	int timeout_idle, timeout_warning, timeout_pin, timeout_take; /* seconds */
+	char *audio;           /* "alsa", "alsa:DEVICE", "wav:FILE" (FILE resolved) or "none" */
+	struct speech_lang *speech; /* one per offered language, same order as languages */
+	int nspeech;
+	struct key_binding *keys;   /* final bindings: defaults with kiosk.yaml's replacements */
+	int nkeys;
+	int demo;
+	struct config_where where_languages, where_layouts, where_voice;
+};
+
+/* Reads and checks path. Every problem is added to d; the fields that could be read are
+ * filled even then, so config_free must always be called. Returns 0 when nothing was
+ * added to d, -1 otherwise. */
+int config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d);
+void config_free(struct kiosk_config *cfg);
+
+int config_offers(const struct kiosk_config *cfg, const char *lang);
+/* NULL when lang is not offered. */
+const struct speech_lang *config_speech(const struct kiosk_config *cfg, const char *lang);
+/* The function bound to a key name, or KEYFN_NONE. */
+enum key_fn config_key_fn(const struct kiosk_config *cfg, const char *keyname);
+
+#endif

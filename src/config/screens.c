@@ -1,0 +1,147 @@
+#include "config/screens.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* Don't forget the kiosk's state table and docs/configuration.md when this changes. */
+
+static const char *const ph_pin[] = { "tries", NULL };
+static const char *const ph_menu[] = { "name", NULL };
+static const char *const ph_balance[] = { "balance", "available", "name", NULL };
+static const char *const ph_withdraw[] = { "note", "max", NULL };
+static const char *const ph_other_amount[] = { "note", "max", "amount", NULL };
+static const char *const ph_amount[] = { "amount", NULL };
+
+static const char *const goto_menu[] = { "balance", "withdraw", NULL };
+static const char *const goto_balance[] = { "menu", "withdraw", NULL };
+static const char *const goto_withdraw[] = { "other_amount", NULL };
+
+static const char *const choices_confirm[] = { "confirm", "change", NULL };
+static const char *const choices_receipt[] = { "yes", "no", NULL };
+
+#define GOTO LITEM_BIT(LITEM_GOTO)
+#define AMOUNT LITEM_BIT(LITEM_AMOUNT)
+#define CHOICE LITEM_BIT(LITEM_CHOICE)
+
+static const struct screen_contract screens[SCREEN_COUNT] = {
+	{ SCREEN_WELCOME, "welcome", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_LANGUAGE, "language", CHOICE, NULL, NULL, 1, NULL },
+	{ SCREEN_PIN, "pin", 0, NULL, NULL, 0, ph_pin },
+	{ SCREEN_MENU, "menu", GOTO, goto_menu, NULL, 0, ph_menu },
+	{ SCREEN_BALANCE, "balance", GOTO, goto_balance, NULL, 0, ph_balance },
+	{ SCREEN_WITHDRAW, "withdraw", AMOUNT | GOTO, goto_withdraw, NULL, 0, ph_withdraw },
+	{ SCREEN_OTHER_AMOUNT, "other_amount", 0, NULL, NULL, 0, ph_other_amount },
+	{ SCREEN_CONFIRM, "confirm", CHOICE, NULL, choices_confirm, 0, ph_amount },
+	{ SCREEN_WAIT, "wait", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_TAKE_CARD, "take_card", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_TAKE_CASH, "take_cash", 0, NULL, NULL, 0, ph_amount },
+	{ SCREEN_RECEIPT, "receipt", CHOICE, NULL, choices_receipt, 0, NULL },
+	{ SCREEN_TAKE_RECEIPT, "take_receipt", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL },
+};
+
+static const char *const ph_tries[] = { "tries", NULL };
+static const char *const ph_available[] = { "available", NULL };
+static const char *const ph_max[] = { "max", NULL };
+static const char *const ph_note[] = { "note", NULL };
+static const char *const ph_seconds[] = { "seconds", NULL };
+static const char *const ph_size[] = { "width", "height", NULL };
+static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
+	NULL };
+
+static const struct message_contract messages[MSG_COUNT] = {
+	{ MSG_WRONG_PIN, "wrong_pin", ph_tries },
+	{ MSG_PIN_TOO_SHORT, "pin_too_short", NULL },
+	{ MSG_PIN_LOCKED, "pin_locked", NULL },
+	{ MSG_CARD_LOCKED, "card_locked", NULL },
+	{ MSG_CARD_LOST, "card_lost", NULL },
+	{ MSG_CARD_UNKNOWN, "card_unknown", NULL },
+	{ MSG_INSUFFICIENT_FUNDS, "insufficient_funds", ph_available },
+	{ MSG_OVER_LIMIT, "over_limit", ph_max },
+	{ MSG_NOT_MULTIPLE, "not_multiple", ph_note },
+	{ MSG_INVALID_AMOUNT, "invalid_amount", NULL },
+	{ MSG_CANCELLED, "cancelled", NULL },
+	{ MSG_TIMEOUT_WARNING, "timeout_warning", ph_seconds },
+	{ MSG_TIMED_OUT, "timed_out", NULL },
+	{ MSG_BANK_UNAVAILABLE, "bank_unavailable", NULL },
+	{ MSG_CARD_RETAINED, "card_retained", NULL },
+	{ MSG_CASH_RETRACTED, "cash_retracted", NULL },
+	{ MSG_SPEECH_ON, "speech_on", NULL },
+	{ MSG_SPEECH_OFF, "speech_off", NULL },
+	{ MSG_TERMINAL_TOO_SMALL, "terminal_too_small", ph_size },
+	{ MSG_RECEIPT, "receipt", ph_receipt },
+	{ MSG_CONTINUE, "continue", NULL },
+};
+
+const char *
+screen_to_str(enum screen_id id)
+{
+	if (id < 0 || id >= SCREEN_COUNT)
+		return "none";
+	return screens[id].name;
+}
+
+enum screen_id
+screen_from_str(const char *name)
+{
+	for (int i = 0; i < SCREEN_COUNT; i++)
+		if (strcmp(screens[i].name, name) == 0)
+			return (enum screen_id)i;
+	return SCREEN_NONE;
+}
+
+const struct screen_contract *
+screen_contract_get(enum screen_id id)
+{
+	if (id < 0 || id >= SCREEN_COUNT)
+		return NULL;
+	return &screens[id];
+}
+
+const char *
+message_to_str(enum message_id id)
+{
+	if (id < 0 || id >= MSG_COUNT)
+		return "none";
+	return messages[id].name;
+}
+
+enum message_id
+message_from_str(const char *name)
+{
+	for (int i = 0; i < MSG_COUNT; i++)
+		if (strcmp(messages[i].name, name) == 0)
+			return (enum message_id)i;
+	return MSG_NONE;
+}
+
+const struct message_contract *
+message_contract_get(enum message_id id)
+{
+	if (id < 0 || id >= MSG_COUNT)
+		return NULL;
+	return &messages[id];
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+placeholder_known(const char *name)
+{
+	for (int i = 0; i < SCREEN_COUNT; i++)
+		if (in_list(name, screens[i].placeholders))
+			return 1;
+	for (int i = 0; i < MSG_COUNT; i++)
+		if (in_list(name, messages[i].placeholders))
+			return 1;
+	return 0;
+}

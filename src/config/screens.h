@@ -1,0 +1,88 @@
+/* The layout contract: the screens and notices the kiosk knows, the items each screen may
+ * carry and the placeholders the kiosk fills in. Layout files are checked against it;
+ * the kiosk uses the same ids and names. */
+#ifndef CONFIG_SCREENS_H
+#define CONFIG_SCREENS_H
+
+enum screen_id {
+	SCREEN_NONE = -1,
+	SCREEN_WELCOME = 0,
+	SCREEN_LANGUAGE,
+	SCREEN_PIN,
+	SCREEN_MENU,
+	SCREEN_BALANCE,
+	SCREEN_WITHDRAW,
+	SCREEN_OTHER_AMOUNT,
+	SCREEN_CONFIRM,
+	SCREEN_WAIT,
+	SCREEN_TAKE_CARD,
+	SCREEN_TAKE_CASH,
+	SCREEN_RECEIPT,
+	SCREEN_TAKE_RECEIPT,
+	SCREEN_GOODBYE,
+	SCREEN_NOTICE,
+	SCREEN_OUT_OF_SERVICE,
+	SCREEN_COUNT
+};
+
+enum message_id {
+	MSG_NONE = -1,
+	MSG_WRONG_PIN = 0,	/* {tries} */
+	MSG_PIN_TOO_SHORT,
+	MSG_PIN_LOCKED,
+	MSG_CARD_LOCKED,
+	MSG_CARD_LOST,
+	MSG_CARD_UNKNOWN,
+	MSG_INSUFFICIENT_FUNDS,	/* {available} */
+	MSG_OVER_LIMIT,		/* {max} */
+	MSG_NOT_MULTIPLE,	/* {note} */
+	MSG_INVALID_AMOUNT,
+	MSG_CANCELLED,
+	MSG_TIMEOUT_WARNING,	/* {seconds} */
+	MSG_TIMED_OUT,
+	MSG_BANK_UNAVAILABLE,
+	MSG_CARD_RETAINED,
+	MSG_CASH_RETRACTED,
+	MSG_SPEECH_ON,
+	MSG_SPEECH_OFF,
+	MSG_TERMINAL_TOO_SMALL,	/* {width} {height} */
+	MSG_RECEIPT,		/* {amount} {balance} {card} {kiosk} {date} {time} */
+	MSG_CONTINUE,
+	MSG_COUNT
+};
+
+enum litem_kind {
+	LITEM_GOTO,	/* goto: another screen */
+	LITEM_AMOUNT,	/* amount: fast cash, whole yuan */
+	LITEM_CHOICE	/* choice: a fixed answer the screen's code knows */
+};
+#define LITEM_BIT(k) (1u << (k))
+
+struct screen_contract {
+	enum screen_id id;
+	const char *name;		/* file name without .yaml */
+	unsigned items;			/* LITEM_BIT() of each kind allowed; 0: no items */
+	const char *const *gotos;	/* screens a goto may name; NULL-terminated or NULL */
+	const char *const *choices;	/* choices that must all be present; NULL-terminated or NULL */
+	int choices_are_languages;	/* one choice per offered language, all required */
+	const char *const *placeholders; /* allowed in every text of the screen */
+};
+
+struct message_contract {
+	enum message_id id;
+	const char *name;
+	const char *const *placeholders;
+};
+
+const char *screen_to_str(enum screen_id id);
+enum screen_id screen_from_str(const char *name);
+const struct screen_contract *screen_contract_get(enum screen_id id);
+
+const char *message_to_str(enum message_id id);
+enum message_id message_from_str(const char *name);
+const struct message_contract *message_contract_get(enum message_id id);
+
+/* Whether name is a placeholder of any screen or message. */
+int placeholder_known(const char *name);
+
+#endif

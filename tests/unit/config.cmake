@@ -1,0 +1,27 @@
+# Unit tests of kconfig (src/config) and of `kioskctl check` (src/ctl/check.c).
+foreach(t test_config test_config_layout test_config_voice test_config_check)
+  set(extra)
+  if(t STREQUAL "test_config_check")
+    set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c)
+  endif()
+  add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c
+    ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${extra})
+  target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  target_compile_definitions(${t} PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  target_link_libraries(${t} PRIVATE kconfig)
+  add_test(NAME ${t} COMMAND ${t})
+  set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
+endforeach()
+
+# The real kioskctl binary on a broken configuration and on the shipped one.
+if(TARGET kioskctl)
+  foreach(c broken ok fresh)
+    add_test(NAME kioskctl_check_${c}
+      COMMAND ${CMAKE_COMMAND} -DKIOSKCTL=$<TARGET_FILE:kioskctl> -DCASE=${c}
+        -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+        -DFIXTURES=${CMAKE_CURRENT_LIST_DIR}/data/config
+        -DWORK=${CMAKE_CURRENT_BINARY_DIR}/kioskctl-check-${c}
+        -P ${CMAKE_CURRENT_LIST_DIR}/data/config/check.cmake)
+    set_tests_properties(kioskctl_check_${c} PROPERTIES LABELS "unit" TIMEOUT 60)
+  endforeach()
+endif()

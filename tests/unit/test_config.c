@@ -1,0 +1,418 @@
+/* kiosk.yaml: the shipped file loads; every kind of mistake is reported at its place. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/util.h"
+#include "config/config.h"
+#include "config/setup.h"
+#include "test_config.h"
+
+/* Line numbers in the expectations below refer to this file. */
+static const char base[] =
+    "kiosk_id: T-01\n"					/* 1 */
+    "languages:\n"					/* 2 */
+    "  offered: [zh, en]\n"				/* 3 */
+    "  default: zh\n"					/* 4 */
+    "adapter:\n"					/* 5 */
+    "  socket: var/run/bankd.sock\n"			/* 6 */
+    "  public_key: var/keys/adapter.pub\n"		/* 7 */
+    "  timeout_ms: 5000\n"				/* 8 */
+    "kiosk_key: var/keys/kiosk.key\n"			/* 9 */
+    "layouts: layouts\n"				/* 10 */
+    "voice: voice\n"					/* 11 */
+    "devices:\n"					/* 12 */
+    "  socket: var/run/devices.sock\n"			/* 13 */
+    "timeouts:\n"					/* 14 */
+    "  idle: 60\n"					/* 15 */
+    "  warning: 20\n"					/* 16 */
+    "  pin: 90\n"					/* 17 */
+    "  take: 30\n"					/* 18 */
+    "audio:\n"						/* 19 */
+    "  output: none\n"					/* 20 */
+    "speech:\n"						/* 21 */
+    "  zh: { voice: cmn-latn-pinyin, rate: 150, volume: 100 }\n" /* 22 */
+    "  en: { voice: en-us, rate: 160, volume: 100 }\n"	/* 23 */
+    "keymap:\n"						/* 24 */
+    "  REPEAT: [\"*\", r]\n"				/* 25 */
+    "log: var/kiosk.log\n"				/* 26 */
+    "demo: false\n";					/* 27 */
+
+static void
+test_shipped(void)
+{
+	struct kiosk_setup s;
+	struct diag_list d = {0};
+	char want[600];
+
+	tc_setup(NULL);
+	CHECK(config_load_all(tc_path("kiosk.yaml"), &s, &d) == 0);
+	tc_expect("shipped", &d, NO_DIAGS);
+	const struct kiosk_config *c = &s.cfg;
+	CHECK_STR(c->kiosk_id, "BR001-K01");
+	CHECK(c->nlanguages == 2);
+	CHECK_STR(c->languages[0], "zh");
+	CHECK_STR(c->languages[1], "en");
+	CHECK_STR(c->default_language, "zh");
+	CHECK_STR(c->adapter_public_key, tc_path("var/keys/adapter.pub"));
+	CHECK_STR(c->adapter_socket, tc_path("var/run/bankd.sock"));
+	CHECK_STR(c->kiosk_key, tc_path("var/keys/kiosk.key"));
+	CHECK_STR(c->layouts_dir, tc_path("layouts"));
+	CHECK_STR(c->voice_dir, tc_path("voice"));
+	CHECK_STR(c->device_socket, tc_path("var/run/devices.sock"));
+	CHECK_STR(c->log_file, tc_path("var/kiosk.log"));
+	snprintf(want, sizeof want, "%s", tc_path(""));
+	want[strlen(want) - 1] = '\0';
+	CHECK_STR(c->dir, want);
+	CHECK(c->adapter_timeout_ms == 5000);
+	CHECK(c->timeout_idle == 60 && c->timeout_warning == 20);
+	CHECK(c->timeout_pin == 90 && c->timeout_take == 30);
+	CHECK_STR(c->audio, "alsa");
+	CHECK(c->demo == 1);
+	CHECK(c->nspeech == 2);
+	CHECK_STR(config_speech(c, "zh")->voice, "cmn-latn-pinyin");
+	CHECK(config_speech(c, "zh")->rate == 150);
+	CHECK_STR(config_speech(c, "en")->voice, "en-us");
+	CHECK(config_speech(c, "fr") == NULL);
+	CHECK(config_key_fn(c, "Escape") == KEYFN_CANCEL);
+	CHECK(config_key_fn(c, "KP_Enter") == KEYFN_ENTER);
+	CHECK(config_key_fn(c, "7") == KEYFN_7);
+	CHECK(config_key_fn(c, "F12") == KEYFN_SPEECH);
+	CHECK(config_key_fn(c, "q") == KEYFN_NONE);
+	CHECK(s.layouts.nscreens == SCREEN_COUNT);
+	CHECK(s.layouts.nmessages == MSG_COUNT);
+	CHECK(s.voices.n == 2);
+	kiosk_setup_free(&s);
+	diag_free(&d);
+}
+
+/* The shipped kiosk.yaml as it is in a fresh checkout: keys not generated yet. */
+static void
+test_shipped_without_keys(void)
+{
+	tc_setup(NULL);
+	tc_remove("var/keys/adapter.pub");
+	tc_remove("var/keys/kiosk.key");
+	tc_expect_all("shipped without keys", DIAGS(
+	    "T/kiosk.yaml:15:15: adapter.public_key: file not found: T/var/keys/adapter.pub",
+	    "T/kiosk.yaml:19:12: kiosk_key: file not found: T/var/keys/kiosk.key"));
+}
+
+static void
+test_base(void)
+{
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("base", &d, NO_DIAGS);
+	CHECK_STR(c.audio, "none");
+	CHECK(c.demo == 0);
+	/* REPEAT replaced: "*" and "r", no longer KP_Multiply. */
+	CHECK(config_key_fn(&c, "r") == KEYFN_REPEAT);
+	CHECK(config_key_fn(&c, "*") == KEYFN_REPEAT);
+	CHECK(config_key_fn(&c, "KP_Multiply") == KEYFN_NONE);
+	CHECK(c.where_layouts.line == 10 && c.where_layouts.column == 10);
+	CHECK(c.where_voice.line == 11 && c.where_voice.column == 8);
+	config_free(&c);
+	diag_free(&d);
+	tc_expect_all("base (all)", NO_DIAGS);
+}
+
+/* Defaults of the optional settings. */
+static void
+test_defaults(void)
+{
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "  timeout_ms: 5000\n", "");
+	tc_replace("kiosk.yaml", "timeouts:\n  idle: 60\n  warning: 20\n  pin: 90\n  take: 30\n", "");
+	tc_replace("kiosk.yaml", "audio:\n  output: none\n", "");
+	tc_replace("kiosk.yaml", "keymap:\n  REPEAT: [\"*\", r]\n", "");
+	tc_replace("kiosk.yaml", "log: var/kiosk.log\n", "");
+	tc_replace("kiosk.yaml", "demo: false\n", "");
+	tc_replace("kiosk.yaml", ", rate: 160, volume: 100", "");
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("defaults", &d, NO_DIAGS);
+	CHECK(c.adapter_timeout_ms == 5000);
+	CHECK(c.timeout_idle == 60 && c.timeout_warning == 20);
+	CHECK(c.timeout_pin == 90 && c.timeout_take == 30);
+	CHECK_STR(c.audio, "alsa");
+	CHECK(c.log_file == NULL);
+	CHECK(c.demo == 0);
+	CHECK(config_speech(&c, "en")->rate == 160 && config_speech(&c, "en")->volume == 100);
+	CHECK(config_key_fn(&c, "KP_Multiply") == KEYFN_REPEAT);
+	config_free(&c);
+	diag_free(&d);
+}
+
+struct kcase {
+	const char *name;
+	const char *old, *new_text; /* replaced in the base kiosk.yaml */
+	const char *const *expected;
+};
+
+static const struct kcase cases[] = {
+	{ "syntax error", "  offered: [zh, en]\n", "  offered: [zh, en\n", DIAGS(
+	    "T/kiosk.yaml:4:10: syntax error: did not find expected ',' or ']' "
+	    "(while parsing a flow sequence at line 3 column 12)") },
+	{ "tab indentation", "  default: zh\n", "\tdefault: zh\n", DIAGS(
+	    "T/kiosk.yaml:4:1: syntax error: found character that cannot start any token "
+	    "(while scanning for the next token at line 4 column 1)") },
+	{ "unknown key", "demo: false\n", "demo: false\ntimout: 5\n", DIAGS(
+	    "T/kiosk.yaml:28:1: timout: unknown key (did you mean \"timeouts\"?)") },
+	{ "unknown nested key", "  timeout_ms: 5000\n", "  timeout_ms: 5000\n  retries: 3\n", DIAGS(
+	    "T/kiosk.yaml:9:3: adapter.retries: unknown key") },
+	{ "duplicate key", "demo: false\n", "demo: false\nkiosk_id: X\n", DIAGS(
+	    "T/kiosk.yaml:28:1: kiosk_id: duplicate key (first at line 1)") },
+	{ "mapping for a string", "kiosk_id: T-01\n", "kiosk_id: { a: 1 }\n", DIAGS(
+	    "T/kiosk.yaml:1:11: kiosk_id: expected a string, found a mapping") },
+	{ "list for a mapping", "audio:\n  output: none\n", "audio: [none]\n", DIAGS(
+	    "T/kiosk.yaml:19:8: audio: expected a mapping, found a list") },
+	{ "empty string value", "kiosk_key: var/keys/kiosk.key\n", "kiosk_key:\n", DIAGS(
+	    "T/kiosk.yaml:9:11: kiosk_key: expected a string, found nothing") },
+	{ "bad kiosk id", "kiosk_id: T-01\n", "kiosk_id: \"T 01\"\n", DIAGS(
+	    "T/kiosk.yaml:1:11: kiosk_id: use at most 32 letters, digits, \"-\" or \"_\", "
+	    "not \"T 01\"") },
+	{ "not a number", "  idle: 60\n", "  idle: 1m\n", DIAGS(
+	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"1m\"") },
+	{ "mapping for a number", "  timeout_ms: 5000\n", "  timeout_ms: { ms: 5 }\n", DIAGS(
+	    "T/kiosk.yaml:8:15: adapter.timeout_ms: expected a whole number, found a mapping") },
+	{ "fraction", "  timeout_ms: 5000\n", "  timeout_ms: 50.5\n", DIAGS(
+	    "T/kiosk.yaml:8:15: adapter.timeout_ms: expected a whole number, found \"50.5\"") },
+	{ "timeout out of range", "  timeout_ms: 5000\n", "  timeout_ms: 50\n", DIAGS(
+	    "T/kiosk.yaml:8:15: adapter.timeout_ms: 50 is out of range (100..60000)") },
+	{ "idle out of range", "  idle: 60\n", "  idle: 601\n", DIAGS(
+	    "T/kiosk.yaml:15:9: timeouts.idle: 601 is out of range (10..600)") },
+	{ "huge number", "  idle: 60\n", "  idle: 99999999999999999999999\n", DIAGS(
+	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, "
+	    "found \"99999999999999999999999\"") },
+	{ "warning not below idle", "  idle: 60\n", "  idle: 20\n", DIAGS(
+	    "T/kiosk.yaml:16:12: timeouts.warning: 20 must be less than timeouts.idle (20)") },
+	{ "warning not below take", "  warning: 20\n", "  warning: 30\n", DIAGS(
+	    "T/kiosk.yaml:16:12: timeouts.warning: 30 must be less than timeouts.take (30)") },
+	{ "warning zero", "  warning: 20\n", "  warning: 0\n", DIAGS(
+	    "T/kiosk.yaml:16:12: timeouts.warning: 0 is out of range (1..600)") },
+	{ "rate out of range", "rate: 160", "rate: 1000", DIAGS(
+	    "T/kiosk.yaml:23:29: speech.en.rate: 1000 is out of range (80..450)") },
+	{ "volume out of range", "rate: 150, volume: 100", "rate: 150, volume: -1", DIAGS(
+	    "T/kiosk.yaml:22:52: speech.zh.volume: -1 is out of range (0..200)") },
+	{ "missing required", "kiosk_id: T-01\n", "", DIAGS(
+	    "T/kiosk.yaml:1:1: missing required key \"kiosk_id\"") },
+	{ "missing nested required", "  public_key: var/keys/adapter.pub\n", "", DIAGS(
+	    "T/kiosk.yaml:6:3: adapter: missing required key \"public_key\"") },
+	{ "missing key file", "kiosk_key: var/keys/kiosk.key\n", "kiosk_key: var/keys/nope.key\n",
+	    DIAGS("T/kiosk.yaml:9:12: kiosk_key: file not found: T/var/keys/nope.key") },
+	{ "key file is a directory", "  public_key: var/keys/adapter.pub\n",
+	    "  public_key: var/keys\n", DIAGS(
+	    "T/kiosk.yaml:7:15: adapter.public_key: not a regular file: T/var/keys") },
+	{ "missing layouts dir", "layouts: layouts\n", "layouts: screens\n", DIAGS(
+	    "T/kiosk.yaml:10:10: layouts: directory not found: T/screens") },
+	{ "voice dir is a file", "voice: voice\n", "voice: kiosk.yaml\n", DIAGS(
+	    "T/kiosk.yaml:11:8: voice: not a directory: T/kiosk.yaml") },
+	{ "default not offered", "  default: zh\n", "  default: fr\n", DIAGS(
+	    "T/kiosk.yaml:4:12: languages.default: \"fr\" is not one of the offered "
+	    "languages (zh, en)") },
+	{ "no language offered", "  offered: [zh, en]\n", "  offered: []\n", DIAGS(
+	    "T/kiosk.yaml:3:12: languages.offered: name at least one language",
+	    "T/kiosk.yaml:4:12: languages.default: \"zh\" is not one of the offered "
+	    "languages ()") },
+	{ "language offered twice", "  offered: [zh, en]\n", "  offered: [zh, en, zh]\n", DIAGS(
+	    "T/kiosk.yaml:3:21: languages.offered.3: \"zh\" is offered twice") },
+	{ "bad language code", "  offered: [zh, en]\n", "  offered: [zh, EN]\n", DIAGS(
+	    "T/kiosk.yaml:3:17: languages.offered.2: \"EN\" is not a language code "
+	    "(like zh or en)",
+	    /* and so the layouts' English choice is no longer an offered language */
+	    "T/layouts/language.yaml:8:13: items.2.choice: \"en\" is not an offered "
+	    "language (zh)") },
+	{ "speech missing a language", "  en: { voice: en-us, rate: 160, volume: 100 }\n", "",
+	    DIAGS("T/kiosk.yaml:22:3: speech: missing settings for language \"en\"") },
+	{ "speech missing voice", "{ voice: en-us, rate: 160, volume: 100 }",
+	    "{ rate: 160, volume: 100 }", DIAGS(
+	    "T/kiosk.yaml:23:7: speech.en: missing required key \"voice\"") },
+	{ "speech bad voice name", "voice: en-us,", "voice: \"en us\",", DIAGS(
+	    "T/kiosk.yaml:23:16: speech.en.voice: \"en us\" is not an espeak-ng voice name") },
+	{ "speech for a language not offered is still checked", "speech:\n",
+	    "speech:\n  fr: { voice: fr, rate: 10 }\n", DIAGS(
+	    "T/kiosk.yaml:22:26: speech.fr.rate: 10 is out of range (80..450)") },
+	{ "keymap unknown function", "  REPEAT: [\"*\", r]\n", "  CANSEL: [Escape]\n", DIAGS(
+	    "T/kiosk.yaml:25:3: keymap.CANSEL: unknown key function (did you mean \"CANCEL\"?)") },
+	{ "keymap unknown key", "  REPEAT: [\"*\", r]\n", "  CANCEL: [Esc]\n", DIAGS(
+	    "T/kiosk.yaml:25:12: keymap.CANCEL: unknown key name \"Esc\"") },
+	{ "keymap duplicate binding with a default", "  REPEAT: [\"*\", r]\n",
+	    "  CANCEL: [Backspace]\n", DIAGS(
+	    "T/kiosk.yaml:25:12: keymap.CANCEL: key \"Backspace\" is already bound to CLEAR "
+	    "by default; rebind that function too") },
+	{ "keymap duplicate binding", "  REPEAT: [\"*\", r]\n",
+	    "  CANCEL: [Escape, q]\n  CLEAR: [q]\n", DIAGS(
+	    "T/kiosk.yaml:26:11: keymap.CLEAR: key \"q\" is already bound to CANCEL") },
+	{ "keymap swap is fine", "  REPEAT: [\"*\", r]\n",
+	    "  CANCEL: Backspace\n  CLEAR: [Escape]\n", NO_DIAGS },
+	{ "keymap key listed twice", "  REPEAT: [\"*\", r]\n", "  REPEAT: [r, r]\n", DIAGS(
+	    "T/kiosk.yaml:25:15: keymap.REPEAT: key \"r\" is listed twice") },
+	{ "keymap empty list", "  REPEAT: [\"*\", r]\n", "  CANCEL: []\n", DIAGS(
+	    "T/kiosk.yaml:25:11: keymap.CANCEL: needs at least one key") },
+	{ "keymap left empty", "  REPEAT: [\"*\", r]\n", "", NO_DIAGS },
+	{ "keymap mapping value", "  REPEAT: [\"*\", r]\n", "  CANCEL: { a: b }\n", DIAGS(
+	    "T/kiosk.yaml:25:11: keymap.CANCEL: expected a list of key names, found a mapping") },
+	{ "audio bad", "  output: none\n", "  output: pulse\n", DIAGS(
+	    "T/kiosk.yaml:20:11: audio.output: expected alsa, alsa:DEVICE, wav:FILE or none, "
+	    "found \"pulse\"") },
+	{ "audio alsa device", "  output: none\n", "  output: \"alsa:hw:1,0\"\n", NO_DIAGS },
+	{ "audio wav in a missing dir", "  output: none\n", "  output: wav:out/speech.wav\n",
+	    DIAGS("T/kiosk.yaml:20:11: audio.output: directory not found for the WAV file: T/out") },
+	{ "demo not a boolean", "demo: false\n", "demo: maybe\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"maybe\"") },
+	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
+	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
+	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
+	    "T/kiosk.yaml:17:3: timeouts.speed: unknown key") },
+};
+
+static void
+test_cases(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct kcase *k = &cases[i];
+		tc_setup(base);
+		tc_replace("kiosk.yaml", k->old, k->new_text);
+		tc_expect_all(k->name, k->expected);
+	}
+
+	/* A socket path longer than sun_path holds. */
+	char name[200], line[300], want[800];
+	memset(name, 'a', 150);
+	name[150] = '\0';
+	tc_setup(base);
+	snprintf(line, sizeof line, "  socket: var/run/%s\n", name);
+	tc_replace("kiosk.yaml", "  socket: var/run/devices.sock\n", line);
+	snprintf(want, sizeof want, "T/kiosk.yaml:13:11: devices.socket: path too long for a "
+	    "socket (%zu bytes, at most 107): T/var/run/%s", strlen(tc_path("var/run/")) + 150,
+	    name);
+	tc_expect_all("socket path too long", DIAGS(want));
+}
+
+static void
+test_secret_key_mode(void)
+{
+	tc_setup(base);
+	chmod(tc_path("var/keys/kiosk.key"), 0644);
+	tc_expect_all("readable secret key", DIAGS(
+	    "T/kiosk.yaml:9:12: kiosk_key: T/var/keys/kiosk.key can be read by other users; "
+	    "make it private (chmod 600)"));
+}
+
+/* Files that are not a kiosk.yaml at all. */
+static void
+test_not_a_config(void)
+{
+	const struct {
+		const char *name, *content;
+		const char *const *expected;
+	} files[] = {
+		{ "empty", "", DIAGS("T/kiosk.yaml:1:1: the file is empty; expected the kiosk settings") },
+		{ "comment only", "# nothing\n", DIAGS(
+		    "T/kiosk.yaml:1:1: the file is empty; expected the kiosk settings") },
+		{ "scalar", "hello\n", DIAGS("T/kiosk.yaml:1:1: expected a mapping, found a single value") },
+		{ "list", "- a\n- b\n", DIAGS("T/kiosk.yaml:1:1: expected a mapping, found a list") },
+		{ "two documents", "kiosk_id: a\n---\nkiosk_id: b\n", DIAGS(
+		    "T/kiosk.yaml:2:1: only one document is allowed in a file") },
+		{ "alias", "kiosk_id: &id x\nlog: *id\n", DIAGS(
+		    "T/kiosk.yaml:2:6: aliases (*id) are not supported: write the value out in full") },
+		{ "binary", "\xff\xfegarbage", DIAGS(
+		    "T/kiosk.yaml:1:1: invalid text: incomplete UTF-16 character (at offset 8)") },
+		{ "bad UTF-8", "kiosk_id: \xc3\x28x\n", DIAGS(
+		    "T/kiosk.yaml:1:1: invalid text: invalid trailing UTF-8 octet "
+		    "(byte 0x28 at offset 11)") },
+		{ "complex key", "? [a, b]\n: c\n", DIAGS(
+		    "T/kiosk.yaml:1:3: a key must be a plain name, not a list") },
+		{ "NUL escape", "kiosk_id: \"a\\0b\"\n", DIAGS(
+		    "T/kiosk.yaml:1:11: text contains a NUL character") },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		tc_setup(files[i].content);
+		tc_expect_all(files[i].name, files[i].expected);
+	}
+
+	struct strbuf deep = {0};
+	for (int i = 0; i < 1000; i++)
+		strbuf_add(&deep, "[");
+	tc_setup(deep.s);
+	tc_expect_all("deep nesting", DIAGS(
+	    "T/kiosk.yaml:1:33: nested too deeply (more than 32 levels)"));
+	strbuf_free(&deep);
+
+	struct kiosk_setup s;
+	struct diag_list d = {0};
+	tc_setup(base);
+	config_load_all(tc_path("missing.yaml"), &s, &d);
+	tc_expect("missing kiosk.yaml", &d, DIAGS(
+	    "T/missing.yaml:0:0: cannot read: No such file or directory"));
+	kiosk_setup_free(&s);
+	diag_free(&d);
+}
+
+/* Never crash, whatever the bytes: every prefix of the shipped file, and byte flips. */
+static void
+test_mangled(void)
+{
+	FILE *f = fopen(KIOSK_SOURCE_DIR "/kiosk.yaml", "rb");
+	char buf[8192];
+	size_t len;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	tc_setup(base);
+	for (size_t cut = 0; cut < len; cut += 7) {
+		char *s = xstrndup(buf, cut);
+		tc_write("kiosk.yaml", s);
+		free(s);
+		struct kiosk_setup k;
+		struct diag_list d = {0};
+		config_load_all(tc_path("kiosk.yaml"), &k, &d);
+		kiosk_setup_free(&k);
+		diag_free(&d);
+	}
+	srand(12345);
+	static const char junk[] = "{}[]:-,&*!|>'\"%@`#\n \t\\\x01\xc3\xe4";
+	for (int round = 0; round < 300; round++) {
+		char *s = xstrdup(buf);
+		for (int j = 0; j < 4; j++)
+			s[(size_t)rand() % len] = junk[(size_t)rand() % (sizeof junk - 1)];
+		tc_write("kiosk.yaml", s);
+		free(s);
+		struct kiosk_setup k;
+		struct diag_list d = {0};
+		config_load_all(tc_path("kiosk.yaml"), &k, &d);
+		kiosk_setup_free(&k);
+		diag_free(&d);
+	}
+}
+
+int
+main(void)
+{
+	test_shipped();
+	test_shipped_without_keys();
+	test_base();
+	test_defaults();
+	test_cases();
+	test_secret_key_mode();
+	test_not_a_config();
+	test_mangled();
+	tc_cleanup();
+	if (test_failures > 0) {
+		fprintf(stderr, "%d failure(s)\n", test_failures);
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
