@@ -206,6 +206,8 @@ bank_readable(struct bank *b)
 		bank_send_next(b);
 		if (h != NULL)
 			h(b->k, &reply);
+		if (!bank_busy(b))
+			state_keys_resume(b->k);
 	}
 }
 

@@ -125,6 +125,9 @@ struct kiosk {
 	/* Idle timer: counts from the last key, screen or end of speech. */
 	int64_t idle_since;
 	int warned;
+	/* Keys pressed while the bank answers are acted on, in order, once it has. */
+	enum key_fn keyq[16];
+	int nkeyq;
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
 	int too_small;
 	int term_cols, term_rows;
@@ -135,6 +138,8 @@ struct kiosk {
 const struct state_def *state_get(enum state_id id);
 void state_enter(struct kiosk *k, enum state_id id);
 void state_key(struct kiosk *k, enum key_fn fn);
+/* The bank has answered everything: act on the keys that waited for it. */
+void state_keys_resume(struct kiosk *k);
 void state_device(struct kiosk *k, enum device_event ev, const char *arg);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);

@@ -175,6 +175,7 @@ session_end(struct kiosk *k, enum message_id why)
 void
 kiosk_bank_down(struct kiosk *k)
 {
+	k->nkeyq = 0; /* they were meant for a session that is ending */
 	if (k->state == NULL)
 		return;
 	switch (k->state->id) {
@@ -249,17 +250,10 @@ key_trace_name(struct kiosk *k, enum key_fn fn)
 	return keyfn_to_str(fn);
 }
 
-void
-state_key(struct kiosk *k, enum key_fn fn)
+static void
+key_dispatch(struct kiosk *k, enum key_fn fn)
 {
 	trace_event("key", "%s state=%s", key_trace_name(k, fn), k->state->name);
-	speak_stop(k);
-	k->idle_since = mono_usec();
-	if (k->warned) {
-		k->warned = 0;
-		screen_clear_warning(&k->screen);
-		render_draw(k);
-	}
 	switch (fn) {
 	case KEYFN_REPEAT:
 	case KEYFN_HELP:
@@ -281,13 +275,43 @@ state_key(struct kiosk *k, enum key_fn fn)
 	default:
 		break;
 	}
-	/* One request at a time: a second press of ENTER must not withdraw twice. */
-	if (bank_busy(k->bank)) {
-		trace_event("key-held", "%s", key_trace_name(k, fn));
-		return;
-	}
 	if (k->state->key != NULL)
 		k->state->key(k, fn);
+}
+
+void
+state_key(struct kiosk *k, enum key_fn fn)
+{
+	/* Speech stops at once, whatever the key will do. */
+	speak_stop(k);
+	k->idle_since = mono_usec();
+	if (k->warned) {
+		k->warned = 0;
+		screen_clear_warning(&k->screen);
+		render_draw(k);
+	}
+	/* One request at a time: what a key does may depend on the answer (a second
+	 * ENTER must not withdraw twice), so it waits for it, in order. */
+	if (bank_busy(k->bank) || k->nkeyq > 0) {
+		/* Which screen takes it is not known yet: a digit may belong to a PIN. */
+		trace_event("key-wait", "%s", KEYFN_IS_DIGIT(fn) ? "digit" : keyfn_to_str(fn));
+		if (k->nkeyq < (int)ARRAY_LEN(k->keyq))
+			k->keyq[k->nkeyq++] = fn;
+		else
+			log_warnx("keys: too many keys waiting, dropped %s", keyfn_to_str(fn));
+		return;
+	}
+	key_dispatch(k, fn);
+}
+
+void
+state_keys_resume(struct kiosk *k)
+{
+	while (k->nkeyq > 0 && !bank_busy(k->bank)) {
+		enum key_fn fn = k->keyq[0];
+		memmove(k->keyq, k->keyq + 1, (size_t)(--k->nkeyq) * sizeof k->keyq[0]);
+		key_dispatch(k, fn);
+	}
 }
 
 void

@@ -1,0 +1,299 @@
+"""A kiosk rig for end-to-end tests: the real kiosk in a tmux terminal, the real
+kiosk-bankd on a Unix socket with a fresh SQLite demo bank, and a device client on the
+kiosk's device channel. Tests assert what a customer would notice: the screen text, the
+speech (from the trace), and the bank's balances."""
+
+import os
+import shlex
+import shutil
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("KIOSK_BIN", "")
+SRC = os.environ.get("KIOSK_SRC", "")
+WAIT = float(os.environ.get("KIOSK_TEST_WAIT", "15"))
+
+CONFIG = """\
+kiosk_id: TEST-K01
+languages:
+  offered: [zh, en]
+  default: zh
+adapter:
+  socket: run/bankd.sock
+  public_key: keys/adapter.pub
+  timeout_ms: 3000
+kiosk_key: keys/kiosk.key
+layouts: {src}/layouts
+voice: {src}/voice
+devices:
+  socket: run/devices.sock
+timeouts:
+  idle: {idle}
+  warning: {warning}
+  pin: {pin}
+  take: {take}
+audio:
+  output: wav:speech.wav
+speech:
+  zh: {{ voice: cmn-latn-pinyin, rate: 175, volume: 100 }}
+  en: {{ voice: en-us, rate: 175, volume: 100 }}
+log: kiosk.log
+demo: false
+"""
+
+
+def unquote(value):
+    """Undoes trace_quote: "a \\"b\\"" -> a "b"."""
+    if not value.startswith('"'):
+        return value
+    out, i = [], 1
+    while i < len(value) - 1:
+        c = value[i]
+        if c == "\\" and i + 1 < len(value) - 1:
+            nxt = value[i + 1]
+            out.append({"n": "\n"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def parse_trace_line(line):
+    """'123 speech-start id=3 lang=zh text="..."' -> (123, 'speech-start', 'id=3...')"""
+    parts = line.rstrip("\n").split(" ", 2)
+    return int(parts[0]), parts[1], parts[2] if len(parts) > 2 else ""
+
+
+def field(rest, name):
+    """Value of name=... in a trace line's rest, quotes undone."""
+    key = name + "="
+    i = rest.find(key)
+    if i < 0:
+        return None
+    i += len(key)
+    if rest[i:i + 1] == '"':
+        j = i + 1
+        while j < len(rest):
+            if rest[j] == "\\":
+                j += 2
+                continue
+            if rest[j] == '"':
+                break
+            j += 1
+        return unquote(rest[i:j + 1])
+    j = rest.find(" ", i)
+    return rest[i:] if j < 0 else rest[i:j]
+
+
+class Kiosk:
+    def __init__(self, idle=60, warning=20, pin=90, take=30, cols=80, rows=24,
+                 start_bank=True, config_text=None):
+        self.dir = tempfile.mkdtemp(prefix="kiosk-e2e-")
+        self.cols, self.rows = cols, rows
+        self.tmux = ["tmux", "-L", "kiosk-" + os.path.basename(self.dir), "-f", "/dev/null"]
+        self.bank_proc = None
+        self.dev = None
+        self.devbuf = b""
+        self.asked = []  # lines the kiosk wrote to the device channel
+        self.trace_path = self.path("trace")
+        os.makedirs(self.path("run"))
+        subprocess.run([self.bin("kioskctl"), "keygen", "--dir", self.path("keys")],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(self.path("kiosk.yaml"), "w") as f:
+            f.write(config_text or CONFIG.format(src=SRC, idle=idle, warning=warning,
+                                                 pin=pin, take=take))
+        subprocess.run([self.bin("kiosk-bankd"), "--db", self.path("bank.db"),
+                        "--init-demo"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        if start_bank:
+            self.start_bank()
+
+    # -- files and programs --------------------------------------------------------
+    def path(self, *names):
+        return os.path.join(self.dir, *names)
+
+    @staticmethod
+    def bin(name):
+        return os.path.join(BIN, name)
+
+    def start_bank(self):
+        sock = self.path("run", "bankd.sock")
+        self.bank_proc = subprocess.Popen(
+            [self.bin("kiosk-bankd"), "--db", self.path("bank.db"), "--socket", sock,
+             "--key", self.path("keys", "adapter.key"),
+             "--kiosk-key", self.path("keys", "kiosk.pub"),
+             "--log", self.path("bankd.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait_for(lambda: os.path.exists(sock), "kiosk-bankd listening")
+
+    def stop_bank(self):
+        if self.bank_proc is not None:
+            self.bank_proc.terminate()
+            self.bank_proc.wait(10)
+            self.bank_proc = None
+
+    def start(self, extra_args=""):
+        cmd = "cd {d} && LANG=C.UTF-8 {kiosk} --config kiosk.yaml --trace trace {extra}; " \
+              "echo kiosk-exit=$? > exit-status; sleep 600".format(
+                  d=shlex.quote(self.dir), kiosk=shlex.quote(self.bin("kiosk")),
+                  extra=extra_args)
+        subprocess.run(self.tmux + ["new-session", "-d", "-x", str(self.cols), "-y",
+                                    str(self.rows), "-e", "LANG=C.UTF-8", cmd], check=True)
+        self.wait_for(lambda: os.path.exists(self.path("run", "devices.sock"))
+                      or os.path.exists(self.path("exit-status")), "the kiosk to start")
+        if os.path.exists(self.path("run", "devices.sock")):
+            self.dev = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.dev.connect(self.path("run", "devices.sock"))
+            self.dev.setblocking(False)
+        return self
+
+    def close(self):
+        subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
+        if self.dev:
+            self.dev.close()
+        self.stop_bank()
+        if os.environ.get("KIOSK_KEEP"):
+            print("kept", self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- waiting ---------------------------------------------------------------------
+    def wait_for(self, cond, what, timeout=WAIT):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            value = cond()
+            if value:
+                return value
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for " + what + "\n--- screen ---\n" +
+                             self.screen_safe() + "\n--- log ---\n" + self.log_tail())
+
+    def screen_safe(self):
+        try:
+            return self.screen()
+        except Exception as e:  # noqa: BLE001 - only for a failure message
+            return "(no screen: %s)" % e
+
+    def log_tail(self):
+        try:
+            with open(self.path("kiosk.log")) as f:
+                return "".join(f.readlines()[-15:])
+        except OSError:
+            return "(no log)"
+
+    # -- the customer's senses ---------------------------------------------------------
+    def screen(self):
+        out = subprocess.run(self.tmux + ["capture-pane", "-p", "-t", "0"],
+                             capture_output=True, text=True, check=True)
+        return out.stdout
+
+    def see(self, text, timeout=WAIT):
+        return self.wait_for(lambda: text in self.screen(), "screen text %r" % text,
+                             timeout)
+
+    def not_see(self, text):
+        assert text not in self.screen(), "%r unexpectedly on screen:\n%s" % (
+            text, self.screen())
+
+    def trace(self):
+        try:
+            with open(self.trace_path, encoding="utf-8") as f:
+                return [parse_trace_line(l) for l in f if l.strip()]
+        except OSError:
+            return []
+
+    def trace_events(self, event):
+        return [rest for _, ev, rest in self.trace() if ev == event]
+
+    def spoken(self):
+        """Texts whose speech started, in order."""
+        return [field(rest, "text") for rest in self.trace_events("speech-start")]
+
+    def state(self):
+        states = self.trace_events("state")
+        return states[-1].split(" ")[0] if states else None
+
+    def in_state(self, name, timeout=WAIT):
+        return self.wait_for(lambda: self.state() == name, "state " + name, timeout)
+
+    def hears(self, text, timeout=WAIT):
+        return self.wait_for(lambda: any(text in s for s in self.spoken()),
+                             "speech %r" % text, timeout)
+
+    # -- the customer's hands and the hardware ----------------------------------------------
+    def keys(self, *keys):
+        for k in keys:
+            subprocess.run(self.tmux + ["send-keys", "-t", "0", k], check=True)
+            time.sleep(0.05)
+
+    def type(self, digits):
+        for d in digits:
+            self.keys(d)
+
+    def device(self, line):
+        self.dev.sendall(line.encode() + b"\n")
+
+    def read_device(self):
+        try:
+            while True:
+                chunk = self.dev.recv(4096)
+                if not chunk:
+                    break
+                self.devbuf += chunk
+        except BlockingIOError:
+            pass
+        while b"\n" in self.devbuf:
+            line, self.devbuf = self.devbuf.split(b"\n", 1)
+            self.asked.append(line.decode())
+        return self.asked
+
+    def asks(self, prefix, timeout=WAIT):
+        return self.wait_for(lambda: next((l for l in self.read_device()
+                                           if l.startswith(prefix)), None),
+                             "the kiosk to ask " + prefix, timeout)
+
+    # -- the bank ------------------------------------------------------------------------
+    def db(self, sql, *args):
+        con = sqlite3.connect(self.path("bank.db"))
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def balance(self, pan):
+        return self.db("SELECT a.balance_fen FROM accounts a JOIN cards c "
+                       "ON c.account_id = a.id WHERE c.pan = ?", pan)[0][0]
+
+    def card_status(self, pan):
+        return self.db("SELECT status FROM cards WHERE pan = ?", pan)[0][0]
+
+    def holds(self, state):
+        return self.db("SELECT COUNT(*) FROM holds WHERE state = ?", state)[0][0]
+
+
+class KioskTest(unittest.TestCase):
+    """Each test gets a fresh rig; kiosk_args tune it."""
+    kiosk_args = {}
+
+    def setUp(self):
+        self.k = Kiosk(**self.kiosk_args)
+        self.addCleanup(self.k.close)
+
+    def assert_no_pin_leak(self, pin):
+        """No PIN digit sequence in the trace, the logs or speech."""
+        # The trace's first column is a timestamp, which may hold any digits.
+        for _, event, rest in self.k.trace():
+            self.assertNotIn(pin, rest, "PIN found in the trace: %s %s" % (event, rest))
+        for name in ("kiosk.log", "bankd.log"):
+            try:
+                with open(self.k.path(name), "rb") as f:
+                    self.assertNotIn(pin.encode(), f.read(), "PIN found in " + name)
+            except FileNotFoundError:
+                pass
+        for said in self.k.spoken():
+            self.assertNotIn(pin, said.replace(" ", ""))

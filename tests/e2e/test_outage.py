@@ -1,0 +1,42 @@
+"""An adapter that is not running: a spoken and shown out-of-service screen that recovers
+by itself; a card inserted meanwhile comes straight back."""
+import unittest
+
+from kiosklib import KioskTest
+
+
+class Outage(KioskTest):
+    kiosk_args = {"start_bank": False}
+
+    def test_out_of_service_recovers(self):
+        k = self.k.start()
+        k.device("headset-in")
+        k.see("暂停服务")
+        k.in_state("out_of_service")
+        k.hears("out of service")
+        k.hears("暂停服务")
+        k.device("card-insert 6222000000000001")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.start_bank()
+        k.see("Please insert your card", timeout=20)
+        k.in_state("welcome")
+
+    def test_adapter_dies_mid_session(self):
+        k = self.k
+        k.start_bank()
+        k.start()
+        k.device("card-insert 6222000000000001")
+        k.keys("2")
+        k.in_state("pin")
+        k.stop_bank()
+        k.type("1234")
+        k.keys("Enter")
+        k.asks("eject-card")
+        k.see("Temporarily out of service")
+        k.device("card-take")
+        k.in_state("out_of_service", timeout=20)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,50 @@
+"""Three wrong PINs: the bank locks the card and the customer is told what to do."""
+import unittest
+
+from kiosklib import KioskTest
+
+PAN = "6222000000000001"
+
+
+class PinLock(KioskTest):
+    def test_three_wrong_pins_lock_the_card(self):
+        k = self.k.start()
+        k.device("card-insert " + PAN)
+        k.see("Choose a language")
+        k.keys("2")
+        for tries_left in (2, 1):
+            k.see("Enter your PIN")
+            k.type("9999")
+            k.keys("Enter")
+            k.see("%d" % tries_left)
+        k.type("9999")
+        k.keys("Enter")
+        k.asks("eject-card")
+        k.see("Please take your card")
+        self.assertEqual(k.card_status(PAN), "locked")
+        k.device("card-take")
+        k.see("Please insert your card")
+        # The lock holds for the next try too.
+        k.device("card-insert " + PAN)
+        k.keys("2")
+        k.wait_for(lambda: k.read_device().count("eject-card") == 2, "a second eject")
+        self.assertEqual(k.balance(PAN), 500000)
+        self.assert_no_pin_leak("9999")
+
+    def test_locked_and_lost_cards(self):
+        k = self.k.start()
+        k.device("card-insert 6222000000000004")
+        k.keys("2")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.see("Please insert your card")
+        k.device("card-insert 6222000000000005")
+        k.keys("2")
+        # A lost card is kept, once the customer has been told.
+        k.in_state("notice")
+        k.keys("Enter")
+        k.asks("retain-card")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,405 @@
+/* The kiosk's state table driven directly: a real kiosk-bankd on a temp socket, ncurses
+ * drawing to /dev/null, and idle timers advanced by calling state_tick with later times.
+ * usage: test_state KIOSK-BANKD SOURCE-DIR */
+#include "kiosk/bank.h"
+#include "kiosk/kiosk.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "config/setup.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+static char dir[] = "/tmp/kiosk-state-XXXXXX";
+static pid_t bank_pid;
+
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+			    __LINE__, #cond);                                  \
+			failures++;                                            \
+		}                                                              \
+	} while (0)
+
+#define CHECK_STATE(k, want)                                                         \
+	do {                                                                       \
+		if ((k)->state->id != (want)) {                                      \
+			fprintf(stderr, "%s:%d: in state %s, expected %s\n", __FILE__, \
+			    __LINE__, (k)->state->name, state_get(want)->name);      \
+			failures++;                                                \
+		}                                                                  \
+	} while (0)
+
+static char *
+in_dir(const char *name)
+{
+	struct strbuf b = {0};
+	strbuf_addf(&b, "%s/%s", dir, name);
+	return strbuf_take(&b);
+}
+
+static void
+write_config(const char *src)
+{
+	char *path = in_dir("kiosk.yaml");
+	FILE *f = fopen(path, "w");
+	fprintf(f,
+	    "kiosk_id: STATE-TEST\n"
+	    "languages: { offered: [zh, en], default: zh }\n"
+	    "adapter: { socket: bankd.sock, public_key: adapter.pub, timeout_ms: 3000 }\n"
+	    "kiosk_key: kiosk.key\n"
+	    "layouts: %s/layouts\n"
+	    "voice: %s/voice\n"
+	    "devices: { socket: devices.sock }\n"
+	    "timeouts: { idle: 30, warning: 10, pin: 60, take: 20 }\n"
+	    "audio: { output: none }\n"
+	    "speech:\n"
+	    "  zh: { voice: cmn-latn-pinyin, rate: 150, volume: 100 }\n"
+	    "  en: { voice: en-us, rate: 160, volume: 100 }\n",
+	    src, src);
+	fclose(f);
+	free(path);
+}
+
+static void
+start_bank(const char *bankd)
+{
+	char *db = in_dir("bank.db"), *sock = in_dir("bankd.sock");
+	char *key = in_dir("adapter.key"), *peer = in_dir("kiosk.pub");
+	char *log = in_dir("bankd.log");
+	char cmd[4096];
+
+	snprintf(cmd, sizeof cmd, "%s --db %s --init-demo >/dev/null 2>&1", bankd, db);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "cannot make the demo bank\n");
+		exit(1);
+	}
+	bank_pid = fork();
+	if (bank_pid == 0) {
+		execl(bankd, bankd, "--db", db, "--socket", sock, "--key", key, "--kiosk-key",
+		    peer, "--log", log, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+}
+
+/* Lets the bank answer everything asked so far. */
+static void
+pump(struct kiosk *k)
+{
+	while (bank_busy(k->bank)) {
+		struct pollfd p = { .fd = bank_fd(k->bank), .events = POLLIN };
+		if (p.fd < 0 || poll(&p, 1, 5000) <= 0) {
+			fprintf(stderr, "the bank did not answer\n");
+			failures++;
+			return;
+		}
+		bank_readable(k->bank);
+	}
+}
+
+static void
+key(struct kiosk *k, enum key_fn fn)
+{
+	state_key(k, fn);
+	pump(k);
+}
+
+static void
+keys(struct kiosk *k, const char *digits)
+{
+	for (const char *p = digits; *p; p++)
+		key(k, (enum key_fn)(KEYFN_0 + (*p - '0')));
+}
+
+static void
+device(struct kiosk *k, enum device_event ev, const char *arg)
+{
+	state_device(k, ev, arg);
+	pump(k);
+}
+
+static int
+screen_says(const struct kiosk *k, const char *text)
+{
+	for (int i = 0; i < k->screen.nblocks; i++)
+		if (strstr(k->screen.blocks[i].text.show, text) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Inserts card 1, chooses English and enters the PIN: the main menu. */
+static void
+to_menu(struct kiosk *k)
+{
+	device(k, DEV_CARD_INSERT, "6222000000000001");
+	CHECK_STATE(k, ST_LANGUAGE);
+	key(k, KEYFN_2);
+	CHECK_STATE(k, ST_PIN);
+	keys(k, "1234");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, ST_MENU);
+}
+
+static void
+back_to_welcome(struct kiosk *k)
+{
+	if (k->state->id == ST_TAKE_CARD)
+		device(k, DEV_CARD_TAKE, "");
+	CHECK_STATE(k, ST_GOODBYE);
+	pump(k);
+	state_tick(k, mono_usec() + 60 * 1000000LL);
+	CHECK_STATE(k, ST_WELCOME);
+}
+
+static void
+test_withdrawal(struct kiosk *k)
+{
+	to_menu(k);
+	key(k, KEYFN_2);
+	CHECK_STATE(k, ST_WITHDRAW);
+	key(k, KEYFN_3);
+	CHECK_STATE(k, ST_CONFIRM);
+	CHECK(k->s.amount_fen == 50000);
+	key(k, KEYFN_1);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK(k->s.hold);
+	device(k, DEV_CASH_TAKE, ""); /* out of order: ignored */
+	CHECK_STATE(k, ST_TAKE_CARD);
+	device(k, DEV_CARD_TAKE, "");
+	CHECK_STATE(k, ST_TAKE_CASH);
+	device(k, DEV_CASH_TAKE, "");
+	CHECK_STATE(k, ST_RECEIPT);
+	CHECK(!k->s.hold);
+	key(k, KEYFN_2);
+	back_to_welcome(k);
+}
+
+static void
+test_other_amount_checks(struct kiosk *k)
+{
+	to_menu(k);
+	key(k, KEYFN_2);
+	key(k, KEYFN_6);
+	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	keys(k, "150");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	CHECK(screen_says(k, "multiples"));
+	keys(k, "6000");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	CHECK(screen_says(k, "limit"));
+	keys(k, "300");
+	key(k, KEYFN_CLEAR);
+	key(k, KEYFN_0);
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, ST_CONFIRM);
+	CHECK(k->s.amount_fen == 30000);
+	key(k, KEYFN_CANCEL);
+	back_to_welcome(k);
+}
+
+/* CANCEL returns the card from every state that holds it, and releases a hold. */
+static void
+test_cancel_everywhere(struct kiosk *k)
+{
+	static const struct {
+		const char *path;
+		enum state_id state;
+	} paths[] = {
+		{ "", ST_LANGUAGE }, { "2", ST_PIN }, { "2P", ST_MENU }, { "2P1", ST_BALANCE },
+		{ "2P2", ST_WITHDRAW }, { "2P26", ST_OTHER_AMOUNT }, { "2P21", ST_CONFIRM },
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		device(k, DEV_CARD_INSERT, "6222000000000001");
+		for (const char *p = paths[i].path; *p; p++) {
+			if (*p == 'P') {
+				keys(k, "1234");
+				key(k, KEYFN_ENTER);
+			} else
+				key(k, (enum key_fn)(KEYFN_0 + (*p - '0')));
+		}
+		CHECK_STATE(k, paths[i].state);
+		key(k, KEYFN_CANCEL);
+		CHECK_STATE(k, ST_TAKE_CARD);
+		CHECK(k->s.card_in);
+		/* Before a language is chosen, the screen is in the default one. */
+		CHECK(screen_says(k, "No money was taken") || screen_says(k, "没有扣款"));
+		back_to_welcome(k);
+	}
+}
+
+static void
+test_wrong_pins(struct kiosk *k)
+{
+	device(k, DEV_CARD_INSERT, "6222000000000003");
+	key(k, KEYFN_2);
+	for (int i = 0; i < 2; i++) {
+		keys(k, "0000");
+		key(k, KEYFN_ENTER);
+		CHECK_STATE(k, ST_PIN);
+		CHECK(screen_says(k, i == 0 ? "2 more" : "1 more"));
+	}
+	keys(k, "12");
+	key(k, KEYFN_ENTER); /* too short: not sent, not counted */
+	CHECK_STATE(k, ST_PIN);
+	CHECK(screen_says(k, "too short"));
+	key(k, KEYFN_CLEAR);
+	key(k, KEYFN_CLEAR);
+	keys(k, "0000");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK(screen_says(k, "locked"));
+	back_to_welcome(k);
+	device(k, DEV_CARD_INSERT, "6222000000000003");
+	key(k, KEYFN_2);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK(screen_says(k, "blocked"));
+	back_to_welcome(k);
+}
+
+static void
+test_lost_card_kept_after_notice(struct kiosk *k)
+{
+	device(k, DEV_CARD_INSERT, "6222000000000005");
+	key(k, KEYFN_2);
+	CHECK_STATE(k, ST_NOTICE);
+	CHECK(k->s.card_in);
+	key(k, KEYFN_CANCEL); /* a lost card is not handed back */
+	CHECK_STATE(k, ST_GOODBYE);
+	CHECK(!k->s.card_in);
+	back_to_welcome(k);
+}
+
+static void
+test_timeouts(struct kiosk *k)
+{
+	to_menu(k);
+	int64_t t0 = k->idle_since;
+	state_tick(k, t0 + 19 * 1000000LL);
+	CHECK(!k->warned);
+	state_tick(k, t0 + 20 * 1000000LL);
+	CHECK(k->warned);
+	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "10 seconds"));
+	key(k, KEYFN_REPEAT); /* any key extends */
+	CHECK(!k->warned);
+	CHECK(k->screen.warning.show == NULL);
+	CHECK_STATE(k, ST_MENU);
+	t0 = k->idle_since;
+	state_tick(k, t0 + 20 * 1000000LL);
+	CHECK(k->warned);
+	state_tick(k, k->idle_since + 10 * 1000000LL);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK(screen_says(k, "Time ran out"));
+	/* The card not taken either: warned, then kept. */
+	state_tick(k, k->idle_since + 10 * 1000000LL);
+	CHECK(k->warned);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	state_tick(k, k->idle_since + 10 * 1000000LL);
+	CHECK_STATE(k, ST_GOODBYE);
+	CHECK(!k->s.card_in);
+	back_to_welcome(k);
+}
+
+static void
+test_table(void)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		const struct state_def *s = state_get((enum state_id)i);
+		CHECK(s->id == (enum state_id)i);
+		CHECK(s->name != NULL);
+		CHECK(strcmp(s->name, screen_to_str(s->screen)) == 0);
+		/* Only screens without a customer may wait for ever. */
+		if (s->idle == IDLE_NONE)
+			CHECK(!s->holds_card || s->id == ST_WAIT);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct kiosk_setup setup;
+	struct diag_list d = {0};
+	struct kiosk k = {0};
+	char err[256];
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: test_state KIOSK-BANKD SOURCE-DIR\n");
+		return 2;
+	}
+	setlocale(LC_ALL, "C.UTF-8");
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return 1;
+	if (kproto_keypair_generate_files(dir, "kiosk", 0, err, sizeof err) != KPROTO_OK ||
+	    kproto_keypair_generate_files(dir, "adapter", 0, err, sizeof err) != KPROTO_OK) {
+		fprintf(stderr, "keygen: %s\n", err);
+		return 1;
+	}
+	write_config(argv[2]);
+	char *cfgpath = in_dir("kiosk.yaml");
+	if (config_load_all(cfgpath, &setup, &d) != 0) {
+		diag_print(&d, stderr);
+		return 1;
+	}
+	start_bank(argv[1]);
+	char *logpath = in_dir("kiosk.log");
+	log_open("kiosk", logpath);
+	k.setup = &setup;
+	k.cfg = &setup.cfg;
+	k.kiosk_sk = sodium_malloc(KPROTO_SK_LEN);
+	if (kproto_key_load_secret(k.cfg->kiosk_key, k.kiosk_sk, err, sizeof err) != KPROTO_OK ||
+	    kproto_key_load_public(k.cfg->adapter_public_key, k.adapter_pk, err, sizeof err) !=
+	    KPROTO_OK) {
+		fprintf(stderr, "keys: %s\n", err);
+		return 1;
+	}
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	newterm("xterm", out, in);
+	resizeterm(24, 80);
+	k.bank = bank_new(&k);
+	session_reset(&k);
+	bank_connect(k.bank);
+	state_enter(&k, ST_WELCOME);
+	CHECK_STATE(&k, ST_WELCOME);
+
+	test_table();
+	test_withdrawal(&k);
+	test_other_amount_checks(&k);
+	test_cancel_everywhere(&k);
+	test_wrong_pins(&k);
+	test_lost_card_kept_after_notice(&k);
+	test_timeouts(&k);
+
+	endwin();
+	kill(bank_pid, SIGTERM);
+	waitpid(bank_pid, NULL, 0);
+	char cmd[256];
+	if (failures) {
+		fprintf(stderr, "%d check(s) failed; the kiosk's log:\n", failures);
+		snprintf(cmd, sizeof cmd, "tail -40 %s >&2", logpath);
+		if (system(cmd) != 0)
+			fprintf(stderr, "(no log)\n");
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	if (failures)
+		return 1;
+	printf("state machine: all checks passed\n");
+	return 0;
+}
