@@ -1,0 +1,497 @@
+/*
+ * The signed bank link between the kiosk and a core-banking adapter (libkproto).
+ *
+ * A frame is header (40 bytes) | payload | Ed25519 signature (64 bytes) over
+ * header || payload. docs/protocol.md describes the wire format precisely enough to
+ * write an adapter in another language; this header is the C interface to it.
+ *
+ * The library depends only on libc and libsodium (call sodium_init() before using
+ * it). It never prints: every function returns a status (KPROTO_OK, KPROTO_AGAIN or a
+ * negative enum kproto_err) and, where it takes err/errlen, writes a one-line reason
+ * there. Messages never contain a PIN or key material.
+ */
+#ifndef KIOSK_PROTO_H
+#define KIOSK_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KPROTO_WUR __attribute__((warn_unused_result))
+#else
+#define KPROTO_WUR
+#endif
+
+/*
+ * Wire constants. Bump KPROTO_VERSION if any of these change, and if any of the
+ * enums, sizes or field tags below change: both ends check the version on every frame.
+ */
+#define KPROTO_VERSION 1
+#define KPROTO_MAGIC0 0x4B /* 'K' */
+#define KPROTO_MAGIC1 0x42 /* 'B' */
+
+#define KPROTO_HEADER_LEN 40
+#define KPROTO_SIG_LEN 64
+#define KPROTO_MAX_PAYLOAD 16384
+#define KPROTO_MAX_FRAME (KPROTO_HEADER_LEN + KPROTO_MAX_PAYLOAD + KPROTO_SIG_LEN)
+
+/* Header layout: byte offsets. Bytes 32..39 are reserved and must be zero. */
+#define KPROTO_OFF_MAGIC 0
+#define KPROTO_OFF_VERSION 2
+#define KPROTO_OFF_TYPE 3
+#define KPROTO_OFF_SEQ 4
+#define KPROTO_OFF_SESSION 12
+#define KPROTO_OFF_LENGTH 28
+#define KPROTO_OFF_RESERVED 32
+#define KPROTO_RESERVED_LEN 8
+
+#define KPROTO_SESSION_LEN 16
+#define KPROTO_NONCE_LEN 32
+#define KPROTO_TXID_LEN 16
+#define KPROTO_PK_LEN 32 /* Ed25519 public key */
+#define KPROTO_SK_LEN 64 /* Ed25519 secret key (seed || public key) */
+#define KPROTO_SESSION_CONTEXT "kiosk-proto-v1"
+
+/* Field limits (bytes, without the terminating NUL). */
+#define KPROTO_ID_MAX 64
+#define KPROTO_PAN_MIN 12
+#define KPROTO_PAN_MAX 19
+#define KPROTO_HOLDER_MAX 128
+#define KPROTO_LANG_MAX 7
+#define KPROTO_CURRENCY_MAX 7
+#define KPROTO_MESSAGE_MAX 255
+#define KPROTO_PIN_MIN 4
+#define KPROTO_PIN_MAX 12
+#define KPROTO_SEAL_OVERHEAD 48 /* crypto_box_SEALBYTES */
+#define KPROTO_SEALED_PIN_MAX (KPROTO_PIN_MAX + KPROTO_SEAL_OVERHEAD)
+
+/* Message types, in ranges: handshake, requests (kiosk), responses (adapter). */
+enum kproto_type {
+	KPROTO_MSG_HELLO = 0x01,
+	KPROTO_MSG_HELLO_REPLY = 0x02,
+
+	KPROTO_MSG_CARD_OPEN = 0x10,
+	KPROTO_MSG_PIN_VERIFY = 0x11,
+	KPROTO_MSG_BALANCE = 0x12,
+	KPROTO_MSG_WITHDRAW_AUTH = 0x13,
+	KPROTO_MSG_WITHDRAW_COMPLETE = 0x14,
+	KPROTO_MSG_WITHDRAW_REVERSE = 0x15,
+	KPROTO_MSG_CARD_CLOSE = 0x16,
+
+	KPROTO_MSG_CARD_INFO = 0x40,
+	KPROTO_MSG_PIN_RESULT = 0x41,
+	KPROTO_MSG_BALANCE_INFO = 0x42,
+	KPROTO_MSG_WITHDRAW_RESULT = 0x43,
+	KPROTO_MSG_OK = 0x44,
+	KPROTO_MSG_ERROR = 0x4f,
+};
+#define KPROTO_REQUEST_FIRST 0x10
+#define KPROTO_REQUEST_LAST 0x3f
+#define KPROTO_RESPONSE_FIRST 0x40
+#define KPROTO_RESPONSE_LAST 0x6f
+
+/* Field tags: every field of every payload starts with one of these. */
+enum kproto_tag {
+	KPROTO_TAG_KIOSK_ID = 0x01,        /* str */
+	KPROTO_TAG_NONCE = 0x02,           /* bytes[32] */
+	KPROTO_TAG_ADAPTER_ID = 0x03,      /* str */
+	KPROTO_TAG_PAN = 0x10,             /* str, 12-19 ASCII digits */
+	KPROTO_TAG_CARD_STATUS = 0x11,     /* u8, enum kproto_card_status */
+	KPROTO_TAG_HOLDER = 0x12,          /* str */
+	KPROTO_TAG_LANG = 0x13,            /* str, "zh", "en" or "" */
+	KPROTO_TAG_CARD_FLAGS = 0x14,      /* u32, KPROTO_CARD_F_* */
+	KPROTO_TAG_TRIES_LEFT = 0x15,      /* u8 */
+	KPROTO_TAG_SEALED_PIN = 0x20,      /* bytes, 52-60 */
+	KPROTO_TAG_PIN_STATUS = 0x21,      /* u8, enum kproto_pin_status */
+	KPROTO_TAG_NOTE = 0x22,            /* i64 fen */
+	KPROTO_TAG_DAILY_REMAINING = 0x23, /* i64 fen */
+	KPROTO_TAG_AVAILABLE = 0x24,       /* i64 fen */
+	KPROTO_TAG_BALANCE = 0x30,         /* i64 fen */
+	KPROTO_TAG_CURRENCY = 0x31,        /* str */
+	KPROTO_TAG_TXID = 0x40,            /* bytes[16] */
+	KPROTO_TAG_AMOUNT = 0x41,          /* i64 fen */
+	KPROTO_TAG_WITHDRAW_STATUS = 0x42, /* u8, enum kproto_withdraw_status */
+	KPROTO_TAG_AVAILABLE_AFTER = 0x43, /* i64 fen */
+	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
+	KPROTO_TAG_MESSAGE = 0x51,         /* str */
+};
+
+enum kproto_card_status {
+	KPROTO_CARD_OK = 0,
+	KPROTO_CARD_LOCKED = 1,
+	KPROTO_CARD_LOST = 2,
+	KPROTO_CARD_UNKNOWN = 3,
+};
+#define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
+#define KPROTO_CARD_F_SPEECH 0x00000002u
+
+enum kproto_pin_status {
+	KPROTO_PIN_OK = 0,
+	KPROTO_PIN_WRONG = 1,
+	KPROTO_PIN_LOCKED = 2,
+};
+
+enum kproto_withdraw_status {
+	KPROTO_WD_APPROVED = 0,
+	KPROTO_WD_INSUFFICIENT = 1,
+	KPROTO_WD_OVER_LIMIT = 2,
+	KPROTO_WD_NOT_MULTIPLE = 3,
+	KPROTO_WD_INVALID = 4,
+};
+
+/* Codes carried by KPROTO_MSG_ERROR. */
+enum kproto_error_code {
+	KPROTO_ERROR_NOT_PERMITTED = 1,
+	KPROTO_ERROR_MALFORMED = 2,
+	KPROTO_ERROR_UNKNOWN_TX = 3,
+	KPROTO_ERROR_INTERNAL = 4,
+};
+
+/*
+ * Library status. The frame reject reasons (a peer sent something that is not a valid
+ * next frame) are KPROTO_E_MAGIC .. KPROTO_E_TYPE: the caller logs kproto_strerror()
+ * and closes the connection. The others are local failures.
+ */
+enum kproto_err {
+	KPROTO_OK = 0,
+	KPROTO_AGAIN = 1,         /* no complete frame yet: wait for the fd, call again */
+
+	KPROTO_E_MAGIC = -1,      /* first two bytes are not "KB" */
+	KPROTO_E_VERSION = -2,    /* version byte is not KPROTO_VERSION */
+	KPROTO_E_RESERVED = -3,   /* reserved header bytes are not zero */
+	KPROTO_E_OVERSIZE = -4,   /* length field above KPROTO_MAX_PAYLOAD */
+	KPROTO_E_TRUNCATED = -5,  /* end of stream (or buffer) in the middle of a frame */
+	KPROTO_E_BADSIG = -6,     /* signature does not verify with the pinned key */
+	KPROTO_E_SESSION = -7,    /* session id is not this session's */
+	KPROTO_E_SEQ = -8,        /* seq is not last received + 1 (replay or skip) */
+	KPROTO_E_TYPE = -9,       /* type unknown or not expected here */
+
+	KPROTO_E_FIELD_TAG = -20,      /* payload field has an unexpected tag */
+	KPROTO_E_FIELD_LEN = -21,      /* wrong length for the field, or too long */
+	KPROTO_E_FIELD_SHORT = -22,    /* payload ends inside or before a field */
+	KPROTO_E_FIELD_UTF8 = -23,     /* string is not valid UTF-8 or contains NUL */
+	KPROTO_E_FIELD_TRAILING = -24, /* bytes left over after the last field */
+	KPROTO_E_FIELD_VALUE = -25,    /* value out of range (status, digits, ...) */
+
+	KPROTO_E_EOF = -40,       /* peer closed the connection between frames */
+	KPROTO_E_IO = -41,        /* read/write/socket error: see errno */
+	KPROTO_E_TIMEOUT = -42,   /* no progress before the timeout */
+	KPROTO_E_NOSPACE = -43,   /* output buffer or payload too small */
+	KPROTO_E_INVAL = -44,     /* bad argument or call in the wrong state */
+	KPROTO_E_KEY = -45,       /* key file missing, malformed or too open */
+	KPROTO_E_CRYPTO = -46,    /* sealing, opening or signing failed */
+	KPROTO_E_NOMEM = -47,     /* sodium_malloc failed */
+	KPROTO_E_CLOSED = -48,    /* connection already failed or closed */
+};
+
+/* Short names for logs ("BADSIG", "CARD_OPEN", ...); "?" for unknown values. */
+const char *kproto_err_to_str(int code);
+/* A sentence for people: "bad signature", "peer closed the connection", ... */
+const char *kproto_strerror(int code);
+const char *kproto_type_to_str(int type);
+const char *kproto_card_status_to_str(int status);
+const char *kproto_pin_status_to_str(int status);
+const char *kproto_withdraw_status_to_str(int status);
+const char *kproto_error_code_to_str(int code);
+/* 1 if type is a known request (0x10..0x16), respectively a known response. */
+int kproto_type_is_request(int type);
+int kproto_type_is_response(int type);
+
+/* ---- Payload builder and reader (fields.c) ----------------------------------------
+ *
+ * A payload is a fixed sequence of fields: tag u8 | length u16 BE | value. Integers are
+ * big-endian. The put functions append; the first failure sticks in b->error so a
+ * sequence of puts can be checked once. Each get checks the tag and, for fixed-size
+ * fields, the exact length, then advances; kproto_get_end fails if bytes are left.
+ */
+struct kproto_buf {
+	unsigned char data[KPROTO_MAX_PAYLOAD];
+	size_t len;  /* bytes in data */
+	size_t off;  /* read position */
+	int error;   /* first put error, KPROTO_OK if none */
+};
+
+/* Empties b for building. */
+void kproto_buf_init(struct kproto_buf *b);
+/* Copies len bytes in for reading (KPROTO_E_OVERSIZE above KPROTO_MAX_PAYLOAD). */
+int kproto_buf_set(struct kproto_buf *b, const void *data, size_t len);
+/* sodium_memzero of the whole buffer. */
+void kproto_buf_wipe(struct kproto_buf *b);
+
+int kproto_put_u8(struct kproto_buf *b, uint8_t tag, uint8_t v);
+int kproto_put_u16(struct kproto_buf *b, uint8_t tag, uint16_t v);
+int kproto_put_u32(struct kproto_buf *b, uint8_t tag, uint32_t v);
+int kproto_put_u64(struct kproto_buf *b, uint8_t tag, uint64_t v);
+int kproto_put_i64(struct kproto_buf *b, uint8_t tag, int64_t v);
+int kproto_put_bytes(struct kproto_buf *b, uint8_t tag, const void *p, size_t len);
+/* s must be valid UTF-8 (KPROTO_E_FIELD_UTF8 otherwise); sent without the NUL. */
+int kproto_put_str(struct kproto_buf *b, uint8_t tag, const char *s);
+
+int kproto_get_u8(struct kproto_buf *b, uint8_t tag, uint8_t *v);
+int kproto_get_u16(struct kproto_buf *b, uint8_t tag, uint16_t *v);
+int kproto_get_u32(struct kproto_buf *b, uint8_t tag, uint32_t *v);
+int kproto_get_u64(struct kproto_buf *b, uint8_t tag, uint64_t *v);
+int kproto_get_i64(struct kproto_buf *b, uint8_t tag, int64_t *v);
+/* Exactly len bytes. */
+int kproto_get_bytes(struct kproto_buf *b, uint8_t tag, void *out, size_t len);
+/* Between min and max bytes; *p points into b and is valid while b is. */
+int kproto_get_blob(struct kproto_buf *b, uint8_t tag, size_t min, size_t max,
+    const unsigned char **p, size_t *len);
+/* Valid UTF-8 without NUL, at most outsz - 1 bytes; copied NUL-terminated. */
+int kproto_get_str(struct kproto_buf *b, uint8_t tag, char *out, size_t outsz);
+int kproto_get_end(struct kproto_buf *b);
+
+/* 1 if s[0..len) is valid UTF-8 (shortest form, no surrogates) without NUL. */
+int kproto_utf8_valid(const char *s, size_t len);
+/* 1 if pan is 12-19 ASCII digits. */
+int kproto_pan_valid(const char *pan);
+/* Writes "622200******0001" (first 6 and last 4 digits) for logs. */
+void kproto_pan_mask(const char *pan, char *out, size_t outsz);
+
+/* ---- Typed messages (msg.c) ----------------------------------------------------------
+ * One struct per message with a payload; _pack builds it (b is reset first), _unpack
+ * reads all fields and kproto_get_end, and checks values (statuses in range, PAN
+ * digits, sealed PIN size). Empty messages (BALANCE, CARD_CLOSE, OK) have no struct:
+ * send an initialised empty buffer, check with kproto_get_end.
+ */
+struct kproto_card_open {
+	char pan[KPROTO_PAN_MAX + 1];
+};
+struct kproto_card_info {
+	uint8_t status;           /* enum kproto_card_status */
+	char holder[KPROTO_HOLDER_MAX + 1];
+	char lang[KPROTO_LANG_MAX + 1];
+	uint32_t flags;           /* KPROTO_CARD_F_* */
+	uint8_t tries_left;
+};
+struct kproto_pin_verify {
+	unsigned char sealed[KPROTO_SEALED_PIN_MAX];
+	size_t sealed_len;
+};
+struct kproto_pin_result {
+	uint8_t status;           /* enum kproto_pin_status */
+	uint8_t tries_left;
+	int64_t note_fen;         /* smallest note the dispenser pays, e.g. 10000 */
+	int64_t daily_remaining_fen;
+	int64_t available_fen;
+};
+struct kproto_balance_info {
+	int64_t balance_fen;
+	int64_t available_fen;    /* balance minus held */
+	char currency[KPROTO_CURRENCY_MAX + 1];
+};
+struct kproto_withdraw_auth {
+	unsigned char txid[KPROTO_TXID_LEN];
+	int64_t amount_fen;
+};
+/* WITHDRAW_COMPLETE and WITHDRAW_REVERSE. */
+struct kproto_withdraw_txid {
+	unsigned char txid[KPROTO_TXID_LEN];
+};
+struct kproto_withdraw_result {
+	uint8_t status;           /* enum kproto_withdraw_status */
+	int64_t amount_fen;
+	int64_t available_after_fen;
+};
+struct kproto_error {
+	uint16_t code;            /* enum kproto_error_code */
+	char message[KPROTO_MESSAGE_MAX + 1];
+};
+
+int kproto_card_open_pack(struct kproto_buf *b, const struct kproto_card_open *m);
+int kproto_card_open_unpack(struct kproto_buf *b, struct kproto_card_open *m);
+int kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m);
+int kproto_card_info_unpack(struct kproto_buf *b, struct kproto_card_info *m);
+int kproto_pin_verify_pack(struct kproto_buf *b, const struct kproto_pin_verify *m);
+int kproto_pin_verify_unpack(struct kproto_buf *b, struct kproto_pin_verify *m);
+int kproto_pin_result_pack(struct kproto_buf *b, const struct kproto_pin_result *m);
+int kproto_pin_result_unpack(struct kproto_buf *b, struct kproto_pin_result *m);
+int kproto_balance_info_pack(struct kproto_buf *b, const struct kproto_balance_info *m);
+int kproto_balance_info_unpack(struct kproto_buf *b, struct kproto_balance_info *m);
+int kproto_withdraw_auth_pack(struct kproto_buf *b, const struct kproto_withdraw_auth *m);
+int kproto_withdraw_auth_unpack(struct kproto_buf *b, struct kproto_withdraw_auth *m);
+int kproto_withdraw_txid_pack(struct kproto_buf *b, const struct kproto_withdraw_txid *m);
+int kproto_withdraw_txid_unpack(struct kproto_buf *b, struct kproto_withdraw_txid *m);
+int kproto_withdraw_result_pack(struct kproto_buf *b, const struct kproto_withdraw_result *m);
+int kproto_withdraw_result_unpack(struct kproto_buf *b, struct kproto_withdraw_result *m);
+int kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m);
+int kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m);
+
+/* ---- Frames (frame.c): pure functions, no I/O --------------------------------------- */
+struct kproto_header {
+	uint8_t version;
+	uint8_t type;
+	uint64_t seq;
+	unsigned char session[KPROTO_SESSION_LEN];
+	uint32_t length;          /* payload length */
+};
+
+/*
+ * Checks the first KPROTO_HEADER_LEN bytes: magic, version, reserved bytes, length not
+ * above KPROTO_MAX_PAYLOAD. KPROTO_AGAIN if fewer than KPROTO_HEADER_LEN bytes.
+ * Does not check the signature: nothing in h is trusted until kproto_frame_verify.
+ */
+int kproto_header_decode(const unsigned char *in, size_t inlen, struct kproto_header *h)
+    KPROTO_WUR;
+
+/* Writes header | payload | signature with sk into out; *outlen gets the frame size. */
+int kproto_frame_encode(unsigned char *out, size_t outsz, size_t *outlen, uint8_t type,
+    uint64_t seq, const unsigned char session[KPROTO_SESSION_LEN],
+    const unsigned char *payload, size_t paylen, const unsigned char sk[KPROTO_SK_LEN]);
+
+/*
+ * Verifies one complete frame of exactly framelen bytes with the peer's public key:
+ * header checks, KPROTO_E_TRUNCATED if framelen is short of the length field (or
+ * longer), then the signature. On KPROTO_OK fills h and points *payload into frame.
+ * Session and seq are the caller's to check (kproto_recv does it).
+ */
+int kproto_frame_verify(const unsigned char *frame, size_t framelen,
+    const unsigned char pk[KPROTO_PK_LEN], struct kproto_header *h,
+    const unsigned char **payload) KPROTO_WUR;
+
+/* BLAKE2b-128 of KPROTO_SESSION_CONTEXT || nonce_client || nonce_server. */
+int kproto_session_id(unsigned char out[KPROTO_SESSION_LEN],
+    const unsigned char nonce_client[KPROTO_NONCE_LEN],
+    const unsigned char nonce_server[KPROTO_NONCE_LEN]);
+
+/* ---- Connections (session.c, conn.c) -----------------------------------------------
+ *
+ * A connection is a non-blocking stream socket plus the session state. Keys are not
+ * copied: my_sk (64 bytes, keep it in sodium_malloc'd memory) and peer_pk (32 bytes,
+ * the key pinned from configuration) must outlive the connection.
+ *
+ * Client: kproto_client_connect(), then kproto_send() requests and kproto_recv()
+ * responses (or kproto_request() for both with a timeout).
+ * Server: accept(), kproto_conn_init(), then call kproto_server_handshake() each time
+ * the fd is readable until it returns KPROTO_OK, then kproto_recv()/kproto_send().
+ * After any negative status other than KPROTO_AGAIN the connection is unusable: log
+ * the reason and kproto_conn_close() it.
+ */
+#define KPROTO_IO_TIMEOUT_MS 5000
+
+enum kproto_role {
+	KPROTO_ROLE_NONE = 0,
+	KPROTO_ROLE_CLIENT,       /* the kiosk: sends requests */
+	KPROTO_ROLE_SERVER,       /* the adapter: sends responses */
+};
+
+enum kproto_conn_state {
+	KPROTO_CONN_NEW = 0,      /* no handshake yet */
+	KPROTO_CONN_HELLO_SENT,   /* client waiting for HELLO_REPLY */
+	KPROTO_CONN_READY,        /* session established */
+	KPROTO_CONN_FAILED,       /* a reject or I/O error: close it */
+};
+
+struct kproto_conn {
+	int fd;
+	enum kproto_role role;
+	enum kproto_conn_state state;
+	int io_timeout_ms;        /* bound on a blocked kproto_send; KPROTO_IO_TIMEOUT_MS */
+	uint64_t send_seq;        /* seq of the next frame sent */
+	uint64_t recv_seq;        /* seq the next received frame must carry */
+	unsigned char session[KPROTO_SESSION_LEN];
+	unsigned char nonce[KPROTO_NONCE_LEN]; /* own handshake nonce */
+	const unsigned char *my_sk;
+	const unsigned char *peer_pk;
+	char peer_id[KPROTO_ID_MAX + 1]; /* kiosk id or adapter id from the handshake */
+	int sys_errno;            /* errno of the last KPROTO_E_IO */
+	size_t inlen;             /* bytes of the current frame read so far */
+	unsigned char in[KPROTO_MAX_FRAME];
+	unsigned char out[KPROTO_MAX_FRAME];
+};
+
+/* Takes fd (sets it non-blocking and close-on-exec); the role is set by the handshake. */
+int kproto_conn_init(struct kproto_conn *c, int fd, const unsigned char *my_sk,
+    const unsigned char *peer_pk);
+/* Closes the fd (if >= 0) and wipes the session state. Safe to call twice, but only on
+ * a conn that went through kproto_conn_init or kproto_client_connect (fd 0 is valid). */
+void kproto_conn_close(struct kproto_conn *c);
+int kproto_conn_ready(const struct kproto_conn *c);
+
+/*
+ * Connects to the adapter's Unix socket and runs the client handshake, all within
+ * timeout_ms. On KPROTO_OK the fd is non-blocking and c->peer_id holds the adapter id.
+ * On failure c->fd is closed and err says why.
+ */
+int kproto_client_connect(struct kproto_conn *c, const char *socket_path,
+    const unsigned char *my_sk, const unsigned char *peer_pk, const char *kiosk_id,
+    int timeout_ms, char *err, size_t errlen);
+/* The client handshake on an fd already set up with kproto_conn_init (socketpair). */
+int kproto_client_handshake(struct kproto_conn *c, const char *kiosk_id, int timeout_ms,
+    char *err, size_t errlen);
+
+/*
+ * Server handshake step for a poll loop: reads what is available; KPROTO_AGAIN until a
+ * whole HELLO arrived, then verifies it, sends HELLO_REPLY (blocking at most
+ * c->io_timeout_ms) and returns KPROTO_OK with c->peer_id holding the kiosk id.
+ * Bound the time a connection may stay in the handshake yourself.
+ */
+int kproto_server_handshake(struct kproto_conn *c, const char *adapter_id, char *err,
+    size_t errlen);
+/* The same, waiting at most timeout_ms for the HELLO. */
+int kproto_server_handshake_wait(struct kproto_conn *c, const char *adapter_id,
+    int timeout_ms, char *err, size_t errlen);
+
+/*
+ * Signs and writes one frame with the next send seq; waits with poll when the socket
+ * is full, for at most c->io_timeout_ms in all. A client may send only request types,
+ * a server only response types (KPROTO_E_TYPE otherwise).
+ */
+int kproto_send(struct kproto_conn *c, uint8_t type, const struct kproto_buf *payload);
+
+/*
+ * Reads what is available without blocking. KPROTO_OK: one frame verified (signature,
+ * session id, seq, type direction) and its payload in *payload ready for kproto_get_*;
+ * KPROTO_AGAIN: incomplete, wait for POLLIN and call again; negative: a reject reason
+ * (KPROTO_E_BADSIG, KPROTO_E_SEQ, ...) or KPROTO_E_EOF / KPROTO_E_IO.
+ * It reads no further than the end of the current frame, so a readable fd is the only
+ * signal a poll loop needs.
+ */
+int kproto_recv(struct kproto_conn *c, uint8_t *type, struct kproto_buf *payload);
+/* kproto_recv waiting at most timeout_ms (KPROTO_E_TIMEOUT). */
+int kproto_recv_wait(struct kproto_conn *c, uint8_t *type, struct kproto_buf *payload,
+    int timeout_ms);
+/* Client: kproto_send then kproto_recv_wait; resp may be the same buffer as req. */
+int kproto_request(struct kproto_conn *c, uint8_t type, const struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp, int timeout_ms);
+
+/* ---- Key files (keyfile.c) -----------------------------------------------------------
+ * One line of lowercase hex and a newline. NAME.key: the 64-byte Ed25519 secret key
+ * (128 hex characters), mode 0600. NAME.pub: the 32-byte public key (64 hex).
+ */
+
+/*
+ * Loads a secret key into sk (KPROTO_SK_LEN bytes, caller's sodium_malloc'd memory).
+ * KPROTO_E_KEY if the file is missing, not hex, the wrong length, inconsistent (the
+ * public half does not match the seed), or readable/writable by group or others.
+ */
+int kproto_key_load_secret(const char *path, unsigned char *sk, char *err, size_t errlen)
+    KPROTO_WUR;
+int kproto_key_load_public(const char *path, unsigned char *pk, char *err, size_t errlen)
+    KPROTO_WUR;
+/*
+ * Writes DIR/NAME.key (0600) and DIR/NAME.pub (0644) for a fresh key pair. Refuses
+ * (KPROTO_E_KEY) to replace an existing file unless force. dir must exist.
+ */
+int kproto_keypair_generate_files(const char *dir, const char *name, int force, char *err,
+    size_t errlen);
+
+/* ---- PIN sealing (pin.c) --------------------------------------------------------------
+ * The kiosk seals the PIN digits to the adapter (crypto_box_seal to the X25519 key
+ * derived from the adapter's Ed25519 public key); only the adapter can open it.
+ * Never log, trace or put the PIN into an error message.
+ */
+
+/* pin: 4-12 ASCII digits. out needs KPROTO_SEALED_PIN_MAX bytes. */
+int kproto_pin_seal(const char *pin, const unsigned char adapter_pk[KPROTO_PK_LEN],
+    unsigned char *out, size_t outsz, size_t *outlen);
+/*
+ * Opens a sealed PIN with the adapter's Ed25519 secret key into pin, a caller's
+ * sodium_malloc'd buffer of at least KPROTO_PIN_MAX + 1 bytes, NUL-terminated.
+ * KPROTO_E_CRYPTO if it does not open, KPROTO_E_FIELD_VALUE if it is not 4-12 digits
+ * (pin is wiped on failure).
+ */
+int kproto_pin_open(const unsigned char *sealed, size_t sealedlen,
+    const unsigned char adapter_sk[KPROTO_SK_LEN], char *pin, size_t pinsz) KPROTO_WUR;
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * kiosk-bankd: the reference core-banking adapter. It answers the kiosk's signed
+ * requests from a SQLite bank file. Internals shared by its files and unit tests.
+ */
+#ifndef BANKD_BANKD_H
+#define BANKD_BANKD_H
+
+#include "kiosk/proto.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define BANKD_ADAPTER_ID "kiosk-bankd"
+#define BANKD_CURRENCY "CNY"
+#define BANKD_NOTE_FEN 10000          /* ¥100 notes */
+#define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
+#define BANKD_PIN_TRIES 3
+#define BANKD_SCHEMA_VERSION 1
+
+/* ---- db.c: the bank file -------------------------------------------------------- */
+
+/*
+ * Opens an existing bank file read-write: WAL, synchronous=FULL, foreign keys, a busy
+ * timeout. Refuses with a clear err a missing, read-only, locked, corrupt or foreign
+ * file.
+ */
+int db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen);
+/* Deletes path (and its -wal/-shm) and writes the demo bank. */
+int db_init_demo(const char *path, char *err, size_t errlen);
+void db_close(sqlite3 *db);
+/* Runs every statement of sql (no parameters); 0 or -1 with err. */
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* ---- ledger.c: money operations, each in one transaction --------------------------- */
+
+enum ledger_status {
+	LEDGER_OK = 0,
+	LEDGER_REPEAT,       /* txid already in this state: nothing changed */
+	LEDGER_UNKNOWN_TX,   /* no hold with this txid for this card */
+	LEDGER_CONFLICT,     /* txid exists with another card/amount or in another state */
+	LEDGER_ERROR,        /* SQLite failed; logged */
+};
+const char *ledger_status_to_str(enum ledger_status s);
+
+/* The clock the ledger dates holds and ledger rows with; tests replace it. */
+void ledger_set_clock(time_t (*now)(void));
+
+/* CARD_INFO for pan; KPROTO_CARD_UNKNOWN if there is no such card. */
+enum ledger_status ledger_card_open(sqlite3 *db, const char *pan,
+    struct kproto_card_info *out);
+/* Checks pin against the stored hash, counts tries, locks at zero. */
+enum ledger_status ledger_pin_verify(sqlite3 *db, const char *pan, const char *pin,
+    struct kproto_pin_result *out);
+enum ledger_status ledger_balance(sqlite3 *db, const char *pan,
+    struct kproto_balance_info *out);
+/* What the card may still withdraw today (completed and held withdrawals count). */
+enum ledger_status ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out);
+/*
+ * Holds amount for txid if allowed; out->status says why not. Repeating an approved
+ * txid with the same card and amount returns the same approval (LEDGER_REPEAT).
+ */
+enum ledger_status ledger_withdraw_auth(sqlite3 *db, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
+    struct kproto_withdraw_result *out);
+/* Turns the hold into a debit; LEDGER_REPEAT if already completed (no second debit). */
+enum ledger_status ledger_withdraw_complete(sqlite3 *db, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN]);
+/* Releases the hold; LEDGER_REPEAT if already reversed, CONFLICT if completed. */
+enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN]);
+
+/* ---- session.c: one kiosk connection's card session and permission table ---------- */
+
+enum bank_state {
+	BANK_NO_CARD = 0,    /* after the handshake and after CARD_CLOSE */
+	BANK_CARD,           /* CARD_OPEN answered ok; PIN not verified */
+	BANK_CARD_REFUSED,   /* card locked, lost or unknown: only CARD_CLOSE */
+	BANK_AUTHED,         /* PIN verified */
+};
+const char *bank_state_to_str(enum bank_state s);
+
+#define BANK_TX_MAX 8        /* withdrawals authorised per card session */
+
+struct bank_tx {
+	unsigned char txid[KPROTO_TXID_LEN];
+	int settled;         /* completed or reversed in this session */
+};
+
+struct bank_session {
+	int id;                               /* connection number, for logs */
+	enum bank_state state;
+	char pan[KPROTO_PAN_MAX + 1];
+	char pan_masked[KPROTO_PAN_MAX + 1];
+	uint8_t card_status;                  /* from CARD_OPEN */
+	struct bank_tx tx[BANK_TX_MAX];
+	int ntx;
+};
+
+struct bank {
+	sqlite3 *db;
+	const unsigned char *sk;              /* adapter secret key, opens sealed PINs */
+};
+
+void bank_session_init(struct bank_session *s, int id);
+/* Leaves the card session (logs holds left open). */
+void bank_session_reset(struct bank_session *s);
+/*
+ * Answers one verified request: fills *resp_type and resp. Every request gets an
+ * answer; ERROR for one not permitted in this state, malformed or failed.
+ */
+void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
+    struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp);
+
+/* ---- serve.c: the socket and the poll loop -------------------------------------- */
+
+#define BANKD_MAX_CONNS 16
+#define BANKD_HANDSHAKE_MS 5000
+
+struct serve_config {
+	const char *socket_path;
+	const unsigned char *sk;              /* adapter secret key (64) */
+	const unsigned char *kiosk_pk;        /* pinned kiosk public key (32) */
+};
+
+/* Creates the socket (0600, replacing a stale one); -1 with err if it cannot. */
+int serve_listen(const char *path, char *err, size_t errlen);
+/* Serves until *quit is set by a signal; closes and unlinks the socket. */
+int serve_run(struct bank *bk, const struct serve_config *cfg, int listen_fd,
+    volatile sig_atomic_t *quit);
+
+#endif

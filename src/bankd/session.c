@@ -1,0 +1,438 @@
+/*
+ * One kiosk connection's card session. The permission table says which request is
+ * allowed in which state (openssh monitor style): the PIN only after a card, money
+ * only after the PIN, completion only of a withdrawal authorised here, and once.
+ */
+#include "bankd.h"
+
+#include "common/log.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BIT(s) (1u << (s))
+
+typedef void (*bank_handler)(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+
+static void session_card_open(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_pin_verify(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_balance(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_withdraw_auth(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_withdraw_complete(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_withdraw_reverse(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_card_close(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+
+static const struct bank_rule {
+	uint8_t type;
+	unsigned states;      /* BIT(enum bank_state) where the request is allowed */
+	const char *needs;    /* for the refusal message */
+	bank_handler handle;
+} bank_rules[] = {
+	{ KPROTO_MSG_CARD_OPEN, BIT(BANK_NO_CARD),
+	    "no card in the session (send CARD_CLOSE first)", session_card_open },
+	{ KPROTO_MSG_PIN_VERIFY, BIT(BANK_CARD), "an open, usable card",
+	    session_pin_verify },
+	{ KPROTO_MSG_BALANCE, BIT(BANK_AUTHED), "a verified PIN", session_balance },
+	{ KPROTO_MSG_WITHDRAW_AUTH, BIT(BANK_AUTHED), "a verified PIN",
+	    session_withdraw_auth },
+	{ KPROTO_MSG_WITHDRAW_COMPLETE, BIT(BANK_AUTHED), "a verified PIN",
+	    session_withdraw_complete },
+	{ KPROTO_MSG_WITHDRAW_REVERSE, BIT(BANK_AUTHED), "a verified PIN",
+	    session_withdraw_reverse },
+	{ KPROTO_MSG_CARD_CLOSE, BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | BIT(BANK_AUTHED),
+	    "an open card", session_card_close },
+};
+
+const char *
+bank_state_to_str(enum bank_state s)
+{
+	switch (s) {
+	case BANK_NO_CARD: return "no-card";
+	case BANK_CARD: return "card";
+	case BANK_CARD_REFUSED: return "card-refused";
+	case BANK_AUTHED: return "authed";
+	}
+	return "?";
+}
+
+static void
+session_enter(struct bank_session *s, enum bank_state st)
+{
+	if (s->state != st)
+		log_debug("conn %d: %s -> %s", s->id, bank_state_to_str(s->state),
+		    bank_state_to_str(st));
+	s->state = st;
+}
+
+void
+bank_session_init(struct bank_session *s, int id)
+{
+	memset(s, 0, sizeof *s);
+	s->id = id;
+	s->state = BANK_NO_CARD;
+}
+
+void
+bank_session_reset(struct bank_session *s)
+{
+	for (int i = 0; i < s->ntx; i++) {
+		if (!s->tx[i].settled) {
+			char hex[KPROTO_TXID_LEN * 2 + 1];
+			sodium_bin2hex(hex, sizeof hex, s->tx[i].txid, KPROTO_TXID_LEN);
+			/* Releasing it here could pay out twice if the cash did leave the
+			 * dispenser; the hold stays for reconciliation. */
+			log_warnx("conn %d: card %s leaves hold %s neither completed nor "
+			    "reversed", s->id, s->pan_masked, hex);
+		}
+	}
+	int id = s->id;
+	enum bank_state old = s->state;
+	bank_session_init(s, id);
+	s->state = old;
+	session_enter(s, BANK_NO_CARD);
+}
+
+static void
+fen_format(char *out, size_t outsz, int64_t fen)
+{
+	const char *sign = fen < 0 ? "-" : "";
+	uint64_t v = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+
+	snprintf(out, outsz, "%s%llu.%02llu", sign, (unsigned long long)(v / 100),
+	    (unsigned long long)(v % 100));
+}
+
+static void
+session_error(struct bank_session *s, uint8_t req_type, uint16_t code, uint8_t *resp_type,
+    struct kproto_buf *resp, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+session_error(struct bank_session *s, uint8_t req_type, uint16_t code, uint8_t *resp_type,
+    struct kproto_buf *resp, const char *fmt, ...)
+{
+	struct kproto_error e = { .code = code };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof e.message, fmt, ap);
+	va_end(ap);
+	log_warnx("conn %d: %s -> ERROR %s: %s", s->id, kproto_type_to_str(req_type),
+	    kproto_error_code_to_str(code), e.message);
+	*resp_type = KPROTO_MSG_ERROR;
+	if (kproto_error_pack(resp, &e) != KPROTO_OK) {
+		e.message[0] = '\0';
+		kproto_error_pack(resp, &e);
+	}
+}
+
+static void
+session_malformed(struct bank_session *s, uint8_t type, int rv, uint8_t *resp_type,
+    struct kproto_buf *resp)
+{
+	session_error(s, type, KPROTO_ERROR_MALFORMED, resp_type, resp, "malformed %s: %s",
+	    kproto_type_to_str(type), kproto_strerror(rv));
+}
+
+static void
+session_internal(struct bank_session *s, uint8_t type, uint8_t *resp_type,
+    struct kproto_buf *resp)
+{
+	session_error(s, type, KPROTO_ERROR_INTERNAL, resp_type, resp,
+	    "%s failed: bank database error", kproto_type_to_str(type));
+}
+
+/* Any packing failure of our own answer is a bug; say so rather than send garbage. */
+static void
+session_reply(struct bank_session *s, uint8_t type, int packed, uint8_t rtype,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	if (packed != KPROTO_OK) {
+		session_internal(s, type, resp_type, resp);
+		return;
+	}
+	*resp_type = rtype;
+}
+
+static void
+session_card_open(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_card_open co;
+	struct kproto_card_info ci;
+	char masked[KPROTO_PAN_MAX + 1];
+	int rv;
+
+	if ((rv = kproto_card_open_unpack(req, &co)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_CARD_OPEN, rv, resp_type, resp);
+		return;
+	}
+	kproto_pan_mask(co.pan, masked, sizeof masked);
+	if (ledger_card_open(bk->db, co.pan, &ci) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_CARD_OPEN, resp_type, resp);
+		return;
+	}
+	memcpy(s->pan, co.pan, sizeof s->pan);
+	memcpy(s->pan_masked, masked, sizeof s->pan_masked);
+	s->card_status = ci.status;
+	/* Completion is bound to the card session that authorised the withdrawal. */
+	s->ntx = 0;
+	session_enter(s, ci.status == KPROTO_CARD_OK ? BANK_CARD : BANK_CARD_REFUSED);
+	log_info("conn %d: CARD_OPEN %s -> CARD_INFO %s tries=%u", s->id, masked,
+	    kproto_card_status_to_str(ci.status), ci.tries_left);
+	session_reply(s, KPROTO_MSG_CARD_OPEN, kproto_card_info_pack(resp, &ci),
+	    KPROTO_MSG_CARD_INFO, resp_type, resp);
+}
+
+static void
+session_pin_verify(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_pin_verify pv;
+	struct kproto_pin_result pr;
+	enum ledger_status ls;
+	char *pin;
+	int rv;
+
+	if ((rv = kproto_pin_verify_unpack(req, &pv)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PIN_VERIFY, rv, resp_type, resp);
+		return;
+	}
+	if ((pin = sodium_malloc(KPROTO_PIN_MAX + 1)) == NULL) {
+		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
+		return;
+	}
+	rv = kproto_pin_open(pv.sealed, pv.sealed_len, bk->sk, pin, KPROTO_PIN_MAX + 1);
+	if (rv != KPROTO_OK) {
+		sodium_free(pin);
+		/* Not a try: a PIN that does not open was not typed by the customer. */
+		session_error(s, KPROTO_MSG_PIN_VERIFY, KPROTO_ERROR_MALFORMED, resp_type, resp,
+		    "malformed PIN_VERIFY: sealed PIN does not open (%s)", kproto_strerror(rv));
+		return;
+	}
+	ls = ledger_pin_verify(bk->db, s->pan, pin, &pr);
+	sodium_memzero(pin, KPROTO_PIN_MAX + 1);
+	sodium_free(pin);
+	if (ls != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
+		return;
+	}
+	if (pr.status == KPROTO_PIN_OK)
+		session_enter(s, BANK_AUTHED);
+	else if (pr.status == KPROTO_PIN_LOCKED)
+		session_enter(s, BANK_CARD_REFUSED);
+	log_info("conn %d: PIN_VERIFY %s -> PIN_RESULT %s tries=%u", s->id, s->pan_masked,
+	    kproto_pin_status_to_str(pr.status), pr.tries_left);
+	session_reply(s, KPROTO_MSG_PIN_VERIFY, kproto_pin_result_pack(resp, &pr),
+	    KPROTO_MSG_PIN_RESULT, resp_type, resp);
+}
+
+static void
+session_balance(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_balance_info bi;
+	char bal[32], avail[32];
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_BALANCE, rv, resp_type, resp);
+		return;
+	}
+	if (ledger_balance(bk->db, s->pan, &bi) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_BALANCE, resp_type, resp);
+		return;
+	}
+	fen_format(bal, sizeof bal, bi.balance_fen);
+	fen_format(avail, sizeof avail, bi.available_fen);
+	log_info("conn %d: BALANCE %s -> BALANCE_INFO balance=%s available=%s", s->id,
+	    s->pan_masked, bal, avail);
+	session_reply(s, KPROTO_MSG_BALANCE, kproto_balance_info_pack(resp, &bi),
+	    KPROTO_MSG_BALANCE_INFO, resp_type, resp);
+}
+
+static struct bank_tx *
+session_find_tx(struct bank_session *s, const unsigned char *txid)
+{
+	for (int i = 0; i < s->ntx; i++)
+		if (memcmp(s->tx[i].txid, txid, KPROTO_TXID_LEN) == 0)
+			return &s->tx[i];
+	return NULL;
+}
+
+static void
+session_withdraw_auth(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_withdraw_auth wa;
+	struct kproto_withdraw_result wr;
+	struct bank_tx *tx;
+	enum ledger_status ls;
+	char amount[32], after[32], hex[KPROTO_TXID_LEN * 2 + 1];
+	int rv;
+
+	if ((rv = kproto_withdraw_auth_unpack(req, &wa)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_WITHDRAW_AUTH, rv, resp_type, resp);
+		return;
+	}
+	tx = session_find_tx(s, wa.txid);
+	if (tx == NULL && s->ntx == BANK_TX_MAX) {
+		session_error(s, KPROTO_MSG_WITHDRAW_AUTH, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "WITHDRAW_AUTH not permitted: more than %d withdrawals for one card",
+		    BANK_TX_MAX);
+		return;
+	}
+	if (tx != NULL && tx->settled) {
+		session_error(s, KPROTO_MSG_WITHDRAW_AUTH, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "WITHDRAW_AUTH not permitted: transaction already settled");
+		return;
+	}
+	ls = ledger_withdraw_auth(bk->db, s->pan, wa.txid, wa.amount_fen, &wr);
+	if (ls == LEDGER_CONFLICT) {
+		session_error(s, KPROTO_MSG_WITHDRAW_AUTH, KPROTO_ERROR_MALFORMED, resp_type,
+		    resp, "WITHDRAW_AUTH: txid already used for another withdrawal");
+		return;
+	}
+	if (ls != LEDGER_OK && ls != LEDGER_REPEAT) {
+		session_internal(s, KPROTO_MSG_WITHDRAW_AUTH, resp_type, resp);
+		return;
+	}
+	/* Only approvals are remembered: COMPLETE of a refused txid must be unknown. */
+	if (wr.status == KPROTO_WD_APPROVED && tx == NULL) {
+		tx = &s->tx[s->ntx++];
+		memcpy(tx->txid, wa.txid, KPROTO_TXID_LEN);
+		tx->settled = 0;
+	}
+	sodium_bin2hex(hex, sizeof hex, wa.txid, KPROTO_TXID_LEN);
+	fen_format(amount, sizeof amount, wa.amount_fen);
+	fen_format(after, sizeof after, wr.available_after_fen);
+	/* Eight hex digits name the hold in the log; the full txid is in the database. */
+	log_info("conn %d: WITHDRAW_AUTH %s tx=%.8s amount=%s -> WITHDRAW_RESULT %s%s "
+	    "available=%s", s->id, s->pan_masked, hex, amount,
+	    kproto_withdraw_status_to_str(wr.status), ls == LEDGER_REPEAT ? " (repeat)" : "",
+	    after);
+	session_reply(s, KPROTO_MSG_WITHDRAW_AUTH, kproto_withdraw_result_pack(resp, &wr),
+	    KPROTO_MSG_WITHDRAW_RESULT, resp_type, resp);
+}
+
+/* WITHDRAW_COMPLETE and WITHDRAW_REVERSE: the same rules, one ledger call apart. */
+static void
+session_withdraw_settle(struct bank *bk, struct bank_session *s, uint8_t type,
+    struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_withdraw_txid wt;
+	struct bank_tx *tx;
+	enum ledger_status ls;
+	char hex[KPROTO_TXID_LEN * 2 + 1];
+	int complete = type == KPROTO_MSG_WITHDRAW_COMPLETE, rv;
+
+	if ((rv = kproto_withdraw_txid_unpack(req, &wt)) != KPROTO_OK) {
+		session_malformed(s, type, rv, resp_type, resp);
+		return;
+	}
+	sodium_bin2hex(hex, sizeof hex, wt.txid, KPROTO_TXID_LEN);
+	if ((tx = session_find_tx(s, wt.txid)) == NULL) {
+		session_error(s, type, KPROTO_ERROR_UNKNOWN_TX, resp_type, resp,
+		    "%s: transaction %s was not authorised in this session",
+		    kproto_type_to_str(type), hex);
+		return;
+	}
+	if (tx->settled) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: transaction %s already completed or reversed",
+		    kproto_type_to_str(type), hex);
+		return;
+	}
+	ls = complete ? ledger_withdraw_complete(bk->db, s->pan, wt.txid) :
+	    ledger_withdraw_reverse(bk->db, s->pan, wt.txid);
+	switch (ls) {
+	case LEDGER_OK:
+		break;
+	case LEDGER_UNKNOWN_TX:
+		session_error(s, type, KPROTO_ERROR_UNKNOWN_TX, resp_type, resp,
+		    "%s: no hold %s", kproto_type_to_str(type), hex);
+		return;
+	case LEDGER_REPEAT:
+	case LEDGER_CONFLICT:
+		/* Settled behind our back (another connection on the same bank file):
+		 * record it so this session never tries again. */
+		tx->settled = 1;
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: transaction %s already settled", kproto_type_to_str(type),
+		    hex);
+		return;
+	case LEDGER_ERROR:
+		session_internal(s, type, resp_type, resp);
+		return;
+	}
+	tx->settled = 1;
+	log_info("conn %d: %s %s tx=%.8s -> OK", s->id, kproto_type_to_str(type),
+	    s->pan_masked, hex);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
+static void
+session_withdraw_complete(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	session_withdraw_settle(bk, s, KPROTO_MSG_WITHDRAW_COMPLETE, req, resp_type, resp);
+}
+
+static void
+session_withdraw_reverse(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	session_withdraw_settle(bk, s, KPROTO_MSG_WITHDRAW_REVERSE, req, resp_type, resp);
+}
+
+static void
+session_card_close(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	int rv;
+
+	(void)bk;
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_CARD_CLOSE, rv, resp_type, resp);
+		return;
+	}
+	log_info("conn %d: CARD_CLOSE %s -> OK", s->id, s->pan_masked);
+	bank_session_reset(s);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
+void
+bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
+    struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	const struct bank_rule *r = NULL;
+
+	/* Every request gets exactly one answer: the kiosk pairs them by order. */
+	kproto_buf_init(resp);
+	for (size_t i = 0; i < sizeof bank_rules / sizeof bank_rules[0]; i++)
+		if (bank_rules[i].type == type)
+			r = &bank_rules[i];
+	if (r == NULL) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s (0x%02x) is not a request", kproto_type_to_str(type), type);
+		return;
+	}
+	if ((r->states & BIT(s->state)) == 0) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted in state %s: needs %s", kproto_type_to_str(type),
+		    bank_state_to_str(s->state), r->needs);
+		return;
+	}
+	r->handle(bk, s, req, resp_type, resp);
+}

@@ -1,0 +1,199 @@
+/*
+ * Typed messages: the field sequence of each payload in one place, so that the kiosk
+ * and the adapter cannot disagree on order, tags or value ranges.
+ */
+#include "proto-int.h"
+
+#include <string.h>
+
+#define TRY(x) do { int rv_ = (x); if (rv_ != KPROTO_OK) return rv_; } while (0)
+
+static int
+lang_valid(const char *lang)
+{
+	return strcmp(lang, "zh") == 0 || strcmp(lang, "en") == 0 || lang[0] == '\0';
+}
+
+int
+kproto_card_open_pack(struct kproto_buf *b, const struct kproto_card_open *m)
+{
+	kproto_buf_init(b);
+	if (!kproto_pan_valid(m->pan))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_str(b, KPROTO_TAG_PAN, m->pan);
+}
+
+int
+kproto_card_open_unpack(struct kproto_buf *b, struct kproto_card_open *m)
+{
+	TRY(kproto_get_str(b, KPROTO_TAG_PAN, m->pan, sizeof m->pan));
+	TRY(kproto_get_end(b));
+	return kproto_pan_valid(m->pan) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+/* Packers check values too: the peer would refuse an out-of-range status, and that
+ * costs a whole exchange instead of an error at the source. */
+int
+kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_CARD_UNKNOWN || !lang_valid(m->lang) ||
+	    strlen(m->holder) > KPROTO_HOLDER_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_CARD_STATUS, m->status);
+	kproto_put_str(b, KPROTO_TAG_HOLDER, m->holder);
+	kproto_put_str(b, KPROTO_TAG_LANG, m->lang);
+	kproto_put_u32(b, KPROTO_TAG_CARD_FLAGS, m->flags);
+	return kproto_put_u8(b, KPROTO_TAG_TRIES_LEFT, m->tries_left);
+}
+
+int
+kproto_card_info_unpack(struct kproto_buf *b, struct kproto_card_info *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_CARD_STATUS, &m->status));
+	TRY(kproto_get_str(b, KPROTO_TAG_HOLDER, m->holder, sizeof m->holder));
+	TRY(kproto_get_str(b, KPROTO_TAG_LANG, m->lang, sizeof m->lang));
+	TRY(kproto_get_u32(b, KPROTO_TAG_CARD_FLAGS, &m->flags));
+	TRY(kproto_get_u8(b, KPROTO_TAG_TRIES_LEFT, &m->tries_left));
+	TRY(kproto_get_end(b));
+	if (m->status > KPROTO_CARD_UNKNOWN || !lang_valid(m->lang))
+		return KPROTO_E_FIELD_VALUE;
+	return KPROTO_OK;
+}
+
+int
+kproto_pin_verify_pack(struct kproto_buf *b, const struct kproto_pin_verify *m)
+{
+	kproto_buf_init(b);
+	if (m->sealed_len < KPROTO_PIN_MIN + KPROTO_SEAL_OVERHEAD ||
+	    m->sealed_len > KPROTO_SEALED_PIN_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_bytes(b, KPROTO_TAG_SEALED_PIN, m->sealed, m->sealed_len);
+}
+
+int
+kproto_pin_verify_unpack(struct kproto_buf *b, struct kproto_pin_verify *m)
+{
+	const unsigned char *p;
+	size_t len;
+
+	/* The size bounds the PIN length; the adapter checks the digits after opening. */
+	TRY(kproto_get_blob(b, KPROTO_TAG_SEALED_PIN, KPROTO_PIN_MIN + KPROTO_SEAL_OVERHEAD,
+	    KPROTO_SEALED_PIN_MAX, &p, &len));
+	TRY(kproto_get_end(b));
+	memcpy(m->sealed, p, len);
+	m->sealed_len = len;
+	return KPROTO_OK;
+}
+
+int
+kproto_pin_result_pack(struct kproto_buf *b, const struct kproto_pin_result *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_PIN_LOCKED)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_PIN_STATUS, m->status);
+	kproto_put_u8(b, KPROTO_TAG_TRIES_LEFT, m->tries_left);
+	kproto_put_i64(b, KPROTO_TAG_NOTE, m->note_fen);
+	kproto_put_i64(b, KPROTO_TAG_DAILY_REMAINING, m->daily_remaining_fen);
+	return kproto_put_i64(b, KPROTO_TAG_AVAILABLE, m->available_fen);
+}
+
+int
+kproto_pin_result_unpack(struct kproto_buf *b, struct kproto_pin_result *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_PIN_STATUS, &m->status));
+	TRY(kproto_get_u8(b, KPROTO_TAG_TRIES_LEFT, &m->tries_left));
+	TRY(kproto_get_i64(b, KPROTO_TAG_NOTE, &m->note_fen));
+	TRY(kproto_get_i64(b, KPROTO_TAG_DAILY_REMAINING, &m->daily_remaining_fen));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AVAILABLE, &m->available_fen));
+	TRY(kproto_get_end(b));
+	return m->status > KPROTO_PIN_LOCKED ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+int
+kproto_balance_info_pack(struct kproto_buf *b, const struct kproto_balance_info *m)
+{
+	kproto_buf_init(b);
+	kproto_put_i64(b, KPROTO_TAG_BALANCE, m->balance_fen);
+	kproto_put_i64(b, KPROTO_TAG_AVAILABLE, m->available_fen);
+	return kproto_put_str(b, KPROTO_TAG_CURRENCY, m->currency);
+}
+
+int
+kproto_balance_info_unpack(struct kproto_buf *b, struct kproto_balance_info *m)
+{
+	TRY(kproto_get_i64(b, KPROTO_TAG_BALANCE, &m->balance_fen));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AVAILABLE, &m->available_fen));
+	TRY(kproto_get_str(b, KPROTO_TAG_CURRENCY, m->currency, sizeof m->currency));
+	return kproto_get_end(b);
+}
+
+int
+kproto_withdraw_auth_pack(struct kproto_buf *b, const struct kproto_withdraw_auth *m)
+{
+	kproto_buf_init(b);
+	kproto_put_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid);
+	return kproto_put_i64(b, KPROTO_TAG_AMOUNT, m->amount_fen);
+}
+
+int
+kproto_withdraw_auth_unpack(struct kproto_buf *b, struct kproto_withdraw_auth *m)
+{
+	TRY(kproto_get_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AMOUNT, &m->amount_fen));
+	return kproto_get_end(b);
+}
+
+int
+kproto_withdraw_txid_pack(struct kproto_buf *b, const struct kproto_withdraw_txid *m)
+{
+	kproto_buf_init(b);
+	return kproto_put_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid);
+}
+
+int
+kproto_withdraw_txid_unpack(struct kproto_buf *b, struct kproto_withdraw_txid *m)
+{
+	TRY(kproto_get_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid));
+	return kproto_get_end(b);
+}
+
+int
+kproto_withdraw_result_pack(struct kproto_buf *b, const struct kproto_withdraw_result *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_WD_INVALID)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_WITHDRAW_STATUS, m->status);
+	kproto_put_i64(b, KPROTO_TAG_AMOUNT, m->amount_fen);
+	return kproto_put_i64(b, KPROTO_TAG_AVAILABLE_AFTER, m->available_after_fen);
+}
+
+int
+kproto_withdraw_result_unpack(struct kproto_buf *b, struct kproto_withdraw_result *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_WITHDRAW_STATUS, &m->status));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AMOUNT, &m->amount_fen));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AVAILABLE_AFTER, &m->available_after_fen));
+	TRY(kproto_get_end(b));
+	return m->status > KPROTO_WD_INVALID ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+int
+kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m)
+{
+	kproto_buf_init(b);
+	if (strlen(m->message) > KPROTO_MESSAGE_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u16(b, KPROTO_TAG_ERROR_CODE, m->code);
+	return kproto_put_str(b, KPROTO_TAG_MESSAGE, m->message);
+}
+
+int
+kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m)
+{
+	TRY(kproto_get_u16(b, KPROTO_TAG_ERROR_CODE, &m->code));
+	TRY(kproto_get_str(b, KPROTO_TAG_MESSAGE, m->message, sizeof m->message));
+	return kproto_get_end(b);
+}

@@ -1,0 +1,169 @@
+/* Names of the protocol's enums, for logs and error messages. */
+#include "proto-int.h"
+
+#include <stdio.h>
+
+int
+kproto_seterr(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *
+kproto_err_to_str(int code)
+{
+	switch (code) {
+	case KPROTO_OK: return "OK";
+	case KPROTO_AGAIN: return "AGAIN";
+	case KPROTO_E_MAGIC: return "MAGIC";
+	case KPROTO_E_VERSION: return "VERSION";
+	case KPROTO_E_RESERVED: return "RESERVED";
+	case KPROTO_E_OVERSIZE: return "OVERSIZE";
+	case KPROTO_E_TRUNCATED: return "TRUNCATED";
+	case KPROTO_E_BADSIG: return "BADSIG";
+	case KPROTO_E_SESSION: return "SESSION";
+	case KPROTO_E_SEQ: return "SEQ";
+	case KPROTO_E_TYPE: return "TYPE";
+	case KPROTO_E_FIELD_TAG: return "FIELD_TAG";
+	case KPROTO_E_FIELD_LEN: return "FIELD_LEN";
+	case KPROTO_E_FIELD_SHORT: return "FIELD_SHORT";
+	case KPROTO_E_FIELD_UTF8: return "FIELD_UTF8";
+	case KPROTO_E_FIELD_TRAILING: return "FIELD_TRAILING";
+	case KPROTO_E_FIELD_VALUE: return "FIELD_VALUE";
+	case KPROTO_E_EOF: return "EOF";
+	case KPROTO_E_IO: return "IO";
+	case KPROTO_E_TIMEOUT: return "TIMEOUT";
+	case KPROTO_E_NOSPACE: return "NOSPACE";
+	case KPROTO_E_INVAL: return "INVAL";
+	case KPROTO_E_KEY: return "KEY";
+	case KPROTO_E_CRYPTO: return "CRYPTO";
+	case KPROTO_E_NOMEM: return "NOMEM";
+	case KPROTO_E_CLOSED: return "CLOSED";
+	}
+	return "?";
+}
+
+const char *
+kproto_strerror(int code)
+{
+	switch (code) {
+	case KPROTO_OK: return "success";
+	case KPROTO_AGAIN: return "incomplete frame, more input needed";
+	case KPROTO_E_MAGIC: return "bad magic (not a bank link frame)";
+	case KPROTO_E_VERSION: return "unsupported protocol version";
+	case KPROTO_E_RESERVED: return "reserved header bytes are not zero";
+	case KPROTO_E_OVERSIZE: return "payload length above the maximum";
+	case KPROTO_E_TRUNCATED: return "truncated frame";
+	case KPROTO_E_BADSIG: return "bad signature (wrong key or altered frame)";
+	case KPROTO_E_SESSION: return "session id mismatch";
+	case KPROTO_E_SEQ: return "sequence number out of order (replay or gap)";
+	case KPROTO_E_TYPE: return "unexpected message type";
+	case KPROTO_E_FIELD_TAG: return "unexpected field tag";
+	case KPROTO_E_FIELD_LEN: return "wrong field length";
+	case KPROTO_E_FIELD_SHORT: return "payload ends before the field";
+	case KPROTO_E_FIELD_UTF8: return "string is not valid UTF-8 or contains NUL";
+	case KPROTO_E_FIELD_TRAILING: return "bytes left over after the last field";
+	case KPROTO_E_FIELD_VALUE: return "field value out of range";
+	case KPROTO_E_EOF: return "peer closed the connection";
+	case KPROTO_E_IO: return "input/output error";
+	case KPROTO_E_TIMEOUT: return "timed out";
+	case KPROTO_E_NOSPACE: return "buffer too small";
+	case KPROTO_E_INVAL: return "invalid argument or state";
+	case KPROTO_E_KEY: return "key file error";
+	case KPROTO_E_CRYPTO: return "cryptographic operation failed";
+	case KPROTO_E_NOMEM: return "out of secure memory";
+	case KPROTO_E_CLOSED: return "connection closed after an earlier error";
+	}
+	return "unknown error";
+}
+
+const char *
+kproto_type_to_str(int type)
+{
+	switch (type) {
+	case KPROTO_MSG_HELLO: return "HELLO";
+	case KPROTO_MSG_HELLO_REPLY: return "HELLO_REPLY";
+	case KPROTO_MSG_CARD_OPEN: return "CARD_OPEN";
+	case KPROTO_MSG_PIN_VERIFY: return "PIN_VERIFY";
+	case KPROTO_MSG_BALANCE: return "BALANCE";
+	case KPROTO_MSG_WITHDRAW_AUTH: return "WITHDRAW_AUTH";
+	case KPROTO_MSG_WITHDRAW_COMPLETE: return "WITHDRAW_COMPLETE";
+	case KPROTO_MSG_WITHDRAW_REVERSE: return "WITHDRAW_REVERSE";
+	case KPROTO_MSG_CARD_CLOSE: return "CARD_CLOSE";
+	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
+	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
+	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
+	case KPROTO_MSG_WITHDRAW_RESULT: return "WITHDRAW_RESULT";
+	case KPROTO_MSG_OK: return "OK";
+	case KPROTO_MSG_ERROR: return "ERROR";
+	}
+	return "?";
+}
+
+int
+kproto_type_is_request(int type)
+{
+	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_CARD_CLOSE;
+}
+
+int
+kproto_type_is_response(int type)
+{
+	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_OK) ||
+	    type == KPROTO_MSG_ERROR;
+}
+
+const char *
+kproto_card_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_CARD_OK: return "ok";
+	case KPROTO_CARD_LOCKED: return "locked";
+	case KPROTO_CARD_LOST: return "lost";
+	case KPROTO_CARD_UNKNOWN: return "unknown";
+	}
+	return "?";
+}
+
+const char *
+kproto_pin_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_PIN_OK: return "ok";
+	case KPROTO_PIN_WRONG: return "wrong";
+	case KPROTO_PIN_LOCKED: return "locked";
+	}
+	return "?";
+}
+
+const char *
+kproto_withdraw_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_WD_APPROVED: return "approved";
+	case KPROTO_WD_INSUFFICIENT: return "insufficient-funds";
+	case KPROTO_WD_OVER_LIMIT: return "over-daily-limit";
+	case KPROTO_WD_NOT_MULTIPLE: return "not-multiple-of-note";
+	case KPROTO_WD_INVALID: return "invalid-amount";
+	}
+	return "?";
+}
+
+const char *
+kproto_error_code_to_str(int code)
+{
+	switch (code) {
+	case KPROTO_ERROR_NOT_PERMITTED: return "not-permitted";
+	case KPROTO_ERROR_MALFORMED: return "malformed";
+	case KPROTO_ERROR_UNKNOWN_TX: return "unknown-transaction";
+	case KPROTO_ERROR_INTERNAL: return "internal";
+	}
+	return "?";
+}

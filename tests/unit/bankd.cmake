@@ -1,0 +1,14 @@
+# Unit tests of kiosk-bankd (src/bankd): the ledger and the permission table link the
+# adapter's objects; test_bankd_serve runs the real binary.
+foreach(t test_bankd_ledger test_bankd_session)
+  add_executable(${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.c)
+  target_link_libraries(${t} PRIVATE bankd_objs)
+  add_test(NAME ${t} COMMAND ${t})
+  set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
+endforeach()
+
+add_executable(test_bankd_serve ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bankd_serve.c)
+target_link_libraries(test_bankd_serve PRIVATE kproto)
+add_dependencies(test_bankd_serve kiosk-bankd)
+add_test(NAME test_bankd_serve COMMAND test_bankd_serve $<TARGET_FILE:kiosk-bankd>)
+set_tests_properties(test_bankd_serve PROPERTIES LABELS "unit" TIMEOUT 120)

@@ -1,0 +1,433 @@
+/*
+ * kiosk-bankd's permission table: each request answered in each state, through
+ * bank_session_dispatch on a real demo bank file.
+ */
+#include "bankd/bankd.h"
+
+#include "common/log.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int failures;
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+		failures++; \
+	} \
+} while (0)
+#define CHECK_EQ(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) { \
+		fprintf(stderr, "%s:%d: %s is %lld, expected %s (%lld)\n", __FILE__, \
+		    __LINE__, #a, a_, #b, b_); \
+		failures++; \
+	} \
+} while (0)
+
+static unsigned char adapter_pk[KPROTO_PK_LEN], *adapter_sk;
+static struct bank bk;
+static struct kproto_buf req, resp;
+static uint8_t rtype;
+
+static void
+call(struct bank_session *s, uint8_t type)
+{
+	rtype = 0;
+	bank_session_dispatch(&bk, s, type, &req, &rtype, &resp);
+}
+
+static void
+call_empty(struct bank_session *s, uint8_t type)
+{
+	kproto_buf_init(&req);
+	call(s, type);
+}
+
+/* The last answer must be ERROR code; its message must name the request. */
+static void
+expect_error(uint16_t code, const char *name, int line)
+{
+	struct kproto_error e;
+
+	if (rtype != KPROTO_MSG_ERROR) {
+		fprintf(stderr, "%s:%d: expected ERROR, got %s\n", __FILE__, line,
+		    kproto_type_to_str(rtype));
+		failures++;
+		return;
+	}
+	if (kproto_error_unpack(&resp, &e) != KPROTO_OK || e.code != code ||
+	    (name != NULL && strstr(e.message, name) == NULL)) {
+		fprintf(stderr, "%s:%d: expected ERROR %u naming %s, got %u \"%s\"\n", __FILE__,
+		    line, code, name ? name : "-", e.code, e.message);
+		failures++;
+	}
+}
+#define EXPECT_ERROR(code, name) expect_error(code, name, __LINE__)
+
+static struct kproto_card_info
+card_open(struct bank_session *s, const char *pan)
+{
+	struct kproto_card_open co;
+	struct kproto_card_info ci;
+
+	memset(&ci, 0xff, sizeof ci);
+	snprintf(co.pan, sizeof co.pan, "%s", pan);
+	CHECK_EQ(kproto_card_open_pack(&req, &co), KPROTO_OK);
+	call(s, KPROTO_MSG_CARD_OPEN);
+	if (rtype == KPROTO_MSG_CARD_INFO)
+		CHECK_EQ(kproto_card_info_unpack(&resp, &ci), KPROTO_OK);
+	return ci;
+}
+
+static struct kproto_pin_result
+pin_verify(struct bank_session *s, const char *pin, const unsigned char *pk)
+{
+	struct kproto_pin_verify pv;
+	struct kproto_pin_result pr;
+
+	memset(&pr, 0xff, sizeof pr);
+	CHECK_EQ(kproto_pin_seal(pin, pk, pv.sealed, sizeof pv.sealed, &pv.sealed_len),
+	    KPROTO_OK);
+	CHECK_EQ(kproto_pin_verify_pack(&req, &pv), KPROTO_OK);
+	call(s, KPROTO_MSG_PIN_VERIFY);
+	if (rtype == KPROTO_MSG_PIN_RESULT)
+		CHECK_EQ(kproto_pin_result_unpack(&resp, &pr), KPROTO_OK);
+	return pr;
+}
+
+static struct kproto_balance_info
+balance(struct bank_session *s)
+{
+	struct kproto_balance_info bi;
+
+	memset(&bi, 0, sizeof bi);
+	call_empty(s, KPROTO_MSG_BALANCE);
+	CHECK_EQ(rtype, KPROTO_MSG_BALANCE_INFO);
+	if (rtype == KPROTO_MSG_BALANCE_INFO)
+		CHECK_EQ(kproto_balance_info_unpack(&resp, &bi), KPROTO_OK);
+	return bi;
+}
+
+static struct kproto_withdraw_result
+withdraw(struct bank_session *s, const unsigned char *txid, int64_t amount)
+{
+	struct kproto_withdraw_auth wa;
+	struct kproto_withdraw_result wr;
+
+	memset(&wr, 0xff, sizeof wr);
+	memcpy(wa.txid, txid, KPROTO_TXID_LEN);
+	wa.amount_fen = amount;
+	CHECK_EQ(kproto_withdraw_auth_pack(&req, &wa), KPROTO_OK);
+	call(s, KPROTO_MSG_WITHDRAW_AUTH);
+	if (rtype == KPROTO_MSG_WITHDRAW_RESULT)
+		CHECK_EQ(kproto_withdraw_result_unpack(&resp, &wr), KPROTO_OK);
+	return wr;
+}
+
+static void
+settle(struct bank_session *s, uint8_t type, const unsigned char *txid)
+{
+	struct kproto_withdraw_txid wt;
+
+	memcpy(wt.txid, txid, KPROTO_TXID_LEN);
+	CHECK_EQ(kproto_withdraw_txid_pack(&req, &wt), KPROTO_OK);
+	call(s, type);
+}
+
+static void
+test_before_pin(void)
+{
+	struct bank_session s;
+	unsigned char tx[16];
+
+	memset(tx, 0x33, sizeof tx);
+	bank_session_init(&s, 1);
+
+	/* Nothing but CARD_OPEN without a card. */
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_CLOSE");
+	pin_verify(&s, "1234", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+	CHECK_EQ(s.state, BANK_NO_CARD);
+
+	struct kproto_card_info ci = card_open(&s, "6222000000000001");
+	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK(strcmp(ci.holder, "张伟 Zhang Wei") == 0);
+	CHECK_EQ(s.state, BANK_CARD);
+
+	/* Money only after the PIN. */
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	withdraw(&s, tx, 10000);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_AUTH");
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, tx);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_COMPLETE");
+	card_open(&s, "6222000000000002");
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_OPEN");
+	CHECK(strcmp(s.pan, "6222000000000001") == 0);
+
+	/* A PIN sealed to another key does not open and costs no try. */
+	unsigned char opk[KPROTO_PK_LEN], osk[KPROTO_SK_LEN];
+	crypto_sign_keypair(opk, osk);
+	pin_verify(&s, "1234", opk);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "PIN_VERIFY");
+	struct kproto_pin_result pr = pin_verify(&s, "4321", adapter_pk);
+	CHECK_EQ(rtype, KPROTO_MSG_PIN_RESULT);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pr.tries_left, 2);
+	CHECK_EQ(s.state, BANK_CARD);
+	pr = pin_verify(&s, "1234", adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	CHECK_EQ(pr.available_fen, 500000);
+	CHECK_EQ(pr.daily_remaining_fen, 500000);
+	CHECK_EQ(pr.note_fen, 10000);
+	CHECK_EQ(s.state, BANK_AUTHED);
+	pin_verify(&s, "1234", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+
+	/* Malformed payloads: ERROR 2, the session goes on. */
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, 1, 1);
+	call(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "BALANCE");
+	kproto_buf_init(&req);
+	kproto_put_i64(&req, KPROTO_TAG_AMOUNT, 10000);
+	call(&s, KPROTO_MSG_WITHDRAW_AUTH);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "WITHDRAW_AUTH");
+	call_empty(&s, 0x3e);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "0x3e");
+	CHECK_EQ(s.state, BANK_AUTHED);
+
+	/* COMPLETE of a txid never authorised. */
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, tx);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_COMPLETE");
+	settle(&s, KPROTO_MSG_WITHDRAW_REVERSE, tx);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_REVERSE");
+
+	/* After CARD_CLOSE, nothing but CARD_OPEN. */
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(s.state, BANK_NO_CARD);
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	pin_verify(&s, "1234", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_CLOSE");
+	/* A new card needs its own PIN. */
+	card_open(&s, "6222000000000001");
+	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+}
+
+static void
+test_refused_cards(void)
+{
+	struct bank_session s;
+	struct kproto_card_info ci;
+
+	bank_session_init(&s, 2);
+	ci = card_open(&s, "6222000000000004");
+	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
+	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	pin_verify(&s, "4321", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+
+	ci = card_open(&s, "6222000000000005");
+	CHECK_EQ(ci.status, KPROTO_CARD_LOST);
+	pin_verify(&s, "1111", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	ci = card_open(&s, "6222000000000077");
+	CHECK_EQ(ci.status, KPROTO_CARD_UNKNOWN);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* Three wrong PINs through the session: locked, and the session says so. */
+	ci = card_open(&s, "6222000000000002");
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(pin_verify(&s, "0001", adapter_pk).status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pin_verify(&s, "0002", adapter_pk).status, KPROTO_PIN_WRONG);
+	struct kproto_pin_result pr = pin_verify(&s, "0003", adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_LOCKED);
+	CHECK_EQ(pr.tries_left, 0);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	pin_verify(&s, "2580", adapter_pk);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	ci = card_open(&s, "6222000000000002");
+	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
+static void
+test_withdraw(void)
+{
+	struct bank_session s, other;
+	struct kproto_withdraw_result wr;
+	struct kproto_balance_info bi;
+	unsigned char t1[16], t2[16], t3[16];
+
+	randombytes_buf(t1, sizeof t1);
+	randombytes_buf(t2, sizeof t2);
+	randombytes_buf(t3, sizeof t3);
+	bank_session_init(&s, 3);
+	card_open(&s, "6222000000000003");
+	CHECK_EQ(pin_verify(&s, "1357", adapter_pk).status, KPROTO_PIN_OK);
+	bi = balance(&s);
+	CHECK_EQ(bi.balance_fen, 80000);
+	CHECK_EQ(bi.available_fen, 80000);
+
+	wr = withdraw(&s, t1, 30000);
+	CHECK_EQ(rtype, KPROTO_MSG_WITHDRAW_RESULT);
+	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+	CHECK_EQ(wr.available_after_fen, 50000);
+	bi = balance(&s);
+	CHECK_EQ(bi.balance_fen, 80000);
+	CHECK_EQ(bi.available_fen, 50000);
+
+	/* Complete once; the second completion is refused and debits nothing. */
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, t1);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	bi = balance(&s);
+	CHECK_EQ(bi.balance_fen, 50000);
+	CHECK_EQ(bi.available_fen, 50000);
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, t1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_COMPLETE");
+	settle(&s, KPROTO_MSG_WITHDRAW_REVERSE, t1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_REVERSE");
+	withdraw(&s, t1, 30000);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_AUTH");
+	bi = balance(&s);
+	CHECK_EQ(bi.balance_fen, 50000);
+
+	/* Reverse releases the hold. */
+	wr = withdraw(&s, t2, 20000);
+	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+	CHECK_EQ(balance(&s).available_fen, 30000);
+	settle(&s, KPROTO_MSG_WITHDRAW_REVERSE, t2);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	bi = balance(&s);
+	CHECK_EQ(bi.balance_fen, 50000);
+	CHECK_EQ(bi.available_fen, 50000);
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, t2);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_COMPLETE");
+
+	/* Refusals come as WITHDRAW_RESULT statuses. */
+	CHECK_EQ(withdraw(&s, t3, 60000).status, KPROTO_WD_INSUFFICIENT);
+	CHECK_EQ(withdraw(&s, t3, 5000).status, KPROTO_WD_NOT_MULTIPLE);
+	CHECK_EQ(withdraw(&s, t3, 0).status, KPROTO_WD_INVALID);
+	CHECK_EQ(withdraw(&s, t3, 600000).status, KPROTO_WD_OVER_LIMIT);
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, t3);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_COMPLETE");
+
+	/* A hold authorised in one session cannot be completed from another. */
+	wr = withdraw(&s, t3, 10000);
+	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+	bank_session_init(&other, 4);
+	card_open(&other, "6222000000000003");
+	CHECK_EQ(pin_verify(&other, "1357", adapter_pk).status, KPROTO_PIN_OK);
+	settle(&other, KPROTO_MSG_WITHDRAW_COMPLETE, t3);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_COMPLETE");
+	CHECK_EQ(balance(&other).balance_fen, 50000);
+	call_empty(&other, KPROTO_MSG_CARD_CLOSE);
+	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, t3);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(balance(&s).balance_fen, 40000);
+
+	/* At most BANK_TX_MAX withdrawals per card session. */
+	for (int i = 0; i < BANK_TX_MAX + 1; i++) {
+		unsigned char t[16];
+		randombytes_buf(t, sizeof t);
+		withdraw(&s, t, 10000);
+		if (rtype == KPROTO_MSG_WITHDRAW_RESULT)
+			settle(&s, KPROTO_MSG_WITHDRAW_REVERSE, t);
+	}
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_AUTH");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+}
+
+/* Neither a PIN nor a whole card number may reach the log. */
+static void
+test_log_clean(const char *log_path)
+{
+	static char text[1 << 20];
+	FILE *f = fopen(log_path, "r");
+	size_t n;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	CHECK(n > 0);
+	CHECK(strstr(text, "622200******0001") != NULL);
+	CHECK(strstr(text, "6222000000000001") == NULL);
+	CHECK(strstr(text, "6222000000000003") == NULL);
+	CHECK(strstr(text, "2580") == NULL);
+	CHECK(strstr(text, "1357") == NULL);
+}
+
+int
+main(void)
+{
+	char dir[64], path[128], log_path[128], err[512];
+
+	if (sodium_init() < 0)
+		return 1;
+	strcpy(dir, "/tmp/bankd-session-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof path, "%s/bank.db", dir);
+	snprintf(log_path, sizeof log_path, "%s/bankd.log", dir);
+	log_open("test", log_path);
+	log_set_debug(1);
+
+	adapter_sk = sodium_malloc(KPROTO_SK_LEN);
+	crypto_sign_keypair(adapter_pk, adapter_sk);
+	bk.sk = adapter_sk;
+	if (db_init_demo(path, err, sizeof err) < 0 || db_open(path, &bk.db, err,
+	    sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+
+	test_before_pin();
+	test_refused_cards();
+	test_withdraw();
+	log_close();
+	test_log_clean(log_path);
+	db_close(bk.db);
+	sodium_free(adapter_sk);
+
+	if (failures > 0) {
+		fprintf(stderr, "%d check(s) failed (files kept in %s)\n", failures, dir);
+		return 1;
+	}
+	const char *files[] = { "bankd.log", "bank.db", "bank.db-wal", "bank.db-shm" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	printf("ok\n");
+	return 0;
+}
