@@ -128,6 +128,7 @@ struct kiosk {
 	/* Keys pressed while the bank answers are acted on, in order, once it has. */
 	enum key_fn keyq[16];
 	int nkeyq;
+	int64_t speak_at;        /* deferred speech of the wait screen, 0 when none */
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
 	int too_small;
 	int term_cols, term_rows;

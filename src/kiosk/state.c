@@ -72,10 +72,19 @@ state_redraw(struct kiosk *k)
 	}
 }
 
+/* Most bank answers take milliseconds: "please wait" is only said if the wait lasts. */
+#define WAIT_SPEECH_DELAY_USEC 700000
+
 void
 state_show(struct kiosk *k)
 {
 	state_redraw(k);
+	k->speak_at = 0;
+	if (k->state->id == ST_WAIT && k->speech_on) {
+		speak_stop(k);
+		k->speak_at = mono_usec() + WAIT_SPEECH_DELAY_USEC;
+		return;
+	}
 	speak_screen(k);
 }
 
@@ -349,8 +358,8 @@ idle_seconds(const struct kiosk *k)
 	return 0;
 }
 
-int64_t
-state_next_deadline(struct kiosk *k)
+static int64_t
+idle_deadline(struct kiosk *k)
 {
 	int total = idle_seconds(k);
 	int warning = k->cfg->timeout_warning;
@@ -361,6 +370,15 @@ state_next_deadline(struct kiosk *k)
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
 		return k->idle_since + (int64_t)(k->warned ? warning : total) * 1000000;
 	return k->idle_since + (int64_t)(total - warning) * 1000000;
+}
+
+int64_t
+state_next_deadline(struct kiosk *k)
+{
+	int64_t at = idle_deadline(k);
+	if (k->speak_at != 0 && (at == 0 || k->speak_at < at))
+		return k->speak_at;
+	return at;
 }
 
 static void
@@ -385,7 +403,11 @@ state_warn(struct kiosk *k)
 void
 state_tick(struct kiosk *k, int64_t now)
 {
-	int64_t at = state_next_deadline(k);
+	if (k->speak_at != 0 && now >= k->speak_at) {
+		k->speak_at = 0;
+		speak_screen(k);
+	}
+	int64_t at = idle_deadline(k);
 	if (at == 0 || now < at)
 		return;
 	int short_wait = k->state->idle == IDLE_SHORT || k->cfg->timeout_warning >=

@@ -562,7 +562,8 @@ speech_say_parts(struct speech *sp, const struct speech_part *parts, int nparts)
 	}
 	if (++sp->next_id == 0)
 		sp->next_id = 1;
-	r->id = sp->next_id;
+	/* Once r is published the speech thread owns it and may free it at any time. */
+	unsigned id = r->id = sp->next_id;
 
 	pthread_mutex_lock(&sp->lock);
 	drop_pending(sp);
@@ -572,7 +573,7 @@ speech_say_parts(struct speech *sp, const struct speech_part *parts, int nparts)
 	atomic_store(&sp->last_said, r->id);
 	pthread_cond_broadcast(&sp->cond);
 	pthread_mutex_unlock(&sp->lock);
-	return r->id;
+	return id;
 }
 
 unsigned

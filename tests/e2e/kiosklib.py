@@ -235,6 +235,13 @@ class Kiosk:
         for d in digits:
             self.keys(d)
 
+    def insert(self, pan):
+        """Inserts a card and waits for the language screen, as a customer would."""
+        before = len(self.trace_events("state"))
+        self.device("card-insert " + pan)
+        self.wait_for(lambda: len(self.trace_events("state")) > before,
+                      "the kiosk to take the card")
+
     def device(self, line):
         self.dev.sendall(line.encode() + b"\n")
 

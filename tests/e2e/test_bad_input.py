@@ -75,7 +75,7 @@ class BadDeviceLines(KioskTest):
             k.device(line)
         k.wait_for(lambda: len(k.trace_events("device-bad")) >= 5, "bad lines traced")
         self.assertEqual(k.state(), "welcome")
-        k.device("card-insert 6222000000000001")
+        k.insert("6222000000000001")
         k.in_state("language")
 
 

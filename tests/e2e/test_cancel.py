@@ -9,7 +9,7 @@ PAN = "6222000000000002"
 class CancelWithdrawal(KioskTest):
     def test_cancel_at_confirmation(self):
         k = self.k.start()
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.keys("1")
         k.see("请输入密码")
         k.type("2580")
@@ -39,7 +39,7 @@ class CancelFromEveryState(KioskTest):
                  (["2", "PIN", "2", "6"], "other_amount"),
                  (["2", "PIN", "2", "1"], "confirm")]
         for n, (path, state) in enumerate(paths):
-            k.device("card-insert " + PAN)
+            k.insert(PAN)
             k.in_state("language")
             for step in path:
                 if step == "PIN":

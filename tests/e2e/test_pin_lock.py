@@ -9,7 +9,7 @@ PAN = "6222000000000001"
 class PinLock(KioskTest):
     def test_three_wrong_pins_lock_the_card(self):
         k = self.k.start()
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.see("Choose a language")
         k.keys("2")
         for tries_left in (2, 1):
@@ -25,7 +25,7 @@ class PinLock(KioskTest):
         k.device("card-take")
         k.see("Please insert your card")
         # The lock holds for the next try too.
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.keys("2")
         k.wait_for(lambda: k.read_device().count("eject-card") == 2, "a second eject")
         self.assertEqual(k.balance(PAN), 500000)
@@ -33,12 +33,12 @@ class PinLock(KioskTest):
 
     def test_locked_and_lost_cards(self):
         k = self.k.start()
-        k.device("card-insert 6222000000000004")
+        k.insert("6222000000000004")
         k.keys("2")
         k.asks("eject-card")
         k.device("card-take")
         k.see("Please insert your card")
-        k.device("card-insert 6222000000000005")
+        k.insert("6222000000000005")
         k.keys("2")
         # A lost card is kept, once the customer has been told.
         k.in_state("notice")

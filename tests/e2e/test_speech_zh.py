@@ -14,7 +14,7 @@ class SpeechChinese(KioskTest):
         k.see("请插入银行卡")
         k.device("headset-in")
         k.hears("请插入银行卡")
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         # Each language is offered in its own language, with its digit.
         k.hears("中文")
         k.hears("English")
@@ -63,7 +63,7 @@ class SpeechChinese(KioskTest):
         k = self.k.start()
         k.device("headset-in")
         k.hears("请插入银行卡")
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.hears("请选择语言")
         k.keys("2")
         k.hears("Enter your PIN")

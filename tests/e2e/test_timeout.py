@@ -14,7 +14,7 @@ class Timeout(KioskTest):
     def test_warning_then_timeout(self):
         k = self.k.start()
         k.device("headset-in")
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.keys("2")
         k.in_state("pin")
         # The warning comes after the screen was heard, and is both shown and spoken.
@@ -47,7 +47,7 @@ class Timeout(KioskTest):
 
     def test_timeout_with_funds_held_reverses_them(self):
         k = self.k.start()
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.keys("2")
         k.type("1234")
         k.keys("Enter")

@@ -11,7 +11,7 @@ class WithdrawEnglish(KioskTest):
         k = self.k.start()
         k.see("Please insert your card")
         k.see("请插入银行卡")
-        k.device("card-insert " + PAN)
+        k.insert(PAN)
         k.see("Choose a language")
         k.keys("2")
         k.see("Enter your PIN")

@@ -95,6 +95,11 @@ start_bank(const char *bankd)
 	}
 	for (int i = 0; i < 200 && access(sock, F_OK) != 0; i++)
 		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	free(db);
+	free(sock);
+	free(key);
+	free(peer);
+	free(log);
 }
 
 /* Lets the bank answer everything asked so far. */
@@ -369,7 +374,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	newterm("xterm", out, in);
+	SCREEN *term = newterm("xterm", out, in);
 	resizeterm(24, 80);
 	k.bank = bank_new(&k);
 	session_reset(&k);
@@ -386,6 +391,15 @@ main(int argc, char **argv)
 	test_timeouts(&k);
 
 	endwin();
+	delscreen(term);
+	fclose(out);
+	fclose(in);
+	bank_free(k.bank);
+	session_reset(&k);
+	screen_free(&k.screen);
+	sodium_free(k.kiosk_sk);
+	kiosk_setup_free(&setup);
+	free(cfgpath);
 	kill(bank_pid, SIGTERM);
 	waitpid(bank_pid, NULL, 0);
 	char cmd[256];
@@ -398,6 +412,7 @@ main(int argc, char **argv)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
+	free(logpath);
 	if (failures)
 		return 1;
 	printf("state machine: all checks passed\n");
