@@ -7,7 +7,13 @@ file(COPY ${SOURCE_DIR}/kiosk.yaml ${SOURCE_DIR}/layouts ${SOURCE_DIR}/voice DES
 
 if(CASE STREQUAL "broken")
   # The broken kiosk.yaml and layouts replace the shipped ones; keys exist.
-  file(COPY ${FIXTURES}/broken/ DESTINATION ${WORK})
+  # Overwrite file by file: file(COPY) skips a file whose timestamp matches, and in
+  # a fresh clone every file has the same one.
+  file(GLOB_RECURSE fixture_files RELATIVE ${FIXTURES}/broken ${FIXTURES}/broken/*)
+  foreach(f ${fixture_files})
+    file(READ ${FIXTURES}/broken/${f} content)
+    file(WRITE ${WORK}/${f} "${content}")
+  endforeach()
   file(MAKE_DIRECTORY ${WORK}/var/keys)
   file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
   set(want_rc 1)
