@@ -221,8 +221,14 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 	k->speech_on = on;
 	log_info("speech: %s", on ? "on" : "off");
 	trace_event("speech-mode", "%s", on ? "on" : "off");
+	/* In the demo, say why nothing is heard rather than leave a newcomer wondering. */
+	if (on && k->demo && (k->speech == NULL ||
+	    strncmp(speech_audio_status(k->speech), "none", 4) == 0))
+		k->demo_status = "Speech is on, but there is no sound device: see the log.";
 	if (on)
 		speak_screen(k);
+	if (k->demo)
+		render_draw(k);
 }
 
 void

@@ -21,22 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
-#define CHECK_EQ(a, b) do { \
-	long long a_ = (long long)(a), b_ = (long long)(b); \
-	if (a_ != b_) { \
-		fprintf(stderr, "%s:%d: %s is %lld, expected %s (%lld)\n", __FILE__, \
-		    __LINE__, #a, a_, #b, b_); \
-		failures++; \
-	} \
-} while (0)
 
 static const char *bankd;
 static char dir[64], db_path[128], sock_path[128], key_path[128], kpub_path[128];

@@ -12,22 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
-#define CHECK_EQ(a, b) do { \
-	long long a_ = (long long)(a), b_ = (long long)(b); \
-	if (a_ != b_) { \
-		fprintf(stderr, "%s:%d: %s is %lld, expected %s (%lld)\n", __FILE__, \
-		    __LINE__, #a, a_, #b, b_); \
-		failures++; \
-	} \
-} while (0)
 
 static unsigned char adapter_pk[KPROTO_PK_LEN], *adapter_sk;
 static struct bank bk;

@@ -21,18 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
+
 static char dir[] = "/tmp/kiosk-state-XXXXXX";
 static pid_t bank_pid;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                  \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
 
 #define CHECK_STATE(k, want)                                                         \
 	do {                                                                       \
