@@ -28,7 +28,7 @@ class SpeechChinese(KioskTest):
         self.assertIn("查询余额", said)
         self.assertRegex(said, "查询余额.{0,4}请按\\s*1")
         k.keys("1")
-        k.hears("800元")
+        k.hears("八百元")
         k.see("¥800.00")
         k.keys("Enter")
         k.hears("主菜单")

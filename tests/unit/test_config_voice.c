@@ -37,6 +37,7 @@ test_shipped(void)
 	CHECK_STR(voice_key_name(zh, KEYFN_CANCEL), "取消键");
 	CHECK_STR(voice_key_name(NULL, KEYFN_CANCEL), "CANCEL");
 
+	/* The spoken forms have their own tables in test_voice_forms.c. */
 	m = voice_money(en, 12345);
 	CHECK_STR(m, "123 yuan 45 fen");
 	free(m);
@@ -44,14 +45,16 @@ test_shipped(void)
 	CHECK_STR(m, "500 yuan");
 	free(m);
 	m = voice_money(zh, 205);
-	CHECK_STR(m, "2元5分");
+	CHECK_STR(m, "两元零五分");
 	free(m);
 	m = voice_money(zh, 0);
-	CHECK_STR(m, "0元");
+	CHECK_STR(m, "零元");
 	free(m);
 	m = voice_money(en, -250);
-	CHECK_STR(m, "-2 yuan 50 fen");
+	CHECK_STR(m, "minus 2 yuan 50 fen");
 	free(m);
+	CHECK(zh->numbers.style == VOICE_NUMBERS_WORDS && en->numbers.style == VOICE_NUMBERS_DIGITS);
+	CHECK(zh->time.clock == 24 && en->time.clock == 12);
 
 	struct text_var vars[] = { { "label", "Balance" }, { "key", "1" } };
 	m = text_fill(en->item, vars, 2);
@@ -68,10 +71,10 @@ struct vcase {
 };
 
 static const struct vcase cases[] = {
-	{ "missing field", "voice/en.yaml", "money_whole: \"{yuan} yuan\"\n", "", DIAGS(
-	    "T/voice/en.yaml:2:1: missing required key \"money_whole\"") },
+	{ "missing field", "voice/en.yaml", "card: \"card ending {digits}\"", "", DIAGS(
+	    "T/voice/en.yaml:2:1: missing required key \"card\"") },
 	{ "unknown field", "voice/en.yaml", "money:", "mony: x\nmoney:", DIAGS(
-	    "T/voice/en.yaml:21:1: mony: unknown key (did you mean \"money\"?)") },
+	    "T/voice/en.yaml:31:1: mony: unknown key (did you mean \"money\"?)") },
 	{ "field of the wrong type", "voice/en.yaml", "pin_digit: star", "pin_digit: [star]", DIAGS(
 	    "T/voice/en.yaml:3:12: pin_digit: expected a string, found a list") },
 	{ "missing placeholder", "voice/en.yaml", "\"{label}, press {key}\"", "\"{label}, press\"",
@@ -79,11 +82,10 @@ static const struct vcase cases[] = {
 	{ "unknown placeholder", "voice/zh.yaml", "\"{label}，请按{key}\"", "\"{lable}，请按{key}\"",
 	    DIAGS("T/voice/zh.yaml:2:7: item: unknown placeholder {lable} (did you mean {label}?)",
 	    "T/voice/zh.yaml:2:7: item: must contain {label}") },
-	{ "placeholder of another field", "voice/en.yaml", "\"{yuan} yuan {fen} fen\"",
-	    "\"{yuan} yuan {amount}\"", DIAGS(
-	    "T/voice/en.yaml:21:8: money: placeholder {amount} cannot be used in voice money "
-	    "(only {yuan} {fen})",
-	    "T/voice/en.yaml:21:8: money: must contain {fen}") },
+	{ "placeholder of another field", "voice/en.yaml", "\"{n} yuan\"", "\"{amount} yuan\"",
+	    DIAGS("T/voice/en.yaml:32:9: money.yuan: placeholder {amount} cannot be used in "
+	    "voice money.yuan (only {n})",
+	    "T/voice/en.yaml:32:9: money.yuan: must contain {n}") },
 	{ "placeholder where none is allowed", "voice/en.yaml", "pin_digit: star",
 	    "pin_digit: \"{count}\"", DIAGS(
 	    "T/voice/en.yaml:3:12: pin_digit: unknown placeholder {count}") },
@@ -102,6 +104,108 @@ static const struct vcase cases[] = {
 	    "T/voice/zh.yaml:1:1: the file is empty; expected the voice rules") },
 	{ "voice file not a mapping", "voice/zh.yaml", NULL, "- a\n", DIAGS(
 	    "T/voice/zh.yaml:1:1: expected a mapping, found a list") },
+	/* numbers */
+	{ "numbers missing a key", "voice/en.yaml", "  minus: minus\n", "", DIAGS(
+	    "T/voice/en.yaml:24:3: numbers: missing required key \"minus\"") },
+	{ "unknown number style", "voice/en.yaml", "style: digits", "style: roman", DIAGS(
+	    "T/voice/en.yaml:24:10: numbers.style: expected digits or words, found \"roman\"") },
+	{ "number style not a string", "voice/en.yaml", "style: digits", "style: [digits]", DIAGS(
+	    "T/voice/en.yaml:24:10: numbers.style: expected digits or words, found a list") },
+	{ "words field with digits", "voice/en.yaml", "  minus: minus\n",
+	    "  minus: minus\n  places: [\"\", ten]\n", DIAGS(
+	    "T/voice/en.yaml:29:3: numbers.places: not used with style: digits") },
+	{ "digits style without thousands", "voice/en.yaml", "  thousands: \",\"", "", DIAGS(
+	    "T/voice/en.yaml:24:3: numbers: missing required key \"thousands\" (style: digits)") },
+	{ "digits field with words", "voice/zh.yaml", "  minus: 负\n",
+	    "  minus: 负\n  thousands: \",\"\n", DIAGS(
+	    "T/voice/zh.yaml:34:3: numbers.thousands: not used with style: words") },
+	{ "words style without places", "voice/zh.yaml", "  places: [\"\", 十, 百, 千]", "", DIAGS(
+	    "T/voice/zh.yaml:25:3: numbers: missing required key \"places\" (style: words)") },
+	{ "nine digits", "voice/zh.yaml", "[零, 一, 二, 三, 四, 五, 六, 七, 八, 九]",
+	    "[零, 一, 二, 三, 四, 五, 六, 七, 八]", DIAGS(
+	    "T/voice/zh.yaml:26:11: numbers.digits: expected 10 entries, found 9") },
+	{ "empty digit word", "voice/en.yaml", "[zero, one,", "[zero, \"\",", DIAGS(
+	    "T/voice/en.yaml:26:18: numbers.digits.2: must not be empty") },
+	{ "too many places", "voice/zh.yaml", "[\"\", 十, 百, 千]",
+	    "[\"\", 十, 百, 千, a, b, c, d, e]", DIAGS(
+	    "T/voice/zh.yaml:27:11: numbers.places: expected 1 to 8 entries, found 9") },
+	{ "drop_one not a place", "voice/zh.yaml", "drop_one: [十]", "drop_one: [百, 拾]", DIAGS(
+	    "T/voice/zh.yaml:30:17: numbers.drop_one.2: \"拾\" is not one of numbers.places") },
+	{ "separator of the wrong type", "voice/en.yaml", "separator: \" \"", "separator: [\" \"]",
+	    DIAGS("T/voice/en.yaml:27:14: numbers.separator: expected a string, found a list") },
+	{ "placeholder in a number word", "voice/zh.yaml", "minus: 负", "minus: \"{n}负\"", DIAGS(
+	    "T/voice/zh.yaml:33:10: numbers.minus: unknown placeholder {n}") },
+	{ "counting not a mapping", "voice/zh.yaml", "{ 2: 两 }", "[两]", DIAGS(
+	    "T/voice/zh.yaml:31:13: numbers.counting: expected a mapping, found a list") },
+	{ "counting a word", "voice/zh.yaml", "{ 2: 两 }", "{ two: 两 }", DIAGS(
+	    "T/voice/zh.yaml:31:15: numbers.counting.two: expected a whole number, found \"two\"") },
+	{ "counting twice", "voice/zh.yaml", "{ 2: 两 }", "{ 2: 两, 2: 二 }", DIAGS(
+	    "T/voice/zh.yaml:31:21: numbers.counting.2: duplicate number") },
+	/* money */
+	{ "money in the old format", "voice/en.yaml",
+	    "money:\n  yuan: \"{n} yuan\"             # or { one: \"{n} yuan\", other: \"{n} yuan\" } "
+	    "for a singular\n  fen: \"{n} fen\"\n",
+	    "money: \"{yuan} yuan {fen} fen\"\nmoney_whole: \"{yuan} yuan\"\n", DIAGS(
+	    "T/voice/en.yaml:31:8: money: expected a mapping (yuan, fen, ...), found a single value",
+	    "T/voice/en.yaml:32:1: money_whole: unknown key") },
+	{ "money missing fen", "voice/en.yaml", "  fen: \"{n} fen\"\n", "", DIAGS(
+	    "T/voice/en.yaml:32:3: money: missing required key \"fen\"") },
+	{ "unknown money key", "voice/zh.yaml", "  fen: \"{n}分\"\n",
+	    "  fen: \"{n}分\"\n  cent: \"{n}\"\n", DIAGS(
+	    "T/voice/zh.yaml:40:3: money.cent: unknown key (did you mean \"fen\"?)") },
+	{ "money phrase without {n}", "voice/zh.yaml", "jiao: \"{n}角\"", "jiao: 角", DIAGS(
+	    "T/voice/zh.yaml:38:9: money.jiao: must contain {n}") },
+	{ "money phrase of the wrong type", "voice/zh.yaml", "jiao: \"{n}角\"", "jiao: [角]", DIAGS(
+	    "T/voice/zh.yaml:38:9: money.jiao: expected a string, found a list") },
+	{ "singular without other", "voice/en.yaml", "yuan: \"{n} yuan\"",
+	    "yuan: { one: one yuan, many: \"{n} yuan\" }", DIAGS(
+	    "T/voice/en.yaml:32:26: money.yuan.many: unknown key",
+	    "T/voice/en.yaml:32:9: money.yuan: missing required key \"other\"") },
+	{ "singular with a foreign placeholder", "voice/en.yaml", "yuan: \"{n} yuan\"",
+	    "yuan: { one: \"{fen} yuan\", other: \"{n} yuan\" }", DIAGS(
+	    "T/voice/en.yaml:32:16: money.yuan.one: unknown placeholder {fen}") },
+	{ "empty whole", "voice/zh.yaml", "  # whole: 整", "  whole: \"\"", DIAGS(
+	    "T/voice/zh.yaml:41:10: money.whole: must not be empty") },
+	/* card, date, time */
+	{ "card without digits", "voice/en.yaml", "\"card ending {digits}\"", "\"card ending\"",
+	    DIAGS("T/voice/en.yaml:35:7: card: must contain {digits}") },
+	{ "date not a mapping", "voice/zh.yaml", "date:\n  say: \"{year_digits}年{month}月{day}日\"",
+	    "date: \"{year_digits}年{month}月{day}日\"\n", DIAGS(
+	    "T/voice/zh.yaml:45:7: date: expected a mapping, found a single value") },
+	{ "date without a month", "voice/zh.yaml", "{year_digits}年{month}月{day}日",
+	    "{year_digits}年{day}日", DIAGS(
+	    "T/voice/zh.yaml:46:8: date.say: must contain {month} or {month_name}") },
+	{ "date without a day", "voice/zh.yaml", "{year_digits}年{month}月{day}日",
+	    "{year_digits}年{month}月{hour}日", DIAGS(
+	    "T/voice/zh.yaml:46:8: date.say: unknown placeholder {hour}",
+	    "T/voice/zh.yaml:46:8: date.say: must contain {day}") },
+	{ "month names missing", "voice/zh.yaml", "{month}月", "{month_name}", DIAGS(
+	    "T/voice/zh.yaml:46:8: date.say: {month_name} needs the month names in date.months") },
+	{ "eleven months", "voice/en.yaml", "    October, November, December]",
+	    "    October, November]", DIAGS(
+	    "T/voice/en.yaml:39:11: date.months: expected 12 entries, found 11") },
+	{ "clock 13", "voice/en.yaml", "clock: 12", "clock: 13", DIAGS(
+	    "T/voice/en.yaml:43:10: time.clock: expected 12 or 24, found 13") },
+	{ "clock not a number", "voice/en.yaml", "clock: 12", "clock: twelve", DIAGS(
+	    "T/voice/en.yaml:43:10: time.clock: expected a whole number, found \"twelve\"") },
+	{ "periods with a 24-hour clock", "voice/zh.yaml", "  clock: 24\n",
+	    "  clock: 24\n  periods: [上午, 下午]\n", DIAGS(
+	    "T/voice/zh.yaml:50:3: time.periods: not used with clock: 24") },
+	{ "12-hour clock without periods", "voice/en.yaml", "  periods: [AM, PM]", "", DIAGS(
+	    "T/voice/en.yaml:43:3: time: missing required key \"periods\" (clock: 12)") },
+	{ "three periods", "voice/en.yaml", "[AM, PM]", "[AM, PM, XM]", DIAGS(
+	    "T/voice/en.yaml:44:12: time.periods: expected 2 entries, found 3") },
+	{ "12-hour phrase without period", "voice/en.yaml", "\"{hour} {period}\"",
+	    "\"{hour} o'clock\"", DIAGS(
+	    "T/voice/en.yaml:45:16: time.on_the_hour: must contain {period} (clock: 12)") },
+	{ "24-hour phrase with period", "voice/zh.yaml", "\"{hour}点{minute}分\"",
+	    "\"{period}{hour}点{minute}分\"", DIAGS(
+	    "T/voice/zh.yaml:52:12: time.minutes: {period} is only used with clock: 12") },
+	{ "time phrase without minute", "voice/zh.yaml", "\"{hour}点零{minute}分\"",
+	    "\"{hour}点零分\"", DIAGS(
+	    "T/voice/zh.yaml:51:14: time.under_ten: must contain {minute}") },
+	{ "time missing a phrase", "voice/zh.yaml", "  on_the_hour: \"{hour}点整\"\n", "", DIAGS(
+	    "T/voice/zh.yaml:49:3: time: missing required key \"on_the_hour\"") },
 };
 
 static void
