@@ -69,6 +69,7 @@
 enum kproto_type {
 	KPROTO_MSG_HELLO = 0x01,
 	KPROTO_MSG_HELLO_REPLY = 0x02,
+	KPROTO_MSG_HELLO_CONFIRM = 0x03,
 
 	KPROTO_MSG_CARD_OPEN = 0x10,
 	KPROTO_MSG_PIN_VERIFY = 0x11,
@@ -77,6 +78,7 @@ enum kproto_type {
 	KPROTO_MSG_WITHDRAW_COMPLETE = 0x14,
 	KPROTO_MSG_WITHDRAW_REVERSE = 0x15,
 	KPROTO_MSG_CARD_CLOSE = 0x16,
+	KPROTO_MSG_SETTLE = 0x17,      /* recovery: settle a hold of an earlier connection */
 
 	KPROTO_MSG_CARD_INFO = 0x40,
 	KPROTO_MSG_PIN_RESULT = 0x41,
@@ -112,6 +114,7 @@ enum kproto_tag {
 	KPROTO_TAG_AMOUNT = 0x41,          /* i64 fen */
 	KPROTO_TAG_WITHDRAW_STATUS = 0x42, /* u8, enum kproto_withdraw_status */
 	KPROTO_TAG_AVAILABLE_AFTER = 0x43, /* i64 fen */
+	KPROTO_TAG_OUTCOME = 0x44,         /* u8, enum kproto_settle_outcome */
 	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
 	KPROTO_TAG_MESSAGE = 0x51,         /* str */
 };
@@ -137,6 +140,12 @@ enum kproto_withdraw_status {
 	KPROTO_WD_OVER_LIMIT = 2,
 	KPROTO_WD_NOT_MULTIPLE = 3,
 	KPROTO_WD_INVALID = 4,
+};
+
+/* What SETTLE does with a hold: the kiosk knows whether the cash left the machine. */
+enum kproto_settle_outcome {
+	KPROTO_SETTLE_COMPLETE = 0,   /* the cash was dispensed: debit */
+	KPROTO_SETTLE_REVERSE = 1,    /* it was not: release the hold */
 };
 
 /* Codes carried by KPROTO_MSG_ERROR. */
@@ -193,7 +202,8 @@ const char *kproto_card_status_to_str(int status);
 const char *kproto_pin_status_to_str(int status);
 const char *kproto_withdraw_status_to_str(int status);
 const char *kproto_error_code_to_str(int code);
-/* 1 if type is a known request (0x10..0x16), respectively a known response. */
+const char *kproto_settle_outcome_to_str(int outcome);
+/* 1 if type is a known request (0x10..0x17), respectively a known response. */
 int kproto_type_is_request(int type);
 int kproto_type_is_response(int type);
 
@@ -293,6 +303,11 @@ struct kproto_withdraw_result {
 	int64_t amount_fen;
 	int64_t available_after_fen;
 };
+/* SETTLE: completes or reverses a hold this kiosk authorised on an earlier connection. */
+struct kproto_settle {
+	unsigned char txid[KPROTO_TXID_LEN];
+	uint8_t outcome;          /* enum kproto_settle_outcome */
+};
 struct kproto_error {
 	uint16_t code;            /* enum kproto_error_code */
 	char message[KPROTO_MESSAGE_MAX + 1];
@@ -314,6 +329,8 @@ int kproto_withdraw_txid_pack(struct kproto_buf *b, const struct kproto_withdraw
 int kproto_withdraw_txid_unpack(struct kproto_buf *b, struct kproto_withdraw_txid *m);
 int kproto_withdraw_result_pack(struct kproto_buf *b, const struct kproto_withdraw_result *m);
 int kproto_withdraw_result_unpack(struct kproto_buf *b, struct kproto_withdraw_result *m);
+int kproto_settle_pack(struct kproto_buf *b, const struct kproto_settle *m);
+int kproto_settle_unpack(struct kproto_buf *b, struct kproto_settle *m);
 int kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m);
 int kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m);
 
@@ -364,6 +381,9 @@ int kproto_session_id(unsigned char out[KPROTO_SESSION_LEN],
  * responses (or kproto_request() for both with a timeout).
  * Server: accept(), kproto_conn_init(), then call kproto_server_handshake() each time
  * the fd is readable until it returns KPROTO_OK, then kproto_recv()/kproto_send().
+ * The handshake is HELLO (client, seq 0), HELLO_REPLY (server, seq 0), HELLO_CONFIRM
+ * (client, seq 1): so a client's first request carries seq 2, a server's first
+ * response seq 1.
  * After any negative status other than KPROTO_AGAIN the connection is unusable: log
  * the reason and kproto_conn_close() it.
  */
@@ -378,6 +398,7 @@ enum kproto_role {
 enum kproto_conn_state {
 	KPROTO_CONN_NEW = 0,      /* no handshake yet */
 	KPROTO_CONN_HELLO_SENT,   /* client waiting for HELLO_REPLY */
+	KPROTO_CONN_REPLY_SENT,   /* server waiting for HELLO_CONFIRM */
 	KPROTO_CONN_READY,        /* session established */
 	KPROTO_CONN_FAILED,       /* a reject or I/O error: close it */
 };
@@ -411,7 +432,8 @@ int kproto_conn_ready(const struct kproto_conn *c);
 /*
  * Connects to the adapter's Unix socket and runs the client handshake, all within
  * timeout_ms. On KPROTO_OK the fd is non-blocking and c->peer_id holds the adapter id.
- * On failure c->fd is closed and err says why.
+ * On failure c->fd is closed and err says why. The HELLO_CONFIRM is not answered: an
+ * adapter that refuses it closes the connection, which the first request then sees.
  */
 int kproto_client_connect(struct kproto_conn *c, const char *socket_path,
     const unsigned char *my_sk, const unsigned char *peer_pk, const char *kiosk_id,
@@ -421,14 +443,16 @@ int kproto_client_handshake(struct kproto_conn *c, const char *kiosk_id, int tim
     char *err, size_t errlen);
 
 /*
- * Server handshake step for a poll loop: reads what is available; KPROTO_AGAIN until a
- * whole HELLO arrived, then verifies it, sends HELLO_REPLY (blocking at most
- * c->io_timeout_ms) and returns KPROTO_OK with c->peer_id holding the kiosk id.
- * Bound the time a connection may stay in the handshake yourself.
+ * Server handshake step for a poll loop: reads what is available, at most one frame.
+ * A verified HELLO is answered with HELLO_REPLY (blocking at most c->io_timeout_ms)
+ * and gives KPROTO_AGAIN (state KPROTO_CONN_REPLY_SENT); a verified HELLO_CONFIRM
+ * gives KPROTO_OK with c->peer_id holding the kiosk id. Until then the kiosk has not
+ * proved it is live (a recorded HELLO can be replayed): serve nothing, and bound the
+ * time a connection may stay in the handshake yourself.
  */
 int kproto_server_handshake(struct kproto_conn *c, const char *adapter_id, char *err,
     size_t errlen);
-/* The same, waiting at most timeout_ms for the HELLO. */
+/* The same, waiting at most timeout_ms in all for HELLO and HELLO_CONFIRM. */
 int kproto_server_handshake_wait(struct kproto_conn *c, const char *adapter_id,
     int timeout_ms, char *err, size_t errlen);
 

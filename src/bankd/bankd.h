@@ -7,6 +7,8 @@
 
 #include "kiosk/proto.h"
 
+#include <sys/types.h>
+
 #include <signal.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -18,14 +20,15 @@
 #define BANKD_NOTE_FEN 10000          /* ¥100 notes */
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
-#define BANKD_SCHEMA_VERSION 1
+#define BANKD_SCHEMA_VERSION 2       /* 2: holds.kiosk_id (version 1 files are upgraded) */
 
 /* ---- db.c: the bank file -------------------------------------------------------- */
 
 /*
  * Opens an existing bank file read-write: WAL, synchronous=FULL, foreign keys, a busy
  * timeout. Refuses with a clear err a missing, read-only, locked, corrupt or foreign
- * file.
+ * file. Upgrades a schema version 1 file, and logs the holds still open per kiosk:
+ * they stay held until the kiosk that made them settles them (SETTLE).
  */
 int db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen);
 /* Deletes path (and its -wal/-shm) and writes the demo bank. */
@@ -59,10 +62,11 @@ enum ledger_status ledger_balance(sqlite3 *db, const char *pan,
 /* What the card may still withdraw today (completed and held withdrawals count). */
 enum ledger_status ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out);
 /*
- * Holds amount for txid if allowed; out->status says why not. Repeating an approved
- * txid with the same card and amount returns the same approval (LEDGER_REPEAT).
+ * Holds amount for txid if allowed, recording the kiosk that asked; out->status says
+ * why not. Repeating an approved txid with the same kiosk, card and amount returns the
+ * same approval (LEDGER_REPEAT) and holds nothing more.
  */
-enum ledger_status ledger_withdraw_auth(sqlite3 *db, const char *pan,
+enum ledger_status ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
     struct kproto_withdraw_result *out);
 /* Turns the hold into a debit; LEDGER_REPEAT if already completed (no second debit). */
@@ -71,6 +75,17 @@ enum ledger_status ledger_withdraw_complete(sqlite3 *db, const char *pan,
 /* Releases the hold; LEDGER_REPEAT if already reversed, CONFLICT if completed. */
 enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN]);
+/*
+ * Recovery: completes or reverses (enum kproto_settle_outcome) a hold that kiosk_id
+ * authorised, whatever the connection. LEDGER_REPEAT if it was already settled that
+ * way (nothing moves), CONFLICT if the other way, UNKNOWN_TX if there is no such hold
+ * or another kiosk made it. was (may be NULL) gets the hold's state before: "held",
+ * "completed", "reversed", or "" when there is none.
+ */
+enum ledger_status ledger_settle(sqlite3 *db, const char *kiosk_id,
+    const unsigned char txid[KPROTO_TXID_LEN], int outcome, char *was, size_t wassz);
+/* Logs how many holds are open, per kiosk. */
+void ledger_log_open_holds(sqlite3 *db);
 
 /* ---- session.c: one kiosk connection's card session and permission table ---------- */
 
@@ -91,6 +106,7 @@ struct bank_tx {
 
 struct bank_session {
 	int id;                               /* connection number, for logs */
+	char kiosk_id[KPROTO_ID_MAX + 1];     /* from the handshake; kept across cards */
 	enum bank_state state;
 	char pan[KPROTO_PAN_MAX + 1];
 	char pan_masked[KPROTO_PAN_MAX + 1];
@@ -105,6 +121,12 @@ struct bank {
 };
 
 void bank_session_init(struct bank_session *s, int id);
+/*
+ * The kiosk id the handshake proved (kproto_conn's peer_id): holds are recorded with
+ * it, and SETTLE reaches only holds with the same one. Until it is called the id is
+ * empty, which still matches only holds recorded with an empty id.
+ */
+void bank_session_set_kiosk(struct bank_session *s, const char *kiosk_id);
 /* Leaves the card session (logs holds left open). */
 void bank_session_reset(struct bank_session *s);
 /*
@@ -116,17 +138,29 @@ void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type
 
 /* ---- serve.c: the socket and the poll loop -------------------------------------- */
 
-#define BANKD_MAX_CONNS 16
-#define BANKD_HANDSHAKE_MS 5000
+#define BANKD_MAX_CONNS 16            /* default --max-conns */
+#define BANKD_MAX_CONNS_LIMIT 256
+#define BANKD_IO_TIMEOUT_MS 5000      /* default --io-timeout */
+#define BANKD_ALLOW_UIDS_MAX 16
 
 struct serve_config {
 	const char *socket_path;
 	const unsigned char *sk;              /* adapter secret key (64) */
 	const unsigned char *kiosk_pk;        /* pinned kiosk public key (32) */
+	const uid_t *allow_uids;              /* peers' uids let in (SO_PEERCRED) */
+	int nallow_uids;
+	int max_conns;                        /* connections open at once */
+	int io_timeout_ms;                    /* for the handshake, and for a frame once
+					       * its first byte arrived */
 };
 
 /* Creates the socket (0600, replacing a stale one); -1 with err if it cannot. */
 int serve_listen(const char *path, char *err, size_t errlen);
+/*
+ * 1 if the process on the other end of fd runs as one of the uids in allow, 0 if not,
+ * -1 if the kernel cannot say (errno set). *uid and *pid get the peer's, for logs.
+ */
+int serve_peer_allowed(int fd, const uid_t *allow, int nallow, uid_t *uid, pid_t *pid);
 /* Serves until *quit is set by a signal; closes and unlinks the socket. */
 int serve_run(struct bank *bk, const struct serve_config *cfg, int listen_fd,
     volatile sig_atomic_t *quit);

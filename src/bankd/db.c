@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,8 +38,10 @@ static const char db_schema[] =
     "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
     "  state TEXT NOT NULL CHECK (state IN ('held', 'completed', 'reversed')),"
     "  created INTEGER NOT NULL,"
-    "  settled INTEGER);"
+    "  settled INTEGER,"
+    "  kiosk_id TEXT);"
     "CREATE INDEX holds_pan_created ON holds (pan, created);"
+    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
     "CREATE TABLE ledger ("
     "  id INTEGER PRIMARY KEY,"
     "  txid TEXT,"
@@ -178,6 +181,33 @@ db_setup(sqlite3 *db, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Version 1 to 2: holds remember the kiosk that made them, so that only it settles
+ * them after a restart. Older holds get no kiosk: branch staff settle those by hand.
+ */
+static int
+db_upgrade(sqlite3 *db, const char *path, const char *version, char *err, size_t errlen)
+{
+	char msg[256];
+
+	if (strcmp(version, "1") != 0)
+		return 0;
+	if (db_exec(db, "BEGIN IMMEDIATE;"
+	    "ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
+	    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
+	    "PRAGMA user_version = 2;"
+	    "COMMIT;", msg, sizeof msg) < 0) {
+		const char *why = db_explain(sqlite3_extended_errcode(db));
+		snprintf(err, errlen, "%s: cannot upgrade the schema to version 2: %s", path,
+		    why != NULL ? why : msg);
+		if (!sqlite3_get_autocommit(db))
+			db_exec(db, "ROLLBACK", msg, sizeof msg);
+		return -1;
+	}
+	log_info("%s: schema upgraded from version 1 to 2", path);
+	return 0;
+}
+
 int
 db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen)
 {
@@ -216,6 +246,9 @@ db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen)
 		goto fail;
 	}
 	if (strcmp(v, "ok") != 0) {
+		/* SQLite reports one problem per line; the log takes one line. */
+		for (char *nl = strchr(v, '\n'); nl != NULL; nl = strchr(nl, '\n'))
+			*nl = ' ';
 		snprintf(err, errlen, "%s: the database is corrupt (%s)", path, v);
 		goto fail;
 	}
@@ -223,13 +256,13 @@ db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen)
 		db_fail(db, path, rc, "cannot read the schema version", err, errlen);
 		goto fail;
 	}
-	if (strcmp(v, "1") != 0) {
+	if (strcmp(v, "1") != 0 && atoi(v) != BANKD_SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s: not a kiosk bank file (schema version %s, expected "
 		    "%d); create one with --init-demo", path, v, BANKD_SCHEMA_VERSION);
 		goto fail;
 	}
 	/* Only now that the file is known to be ours may its journal mode change. */
-	if (db_setup(db, path, err, errlen) < 0)
+	if (db_setup(db, path, err, errlen) < 0 || db_upgrade(db, path, v, err, errlen) < 0)
 		goto fail;
 	/* Take the write lock once now, so "locked" is reported at start, not mid-card. */
 	if (db_exec(db, "BEGIN IMMEDIATE; ROLLBACK;", v, sizeof v) < 0) {
@@ -237,6 +270,7 @@ db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen)
 		db_fail(db, path, rc, "cannot write", err, errlen);
 		goto fail;
 	}
+	ledger_log_open_holds(db);
 	*dbp = db;
 	return 0;
 fail:
@@ -344,7 +378,7 @@ db_init_demo(const char *path, char *err, size_t errlen)
 	if (db_exec(db, "BEGIN", msg, sizeof msg) < 0 ||
 	    db_exec(db, db_schema, msg, sizeof msg) < 0 ||
 	    db_insert_demo(db, msg, sizeof msg) < 0 ||
-	    db_exec(db, "PRAGMA user_version = 1", msg, sizeof msg) < 0 ||
+	    db_exec(db, "PRAGMA user_version = 2", msg, sizeof msg) < 0 ||
 	    db_exec(db, "COMMIT", msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s: cannot write the demo bank: %s", path, msg);
 		goto fail;

@@ -2,6 +2,7 @@
  * Money operations. Each runs in one BEGIN IMMEDIATE transaction, so two kiosks on one
  * bank file cannot both spend the same balance, and each is idempotent by txid: a
  * repeated request finds the hold already in the wanted state and changes nothing.
+ * The caller answers the kiosk only after the function returned, that is after COMMIT.
  */
 #include "bankd.h"
 
@@ -27,6 +28,8 @@ struct hold_row {
 	char pan[KPROTO_PAN_MAX + 1];
 	int64_t amount_fen;
 	char state[16];
+	int has_kiosk;                        /* NULL in holds from schema version 1 */
+	char kiosk_id[KPROTO_ID_MAX + 1];
 };
 
 static time_t
@@ -369,7 +372,7 @@ static int
 hold_load(sqlite3 *db, const char *txhex, struct hold_row *h)
 {
 	sqlite3_stmt *st = ledger_prepare(db,
-	    "SELECT pan, amount_fen, state FROM holds WHERE txid = ?");
+	    "SELECT pan, amount_fen, state, kiosk_id FROM holds WHERE txid = ?");
 	int rv = -1;
 
 	if (st == NULL)
@@ -380,6 +383,8 @@ hold_load(sqlite3 *db, const char *txhex, struct hold_row *h)
 		copy_text(h->pan, sizeof h->pan, st, 0);
 		h->amount_fen = sqlite3_column_int64(st, 1);
 		copy_text(h->state, sizeof h->state, st, 2);
+		h->has_kiosk = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		copy_text(h->kiosk_id, sizeof h->kiosk_id, st, 3);
 		rv = 1;
 		break;
 	case SQLITE_DONE:
@@ -411,9 +416,17 @@ hold_set_state(sqlite3 *db, const char *txhex, const char *state)
 	return rv;
 }
 
+/* The hold was made by kiosk_id (holds from before kiosk ids were kept match none). */
+static int
+hold_of_kiosk(const struct hold_row *h, const char *kiosk_id)
+{
+	return h->has_kiosk && strcmp(h->kiosk_id, kiosk_id) == 0;
+}
+
 enum ledger_status
-ledger_withdraw_auth(sqlite3 *db, const char *pan, const unsigned char txid[KPROTO_TXID_LEN],
-    int64_t amount_fen, struct kproto_withdraw_result *out)
+ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
+    struct kproto_withdraw_result *out)
 {
 	char txhex[KPROTO_TXID_LEN * 2 + 1];
 	struct hold_row h;
@@ -435,7 +448,7 @@ ledger_withdraw_auth(sqlite3 *db, const char *pan, const unsigned char txid[KPRO
 	if (found) {
 		ledger_rollback(db);
 		if (strcmp(h.pan, pan) != 0 || h.amount_fen != amount_fen ||
-		    strcmp(h.state, "held") != 0)
+		    strcmp(h.state, "held") != 0 || !hold_of_kiosk(&h, kiosk_id))
 			return LEDGER_CONFLICT;
 		out->status = KPROTO_WD_APPROVED;
 		out->available_after_fen = avail;
@@ -468,13 +481,14 @@ ledger_withdraw_auth(sqlite3 *db, const char *pan, const unsigned char txid[KPRO
 	}
 
 	st = ledger_prepare(db, "INSERT INTO holds (txid, pan, amount_fen, "
-	    "state, created, settled) VALUES (?, ?, ?, 'held', ?, NULL)");
+	    "state, created, settled, kiosk_id) VALUES (?, ?, ?, 'held', ?, NULL, ?)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, amount_fen);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)ledger_now());
+	sqlite3_bind_text(st, 5, kiosk_id, -1, SQLITE_STATIC);
 	rv = ledger_done(db, st);
 	sqlite3_finalize(st);
 	if (rv < 0)
@@ -486,15 +500,50 @@ fail:
 	return LEDGER_ERROR;
 }
 
+/*
+ * Inside a transaction: turns the held row h into a debit of its card's account.
+ * hold_set_state only moves a 'held' row and the ledger's unique (txid, kind) index
+ * refuses a second row: two completions racing cannot both debit.
+ */
+static int
+hold_debit(sqlite3 *db, const char *txhex, const struct hold_row *h)
+{
+	struct card_row r;
+	sqlite3_stmt *st;
+	int rv;
+
+	if (card_load(db, h->pan, &r) <= 0 || hold_set_state(db, txhex, "completed") < 0)
+		return -1;
+	if ((st = ledger_prepare(db, "UPDATE accounts SET balance_fen = balance_fen - ? "
+	    "WHERE id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, h->amount_fen);
+	sqlite3_bind_int64(st, 2, r.account_id);
+	rv = ledger_done(db, st);
+	sqlite3_finalize(st);
+	if (rv < 0)
+		return -1;
+
+	if ((st = ledger_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
+	    "balance_after_fen, at) VALUES (?, ?, 'withdrawal', ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r.account_id);
+	sqlite3_bind_int64(st, 3, -h->amount_fen);
+	sqlite3_bind_int64(st, 4, r.balance_fen - h->amount_fen);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)ledger_now());
+	rv = ledger_done(db, st);
+	sqlite3_finalize(st);
+	return rv;
+}
+
 enum ledger_status
 ledger_withdraw_complete(sqlite3 *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN])
 {
 	char txhex[KPROTO_TXID_LEN * 2 + 1];
 	struct hold_row h;
-	struct card_row r;
-	sqlite3_stmt *st;
-	int found, rv;
+	int found;
 
 	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
 	if (ledger_begin(db) < 0)
@@ -509,32 +558,7 @@ ledger_withdraw_complete(sqlite3 *db, const char *pan,
 		ledger_rollback(db);
 		return strcmp(h.state, "completed") == 0 ? LEDGER_REPEAT : LEDGER_CONFLICT;
 	}
-	/* hold_set_state only moves a 'held' row and the ledger's unique (txid, kind)
-	 * index refuses a second row: two completions racing cannot both debit. */
-	if (card_load(db, pan, &r) <= 0 || hold_set_state(db, txhex, "completed") < 0)
-		goto fail;
-
-	if ((st = ledger_prepare(db, "UPDATE accounts SET balance_fen = balance_fen - ? "
-	    "WHERE id = ?")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, h.amount_fen);
-	sqlite3_bind_int64(st, 2, r.account_id);
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	if (rv < 0)
-		goto fail;
-
-	if ((st = ledger_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
-	    "balance_after_fen, at) VALUES (?, ?, 'withdrawal', ?, ?, ?)")) == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r.account_id);
-	sqlite3_bind_int64(st, 3, -h.amount_fen);
-	sqlite3_bind_int64(st, 4, r.balance_fen - h.amount_fen);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)ledger_now());
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	if (rv < 0)
+	if (hold_debit(db, txhex, &h) < 0)
 		goto fail;
 	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
 fail:
@@ -569,4 +593,75 @@ ledger_withdraw_reverse(sqlite3 *db, const char *pan,
 fail:
 	ledger_rollback(db);
 	return LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO_TXID_LEN],
+    int outcome, char *was, size_t wassz)
+{
+	const char *want = outcome == KPROTO_SETTLE_COMPLETE ? "completed" : "reversed";
+	char txhex[KPROTO_TXID_LEN * 2 + 1];
+	struct hold_row h;
+	int found;
+
+	if (was != NULL && wassz > 0)
+		was[0] = '\0';
+	if (outcome != KPROTO_SETTLE_COMPLETE && outcome != KPROTO_SETTLE_REVERSE)
+		return LEDGER_CONFLICT;
+	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	if ((found = hold_load(db, txhex, &h)) < 0)
+		goto fail;
+	if (!found || !hold_of_kiosk(&h, kiosk_id)) {
+		ledger_rollback(db);
+		if (found)
+			log_warnx("ledger: kiosk \"%s\" may not settle hold %.8s, made by %s%s%s",
+			    kiosk_id, txhex, h.has_kiosk ? "\"" : "", h.has_kiosk ? h.kiosk_id :
+			    "a kiosk of an older adapter", h.has_kiosk ? "\"" : "");
+		return LEDGER_UNKNOWN_TX;
+	}
+	if (was != NULL)
+		snprintf(was, wassz, "%s", h.state);
+	if (strcmp(h.state, "held") != 0) {
+		ledger_rollback(db);
+		return strcmp(h.state, want) == 0 ? LEDGER_REPEAT : LEDGER_CONFLICT;
+	}
+	if (outcome == KPROTO_SETTLE_COMPLETE ? hold_debit(db, txhex, &h) < 0 :
+	    hold_set_state(db, txhex, "reversed") < 0)
+		goto fail;
+	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
+fail:
+	ledger_rollback(db);
+	return LEDGER_ERROR;
+}
+
+void
+ledger_log_open_holds(sqlite3 *db)
+{
+	sqlite3_stmt *st = ledger_prepare(db, "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
+	    "FROM holds WHERE state = 'held' GROUP BY kiosk_id ORDER BY kiosk_id");
+	int n = 0, rc;
+
+	if (st == NULL)
+		return;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *k = sqlite3_column_text(st, 0);
+		int64_t fen = sqlite3_column_int64(st, 2);
+		/* Left held on purpose: only the kiosk knows whether the cash went out. */
+		if (k != NULL)
+			log_info("open holds of kiosk \"%s\": %d, %lld.%02lld yuan, kept until "
+			    "that kiosk settles them", (const char *)k, sqlite3_column_int(st, 1),
+			    (long long)(fen / 100), (long long)(fen % 100));
+		else
+			log_warnx("open holds of no known kiosk (made before kiosk ids were kept): "
+			    "%d, %lld.%02lld yuan, to be settled by branch staff",
+			    sqlite3_column_int(st, 1), (long long)(fen / 100), (long long)(fen % 100));
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		log_warnx("ledger: open holds: %s", sqlite3_errmsg(db));
+	else if (n == 0)
+		log_info("no open holds");
+	sqlite3_finalize(st);
 }

@@ -3,18 +3,21 @@
  *
  *   kiosk-bankd --db FILE --init-demo
  *   kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]
+ *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
  *               [--log FILE] [--debug]
  */
 #include "bankd.h"
 
 #include "common/log.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_KEY "var/keys/adapter.key"
 #define DEFAULT_KIOSK_KEY "var/keys/kiosk.pub"
@@ -33,6 +36,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: kiosk-bankd --db FILE --init-demo\n"
 	    "       kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]\n"
+	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
 	    "                   [--log FILE] [--debug]\n"
 	    "\n"
 	    "The reference core-banking adapter: answers the kiosk's signed requests\n"
@@ -43,11 +47,67 @@ usage(FILE *out)
 	    "  --socket PATH     Unix socket to serve on (created with mode 0600)\n"
 	    "  --key FILE        the adapter's secret key (default %s)\n"
 	    "  --kiosk-key FILE  the kiosk's public key to accept (default %s)\n"
+	    "  --allow-uid LIST  user ids whose processes may connect, comma-separated\n"
+	    "                    (default: the adapter's own uid); others are closed at once\n"
+	    "  --max-conns N     connections open at once (default %d); when full, a new\n"
+	    "                    one replaces the oldest that has not finished its handshake\n"
+	    "  --io-timeout MS   time allowed for the handshake, and for a frame once begun\n"
+	    "                    (default %d)\n"
 	    "  --log FILE        append the log to FILE instead of stderr\n"
 	    "  --debug           log every frame\n"
 	    "  --help            this text\n"
 	    "\n"
-	    "Keys are made with: kioskctl keygen\n", DEFAULT_KEY, DEFAULT_KIOSK_KEY);
+	    "Keys are made with: kioskctl keygen\n", DEFAULT_KEY, DEFAULT_KIOSK_KEY,
+	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS);
+}
+
+/* A decimal number in [min, max], nothing else; -1 if it is not one. */
+static long long
+parse_number(const char *s, long long min, long long max)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < (unsigned long long)min ||
+	    v > (unsigned long long)max)
+		return -1;
+	return (long long)v;
+}
+
+/* Appends the uids of "UID[,UID...]" to uids; -1 with err if one is not a uid. */
+static int
+parse_uids(const char *arg, uid_t *uids, int *n, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(arg) >= sizeof buf || arg[0] == '\0') {
+		snprintf(err, errlen, "--allow-uid: expected UID[,UID...]");
+		return -1;
+	}
+	/* strtok_r would skip empty fields silently; "1,,2" is a typo to report. */
+	if (arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,") != NULL) {
+		snprintf(err, errlen, "--allow-uid: empty uid in \"%s\"", arg);
+		return -1;
+	}
+	memcpy(buf, arg, strlen(arg) + 1);
+	for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		/* (uid_t)-1 means "no uid" to the kernel, so it cannot be allowed. */
+		long long v = parse_number(t, 0, (long long)(uid_t)-1 - 1);
+		if (v < 0) {
+			snprintf(err, errlen, "--allow-uid: \"%s\" is not a numeric uid", t);
+			return -1;
+		}
+		if (*n >= BANKD_ALLOW_UIDS_MAX) {
+			snprintf(err, errlen, "--allow-uid: at most %d uids",
+			    BANKD_ALLOW_UIDS_MAX);
+			return -1;
+		}
+		uids[(*n)++] = (uid_t)v;
+	}
+	return 0;
 }
 
 int
@@ -59,6 +119,9 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "kiosk-key", required_argument, NULL, 'K' },
+		{ "allow-uid", required_argument, NULL, 'u' },
+		{ "max-conns", required_argument, NULL, 'm' },
+		{ "io-timeout", required_argument, NULL, 't' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -67,6 +130,9 @@ main(int argc, char **argv)
 	const char *db_path = NULL, *socket_path = NULL, *log_path = NULL;
 	const char *key_path = DEFAULT_KEY, *kiosk_key_path = DEFAULT_KIOSK_KEY;
 	unsigned char kiosk_pk[KPROTO_PK_LEN], *sk;
+	uid_t allow_uids[BANKD_ALLOW_UIDS_MAX];
+	int nallow = 0;
+	long long max_conns = BANKD_MAX_CONNS, io_timeout = BANKD_IO_TIMEOUT_MS;
 	struct sigaction sa;
 	struct bank bk;
 	char err[1024];
@@ -79,6 +145,26 @@ main(int argc, char **argv)
 		case 's': socket_path = optarg; break;
 		case 'k': key_path = optarg; break;
 		case 'K': kiosk_key_path = optarg; break;
+		case 'u':
+			if (parse_uids(optarg, allow_uids, &nallow, err, sizeof err) < 0) {
+				fprintf(stderr, "kiosk-bankd: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'm':
+			if ((max_conns = parse_number(optarg, 2, BANKD_MAX_CONNS_LIMIT)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --max-conns: expected 2 to %d\n",
+				    BANKD_MAX_CONNS_LIMIT);
+				return 2;
+			}
+			break;
+		case 't':
+			if ((io_timeout = parse_number(optarg, 10, 600000)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --io-timeout: expected 10 to 600000 "
+				    "ms\n");
+				return 2;
+			}
+			break;
 		case 'l': log_path = optarg; break;
 		case 'D': debug = 1; break;
 		case 'h':
@@ -132,12 +218,23 @@ main(int argc, char **argv)
 
 	if ((lfd = serve_listen(socket_path, err, sizeof err)) < 0)
 		fatalx("%s", err);
-	log_info("serving %s on %s", db_path, socket_path);
-
+	/* The kiosk normally runs as the adapter's own user. */
+	if (nallow == 0)
+		allow_uids[nallow++] = geteuid();
+	char uids[BANKD_ALLOW_UIDS_MAX * 12] = "";
+	for (int i = 0; i < nallow; i++)
+		snprintf(uids + strlen(uids), sizeof uids - strlen(uids), "%s%u", i ? "," : "",
+		    (unsigned)allow_uids[i]);
+	log_info("serving %s on %s (uids %s, at most %lld connections)", db_path,
+	    socket_path, uids, max_conns);
 	struct serve_config cfg = {
 		.socket_path = socket_path,
 		.sk = sk,
 		.kiosk_pk = kiosk_pk,
+		.allow_uids = allow_uids,
+		.nallow_uids = nallow,
+		.max_conns = (int)max_conns,
+		.io_timeout_ms = (int)io_timeout,
 	};
 	serve_run(&bk, &cfg, lfd, &quit);
 	log_info("stopped by signal %d", (int)quit);

@@ -1,8 +1,11 @@
 /*
  * The adapter's socket and poll loop. Each connection is a kproto session with its
- * own card session; a bad frame or a failed handshake closes that connection only.
+ * own card session; a bad frame, a failed or slow handshake, a frame left half sent or
+ * a peer running as a uid not allowed closes that connection only. When the table is
+ * full, a newcomer pushes out the least advanced connection that has not finished its
+ * handshake, never an established session.
  */
-/* ppoll and accept4: the kiosk runs on Linux only. */
+/* ppoll, accept4 and SO_PEERCRED: the kiosk runs on Linux only. */
 #define _GNU_SOURCE
 #include "bankd.h"
 
@@ -21,17 +24,31 @@
 #include <string.h>
 #include <unistd.h>
 
+/* New connections taken per turn of the loop, so an accept storm cannot starve the
+ * connections already open of their turn to read. */
+#define SERVE_ACCEPT_BATCH 4
+/* Lines about connections that never completed a handshake (refused, accepted,
+ * dropped, closed) logged per second; the rest are counted, then summed up. */
+#define SERVE_NOISY_PER_SEC 50
+
 struct serve_conn {
 	int used;
 	struct kproto_conn kc;
 	struct bank_session s;
+	uid_t uid;
+	pid_t pid;
 	int64_t accepted_usec;
+	int64_t active_usec;      /* last time the socket had something for us */
+	int64_t frame_usec;       /* first byte of the frame being read, 0 if none */
 };
 
 static struct serve_conn *serve_conns;
+static int serve_nconns;
 static int serve_next_id = 1;
 /* Frames are processed one at a time; one pair of buffers serves every connection. */
 static struct kproto_buf serve_req, serve_resp;
+static int64_t serve_noisy_sec;
+static int serve_noisy_count, serve_noisy_dropped;
 
 int
 serve_listen(const char *path, char *err, size_t errlen)
@@ -81,7 +98,7 @@ serve_listen(const char *path, char *err, size_t errlen)
 	old = umask(0177);
 	int rc = bind(fd, (struct sockaddr *)&sun, sizeof sun);
 	umask(old);
-	if (rc < 0 || listen(fd, 8) < 0) {
+	if (rc < 0 || listen(fd, 16) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -89,34 +106,142 @@ serve_listen(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
+int
+serve_peer_allowed(int fd, const uid_t *allow, int nallow, uid_t *uid, pid_t *pid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+
+	*uid = (uid_t)-1;
+	*pid = 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return -1;
+	if (len != sizeof cr) {
+		errno = EINVAL;
+		return -1;
+	}
+	*uid = cr.uid;
+	*pid = cr.pid;
+	for (int i = 0; i < nallow; i++)
+		if (allow[i] == cr.uid)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 if a warning about a refused or dropped connection may be logged now: a flood
+ * must not fill the disk with the same line. The count of lines held back is logged
+ * once the next second begins.
+ */
+static int
+serve_noisy_ok(void)
+{
+	int64_t sec = mono_usec() / 1000000;
+
+	if (sec != serve_noisy_sec) {
+		if (serve_noisy_dropped > 0)
+			log_warnx("%d more lines about connections without a handshake not "
+			    "logged", serve_noisy_dropped);
+		serve_noisy_sec = sec;
+		serve_noisy_count = 0;
+		serve_noisy_dropped = 0;
+	}
+	if (serve_noisy_count < SERVE_NOISY_PER_SEC) {
+		serve_noisy_count++;
+		return 1;
+	}
+	serve_noisy_dropped++;
+	return 0;
+}
+
 static void
 serve_close(struct serve_conn *c, const char *why)
 {
-	log_info("conn %d: closed (%s)", c->s.id, why);
+	if (kproto_conn_ready(&c->kc) || serve_noisy_ok())
+		log_info("conn %d: closed (%s)", c->s.id, why);
 	if (c->s.state != BANK_NO_CARD)
 		bank_session_reset(&c->s);
 	kproto_conn_close(&c->kc);
 	c->used = 0;
 }
 
+/*
+ * How far an unauthenticated connection got: one that has said nothing is dropped
+ * before one half way through a frame, which goes before one whose signed HELLO was
+ * answered. Established sessions are never candidates.
+ */
+static int
+serve_progress(const struct serve_conn *c)
+{
+	if (c->kc.state == KPROTO_CONN_REPLY_SENT)
+		return 2;
+	return c->kc.inlen > 0 ? 1 : 0;
+}
+
+/* Frees a slot for a newcomer; NULL if every slot holds an established session. */
+static struct serve_conn *
+serve_make_room(void)
+{
+	struct serve_conn *victim = NULL;
+
+	for (int i = 0; i < serve_nconns; i++) {
+		struct serve_conn *c = &serve_conns[i];
+		if (!c->used || kproto_conn_ready(&c->kc))
+			continue;
+		if (victim == NULL || serve_progress(c) < serve_progress(victim) ||
+		    (serve_progress(c) == serve_progress(victim) &&
+		    c->active_usec < victim->active_usec))
+			victim = c;
+	}
+	if (victim == NULL)
+		return NULL;
+	if (serve_noisy_ok())
+		log_warnx("conn %d: dropped to make room: %d connections open, and it is the "
+		    "oldest idle one without a handshake (uid %u)", victim->s.id, serve_nconns,
+		    (unsigned)victim->uid);
+	serve_close(victim, "connection limit");
+	return victim;
+}
+
 static void
 serve_accept(int lfd, const struct serve_config *cfg)
 {
-	for (;;) {
+	for (int taken = 0; taken < SERVE_ACCEPT_BATCH; taken++) {
+		struct serve_conn *c = NULL;
+		uid_t uid;
+		pid_t pid;
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			    errno != ECONNABORTED)
 				log_warn("accept");
 			return;
 		}
-		struct serve_conn *c = NULL;
-		for (int i = 0; i < BANKD_MAX_CONNS; i++)
+		/* The socket's mode is the first fence; the peer's uid is the second, checked
+		 * before a single byte of the peer is read. */
+		int ok = serve_peer_allowed(fd, cfg->allow_uids, cfg->nallow_uids, &uid, &pid);
+		if (ok < 0) {
+			log_warn("refusing a connection: cannot read its credentials");
+			close(fd);
+			continue;
+		}
+		if (ok == 0) {
+			if (serve_noisy_ok())
+				log_warnx("refusing a connection from uid %u (pid %ld): not an "
+				    "allowed uid (--allow-uid)", (unsigned)uid, (long)pid);
+			close(fd);
+			continue;
+		}
+		for (int i = 0; i < serve_nconns && c == NULL; i++)
 			if (!serve_conns[i].used)
 				c = &serve_conns[i];
-		/* Refuse the newcomer rather than drop a customer's session in progress. */
-		if (c == NULL) {
-			log_warnx("refusing a connection: %d already open", BANKD_MAX_CONNS);
+		if (c == NULL && (c = serve_make_room()) == NULL) {
+			/* Every slot holds a session that completed the handshake: refuse the
+			 * newcomer rather than cut a customer off. */
+			if (serve_noisy_ok())
+				log_warnx("refusing a connection from uid %u (pid %ld): %d sessions "
+				    "open", (unsigned)uid, (long)pid, serve_nconns);
 			close(fd);
 			continue;
 		}
@@ -126,9 +251,14 @@ serve_accept(int lfd, const struct serve_config *cfg)
 			continue;
 		}
 		c->used = 1;
-		c->accepted_usec = mono_usec();
+		c->uid = uid;
+		c->pid = pid;
+		c->accepted_usec = c->active_usec = mono_usec();
+		c->frame_usec = 0;
 		bank_session_init(&c->s, serve_next_id++);
-		log_info("conn %d: accepted", c->s.id);
+		if (serve_noisy_ok())
+			log_info("conn %d: accepted (uid %u, pid %ld)", c->s.id, (unsigned)uid,
+			    (long)pid);
 	}
 }
 
@@ -138,10 +268,15 @@ serve_handshake(struct serve_conn *c)
 	char err[256] = "";
 	int rv = kproto_server_handshake(&c->kc, BANKD_ADAPTER_ID, err, sizeof err);
 
-	if (rv == KPROTO_AGAIN)
+	if (rv == KPROTO_AGAIN) {
+		if (c->kc.state == KPROTO_CONN_REPLY_SENT && c->kc.inlen == 0)
+			log_debug("conn %d: HELLO from \"%s\" answered, waiting for HELLO_CONFIRM",
+			    c->s.id, c->kc.peer_id);
 		return;
-	/* Probes (a second adapter checking the socket is live) say nothing at all. */
-	if (rv == KPROTO_E_EOF && c->kc.inlen == 0) {
+	}
+	/* Probes (a second adapter checking the socket is live) say nothing at all; a
+	 * peer that sent a HELLO and left without confirming it is worth a warning. */
+	if (rv == KPROTO_E_EOF && c->kc.peer_id[0] == '\0') {
 		serve_close(c, "closed before the handshake");
 		return;
 	}
@@ -152,6 +287,8 @@ serve_handshake(struct serve_conn *c)
 		return;
 	}
 	log_info("conn %d: kiosk \"%s\" connected", c->s.id, c->kc.peer_id);
+	/* Holds remember their kiosk: only it may settle them after a crash. */
+	bank_session_set_kiosk(&c->s, c->kc.peer_id);
 }
 
 static void
@@ -174,6 +311,8 @@ serve_request(struct bank *bk, struct serve_conn *c)
 	}
 	log_debug("conn %d: request %s (%u bytes)", c->s.id, kproto_type_to_str(type),
 	    (unsigned)serve_req.len);
+	/* The answer leaves only once the ledger's COMMIT returned: whatever the kiosk is
+	 * told was done is on disk. */
 	bank_session_dispatch(bk, &c->s, type, &serve_req, &rtype, &serve_resp);
 	rv = kproto_send(&c->kc, rtype, &serve_resp);
 	kproto_buf_wipe(&serve_req);
@@ -186,16 +325,50 @@ serve_request(struct bank *bk, struct serve_conn *c)
 	log_debug("conn %d: response %s", c->s.id, kproto_type_to_str(rtype));
 }
 
+/*
+ * When c is dropped unless it made progress (mono usec), or 0 if never: an established
+ * session between frames has no deadline, as a kiosk idle between customers is normal.
+ */
+static int64_t
+serve_deadline(const struct serve_conn *c, const struct serve_config *cfg)
+{
+	int64_t t = (int64_t)cfg->io_timeout_ms * 1000;
+
+	if (!kproto_conn_ready(&c->kc))
+		return c->accepted_usec + t;
+	if (c->frame_usec != 0)
+		return c->frame_usec + t;
+	return 0;
+}
+
+static void
+serve_expire(struct serve_conn *c, const struct serve_config *cfg)
+{
+	if (!kproto_conn_ready(&c->kc)) {
+		log_warnx("conn %d: handshake not completed within %d ms (%s, %zu bytes of a "
+		    "frame)", c->s.id, cfg->io_timeout_ms, c->kc.state == KPROTO_CONN_NEW ?
+		    "no HELLO" : "no HELLO_CONFIRM", c->kc.inlen);
+		serve_close(c, "handshake timeout");
+	} else {
+		log_warnx("conn %d: frame not completed within %d ms (%zu bytes received)",
+		    c->s.id, cfg->io_timeout_ms, c->kc.inlen);
+		serve_close(c, "frame timeout");
+	}
+}
+
 int
 serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
     volatile sig_atomic_t *quit)
 {
-	struct pollfd pfd[BANKD_MAX_CONNS + 1];
-	struct serve_conn *map[BANKD_MAX_CONNS + 1];
+	struct pollfd *pfd;
+	struct serve_conn **map;
 	sigset_t block, orig;
 
-	serve_conns = xcalloc(BANKD_MAX_CONNS, sizeof *serve_conns);
-	for (int i = 0; i < BANKD_MAX_CONNS; i++)
+	serve_nconns = cfg->max_conns;
+	serve_conns = xcalloc((size_t)serve_nconns, sizeof *serve_conns);
+	pfd = xcalloc((size_t)serve_nconns + 1, sizeof *pfd);
+	map = xcalloc((size_t)serve_nconns + 1, sizeof *map);
+	for (int i = 0; i < serve_nconns; i++)
 		serve_conns[i].kc.fd = -1;
 	/* Signals arrive only inside ppoll, so a SIGTERM is never missed between the
 	 * check of *quit and going to sleep. */
@@ -211,22 +384,19 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 		pfd[n].fd = lfd;
 		pfd[n].events = POLLIN;
 		map[n++] = NULL;
-		for (int i = 0; i < BANKD_MAX_CONNS; i++) {
+		for (int i = 0; i < serve_nconns; i++) {
 			struct serve_conn *c = &serve_conns[i];
 			if (!c->used)
 				continue;
-			/* Only the handshake has a deadline: a kiosk idle between
-			 * customers is normal. */
-			if (!kproto_conn_ready(&c->kc)) {
-				int64_t left = (c->accepted_usec - now) / 1000 + BANKD_HANDSHAKE_MS;
-				if (left <= 0) {
-					log_warnx("conn %d: no HELLO within %d ms", c->s.id,
-					    BANKD_HANDSHAKE_MS);
-					serve_close(c, "handshake timeout");
-					continue;
-				}
+			int64_t deadline = serve_deadline(c, cfg);
+			if (deadline != 0 && deadline <= now) {
+				serve_expire(c, cfg);
+				continue;
+			}
+			if (deadline != 0) {
+				int left = (int)((deadline - now + 999) / 1000);
 				if (wait_ms < 0 || left < wait_ms)
-					wait_ms = (int)left;
+					wait_ms = left;
 			}
 			pfd[n].fd = c->kc.fd;
 			pfd[n].events = POLLIN;
@@ -241,25 +411,35 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 			log_warn("poll");
 			break;
 		}
+		now = mono_usec();
 		for (int i = 1; i < n; i++) {
 			struct serve_conn *c = map[i];
 			if (pfd[i].revents == 0 || !c->used)
 				continue;
+			c->active_usec = now;
 			if (kproto_conn_ready(&c->kc))
 				serve_request(bk, c);
 			else
 				serve_handshake(c);
+			/* A frame's clock starts at its first byte and stops at its last. */
+			if (!c->used || c->kc.inlen == 0)
+				c->frame_usec = 0;
+			else if (c->frame_usec == 0)
+				c->frame_usec = now;
 		}
 		if (pfd[0].revents & POLLIN)
 			serve_accept(lfd, cfg);
 	}
 
-	for (int i = 0; i < BANKD_MAX_CONNS; i++)
+	for (int i = 0; i < serve_nconns; i++)
 		if (serve_conns[i].used)
 			serve_close(&serve_conns[i], "shutting down");
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	free(serve_conns);
+	free(pfd);
+	free(map);
 	serve_conns = NULL;
+	serve_nconns = 0;
 	close(lfd);
 	if (unlink(cfg->socket_path) < 0 && errno != ENOENT)
 		log_warn("%s", cfg->socket_path);

@@ -10,7 +10,9 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BIT(s) (1u << (s))
 
@@ -30,6 +32,8 @@ static void session_withdraw_complete(struct bank *, struct bank_session *,
 static void session_withdraw_reverse(struct bank *, struct bank_session *,
     struct kproto_buf *, uint8_t *, struct kproto_buf *);
 static void session_card_close(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_settle(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
@@ -51,7 +55,27 @@ static const struct bank_rule {
 	    session_withdraw_reverse },
 	{ KPROTO_MSG_CARD_CLOSE, BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | BIT(BANK_AUTHED),
 	    "an open card", session_card_close },
+	/* Recovery between customers: no card may be open while old holds are settled. */
+	{ KPROTO_MSG_SETTLE, BIT(BANK_NO_CARD),
+	    "no card in the session (send CARD_CLOSE first)", session_settle },
 };
+
+/*
+ * Test hook for the fault-injection test (tests/e2e/test_faults.py): with
+ * KIOSK_FAULT=POINT in its environment the adapter dies at POINT as if killed:
+ * auth-received (before the ledger), auth-committed and complete-committed (after the
+ * ledger's COMMIT, before the answer leaves).
+ */
+static void
+session_fault(const char *point)
+{
+	const char *f = getenv("KIOSK_FAULT");
+
+	if (f != NULL && strcmp(f, point) == 0) {
+		log_warnx("test hook KIOSK_FAULT: dying at %s", point);
+		_exit(137);
+	}
+}
 
 const char *
 bank_state_to_str(enum bank_state s)
@@ -83,6 +107,12 @@ bank_session_init(struct bank_session *s, int id)
 }
 
 void
+bank_session_set_kiosk(struct bank_session *s, const char *kiosk_id)
+{
+	snprintf(s->kiosk_id, sizeof s->kiosk_id, "%s", kiosk_id);
+}
+
+void
 bank_session_reset(struct bank_session *s)
 {
 	for (int i = 0; i < s->ntx; i++) {
@@ -96,8 +126,11 @@ bank_session_reset(struct bank_session *s)
 		}
 	}
 	int id = s->id;
+	char kiosk[sizeof s->kiosk_id];
 	enum bank_state old = s->state;
+	memcpy(kiosk, s->kiosk_id, sizeof kiosk);
 	bank_session_init(s, id);
+	memcpy(s->kiosk_id, kiosk, sizeof kiosk);
 	s->state = old;
 	session_enter(s, BANK_NO_CARD);
 }
@@ -284,6 +317,7 @@ session_withdraw_auth(struct bank *bk, struct bank_session *s, struct kproto_buf
 		session_malformed(s, KPROTO_MSG_WITHDRAW_AUTH, rv, resp_type, resp);
 		return;
 	}
+	session_fault("auth-received");
 	tx = session_find_tx(s, wa.txid);
 	if (tx == NULL && s->ntx == BANK_TX_MAX) {
 		session_error(s, KPROTO_MSG_WITHDRAW_AUTH, KPROTO_ERROR_NOT_PERMITTED, resp_type,
@@ -296,7 +330,7 @@ session_withdraw_auth(struct bank *bk, struct bank_session *s, struct kproto_buf
 		    resp, "WITHDRAW_AUTH not permitted: transaction already settled");
 		return;
 	}
-	ls = ledger_withdraw_auth(bk->db, s->pan, wa.txid, wa.amount_fen, &wr);
+	ls = ledger_withdraw_auth(bk->db, s->kiosk_id, s->pan, wa.txid, wa.amount_fen, &wr);
 	if (ls == LEDGER_CONFLICT) {
 		session_error(s, KPROTO_MSG_WITHDRAW_AUTH, KPROTO_ERROR_MALFORMED, resp_type,
 		    resp, "WITHDRAW_AUTH: txid already used for another withdrawal");
@@ -306,6 +340,8 @@ session_withdraw_auth(struct bank *bk, struct bank_session *s, struct kproto_buf
 		session_internal(s, KPROTO_MSG_WITHDRAW_AUTH, resp_type, resp);
 		return;
 	}
+	if (wr.status == KPROTO_WD_APPROVED)
+		session_fault("auth-committed");
 	/* Only approvals are remembered: COMPLETE of a refused txid must be unknown. */
 	if (wr.status == KPROTO_WD_APPROVED && tx == NULL) {
 		tx = &s->tx[s->ntx++];
@@ -375,6 +411,8 @@ session_withdraw_settle(struct bank *bk, struct bank_session *s, uint8_t type,
 		return;
 	}
 	tx->settled = 1;
+	if (complete)
+		session_fault("complete-committed");
 	log_info("conn %d: %s %s tx=%.8s -> OK", s->id, kproto_type_to_str(type),
 	    s->pan_masked, hex);
 	kproto_buf_init(resp);
@@ -410,6 +448,55 @@ session_card_close(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	bank_session_reset(s);
 	kproto_buf_init(resp);
 	*resp_type = KPROTO_MSG_OK;
+}
+
+/*
+ * SETTLE: the kiosk settles a hold it authorised on an earlier connection (it or this
+ * adapter restarted in between), as its journal says: complete if the cash left the
+ * machine, reverse if not. Idempotent: the same outcome again is OK and moves nothing.
+ */
+static void
+session_settle(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_settle m;
+	enum ledger_status ls;
+	char hex[KPROTO_TXID_LEN * 2 + 1], was[16];
+	const char *outcome;
+	int rv;
+
+	if ((rv = kproto_settle_unpack(req, &m)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_SETTLE, rv, resp_type, resp);
+		return;
+	}
+	sodium_bin2hex(hex, sizeof hex, m.txid, KPROTO_TXID_LEN);
+	outcome = kproto_settle_outcome_to_str(m.outcome);
+	ls = ledger_settle(bk->db, s->kiosk_id, m.txid, m.outcome, was, sizeof was);
+	switch (ls) {
+	case LEDGER_OK:
+	case LEDGER_REPEAT:
+		log_info("conn %d: SETTLE tx=%.8s %s from kiosk \"%s\" -> OK%s", s->id, hex,
+		    outcome, s->kiosk_id, ls == LEDGER_REPEAT ? " (already settled so)" : "");
+		kproto_buf_init(resp);
+		*resp_type = KPROTO_MSG_OK;
+		return;
+	case LEDGER_UNKNOWN_TX:
+		session_error(s, KPROTO_MSG_SETTLE, KPROTO_ERROR_UNKNOWN_TX, resp_type, resp,
+		    "SETTLE: no hold %s of this kiosk", hex);
+		return;
+	case LEDGER_CONFLICT:
+		/* The kiosk and the bank disagree on where the money went: someone must look
+		 * at the dispenser's counters and the journal. */
+		log_warnx("conn %d: RECONCILIATION CONFLICT: kiosk \"%s\" asks to %s hold %s, "
+		    "which is already %s; nothing changed, check the kiosk's journal", s->id,
+		    s->kiosk_id, outcome, hex, was);
+		session_error(s, KPROTO_MSG_SETTLE, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "SETTLE not permitted: transaction %s already %s", hex, was);
+		return;
+	case LEDGER_ERROR:
+		break;
+	}
+	session_internal(s, KPROTO_MSG_SETTLE, resp_type, resp);
 }
 
 void

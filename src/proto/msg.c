@@ -181,6 +181,25 @@ kproto_withdraw_result_unpack(struct kproto_buf *b, struct kproto_withdraw_resul
 }
 
 int
+kproto_settle_pack(struct kproto_buf *b, const struct kproto_settle *m)
+{
+	kproto_buf_init(b);
+	if (m->outcome > KPROTO_SETTLE_REVERSE)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid);
+	return kproto_put_u8(b, KPROTO_TAG_OUTCOME, m->outcome);
+}
+
+int
+kproto_settle_unpack(struct kproto_buf *b, struct kproto_settle *m)
+{
+	TRY(kproto_get_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid));
+	TRY(kproto_get_u8(b, KPROTO_TAG_OUTCOME, &m->outcome));
+	TRY(kproto_get_end(b));
+	return m->outcome > KPROTO_SETTLE_REVERSE ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+int
 kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m)
 {
 	kproto_buf_init(b);

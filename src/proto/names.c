@@ -90,6 +90,7 @@ kproto_type_to_str(int type)
 	switch (type) {
 	case KPROTO_MSG_HELLO: return "HELLO";
 	case KPROTO_MSG_HELLO_REPLY: return "HELLO_REPLY";
+	case KPROTO_MSG_HELLO_CONFIRM: return "HELLO_CONFIRM";
 	case KPROTO_MSG_CARD_OPEN: return "CARD_OPEN";
 	case KPROTO_MSG_PIN_VERIFY: return "PIN_VERIFY";
 	case KPROTO_MSG_BALANCE: return "BALANCE";
@@ -97,6 +98,7 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_WITHDRAW_COMPLETE: return "WITHDRAW_COMPLETE";
 	case KPROTO_MSG_WITHDRAW_REVERSE: return "WITHDRAW_REVERSE";
 	case KPROTO_MSG_CARD_CLOSE: return "CARD_CLOSE";
+	case KPROTO_MSG_SETTLE: return "SETTLE";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
@@ -110,7 +112,7 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_CARD_CLOSE;
+	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_SETTLE;
 }
 
 int
@@ -164,6 +166,16 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_MALFORMED: return "malformed";
 	case KPROTO_ERROR_UNKNOWN_TX: return "unknown-transaction";
 	case KPROTO_ERROR_INTERNAL: return "internal";
+	}
+	return "?";
+}
+
+const char *
+kproto_settle_outcome_to_str(int outcome)
+{
+	switch (outcome) {
+	case KPROTO_SETTLE_COMPLETE: return "complete";
+	case KPROTO_SETTLE_REVERSE: return "reverse";
 	}
 	return "?";
 }

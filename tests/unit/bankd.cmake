@@ -7,8 +7,9 @@ foreach(t test_bankd_ledger test_bankd_session)
   set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
 endforeach()
 
+# test_bankd_serve drives the binary, and calls serve_peer_allowed and SQLite directly.
 add_executable(test_bankd_serve ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bankd_serve.c)
-target_link_libraries(test_bankd_serve PRIVATE kproto)
+target_link_libraries(test_bankd_serve PRIVATE bankd_objs)
 add_dependencies(test_bankd_serve kiosk-bankd)
 add_test(NAME test_bankd_serve COMMAND test_bankd_serve $<TARGET_FILE:kiosk-bankd>)
 set_tests_properties(test_bankd_serve PROPERTIES LABELS "unit" TIMEOUT 120)

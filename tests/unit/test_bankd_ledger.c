@@ -17,6 +17,7 @@
 #define PAN3 "6222000000000003"
 #define PAN4 "6222000000000004"
 #define PAN5 "6222000000000005"
+#define KIOSK "BR001-K01"
 
 static char dir[64], path[128];
 static time_t fake_now;
@@ -109,7 +110,7 @@ test_demo(sqlite3 *db)
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '$argon2%'"),
 	    5);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '%1234%'"), 0);
-	CHECK_EQ(count_rows(db, "PRAGMA user_version"), 1);
+	CHECK_EQ(count_rows(db, "PRAGMA user_version"), BANKD_SCHEMA_VERSION);
 }
 
 static sqlite3 *
@@ -184,7 +185,7 @@ test_withdraw(sqlite3 *db)
 	txid_make(tx5, 5);
 
 	/* Authorisation holds: available drops, the balance does not. */
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx1, 100000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx1, 100000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(wr.amount_fen, 100000);
 	CHECK_EQ(wr.available_after_fen, 400000);
@@ -195,11 +196,11 @@ test_withdraw(sqlite3 *db)
 	CHECK_EQ(left, 400000);
 
 	/* The same authorisation again is the same hold, not a second one. */
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx1, 100000, &wr), LEDGER_REPEAT);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx1, 100000, &wr), LEDGER_REPEAT);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(wr.available_after_fen, 400000);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx1, 200000, &wr), LEDGER_CONFLICT);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN3, tx1, 100000, &wr), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx1, 200000, &wr), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, tx1, 100000, &wr), LEDGER_CONFLICT);
 
 	/* Completion debits exactly once. */
 	CHECK_EQ(ledger_withdraw_complete(db, PAN1, tx1), LEDGER_OK);
@@ -216,13 +217,13 @@ test_withdraw(sqlite3 *db)
 	CHECK_EQ(count_rows(db, "SELECT amount_fen FROM ledger WHERE kind = 'withdrawal'"),
 	    -100000);
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, tx1), LEDGER_CONFLICT);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx1, 100000, &wr), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx1, 100000, &wr), LEDGER_CONFLICT);
 	/* The completed withdrawal still counts against today's limit. */
 	CHECK_EQ(ledger_daily_remaining(db, PAN1, &left), LEDGER_OK);
 	CHECK_EQ(left, 400000);
 
 	/* Reverse releases the hold, once. */
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx2, 50000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx2, 50000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.available_after_fen, 350000);
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, tx2), LEDGER_OK);
 	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
@@ -240,29 +241,29 @@ test_withdraw(sqlite3 *db)
 
 	/* Refusals leave no hold behind. */
 	holds = count_rows(db, "SELECT count(*) FROM holds");
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, 12345, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, 12345, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_NOT_MULTIPLE);
 	CHECK_EQ(wr.available_after_fen, 400000);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, 15000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, 15000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_NOT_MULTIPLE);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, 0, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, 0, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_INVALID);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, -10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, -10000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_INVALID);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, INT64_MAX - 7, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, INT64_MAX - 7, &wr), LEDGER_OK);
 	CHECK(wr.status != KPROTO_WD_APPROVED);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN1, tx3, 500000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx3, 500000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_OVER_LIMIT);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds"), holds);
 
 	/* Insufficient funds: Wang Fang has ¥800. */
-	CHECK_EQ(ledger_withdraw_auth(db, PAN3, tx3, 90000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, tx3, 90000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_INSUFFICIENT);
 	CHECK_EQ(wr.available_after_fen, 80000);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN3, tx3, 80000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, tx3, 80000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(wr.available_after_fen, 0);
-	CHECK_EQ(ledger_withdraw_auth(db, PAN3, tx4, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, tx4, 10000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_INSUFFICIENT);
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN3, tx3), LEDGER_OK);
 }
@@ -286,42 +287,164 @@ test_daily_limit(sqlite3 *db)
 	txid_make(c, 22);
 	txid_make(d, 23);
 
-	CHECK_EQ(ledger_withdraw_auth(db, pan, a, 510000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, a, 510000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_OVER_LIMIT);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, a, 300000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, a, 300000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	/* Held counts toward the limit. */
-	CHECK_EQ(ledger_withdraw_auth(db, pan, b, 300000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, b, 300000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_OVER_LIMIT);
 	CHECK_EQ(ledger_daily_remaining(db, pan, &left), LEDGER_OK);
 	CHECK_EQ(left, 200000);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, b, 200000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, b, 200000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(ledger_daily_remaining(db, pan, &left), LEDGER_OK);
 	CHECK_EQ(left, 0);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, c, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, c, 10000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_OVER_LIMIT);
 	/* Reversed does not count; completed does. */
 	CHECK_EQ(ledger_withdraw_reverse(db, pan, a), LEDGER_OK);
 	CHECK_EQ(ledger_withdraw_complete(db, pan, b), LEDGER_OK);
 	CHECK_EQ(ledger_daily_remaining(db, pan, &left), LEDGER_OK);
 	CHECK_EQ(left, 300000);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, c, 300000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, c, 300000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(ledger_withdraw_complete(db, pan, c), LEDGER_OK);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, d, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, d, 10000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_OVER_LIMIT);
 
 	/* A new calendar day, a new limit. */
 	fake_now += 24 * 3600;
 	CHECK_EQ(ledger_daily_remaining(db, pan, &left), LEDGER_OK);
 	CHECK_EQ(left, 500000);
-	CHECK_EQ(ledger_withdraw_auth(db, pan, d, 500000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, pan, d, 500000, &wr), LEDGER_OK);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	CHECK_EQ(count_rows(db, "SELECT balance_fen FROM accounts WHERE id = 60"),
 	    100000000 - 500000);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE account_id = 60"), 2);
 	fake_now -= 24 * 3600;
+}
+
+static int64_t
+balance_of(sqlite3 *db, const char *pan)
+{
+	struct kproto_balance_info bi;
+
+	memset(&bi, 0, sizeof bi);
+	CHECK_EQ(ledger_balance(db, pan, &bi), LEDGER_OK);
+	return bi.balance_fen;
+}
+
+/* Recovery: only the kiosk that made a hold settles it, each way at most once. */
+static void
+test_settle(sqlite3 *db)
+{
+	struct kproto_withdraw_result wr;
+	unsigned char a[16], b[16], c[16], d[16];
+	char was[16];
+	int64_t start = balance_of(db, PAN1);
+
+	txid_make(a, 40);
+	txid_make(b, 41);
+	txid_make(c, 42);
+	txid_make(d, 43);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, a, 20000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, b, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_auth(db, "BR001-K02", PAN1, c, 10000, &wr), LEDGER_OK);
+	/* The same txid from another kiosk is not a repeat. */
+	CHECK_EQ(ledger_withdraw_auth(db, "BR001-K02", PAN1, a, 20000, &wr), LEDGER_CONFLICT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id = 'BR001-K01' "
+	    "AND state = 'held' AND txid IN ('7a000000000000000000000000000028', "
+	    "'7a000000000000000000000000000029')"), 2);
+
+	/* Complete: one debit, then OK again with nothing moved; never reversed after. */
+	CHECK_EQ(ledger_settle(db, KIOSK, a, KPROTO_SETTLE_COMPLETE, was, sizeof was),
+	    LEDGER_OK);
+	CHECK(strcmp(was, "held") == 0);
+	CHECK_EQ(balance_of(db, PAN1), start - 20000);
+	CHECK_EQ(ledger_settle(db, KIOSK, a, KPROTO_SETTLE_COMPLETE, was, sizeof was),
+	    LEDGER_REPEAT);
+	CHECK(strcmp(was, "completed") == 0);
+	CHECK_EQ(ledger_settle(db, KIOSK, a, KPROTO_SETTLE_REVERSE, was, sizeof was),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_withdraw_complete(db, PAN1, a), LEDGER_REPEAT);
+	CHECK_EQ(balance_of(db, PAN1), start - 20000);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE txid = "
+	    "'7a000000000000000000000000000028'"), 1);
+
+	/* Reverse: the hold goes, the balance stays; completing it after is refused. */
+	CHECK_EQ(ledger_settle(db, KIOSK, b, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_OK);
+	CHECK_EQ(ledger_settle(db, KIOSK, b, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_REPEAT);
+	CHECK_EQ(ledger_settle(db, KIOSK, b, KPROTO_SETTLE_COMPLETE, was, sizeof was),
+	    LEDGER_CONFLICT);
+	CHECK(strcmp(was, "reversed") == 0);
+	CHECK_EQ(balance_of(db, PAN1), start - 20000);
+
+	/* Another kiosk's hold and an unknown txid are unknown to this kiosk. */
+	CHECK_EQ(ledger_settle(db, KIOSK, c, KPROTO_SETTLE_COMPLETE, was, sizeof was),
+	    LEDGER_UNKNOWN_TX);
+	CHECK(was[0] == '\0');
+	CHECK_EQ(ledger_settle(db, KIOSK, d, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
+	CHECK_EQ(ledger_settle(db, "", c, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE txid = "
+	    "'7a00000000000000000000000000002a' AND state = 'held'"), 1);
+	CHECK_EQ(ledger_settle(db, "BR001-K02", c, 7, NULL, 0), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_settle(db, "BR001-K02", c, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_OK);
+	CHECK_EQ(balance_of(db, PAN1), start - 20000);
+
+	/* A hold from before kiosk ids were kept: no kiosk may settle it. */
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, d, 10000, &wr), LEDGER_OK);
+	CHECK(db_exec(db, "UPDATE holds SET kiosk_id = NULL WHERE txid = "
+	    "'7a00000000000000000000000000002b'", was, sizeof was) == 0);
+	CHECK_EQ(ledger_settle(db, KIOSK, d, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
+	CHECK_EQ(ledger_settle(db, "", d, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
+}
+
+/* A bank file of schema version 1 is upgraded when opened, its holds kept. */
+static void
+test_upgrade(void)
+{
+	char err[512], p[160];
+	sqlite3 *db = NULL;
+	struct kproto_withdraw_result wr;
+	unsigned char t[16];
+
+	snprintf(p, sizeof p, "%s/v1.db", dir);
+	CHECK(db_init_demo(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	txid_make(t, 50);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, t, 10000, &wr), LEDGER_OK);
+	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
+	    "PRAGMA user_version = 1", err, sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return;
+	}
+	CHECK_EQ(count_rows(db, "PRAGMA user_version"), 2);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id IS NULL AND "
+	    "state = 'held'"), 1);
+	CHECK_EQ(ledger_settle(db, KIOSK, t, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN3, t), LEDGER_OK);
+	db_close(db);
+	/* A version the adapter does not know is still refused. */
+	CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+	CHECK(db_exec(db, "PRAGMA user_version = 3", err, sizeof err) == 0);
+	sqlite3_close(db);
+	db = NULL;
+	CHECK(db_open(p, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "schema version 3") != NULL);
+	const char *sfx[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		char f[200];
+		snprintf(f, sizeof f, "%s%s", p, sfx[i]);
+		unlink(f);
+	}
 }
 
 /* The bank file is refused with a clear reason when it is not usable. */
@@ -395,8 +518,10 @@ main(void)
 	db = test_pin(db);
 	test_withdraw(db);
 	test_daily_limit(db);
+	test_settle(db);
 	db_close(db);
 	test_open_errors();
+	test_upgrade();
 
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed (files kept in %s)\n", failures, dir);

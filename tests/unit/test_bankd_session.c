@@ -350,6 +350,86 @@ test_withdraw(void)
 	CHECK_EQ(rtype, KPROTO_MSG_OK);
 }
 
+static void
+settle_req(struct bank_session *s, const unsigned char *txid, uint8_t outcome)
+{
+	struct kproto_settle m;
+
+	memcpy(m.txid, txid, KPROTO_TXID_LEN);
+	m.outcome = outcome;
+	CHECK_EQ(kproto_settle_pack(&req, &m), KPROTO_OK);
+	call(s, KPROTO_MSG_SETTLE);
+}
+
+/*
+ * Recovery: a kiosk's new connection settles the holds its old one left, in no-card
+ * state only, each once, and never another kiosk's.
+ */
+static void
+test_settle(void)
+{
+	struct bank_session s, later, other;
+	unsigned char t1[16], t2[16], t3[16];
+	int64_t start;
+
+	randombytes_buf(t1, sizeof t1);
+	randombytes_buf(t2, sizeof t2);
+	randombytes_buf(t3, sizeof t3);
+	bank_session_init(&s, 10);
+	bank_session_set_kiosk(&s, "BR001-K01");
+	card_open(&s, "6222000000000001");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	start = balance(&s).balance_fen;
+	CHECK_EQ(withdraw(&s, t1, 30000).status, KPROTO_WD_APPROVED);
+	CHECK_EQ(withdraw(&s, t2, 20000).status, KPROTO_WD_APPROVED);
+	CHECK_EQ(withdraw(&s, t3, 10000).status, KPROTO_WD_APPROVED);
+	/* Not while a card is open, even this kiosk's own. */
+	settle_req(&s, t1, KPROTO_SETTLE_COMPLETE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "SETTLE");
+	/* The connection drops: the holds stay. */
+	bank_session_reset(&s);
+	CHECK(strcmp(s.kiosk_id, "BR001-K01") == 0);
+
+	/* The kiosk's next connection settles them as its journal says. */
+	bank_session_init(&later, 11);
+	bank_session_set_kiosk(&later, "BR001-K01");
+	settle_req(&later, t1, KPROTO_SETTLE_COMPLETE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	settle_req(&later, t1, KPROTO_SETTLE_COMPLETE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	settle_req(&later, t1, KPROTO_SETTLE_REVERSE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "SETTLE");
+	settle_req(&later, t2, KPROTO_SETTLE_REVERSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	settle_req(&later, t2, KPROTO_SETTLE_COMPLETE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "SETTLE");
+
+	/* Another kiosk cannot touch t3; an outcome out of range is malformed. */
+	bank_session_init(&other, 12);
+	bank_session_set_kiosk(&other, "BR001-K02");
+	settle_req(&other, t3, KPROTO_SETTLE_COMPLETE);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "SETTLE");
+	kproto_buf_init(&req);
+	kproto_put_bytes(&req, KPROTO_TAG_TXID, t3, sizeof t3);
+	kproto_put_u8(&req, KPROTO_TAG_OUTCOME, 2);
+	call(&later, KPROTO_MSG_SETTLE);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "SETTLE");
+	settle_req(&later, t3, KPROTO_SETTLE_REVERSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+
+	/* Exactly t1 was debited, once. */
+	card_open(&later, "6222000000000001");
+	CHECK_EQ(pin_verify(&later, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	struct kproto_balance_info bi = balance(&later);
+	CHECK_EQ(bi.balance_fen, start - 30000);
+	CHECK_EQ(bi.available_fen, start - 30000);
+	/* After SETTLE the withdrawal cannot be completed a second way either. */
+	settle(&later, KPROTO_MSG_WITHDRAW_COMPLETE, t1);
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_COMPLETE");
+	call_empty(&later, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+}
+
 /* Neither a PIN nor a whole card number may reach the log. */
 static void
 test_log_clean(const char *log_path)
@@ -399,6 +479,7 @@ main(void)
 	test_before_pin();
 	test_refused_cards();
 	test_withdraw();
+	test_settle();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);

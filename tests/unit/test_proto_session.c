@@ -135,7 +135,8 @@ test_handshake_and_request(void)
 	CHECK_EQ(kproto_session_id(expect, client.nonce, server.nonce), KPROTO_OK);
 	CHECK(memcmp(expect, client.session, sizeof expect) == 0);
 
-	/* Three round trips: seq 1, 2, 3 in each direction. */
+	/* Three round trips. HELLO_CONFIRM was the kiosk's seq 1, so its requests carry
+	 * 2, 3, 4; the adapter's responses 1, 2, 3. */
 	for (int i = 1; i <= 3; i++) {
 		CHECK_EQ(kproto_card_open_pack(&req, &co), KPROTO_OK);
 		CHECK_EQ(kproto_send(&client, KPROTO_MSG_CARD_OPEN, &req), KPROTO_OK);
@@ -149,8 +150,10 @@ test_handshake_and_request(void)
 		CHECK_EQ(type, KPROTO_MSG_CARD_INFO);
 		CHECK_EQ(kproto_card_info_unpack(&resp, &ci2), KPROTO_OK);
 		CHECK(strcmp(ci2.holder, ci.holder) == 0);
-		CHECK_EQ(client.send_seq, i + 1);
-		CHECK_EQ(server.recv_seq, i + 1);
+		CHECK_EQ(client.send_seq, i + 2);
+		CHECK_EQ(server.recv_seq, i + 2);
+		CHECK_EQ(server.send_seq, i + 1);
+		CHECK_EQ(client.recv_seq, i + 1);
 	}
 
 	/* Direction rules are enforced on sending too, without breaking the link. */
@@ -187,10 +190,12 @@ test_wrong_keys(void)
 	char err[256] = "";
 	int srv = 0;
 
-	/* The kiosk pins another adapter key: HELLO_REPLY does not verify. */
+	/* The kiosk pins another adapter key: HELLO_REPLY does not verify, the kiosk
+	 * never confirms, and the adapter never counts it as connected. */
 	CHECK_EQ(pair_open(other_pk, kiosk_pk, &srv, err, sizeof err), KPROTO_E_BADSIG);
 	CHECK(strstr(err, "signature") != NULL);
-	CHECK_EQ(srv, KPROTO_OK);
+	CHECK_EQ(srv, KPROTO_E_EOF);
+	CHECK(!kproto_conn_ready(&server));
 	CHECK(!kproto_conn_ready(&client));
 	pair_close();
 
@@ -233,16 +238,18 @@ test_replay_skip(void)
 	CHECK_EQ(kproto_send(&client, KPROTO_MSG_BALANCE, &b), KPROTO_OK);
 	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_OK);
 	kproto_buf_init(&b);
-	raw_send(client.fd, KPROTO_MSG_BALANCE, 1, client.session, &b, kiosk_sk, 0);
+	raw_send(client.fd, KPROTO_MSG_BALANCE, 2, client.session, &b, kiosk_sk, 0);
 	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_SEQ);
 	pair_close();
 
-	/* seq 0 after the handshake is a replayed HELLO position. */
-	pair_ready();
-	kproto_buf_init(&b);
-	raw_send(client.fd, KPROTO_MSG_BALANCE, 0, client.session, &b, kiosk_sk, 0);
-	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_SEQ);
-	pair_close();
+	/* seq 0 and 1 after the handshake are HELLO's and HELLO_CONFIRM's places. */
+	for (uint64_t seq = 0; seq <= 1; seq++) {
+		pair_ready();
+		kproto_buf_init(&b);
+		raw_send(client.fd, KPROTO_MSG_BALANCE, seq, client.session, &b, kiosk_sk, 0);
+		CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_SEQ);
+		pair_close();
+	}
 }
 
 static void
@@ -275,14 +282,180 @@ test_session_and_signature(void)
 	pair_close();
 	pair_ready();
 	kproto_buf_init(&b);
-	raw_send(client.fd, KPROTO_MSG_HELLO, 1, client.session, &b, kiosk_sk, 0);
+	raw_send(client.fd, KPROTO_MSG_HELLO, 2, client.session, &b, kiosk_sk, 0);
 	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_TYPE);
 	pair_close();
 	pair_ready();
 	kproto_buf_init(&b);
-	raw_send(client.fd, 0x3f, 1, client.session, &b, kiosk_sk, 0);
+	raw_send(client.fd, 0x3f, 2, client.session, &b, kiosk_sk, 0);
 	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_TYPE);
 	pair_close();
+	pair_ready();
+	kproto_buf_init(&b);
+	raw_send(client.fd, KPROTO_MSG_HELLO_CONFIRM, 2, client.session, &b, kiosk_sk, 0);
+	CHECK_EQ(recv_now(&server, &type, &b), KPROTO_E_TYPE);
+	pair_close();
+}
+
+/*
+ * The adapter's half of the handshake, against a kiosk written by hand: a HELLO, then
+ * a HELLO_CONFIRM (or something else in its place). Returns what the server's last
+ * handshake step said; *reply_seen is set when HELLO_REPLY came back.
+ */
+enum confirm_kind {
+	CONFIRM_GOOD,
+	CONFIRM_NONE,         /* the peer stops after HELLO, as a replayed HELLO would */
+	CONFIRM_OTHER_KEY,
+	CONFIRM_SEQ0,
+	CONFIRM_SEQ2,
+	CONFIRM_OLD_SESSION,  /* signed, but for a session id from an earlier connection */
+	CONFIRM_BAD_NONCE,
+	CONFIRM_NO_NONCE,
+	CONFIRM_REQUEST,      /* a request in HELLO_CONFIRM's place */
+};
+
+static int
+confirm_run(enum confirm_kind kind, int *reply_seen)
+{
+	static unsigned char frame[KPROTO_MAX_FRAME];
+	unsigned char nonce_c[KPROTO_NONCE_LEN], nonce_s[KPROTO_NONCE_LEN];
+	unsigned char sid[KPROTO_SESSION_LEN], zero[KPROTO_SESSION_LEN] = {0};
+	const unsigned char *payload;
+	struct kproto_header h;
+	struct kproto_buf b;
+	char err[256] = "";
+	int sv[2], rv;
+
+	*reply_seen = 0;
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(kproto_conn_init(&server, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
+	randombytes_buf(nonce_c, sizeof nonce_c);
+	kproto_buf_init(&b);
+	kproto_put_str(&b, KPROTO_TAG_KIOSK_ID, "kiosk-by-hand");
+	kproto_put_bytes(&b, KPROTO_TAG_NONCE, nonce_c, sizeof nonce_c);
+	raw_send(sv[0], KPROTO_MSG_HELLO, 0, zero, &b, kiosk_sk, 0);
+	rv = kproto_server_handshake(&server, "bank-test", err, sizeof err);
+	CHECK_EQ(rv, KPROTO_AGAIN);
+	CHECK_EQ(server.state, KPROTO_CONN_REPLY_SENT);
+	/* Not ready yet: nothing may be served before the kiosk proved itself live. */
+	CHECK(!kproto_conn_ready(&server));
+	CHECK_EQ(kproto_recv(&server, &h.type, &b), KPROTO_E_INVAL);
+
+	ssize_t n = read(sv[0], frame, sizeof frame);
+	CHECK(n > KPROTO_HEADER_LEN + KPROTO_SIG_LEN);
+	CHECK_EQ(kproto_frame_verify(frame, (size_t)n, adapter_pk, &h, &payload), KPROTO_OK);
+	CHECK_EQ(h.type, KPROTO_MSG_HELLO_REPLY);
+	CHECK_EQ(kproto_buf_set(&b, payload, h.length), KPROTO_OK);
+	CHECK_EQ(kproto_get_bytes(&b, KPROTO_TAG_NONCE, nonce_s, sizeof nonce_s), KPROTO_OK);
+	CHECK_EQ(kproto_session_id(sid, nonce_c, nonce_s), KPROTO_OK);
+	CHECK(memcmp(sid, h.session, sizeof sid) == 0);
+	*reply_seen = 1;
+
+	kproto_buf_init(&b);
+	kproto_put_bytes(&b, KPROTO_TAG_NONCE, nonce_s, sizeof nonce_s);
+	switch (kind) {
+	case CONFIRM_GOOD:
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 1, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_NONE:
+		shutdown(sv[0], SHUT_WR);
+		break;
+	case CONFIRM_OTHER_KEY:
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 1, sid, &b, other_sk, 0);
+		break;
+	case CONFIRM_SEQ0:
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 0, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_SEQ2:
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 2, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_OLD_SESSION:
+		sid[5] ^= 1;
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 1, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_BAD_NONCE:
+		kproto_buf_init(&b);
+		kproto_put_bytes(&b, KPROTO_TAG_NONCE, nonce_c, sizeof nonce_c);
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 1, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_NO_NONCE:
+		kproto_buf_init(&b);
+		raw_send(sv[0], KPROTO_MSG_HELLO_CONFIRM, 1, sid, &b, kiosk_sk, 0);
+		break;
+	case CONFIRM_REQUEST:
+		kproto_buf_init(&b);
+		raw_send(sv[0], KPROTO_MSG_BALANCE, 1, sid, &b, kiosk_sk, 0);
+		break;
+	}
+	rv = kproto_server_handshake_wait(&server, "bank-test", 1000, err, sizeof err);
+	if (rv == KPROTO_OK) {
+		CHECK(kproto_conn_ready(&server));
+		CHECK(strcmp(server.peer_id, "kiosk-by-hand") == 0);
+		/* The first request after the handshake carries seq 2. */
+		kproto_buf_init(&b);
+		raw_send(sv[0], KPROTO_MSG_BALANCE, 2, sid, &b, kiosk_sk, 0);
+		uint8_t type = 0;
+		CHECK_EQ(recv_now(&server, &type, &b), KPROTO_OK);
+		CHECK_EQ(type, KPROTO_MSG_BALANCE);
+	} else {
+		CHECK(err[0] != '\0');
+		CHECK(!kproto_conn_ready(&server));
+	}
+	close(sv[0]);
+	kproto_conn_close(&server);
+	return rv;
+}
+
+static void
+test_confirm(void)
+{
+	static const struct {
+		enum confirm_kind kind;
+		int expect;
+	} cases[] = {
+		{ CONFIRM_GOOD, KPROTO_OK },
+		{ CONFIRM_NONE, KPROTO_E_EOF },
+		{ CONFIRM_OTHER_KEY, KPROTO_E_BADSIG },
+		{ CONFIRM_SEQ0, KPROTO_E_SEQ },
+		{ CONFIRM_SEQ2, KPROTO_E_SEQ },
+		{ CONFIRM_OLD_SESSION, KPROTO_E_SESSION },
+		{ CONFIRM_BAD_NONCE, KPROTO_E_FIELD_VALUE },
+		{ CONFIRM_NO_NONCE, KPROTO_E_FIELD_SHORT },
+		{ CONFIRM_REQUEST, KPROTO_E_TYPE },
+	};
+	int seen;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rv = confirm_run(cases[i].kind, &seen);
+		if (rv != cases[i].expect)
+			fprintf(stderr, "confirm case %zu: %s, expected %s\n", i,
+			    kproto_err_to_str(rv), kproto_err_to_str(cases[i].expect));
+		CHECK_EQ(rv, cases[i].expect);
+		CHECK(seen);
+	}
+
+	/* A HELLO from an earlier session (session id set), and one with seq 1. */
+	unsigned char old[KPROTO_SESSION_LEN], zero[KPROTO_SESSION_LEN] = {0};
+	unsigned char nonce[KPROTO_NONCE_LEN] = {0};
+	struct kproto_buf b;
+	char err[256];
+	int sv[2];
+
+	memset(old, 0x42, sizeof old);
+	for (int i = 0; i < 3; i++) {
+		CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+		CHECK_EQ(kproto_conn_init(&server, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
+		kproto_buf_init(&b);
+		kproto_put_str(&b, KPROTO_TAG_KIOSK_ID, "k");
+		kproto_put_bytes(&b, KPROTO_TAG_NONCE, nonce, sizeof nonce);
+		raw_send(sv[0], i == 2 ? KPROTO_MSG_BALANCE : KPROTO_MSG_HELLO, i == 1 ? 1 : 0,
+		    i == 0 ? old : zero, &b, kiosk_sk, 0);
+		int rv = kproto_server_handshake_wait(&server, "bank-test", 1000, err,
+		    sizeof err);
+		CHECK_EQ(rv, i == 0 ? KPROTO_E_SESSION : i == 1 ? KPROTO_E_SEQ : KPROTO_E_TYPE);
+		close(sv[0]);
+		kproto_conn_close(&server);
+	}
 }
 
 static void
@@ -297,7 +470,7 @@ test_stream(void)
 	pair_ready();
 	kproto_buf_init(&b);
 	kproto_put_str(&b, KPROTO_TAG_PAN, "6222000000000003");
-	CHECK_EQ(kproto_frame_encode(frame, sizeof frame, &len, KPROTO_MSG_CARD_OPEN, 1,
+	CHECK_EQ(kproto_frame_encode(frame, sizeof frame, &len, KPROTO_MSG_CARD_OPEN, 2,
 	    client.session, b.data, b.len, kiosk_sk), KPROTO_OK);
 	int agains = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -337,7 +510,7 @@ test_stream(void)
 	/* A 4 GB length field: refused as soon as the header is in, nothing more read. */
 	pair_ready();
 	kproto_buf_init(&b);
-	CHECK_EQ(kproto_frame_encode(frame, sizeof frame, &len, KPROTO_MSG_BALANCE, 1,
+	CHECK_EQ(kproto_frame_encode(frame, sizeof frame, &len, KPROTO_MSG_BALANCE, 2,
 	    client.session, b.data, 0, kiosk_sk), KPROTO_OK);
 	memset(frame + KPROTO_OFF_LENGTH, 0xff, 4);
 	CHECK_EQ(write(client.fd, frame, KPROTO_HEADER_LEN), KPROTO_HEADER_LEN);
@@ -415,6 +588,7 @@ main(void)
 	test_wrong_keys();
 	test_replay_skip();
 	test_session_and_signature();
+	test_confirm();
 	test_stream();
 	test_connect();
 	if (failures > 0) {
