@@ -21,7 +21,7 @@
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	NULL };
+	"journal", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -525,6 +525,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		get_path(c, cfg, v, "log", &cfg->log_file);
 	if ((v = ymap_get(root, "demo")) != NULL)
 		yget_bool(c, v, "demo", &cfg->demo);
+	if ((v = ymap_get(root, "journal")) != NULL && !ynode_is_null(v))
+		get_path(c, cfg, v, "journal", &cfg->journal);
 }
 
 int
@@ -542,6 +544,7 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->timeout_pin = DEFAULT_PIN;
 	cfg->timeout_take = DEFAULT_TAKE;
 	cfg->audio = xstrdup("alsa");
+	cfg->journal = path_relative_to(path, "var/journal");
 
 	int r = ydoc_load(&doc, path, d);
 	if (r == -2) {
@@ -579,6 +582,7 @@ config_free(struct kiosk_config *cfg)
 	free(cfg->voice_dir);
 	free(cfg->device_socket);
 	free(cfg->log_file);
+	free(cfg->journal);
 	free(cfg->audio);
 	for (int i = 0; i < cfg->nspeech; i++)
 		free(cfg->speech[i].voice);

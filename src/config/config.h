@@ -46,6 +46,7 @@ struct kiosk_config {
 	char *layouts_dir, *voice_dir;
 	char *device_socket;
 	char *log_file;        /* NULL: log to stderr */
+	char *journal;         /* the electronic journal; default var/journal */
 	int timeout_idle, timeout_warning, timeout_pin, timeout_take; /* seconds */
 	char *audio;           /* "alsa", "alsa:DEVICE", "wav:FILE" (FILE resolved) or "none" */
 	struct speech_lang *speech; /* one per offered language, same order as languages */

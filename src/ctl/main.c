@@ -1,6 +1,7 @@
 /* kioskctl: the branch IT tool. One verb per file. */
 #include "ctl/check.h"
 #include "ctl/ctl.h"
+#include "ctl/journal.h"
 #include "ctl/keygen.h"
 
 #include <sodium.h>
@@ -16,6 +17,7 @@ static const struct {
 	{ "keygen", ctl_keygen, "keygen [--dir D] [--force] [NAME...]  make Ed25519 key pairs" },
 	{ "device", ctl_device, "device [--socket S] [LINE...]  act as the kiosk's hardware" },
 	{ "demo", ctl_demo, "demo [--config kiosk.yaml]  start the demo bank and the kiosk" },
+	{ "journal", ctl_journal, "journal verify [FILE]      check the electronic journal" },
 };
 
 static void
