@@ -83,6 +83,19 @@ ensure_keypair(const char *path)
 	return 0;
 }
 
+/* path with its suffix `from` replaced by `to`; NULL when it does not end in `from`. */
+static char *
+key_sibling(const char *path, const char *from, const char *to)
+{
+	size_t len = strlen(path), flen = strlen(from);
+	if (len <= flen || strcmp(path + len - flen, from) != 0)
+		return NULL;
+	struct strbuf b = {0};
+	strbuf_addn(&b, path, len - flen);
+	strbuf_add(&b, to);
+	return strbuf_take(&b);
+}
+
 static int
 run_wait(char *const argv[])
 {
@@ -142,10 +155,13 @@ ctl_demo(int argc, char **argv)
 	char *var = path_relative_to(cfg.path, "var");
 	char *db = path_relative_to(cfg.path, "var/bank.db");
 	char *banklog = path_relative_to(cfg.path, "var/bankd.log");
-	char *adapter_key = xstrdup(cfg.adapter_public_key);
-	char *kiosk_pub = xstrdup(cfg.kiosk_key);
-	strcpy(adapter_key + strlen(adapter_key) - 4, ".key");
-	strcpy(kiosk_pub + strlen(kiosk_pub) - 4, ".pub");
+	char *adapter_key = key_sibling(cfg.adapter_public_key, ".pub", ".key");
+	char *kiosk_pub = key_sibling(cfg.kiosk_key, ".key", ".pub");
+	if (adapter_key == NULL || kiosk_pub == NULL) {
+		fprintf(stderr, "kioskctl demo: the demo needs key files named NAME.key and "
+		    "NAME.pub in %s\n", config);
+		return 1;
+	}
 	char sockdir[PATH_MAX];
 	snprintf(sockdir, sizeof sockdir, "%s", cfg.adapter_socket);
 

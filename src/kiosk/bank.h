@@ -12,6 +12,8 @@ void bank_free(struct bank *b);
 /* Tries to connect now; 0 when the link is up. */
 int bank_connect(struct bank *b);
 int bank_is_up(const struct bank *b);
+/* Changes with every new connection: a hold is completed on the one that authorized it. */
+unsigned bank_link_id(const struct bank *b);
 /* The socket to poll for POLLIN, -1 while down. */
 int bank_fd(const struct bank *b);
 /* Queues a request; h gets the answer. A request that cannot be answered (link down,

@@ -99,9 +99,13 @@ line_dispatch(struct kiosk *k, const char *line)
 	const char *why = NULL;
 
 	if (device_line_parse(line, &ev, arg, sizeof arg, &why) < 0) {
-		/* Log only the start: a malformed line may still carry a card number. */
-		log_warnx("device: ignored malformed line (%s): \"%.12s%s\"", why, line,
-		    strlen(line) > 12 ? "..." : "");
+		/* A malformed line may still carry a card number: log its first word only,
+		 * and not even that if it has digits. */
+		size_t wlen = strcspn(line, " ");
+		int digits = strcspn(line, "0123456789") < wlen;
+		log_warnx("device: ignored malformed line (%s): %.*s%s (%zu bytes)", why,
+		    digits ? 0 : (int)(wlen > 24 ? 24 : wlen), line, digits ? "[digits]" : "",
+		    strlen(line));
 		trace_event("device-bad", "why=\"%s\"", why);
 		return;
 	}
@@ -119,6 +123,8 @@ client_read(struct devices *d, int i, struct kiosk *k)
 {
 	struct device_client *c = &d->clients[i];
 	char chunk[512];
+	struct strbuf lines = {0}; /* complete lines, NUL-separated */
+	int nlines = 0;
 	ssize_t n = read(c->fd, chunk, sizeof chunk);
 
 	if (n <= 0) {
@@ -130,12 +136,14 @@ client_read(struct devices *d, int i, struct kiosk *k)
 	for (ssize_t j = 0; j < n; j++) {
 		char ch = chunk[j];
 		if (ch == '\n') {
-			c->buf[c->len] = '\0';
 			if (c->overlong)
 				log_warnx("device: ignored a line longer than %d bytes",
 				    DEVICE_LINE_MAX);
-			else if (c->len > 0)
-				line_dispatch(k, c->buf);
+			else if (c->len > 0) {
+				strbuf_addn(&lines, c->buf, c->len);
+				strbuf_addc(&lines, '\0');
+				nlines++;
+			}
 			c->len = 0;
 			c->overlong = 0;
 		} else if (c->len == DEVICE_LINE_MAX || ch == '\0') {
@@ -144,6 +152,10 @@ client_read(struct devices *d, int i, struct kiosk *k)
 			c->buf[c->len++] = ch;
 		}
 	}
+	/* Acting on a line may drop clients, c among them: c is not touched after this. */
+	for (const char *p = lines.s; nlines-- > 0; p += strlen(p) + 1)
+		line_dispatch(k, p);
+	strbuf_free(&lines);
 }
 
 void
@@ -198,21 +210,36 @@ void
 devices_send(struct kiosk *k, const char *fmt, ...)
 {
 	struct devices *d = k->devices;
-	char line[DEVICE_LINE_MAX + 2];
+	char line[DEVICE_OUT_MAX + 2];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line - 1, fmt, ap);
+	int full = vsnprintf(line, sizeof line - 1, fmt, ap);
 	va_end(ap);
+	if (full >= (int)sizeof line - 1) {
+		/* Cut where a character starts, never inside one. */
+		size_t end = sizeof line - 2;
+		while (end > 0 && ((unsigned char)line[end] & 0xC0) == 0x80)
+			end--;
+		line[end] = '\0';
+	}
 	trace_event("device-out", "%s", line);
-	log_info("device: asked %s", line);
+	/* The receipt carries the balance: the log says only that one was printed. */
+	if (strncmp(line, "print-receipt", 13) == 0)
+		log_info("device: asked print-receipt (%zu bytes)", strlen(line));
+	else
+		log_info("device: asked %s", line);
 	k->demo_status = demo_status_for(line);
 	strcat(line, "\n");
 	if (d == NULL)
 		return;
+	size_t len = strlen(line);
 	for (int i = 0; i < d->nclients; i++) {
-		/* Lines are short; a device that cannot take one is dropped, not waited for. */
-		if (write(d->clients[i].fd, line, strlen(line)) < 0 && errno != EINTR)
+		/* Lines are short; a device that cannot take one whole is dropped, not
+		 * waited for. */
+		if (write(d->clients[i].fd, line, len) != (ssize_t)len) {
+			log_warnx("device: a device could not take \"%.16s\"; dropped", line);
 			client_drop(d, i--);
+		}
 	}
 }

@@ -8,7 +8,8 @@
 
 #include "kiosk/kiosk.h"
 
-#define DEVICE_LINE_MAX 256
+#define DEVICE_LINE_MAX 256  /* from a device */
+#define DEVICE_OUT_MAX 1024  /* to a device: a receipt is longer */
 #define DEVICE_CLIENTS_MAX 8
 
 /* Parses one line without its newline: 0 and the event (arg gets the PAN of

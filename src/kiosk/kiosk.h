@@ -12,6 +12,9 @@
 struct speech;
 struct devices;
 struct bank;
+struct journal;
+struct journal_record;
+struct recovery;
 
 #define VOLUME_LEVELS 8
 #define VOLUME_DEFAULT 5
@@ -45,9 +48,12 @@ enum device_event {
 	DEV_HEADSET_OUT,
 };
 
-/* A decoded answer from the adapter. */
+/* A decoded answer from the adapter, with what it answers. */
 struct bank_reply {
 	int type; /* enum kproto_type; 0 when the link failed or timed out */
+	int req_type;                            /* the request answered */
+	int req_has_txid;                        /* it was about one withdrawal: */
+	unsigned char req_txid[KPROTO_TXID_LEN];
 	union {
 		struct kproto_card_info card;
 		struct kproto_pin_result pin;
@@ -96,6 +102,7 @@ struct session {
 	int64_t amount_fen;      /* the withdrawal under way */
 	unsigned char txid[KPROTO_TXID_LEN];
 	int hold;                /* funds authorized and held, not yet completed or reversed */
+	unsigned hold_link;      /* bank_link_id() the hold was authorized on */
 	int cash_out;            /* dispensed and not yet taken */
 	char entry[8];           /* other amount being typed */
 	int entry_len;
@@ -119,6 +126,8 @@ struct kiosk {
 	unsigned utterance;      /* id of what is being said now, 0 when quiet */
 	struct devices *devices;
 	struct bank *bank;
+	struct journal *journal;   /* the electronic journal; NULL when none (unit tests) */
+	struct recovery *recovery; /* withdrawals left to settle (recover.c) */
 	struct screen screen;
 	unsigned char *kiosk_sk; /* sodium_malloc'd */
 	unsigned char adapter_pk[KPROTO_PK_LEN];
@@ -126,7 +135,10 @@ struct kiosk {
 	int64_t idle_since;
 	int warned;
 	/* Keys pressed while the bank answers are acted on, in order, once it has. */
-	enum key_fn keyq[16];
+	struct queued_key {
+		enum key_fn fn;
+		int secret; /* pressed during PIN entry or its check */
+	} keyq[16];
 	int nkeyq;
 	int64_t speak_at;        /* deferred speech of the wait screen, 0 when none */
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
@@ -163,11 +175,31 @@ void view_build(struct kiosk *k);
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
 char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
 const char *view_message_show(struct kiosk *k, enum message_id m);
+/* The visible item of the current screen's layout bound to key fn, or NULL. */
+const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
 
 /* speak.c */
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
 void speak_stop(struct kiosk *k);
+
+/* journal_events.c: the electronic journal, one record per customer-visible event
+ * (docs/journal.md). Never a PIN; card numbers masked. */
+/* Opens cfg->journal, feeds its records to recovery and journals the start. */
+int kiosk_journal_open(struct kiosk *k, char *err, size_t errlen);
+void kiosk_journal_close(struct kiosk *k);
+/*
+ * Appends event with key, value pairs (a NULL key ends them). 0 once the record is on
+ * disk (or when the kiosk runs without a journal), -1 if it could not be written:
+ * whatever it was to record must then not happen.
+ */
+int kiosk_journal(struct kiosk *k, const char *event, ...) __attribute__((sentinel));
+/* One withdrawal's event: txid=HEX and, when amount_fen >= 0, amount=FEN. */
+int kiosk_journal_tx(struct kiosk *k, const char *event, const unsigned char *txid,
+    int64_t amount_fen);
+int kiosk_journal_record(struct kiosk *k, struct journal_record *r);
+/* 0 once a write failed: the kiosk then stops serving. */
+int kiosk_journal_ok(const struct kiosk *k);
 
 /* loop.c */
 void kiosk_run(struct kiosk *k);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 struct options {
@@ -134,6 +136,9 @@ main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) < 0)
 		return 2;
 	locale_setup();
+	/* A core file would hold the session's memory: keys, and the PIN of the moment. */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "kiosk: libsodium failed to start\n");
 		return 1;
@@ -173,6 +178,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_info("kiosk %s starting", k.cfg->kiosk_id);
+	/* Before the bank link: recovery needs the journal's open withdrawals. */
+	if (kiosk_journal_open(&k, err, sizeof err) < 0) {
+		fprintf(stderr, "kiosk: journal: %s\n", err);
+		return 1;
+	}
 	k.speech = speech_setup(k.cfg, o.audio ? o.audio : k.cfg->audio);
 	k.bank = bank_new(&k);
 	if (render_init() < 0) {
@@ -189,6 +199,7 @@ main(int argc, char **argv)
 	speech_shutdown(k.speech);
 	devices_close(k.devices);
 	bank_free(k.bank);
+	kiosk_journal_close(&k);
 	session_reset(&k);
 	screen_free(&k.screen);
 	sodium_free(k.kiosk_sk);

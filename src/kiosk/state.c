@@ -7,6 +7,7 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/recover.h"
 #include "speech/speech.h"
 
 #include <sodium.h>
@@ -38,13 +39,13 @@ static const struct state_def states[ST_COUNT] = {
 	[ST_WAIT] = { ST_WAIT, "wait", SCREEN_WAIT, IDLE_NONE, 1,
 	    NULL, NULL, NULL, NULL, NULL },
 	[ST_TAKE_CARD] = { ST_TAKE_CARD, "take_card", SCREEN_TAKE_CARD, IDLE_TAKE, 0,
-	    NULL, NULL, NULL, take_card_device, take_card_timeout },
+	    NULL, NULL, take_card_key, take_card_device, take_card_timeout },
 	[ST_TAKE_CASH] = { ST_TAKE_CASH, "take_cash", SCREEN_TAKE_CASH, IDLE_TAKE, 0,
 	    NULL, NULL, NULL, take_cash_device, take_cash_timeout },
 	[ST_RECEIPT] = { ST_RECEIPT, "receipt", SCREEN_RECEIPT, IDLE_MENU, 0,
-	    NULL, NULL, receipt_key, NULL, NULL },
+	    NULL, NULL, receipt_key, NULL, receipt_timeout },
 	[ST_TAKE_RECEIPT] = { ST_TAKE_RECEIPT, "take_receipt", SCREEN_TAKE_RECEIPT, IDLE_TAKE,
-	    0, NULL, NULL, NULL, take_receipt_device, goodbye_timeout },
+	    0, NULL, NULL, NULL, take_receipt_device, receipt_timeout },
 	[ST_NOTICE] = { ST_NOTICE, "notice", SCREEN_NOTICE, IDLE_SHORT, 1,
 	    NULL, notice_leave, notice_key, NULL, notice_timeout },
 	[ST_GOODBYE] = { ST_GOODBYE, "goodbye", SCREEN_GOODBYE, IDLE_SHORT, 0,
@@ -144,9 +145,19 @@ session_reset(struct kiosk *k)
 static void
 settle_done(struct kiosk *k, const struct bank_reply *r)
 {
-	(void)k;
-	if (r->type != KPROTO_MSG_OK)
-		log_warnx("bank: settlement refused (%s)", kproto_type_to_str(r->type));
+	int complete = r->req_type == KPROTO_MSG_WITHDRAW_COMPLETE;
+	char hex[KPROTO_TXID_LEN * 2 + 1];
+
+	if (r->type == KPROTO_MSG_OK) {
+		kiosk_journal_tx(k, complete ? "completed" : "reversed", r->req_txid, -1);
+		return;
+	}
+	/* Still open in the journal: recovery settles it between customers. */
+	log_warnx("bank: %s refused (%s); left for recovery", kproto_type_to_str(r->req_type),
+	    kproto_type_to_str(r->type));
+	kiosk_journal(k, "error", "what", complete ? "completion refused by the bank" :
+	    "reversal refused by the bank", "txid", sodium_bin2hex(hex, sizeof hex, r->req_txid,
+	    KPROTO_TXID_LEN), NULL);
 }
 
 void
@@ -158,13 +169,16 @@ withdraw_settle(struct kiosk *k, uint8_t type)
 	if (!k->s.hold)
 		return;
 	k->s.hold = 0;
-	if (!bank_is_up(k->bank)) {
-		/* The hold stays in the bank until the link is back and settles it. */
-		log_warnx("bank: %s left for the adapter to settle", kproto_type_to_str(type));
+	/* Only the connection that authorized a hold may complete or reverse it; after an
+	 * outage the journal keeps it open and recovery settles it with SETTLE. */
+	if (!bank_is_up(k->bank) || k->s.hold_link != bank_link_id(k->bank)) {
+		log_warnx("bank: %s left for recovery: the link that authorized the "
+		    "withdrawal is gone", kproto_type_to_str(type));
 		return;
 	}
 	memcpy(m.txid, k->s.txid, sizeof m.txid);
-	kproto_withdraw_txid_pack(&b, &m);
+	if (kproto_withdraw_txid_pack(&b, &m) != KPROTO_OK)
+		fatalx("bank: cannot pack a settlement");
 	bank_call(k->bank, type, &b, settle_done);
 }
 
@@ -172,7 +186,18 @@ void
 session_end(struct kiosk *k, enum message_id why)
 {
 	log_info("session: ended (%s)", message_to_str(why));
+	kiosk_journal(k, "session-end", "why", message_to_str(why), NULL);
 	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
+	if (k->s.retain_on_leave) {
+		/* A reported-lost card is never handed back, outage or not. */
+		k->s.retain_on_leave = 0;
+		k->s.card_in = 0;
+		devices_send(k, "retain-card");
+		kiosk_journal(k, "card-retained", "why", "lost", NULL);
+		kiosk_set_message(k, MSG_CARD_LOST);
+		state_enter(k, ST_GOODBYE);
+		return;
+	}
 	kiosk_set_message(k, why);
 	if (k->s.card_in) {
 		devices_send(k, "eject-card");
@@ -184,7 +209,10 @@ session_end(struct kiosk *k, enum message_id why)
 void
 kiosk_bank_down(struct kiosk *k)
 {
-	k->nkeyq = 0; /* they were meant for a session that is ending */
+	/* They were meant for a session that is ending. */
+	sodium_memzero(k->keyq, sizeof k->keyq);
+	k->nkeyq = 0;
+	recover_link_down(k);
 	if (k->state == NULL)
 		return;
 	switch (k->state->id) {
@@ -194,6 +222,16 @@ kiosk_bank_down(struct kiosk *k)
 		state_enter(k, ST_OUT_OF_SERVICE);
 		return;
 	case ST_TAKE_CARD:
+		/* Approved, card on its way back, no cash yet: without the bank the hold could
+		 * not be completed, so no cash; the customer hears why, and recovery
+		 * reverses the hold once the link is back. */
+		if (k->s.hold) {
+			k->s.hold = 0;
+			kiosk_journal_tx(k, "no-dispense", k->s.txid, k->s.amount_fen);
+			kiosk_set_message(k, MSG_BANK_UNAVAILABLE);
+			state_enter(k, ST_TAKE_CARD);
+		}
+		return;
 	case ST_TAKE_CASH:
 	case ST_RECEIPT:
 	case ST_TAKE_RECEIPT:
@@ -208,7 +246,7 @@ kiosk_bank_down(struct kiosk *k)
 void
 kiosk_bank_up(struct kiosk *k)
 {
-	if (k->state != NULL && k->state->id == ST_OUT_OF_SERVICE)
+	if (k->state != NULL && k->state->id == ST_OUT_OF_SERVICE && kiosk_journal_ok(k))
 		state_enter(k, ST_WELCOME);
 }
 
@@ -256,19 +294,24 @@ volume_step(struct kiosk *k, int delta)
 	speak_text(k, k->lang, said);
 }
 
-static const char *
-key_trace_name(struct kiosk *k, enum key_fn fn)
+/* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN. */
+static int
+key_is_secret(struct kiosk *k, enum key_fn fn)
 {
-	/* During PIN entry a digit is only ever "digit". */
-	if (KEYFN_IS_DIGIT(fn) && k->state->id == ST_PIN)
-		return "digit";
-	return keyfn_to_str(fn);
+	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
 }
 
 static void
-key_dispatch(struct kiosk *k, enum key_fn fn)
+key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 {
-	trace_event("key", "%s state=%s", key_trace_name(k, fn), k->state->name);
+	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
+	 * never a menu choice, never named. */
+	if (secret && k->state->id != ST_PIN) {
+		trace_event("key-dropped", "digit state=%s", k->state->name);
+		return;
+	}
+	trace_event("key", "%s state=%s", secret ? "digit" : keyfn_to_str(fn),
+	    k->state->name);
 	switch (fn) {
 	case KEYFN_REPEAT:
 	case KEYFN_HELP:
@@ -307,25 +350,27 @@ state_key(struct kiosk *k, enum key_fn fn)
 	}
 	/* One request at a time: what a key does may depend on the answer (a second
 	 * ENTER must not withdraw twice), so it waits for it, in order. */
+	int secret = key_is_secret(k, fn);
 	if (bank_busy(k->bank) || k->nkeyq > 0) {
 		/* Which screen takes it is not known yet: a digit may belong to a PIN. */
 		trace_event("key-wait", "%s", KEYFN_IS_DIGIT(fn) ? "digit" : keyfn_to_str(fn));
 		if (k->nkeyq < (int)ARRAY_LEN(k->keyq))
-			k->keyq[k->nkeyq++] = fn;
+			k->keyq[k->nkeyq++] = (struct queued_key){ fn, secret };
 		else
-			log_warnx("keys: too many keys waiting, dropped %s", keyfn_to_str(fn));
+			log_warnx("keys: too many keys waiting, one dropped");
 		return;
 	}
-	key_dispatch(k, fn);
+	key_dispatch(k, fn, secret);
 }
 
 void
 state_keys_resume(struct kiosk *k)
 {
 	while (k->nkeyq > 0 && !bank_busy(k->bank)) {
-		enum key_fn fn = k->keyq[0];
+		struct queued_key q = k->keyq[0];
 		memmove(k->keyq, k->keyq + 1, (size_t)(--k->nkeyq) * sizeof k->keyq[0]);
-		key_dispatch(k, fn);
+		sodium_memzero(&k->keyq[k->nkeyq], sizeof k->keyq[0]);
+		key_dispatch(k, q.fn, q.secret);
 	}
 }
 

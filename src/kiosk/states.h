@@ -32,12 +32,14 @@ void notice_key(struct kiosk *k, enum key_fn fn);
 void notice_leave(struct kiosk *k);
 void notice_timeout(struct kiosk *k);
 void goodbye_enter(struct kiosk *k);
+void receipt_timeout(struct kiosk *k);
+void take_card_key(struct kiosk *k, enum key_fn fn);
+/* Closes the card's session at the bank, once. */
+void session_close(struct kiosk *k);
 void goodbye_timeout(struct kiosk *k);
 
 /* Completes or reverses the withdrawal under way (KPROTO_MSG_WITHDRAW_*), once. */
 void withdraw_settle(struct kiosk *k, uint8_t type);
 
-/* The item of the current screen's layout bound to key fn, or NULL. */
-const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
 
 #endif

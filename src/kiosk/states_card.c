@@ -5,29 +5,52 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/recover.h"
 
 #include <sodium.h>
 #include <string.h>
 
-const struct litem *
-layout_item_for_key(struct kiosk *k, enum key_fn fn)
+static void
+close_done(struct kiosk *k, const struct bank_reply *r)
 {
-	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
-	if (ls == NULL)
-		return NULL;
-	const char *key = keyfn_to_str(fn);
-	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden && strcmp(ls->items[i].key, key) == 0)
-			return &ls->items[i];
-	return NULL;
+	(void)k;
+	(void)r;
+}
+
+/* The adapter allows a new card only once the last one was closed. */
+void
+session_close(struct kiosk *k)
+{
+	if (k->s.pan[0] != '\0' && bank_is_up(k->bank))
+		bank_call(k->bank, KPROTO_MSG_CARD_CLOSE, NULL, close_done);
+	k->s.pan[0] = '\0';
 }
 
 void
 welcome_enter(struct kiosk *k)
 {
+	session_close(k);
 	session_reset(k);
-	if (!bank_is_up(k->bank) && bank_connect(k->bank) != 0)
+	/* A kiosk that cannot keep its journal must not move money. */
+	if (!kiosk_journal_ok(k)) {
 		state_enter(k, ST_OUT_OF_SERVICE);
+		return;
+	}
+	if (!bank_is_up(k->bank) && bank_connect(k->bank) != 0) {
+		state_enter(k, ST_OUT_OF_SERVICE);
+		return;
+	}
+	/* Between customers: settle what an outage or a crash left open. */
+	recover_run(k);
+}
+
+static void
+journal_card_in(struct kiosk *k, const char *pan)
+{
+	char masked[KPROTO_PAN_MAX + 1];
+
+	kproto_pan_mask(pan, masked, sizeof masked);
+	kiosk_journal(k, "card-in", "pan", masked, NULL);
 }
 
 /* The bank has said what it knows of the card and the customer chose a language. */
@@ -74,11 +97,15 @@ welcome_device(struct kiosk *k, enum device_event ev, const char *arg)
 		return;
 	}
 	k->s.card_in = 1;
+	journal_card_in(k, arg);
 	snprintf(k->s.pan, sizeof k->s.pan, "%s", arg);
 	struct kproto_card_open m;
 	struct kproto_buf b;
 	snprintf(m.pan, sizeof m.pan, "%s", arg);
-	kproto_card_open_pack(&b, &m);
+	if (kproto_card_open_pack(&b, &m) != KPROTO_OK) {
+		session_end(k, MSG_CARD_UNKNOWN);
+		return;
+	}
 	state_enter(k, ST_LANGUAGE);
 	bank_call(k->bank, KPROTO_MSG_CARD_OPEN, &b, card_info_done);
 }
@@ -86,10 +113,10 @@ welcome_device(struct kiosk *k, enum device_event ev, const char *arg)
 void
 oos_device(struct kiosk *k, enum device_event ev, const char *arg)
 {
-	(void)arg;
 	if (ev != DEV_CARD_INSERT)
 		return;
 	k->s.card_in = 1;
+	journal_card_in(k, arg);
 	session_end(k, MSG_BANK_UNAVAILABLE);
 }
 
@@ -137,7 +164,16 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 		return;
 	}
 	const struct kproto_pin_result *p = &r->u.pin;
+	char tries[8];
 	k->s.card.tries_left = p->tries_left;
+	snprintf(tries, sizeof tries, "%u", p->tries_left);
+	/* Whether the PIN was right, and the tries left: never the PIN. */
+	if (p->status == KPROTO_PIN_OK)
+		kiosk_journal(k, "pin-ok", NULL);
+	else if (p->status == KPROTO_PIN_WRONG)
+		kiosk_journal(k, "pin-refused", "tries", tries, NULL);
+	else
+		kiosk_journal(k, "pin-locked", NULL);
 	switch (p->status) {
 	case KPROTO_PIN_OK:
 		k->s.pin_ok = 1;
@@ -168,10 +204,14 @@ pin_submit(struct kiosk *k)
 	k->s.pin_len = 0;
 	if (r != KPROTO_OK) {
 		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
+		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
-	kproto_pin_verify_pack(&b, &m);
+	if (kproto_pin_verify_pack(&b, &m) != KPROTO_OK) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
 	state_enter(k, ST_WAIT);
 	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
 }

@@ -29,6 +29,7 @@ follow_goto(struct kiosk *k, const char *target)
 {
 	switch (screen_from_str(target)) {
 	case SCREEN_BALANCE:
+		state_enter(k, ST_WAIT);
 		bank_call(k->bank, KPROTO_MSG_BALANCE, NULL, balance_done);
 		break;
 	case SCREEN_WITHDRAW:
@@ -138,6 +139,8 @@ auth_done(struct kiosk *k, const struct bank_reply *r)
 	switch (w->status) {
 	case KPROTO_WD_APPROVED:
 		k->s.hold = 1;
+		k->s.hold_link = bank_link_id(k->bank);
+		kiosk_journal_tx(k, "authorized", k->s.txid, k->s.amount_fen);
 		/* The card comes back before the cash, so it is never left behind. */
 		devices_send(k, "eject-card");
 		state_enter(k, ST_TAKE_CARD);
@@ -171,9 +174,17 @@ confirm_key(struct kiosk *k, enum key_fn fn)
 	}
 	struct kproto_withdraw_auth m;
 	struct kproto_buf b;
+	if (!kiosk_journal_ok(k)) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
 	randombytes_buf(k->s.txid, sizeof k->s.txid);
 	memcpy(m.txid, k->s.txid, sizeof m.txid);
 	m.amount_fen = k->s.amount_fen;
-	kproto_withdraw_auth_pack(&b, &m);
+	if (kproto_withdraw_auth_pack(&b, &m) != KPROTO_OK) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	state_enter(k, ST_WAIT);
 	bank_call(k->bank, KPROTO_MSG_WITHDRAW_AUTH, &b, auth_done);
 }

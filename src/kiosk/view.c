@@ -8,18 +8,23 @@
 #include <string.h>
 #include <time.h>
 
-/* The holder name is stored as "张伟 Zhang Wei": the part before the first space is the
- * Chinese name, the rest the Latin one. */
+/* A holder may be stored as "张伟 Zhang Wei": Chinese screens show the leading run of
+ * non-ASCII characters, others the rest. A name with only one script shows whole. */
 static void
 holder_name(const char *holder, const char *lang, char *out, size_t outsz)
 {
-	const char *sp = strchr(holder, ' ');
-	if (sp == NULL)
+	size_t cjk = 0;
+	while (holder[cjk] != '\0' && (unsigned char)holder[cjk] >= 0x80)
+		cjk++;
+	const char *latin = holder + cjk;
+	while (*latin == ' ')
+		latin++;
+	if (cjk == 0 || *latin == '\0')
 		snprintf(out, outsz, "%s", holder);
 	else if (strcmp(lang, "zh") == 0)
-		snprintf(out, outsz, "%.*s", (int)(sp - holder), holder);
+		snprintf(out, outsz, "%.*s", (int)cjk, holder);
 	else
-		snprintf(out, outsz, "%s", sp + 1);
+		snprintf(out, outsz, "%s", latin);
 }
 
 static int64_t
@@ -184,6 +189,19 @@ view_build(struct kiosk *k)
 		if (strcmp(cfg->languages[i], cfg->default_language) != 0)
 			add_texts(k, ls, cfg->languages[i]);
 	add_items(k, ls, cfg->default_language);
+}
+
+const struct litem *
+layout_item_for_key(struct kiosk *k, enum key_fn fn)
+{
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	if (ls == NULL)
+		return NULL;
+	const char *key = keyfn_to_str(fn);
+	for (int i = 0; i < ls->nitems; i++)
+		if (!ls->items[i].hidden && strcmp(ls->items[i].key, key) == 0)
+			return &ls->items[i];
+	return NULL;
 }
 
 const char *

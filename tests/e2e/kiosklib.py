@@ -42,6 +42,7 @@ speech:
   zh: {{ voice: cmn-latn-pinyin, rate: 175, volume: 100 }}
   en: {{ voice: en-us, rate: 175, volume: 100 }}
 log: kiosk.log
+journal: journal
 demo: false
 """
 
@@ -121,15 +122,30 @@ class Kiosk:
     def bin(name):
         return os.path.join(BIN, name)
 
-    def start_bank(self):
+    def start_bank(self, env=None):
+        """env: extra environment, e.g. {"KIOSK_FAULT": "auth-committed"}."""
         sock = self.path("run", "bankd.sock")
+        if os.path.exists(sock):  # left by a killed adapter
+            os.unlink(sock)
         self.bank_proc = subprocess.Popen(
             [self.bin("kiosk-bankd"), "--db", self.path("bank.db"), "--socket", sock,
              "--key", self.path("keys", "adapter.key"),
              "--kiosk-key", self.path("keys", "kiosk.pub"),
              "--log", self.path("bankd.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(os.environ, **(env or {})))
         self.wait_for(lambda: os.path.exists(sock), "kiosk-bankd listening")
+
+    def kill_bank(self):
+        """kill -9 of the adapter; returns its exit status."""
+        self.bank_proc.kill()
+        return self.bank_wait_exit()
+
+    def bank_wait_exit(self, timeout=WAIT):
+        """Waits for the adapter to end (a test hook makes it die); its status."""
+        rc = self.bank_proc.wait(timeout)
+        self.bank_proc = None
+        return rc
 
     def stop_bank(self):
         if self.bank_proc is not None:
@@ -137,11 +153,12 @@ class Kiosk:
             self.bank_proc.wait(10)
             self.bank_proc = None
 
-    def start(self, extra_args=""):
-        cmd = "cd {d} && LANG=C.UTF-8 {kiosk} --config kiosk.yaml --trace trace {extra}; " \
-              "echo kiosk-exit=$? > exit-status; sleep 600".format(
+    def start(self, extra_args="", env=""):
+        """env: assignments put before the command, e.g. "KIOSK_FAULT=auth-sent"."""
+        cmd = "cd {d} && LANG=C.UTF-8 {env} {kiosk} --config kiosk.yaml --trace trace " \
+              "{extra}; echo kiosk-exit=$? > exit-status; sleep 600".format(
                   d=shlex.quote(self.dir), kiosk=shlex.quote(self.bin("kiosk")),
-                  extra=extra_args)
+                  extra=extra_args, env=env)
         subprocess.run(self.tmux + ["new-session", "-d", "-x", str(self.cols), "-y",
                                     str(self.rows), "-e", "LANG=C.UTF-8", cmd], check=True)
         self.wait_for(lambda: os.path.exists(self.path("run", "devices.sock"))
@@ -151,6 +168,66 @@ class Kiosk:
             self.dev.connect(self.path("run", "devices.sock"))
             self.dev.setblocking(False)
         return self
+
+    def kiosk_pid(self):
+        """The kiosk process: the child of the tmux pane's shell."""
+        out = subprocess.run(self.tmux + ["display-message", "-p", "-t", "0",
+                                          "#{pane_pid}"], capture_output=True, text=True)
+        shell = out.stdout.strip()
+        for pid in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/stat" % pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open("/proc/%s/comm" % pid) as f:
+                    comm = f.read().strip()
+            except (OSError, IndexError):
+                continue
+            if fields[1] == shell and comm == "kiosk":
+                return int(pid)
+        return None
+
+    def kiosk_exit(self, timeout=WAIT):
+        """Waits for the kiosk to end; its exit status as the shell saw it."""
+        self.wait_for(lambda: os.path.exists(self.path("exit-status")), "the kiosk to end",
+                      timeout)
+        with open(self.path("exit-status")) as f:
+            return int(f.read().strip().split("=")[1])
+
+    def kill_kiosk(self):
+        """kill -9 of the kiosk; returns its exit status (137)."""
+        os.kill(self.kiosk_pid(), 9)
+        return self.kiosk_exit()
+
+    def restart(self, env=""):
+        """Starts the kiosk again in a fresh terminal after it ended; the device channel
+        is connected anew, and what the kiosk asked before is kept in self.asked."""
+        subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
+        # A server of the old name may still be going away: the new one gets its own.
+        self.tmux[2] += "-again"
+        if self.dev:
+            self.read_device()
+            self.dev.close()
+            self.dev = None
+        for name in (("exit-status",), ("run", "devices.sock")):
+            if os.path.exists(self.path(*name)):
+                os.unlink(self.path(*name))
+        return self.start(env=env)
+
+    def journal(self):
+        """The kiosk's journal as (event, {key: value}) pairs; values are those without
+        spaces or quotes, which is every value the money records carry."""
+        records = []
+        try:
+            with open(self.path("journal"), encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) < 3 or not line.endswith("\n"):
+                        continue
+                    fields = dict(p.split("=", 1) for p in parts[3:] if "=" in p)
+                    records.append((parts[2], fields))
+        except OSError:
+            pass
+        return records
 
     def close(self):
         subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
@@ -230,6 +307,10 @@ class Kiosk:
         for k in keys:
             subprocess.run(self.tmux + ["send-keys", "-t", "0", k], check=True)
             time.sleep(0.05)
+
+    def keys_at_once(self, *keys):
+        """Several keys in one write, as a burst of key presses arrives."""
+        subprocess.run(self.tmux + ["send-keys", "-t", "0"] + list(keys), check=True)
 
     def type(self, digits):
         for d in digits:

@@ -46,5 +46,21 @@ class PinLock(KioskTest):
         k.asks("retain-card")
 
 
+class TypeAhead(KioskTest):
+    def test_digits_typed_during_the_pin_check_are_not_menu_choices(self):
+        k = self.k.start()
+        k.insert("6222000000000001")
+        k.keys("2")
+        k.in_state("pin")
+        k.type("1234")
+        # Enter and four more digits at once, as an impatient customer might.
+        k.keys_at_once("Enter", "1", "2", "3", "4")
+        k.in_state("menu")
+        k.wait_for(lambda: len(k.trace_events("key-dropped")) == 4, "the digits dropped")
+        self.assertEqual(k.state(), "menu")
+        self.assertEqual([r for r in k.trace_events("key") if "state=menu" in r], [])
+        self.assert_no_pin_leak("1234")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -313,6 +313,44 @@ test_timeouts(struct kiosk *k)
 	back_to_welcome(k);
 }
 
+/* Walking away from the receipt question still closes the card at the bank, so the
+ * next customer's card is accepted. */
+static void
+test_receipt_timeout_lets_the_next_customer_in(struct kiosk *k)
+{
+	to_menu(k);
+	key(k, KEYFN_2);
+	key(k, KEYFN_1);
+	key(k, KEYFN_1);
+	device(k, DEV_CARD_TAKE, "");
+	device(k, DEV_CASH_TAKE, "");
+	CHECK_STATE(k, ST_RECEIPT);
+	state_tick(k, k->idle_since + 60 * 1000000LL);
+	state_tick(k, k->idle_since + 60 * 1000000LL);
+	back_to_welcome(k);
+	to_menu(k);
+	key(k, KEYFN_CANCEL);
+	back_to_welcome(k);
+}
+
+/* CANCEL after the bank approved, before the card was taken: no cash, hold released. */
+static void
+test_cancel_after_approval(struct kiosk *k)
+{
+	to_menu(k);
+	key(k, KEYFN_2);
+	key(k, KEYFN_1);
+	key(k, KEYFN_1);
+	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK(k->s.hold);
+	key(k, KEYFN_CANCEL);
+	CHECK(!k->s.hold);
+	CHECK(screen_says(k, "No money was taken"));
+	device(k, DEV_CARD_TAKE, "");
+	CHECK_STATE(k, ST_GOODBYE);
+	back_to_welcome(k);
+}
+
 static void
 test_table(void)
 {
@@ -381,6 +419,8 @@ main(int argc, char **argv)
 	test_wrong_pins(&k);
 	test_lost_card_kept_after_notice(&k);
 	test_timeouts(&k);
+	test_receipt_timeout_lets_the_next_customer_in(&k);
+	test_cancel_after_approval(&k);
 
 	endwin();
 	delscreen(term);
