@@ -427,6 +427,7 @@ main(int argc, char **argv)
 	fclose(out);
 	fclose(in);
 	bank_free(k.bank);
+	kiosk_journal_close(&k);
 	session_reset(&k);
 	screen_free(&k.screen);
 	sodium_free(k.kiosk_sk);
