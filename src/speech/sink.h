@@ -9,16 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How a sink sleeps: a timed wait on the speech condvar that a stop wakes at once. */
+/* How a sink sleeps: a timed wait on the speech condvar that a stop wakes at once. While
+ * an utterance plays, the speech thread also wants to run at tick_at (mono_usec; 0 for
+ * never) to follow what is heard: every wait calls tick then, which sets the next
+ * tick_at. Nothing ticks between utterances. */
 struct sink_wait {
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond; /* on CLOCK_MONOTONIC */
 	atomic_int *stop;
+	void (*tick)(void *arg);
+	void *tick_arg;
+	int64_t tick_at;
 };
 
 int sink_stopped(const struct sink_wait *w);
-/* Sleeps until deadline (mono_usec) or a stop; returns 1 when stopped. */
-int sink_wait_until(const struct sink_wait *w, int64_t deadline);
+/* Sleeps until deadline (mono_usec) or a stop, ticking on the way; returns 1 when
+ * stopped. */
+int sink_wait_until(struct sink_wait *w, int64_t deadline);
 
 struct sink;
 
@@ -30,10 +37,14 @@ struct sink_ops {
 	 * cut it short, -1 (with s->error set) when the device failed; *taken says how many
 	 * frames the device took. */
 	int (*write)(struct sink *s, const int16_t *pcm, size_t frames, size_t *taken);
-	/* Discards what has not been heard yet; returns how many frames that was. A failure
-	 * is left in s->error. */
+	/* Frames of the current run heard by now. A run is what was written since the last
+	 * drop or finish: one utterance. */
+	uint64_t (*played)(struct sink *s);
+	/* Discards what has not been heard yet and ends the run; returns how many frames
+	 * that was. A failure is left in s->error. */
 	long (*drop)(struct sink *s);
-	/* Waits until everything written has been heard: 0, 1 on a stop, -1 on failure. */
+	/* Waits until everything written has been heard and ends the run: 0, 1 on a stop, -1
+	 * on failure. */
 	int (*finish)(struct sink *s);
 	void (*close)(struct sink *s);
 };
@@ -42,7 +53,7 @@ struct sink {
 	const struct sink_ops *ops;
 	void *priv;
 	int rate; /* frames per second, mono S16 */
-	const struct sink_wait *wait;
+	struct sink_wait *wait;
 	char error[256];
 };
 
@@ -63,11 +74,11 @@ void sink_pace_init(struct sink_pace *p, int rate, int64_t ahead_usec);
 /* Frames of the current run heard by now. */
 uint64_t sink_pace_played(const struct sink_pace *p, int64_t now);
 /* Waits for room; returns how many frames (at most want) may be queued now, 0 on a stop. */
-size_t sink_pace_room(struct sink_pace *p, const struct sink_wait *w, size_t want);
+size_t sink_pace_room(struct sink_pace *p, struct sink_wait *w, size_t want);
 void sink_pace_queue(struct sink_pace *p, size_t frames);
 /* Ends the current run at now: returns the frames not heard by then, which are dropped. */
 uint64_t sink_pace_drop(struct sink_pace *p, int64_t now);
 /* Waits until every queued frame is heard: 0, or 1 on a stop. */
-int sink_pace_wait_heard(const struct sink_pace *p, const struct sink_wait *w);
+int sink_pace_wait_heard(const struct sink_pace *p, struct sink_wait *w);
 
 #endif

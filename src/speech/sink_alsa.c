@@ -1,7 +1,8 @@
 /* The ALSA sink ("alsa" or "alsa:DEVICE"): a small buffer (about 50 ms) so that a stop is
- * heard at once. Writes are non-blocking with short waits, so a stop is noticed within one
- * period whatever period the device grants, and a device that stops taking frames is
- * reported instead of hanging the speech thread. ALSA's own messages go to the log: the
+ * heard at once. Writes are non-blocking; while the device is full the thread sleeps on the
+ * speech condvar for about the time a period takes to play, so a stop wakes it at once
+ * (snd_pcm_wait would not), and a device that stops taking frames is reported instead of
+ * hanging the speech thread. Nothing runs between utterances: the device is stopped. ALSA's own messages go to the log: the
  * kiosk's terminal is a full-screen UI and must never be written to. */
 #include "speech/sink.h"
 
@@ -15,7 +16,9 @@
 
 #define ALSA_PERIOD_USEC 10000
 #define ALSA_BUFFER_USEC 50000
-#define ALSA_WAIT_MSEC 10
+/* Bounds of one sleep while the device is full. */
+#define ALSA_WAIT_MIN_USEC 1000
+#define ALSA_WAIT_MAX_USEC 10000
 /* No progress for this long means the device is gone. */
 #define ALSA_STALL_USEC 1000000
 
@@ -23,6 +26,7 @@ struct alsa {
 	snd_pcm_t *pcm;
 	char *device;
 	snd_pcm_uframes_t period;
+	uint64_t written; /* frames of the current run */
 };
 
 static void
@@ -131,6 +135,21 @@ alsa_recover(struct sink *s, int err)
 	return alsa_fail(s, "cannot write to", err);
 }
 
+/* How long the device takes to free about one period. */
+static int64_t
+alsa_wait_usec(struct sink *s)
+{
+	struct alsa *a = s->priv;
+	snd_pcm_sframes_t avail = snd_pcm_avail_update(a->pcm);
+	snd_pcm_uframes_t need = 1;
+
+	if (avail >= 0 && (snd_pcm_uframes_t)avail < a->period)
+		need = a->period - (snd_pcm_uframes_t)avail;
+	int64_t usec = (int64_t)need * 1000000 / s->rate;
+	return usec < ALSA_WAIT_MIN_USEC ? ALSA_WAIT_MIN_USEC :
+	    usec > ALSA_WAIT_MAX_USEC ? ALSA_WAIT_MAX_USEC : usec;
+}
+
 static int
 alsa_write(struct sink *s, const int16_t *pcm, size_t frames, size_t *taken)
 {
@@ -144,11 +163,11 @@ alsa_write(struct sink *s, const int16_t *pcm, size_t frames, size_t *taken)
 		snd_pcm_uframes_t n = frames < a->period ? frames : a->period;
 		snd_pcm_sframes_t r = snd_pcm_writei(a->pcm, pcm, n);
 		if (r == -EAGAIN) {
-			if (mono_usec() - progress > ALSA_STALL_USEC)
+			int64_t now = mono_usec();
+			if (now - progress > ALSA_STALL_USEC)
 				return alsa_fail(s, "no progress on", -EIO);
-			int w = snd_pcm_wait(a->pcm, ALSA_WAIT_MSEC);
-			if (w < 0 && alsa_recover(s, w) != 0)
-				return -1;
+			if (sink_wait_until(s->wait, now + alsa_wait_usec(s)))
+				return 1;
 			continue;
 		}
 		if (r < 0) {
@@ -159,9 +178,29 @@ alsa_write(struct sink *s, const int16_t *pcm, size_t frames, size_t *taken)
 		pcm += r;
 		frames -= (size_t)r;
 		*taken += (size_t)r;
+		a->written += (uint64_t)r;
 		progress = mono_usec();
 	}
 	return 0;
+}
+
+static uint64_t
+alsa_played(struct sink *s)
+{
+	struct alsa *a = s->priv;
+	snd_pcm_sframes_t delay = 0;
+
+	switch (snd_pcm_state(a->pcm)) {
+	case SND_PCM_STATE_PREPARED:
+		return 0; /* not started yet */
+	case SND_PCM_STATE_RUNNING:
+		if (snd_pcm_delay(a->pcm, &delay) < 0 || delay < 0)
+			delay = 0;
+		break;
+	default:
+		break; /* an underrun: everything written was heard */
+	}
+	return (uint64_t)delay < a->written ? a->written - (uint64_t)delay : 0;
 }
 
 static long
@@ -173,6 +212,7 @@ alsa_drop(struct sink *s)
 
 	if (snd_pcm_delay(a->pcm, &delay) < 0 || delay < 0)
 		delay = 0;
+	a->written = 0;
 	if ((err = snd_pcm_drop(a->pcm)) < 0 || (err = snd_pcm_prepare(a->pcm)) < 0)
 		alsa_fail(s, "cannot reset", err);
 	return (long)delay;
@@ -209,9 +249,11 @@ alsa_finish(struct sink *s)
 			return alsa_fail(s, "no progress on", -EIO);
 		}
 		int64_t left = (int64_t)delay * 1000000 / s->rate;
-		if (sink_wait_until(s->wait, now + (left < 10000 ? left : 10000)))
+		if (sink_wait_until(s->wait, now + (left < ALSA_WAIT_MAX_USEC ? left :
+		    ALSA_WAIT_MAX_USEC)))
 			return 1;
 	}
+	a->written = 0;
 	/* Stop cleanly rather than let the device run dry between utterances. */
 	if ((err = snd_pcm_drop(a->pcm)) < 0 || (err = snd_pcm_prepare(a->pcm)) < 0)
 		return alsa_fail(s, "cannot reset", err);
@@ -236,6 +278,7 @@ const struct sink_ops sink_alsa_ops = {
 	.name = "alsa",
 	.open = alsa_open,
 	.write = alsa_write,
+	.played = alsa_played,
 	.drop = alsa_drop,
 	.finish = alsa_finish,
 	.close = alsa_close,

@@ -34,6 +34,12 @@ null_write(struct sink *s, const int16_t *pcm, size_t frames, size_t *taken)
 	return 0;
 }
 
+static uint64_t
+null_played(struct sink *s)
+{
+	return sink_pace_played(s->priv, mono_usec());
+}
+
 static long
 null_drop(struct sink *s)
 {
@@ -60,6 +66,7 @@ const struct sink_ops sink_null_ops = {
 	.name = "none",
 	.open = null_open,
 	.write = null_write,
+	.played = null_played,
 	.drop = null_drop,
 	.finish = null_finish,
 	.close = null_close,

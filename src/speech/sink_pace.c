@@ -14,19 +14,30 @@ sink_stopped(const struct sink_wait *w)
 }
 
 int
-sink_wait_until(const struct sink_wait *w, int64_t deadline)
+sink_wait_until(struct sink_wait *w, int64_t deadline)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline / 1000000),
-		.tv_nsec = (long)(deadline % 1000000) * 1000,
-	};
-	int stopped;
+	for (;;) {
+		int64_t until = deadline;
+		int stopped;
 
-	pthread_mutex_lock(w->lock);
-	while (!(stopped = atomic_load(w->stop)) && mono_usec() < deadline)
-		pthread_cond_timedwait(w->cond, w->lock, &ts);
-	pthread_mutex_unlock(w->lock);
-	return stopped;
+		if (w->tick_at != 0 && w->tick_at < until)
+			until = w->tick_at;
+		struct timespec ts = {
+			.tv_sec = (time_t)(until / 1000000),
+			.tv_nsec = (long)(until % 1000000) * 1000,
+		};
+		pthread_mutex_lock(w->lock);
+		while (!(stopped = atomic_load(w->stop)) && mono_usec() < until)
+			pthread_cond_timedwait(w->cond, w->lock, &ts);
+		pthread_mutex_unlock(w->lock);
+		if (stopped)
+			return 1;
+		/* Not under the lock: the tick queues records, which takes it. */
+		if (w->tick_at != 0 && mono_usec() >= w->tick_at && w->tick != NULL)
+			w->tick(w->tick_arg);
+		if (mono_usec() >= deadline)
+			return 0;
+	}
 }
 
 static int64_t
@@ -54,7 +65,7 @@ sink_pace_played(const struct sink_pace *p, int64_t now)
 }
 
 size_t
-sink_pace_room(struct sink_pace *p, const struct sink_wait *w, size_t want)
+sink_pace_room(struct sink_pace *p, struct sink_wait *w, size_t want)
 {
 	uint64_t max = (uint64_t)(p->ahead_usec * p->rate / 1000000);
 	/* Wake for a quarter of the buffer at a time, not for every frame. */
@@ -96,7 +107,7 @@ sink_pace_drop(struct sink_pace *p, int64_t now)
 }
 
 int
-sink_pace_wait_heard(const struct sink_pace *p, const struct sink_wait *w)
+sink_pace_wait_heard(const struct sink_pace *p, struct sink_wait *w)
 {
 	if (p->t0 == 0)
 		return sink_stopped(w);

@@ -173,6 +173,13 @@ wav_end_run(struct sink *s, int all)
 	return unheard;
 }
 
+static uint64_t
+wav_played(struct sink *s)
+{
+	struct wav *w = s->priv;
+	return sink_pace_played(&w->pace, mono_usec());
+}
+
 static long
 wav_drop(struct sink *s)
 {
@@ -208,6 +215,7 @@ const struct sink_ops sink_wav_ops = {
 	.name = "wav",
 	.open = wav_open,
 	.write = wav_write,
+	.played = wav_played,
 	.drop = wav_drop,
 	.finish = wav_finish,
 	.close = wav_close,

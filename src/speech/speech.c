@@ -2,8 +2,15 @@
  *
  * The caller's thread only touches the slot: the newest request, the ids it replaced before
  * they started, and a stop flag. The speech thread owns espeak-ng and the sink; it takes
- * the request, speaks it, and queues one end record per utterance, ringing the pipe. Ids
- * end in the order they were given, which is what speech_busy relies on. */
+ * the request, speaks it, and queues one end record per utterance (and, when asked,
+ * progress records while it plays), ringing the pipe. Ids end in the order they were
+ * given, which is what speech_busy relies on.
+ *
+ * Where the listener is: espeak-ng reports each word with its offset in the audio it
+ * makes; the speech thread keeps these marks in frames of the utterance and compares them
+ * with what the sink says it has played. That gives the progress records, the position in
+ * the end record, and where a paused utterance resumes. The speech thread keeps the last
+ * utterance that was stopped or paused for speech_resume. */
 #include "speech/speech.h"
 
 #include "common/log.h"
@@ -14,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +29,13 @@
 
 #define SPEECH_RATE_MIN 80
 #define SPEECH_RATE_MAX 450
+#define SPEECH_RATE_PCT_MIN 25
+#define SPEECH_RATE_PCT_MAX 400
 #define SPEECH_VOLUME_MAX 200
+/* Progress is followed at this granularity at best: it is for the eye, and a device whose
+ * position moves by periods must not make the thread spin. */
+#define SPEECH_TICK_MIN_USEC 1000
+#define SPEECH_RT_PRIORITY 10
 
 struct voice_cfg {
 	char *lang, *voice;
@@ -31,21 +45,32 @@ struct voice_cfg {
 struct request {
 	unsigned id;
 	int nparts;
-	struct speech_part *parts; /* strings owned */
+	struct speech_part *parts; /* the whole utterance; strings owned */
+	/* Where speaking starts: a resumed utterance starts inside a part (start_char is a
+	 * 0-based character index). Positions are reported in the whole parts. */
+	int start_part, start_char;
+	unsigned resume_of; /* speech_resume: the paused id, until the speech thread takes it */
+	int paused;         /* speech_pause came while it was queued (under lock) */
 };
 
-/* What the listener has heard of the part being spoken, for speech_event.position. */
+/* A word: where its audio starts in the utterance, and where it is in the text. */
 struct word_mark {
-	int text_pos, audio_ms;
+	uint64_t frame;
+	int part, pos;
 };
 
 struct playback {
 	struct speech *sp;
-	unsigned id;
+	const struct request *req;
 	int audio_started;
-	uint64_t part_frames;
+	int follow;          /* progress records or trace lines wanted */
+	int part;            /* the part being synthesized */
+	int char_offset;     /* added to espeak-ng's positions in this part */
+	uint64_t part_start; /* frames of the utterance before this part */
+	uint64_t frames;     /* frames the sink took */
 	struct word_mark *marks;
 	int nmarks, capmarks;
+	int reported;        /* the last mark reported as progress, -1 for none */
 };
 
 struct speech {
@@ -69,8 +94,13 @@ struct speech {
 
 	/* The caller's thread. */
 	unsigned next_id;
+	int paused;
+	unsigned paused_id; /* what speech_resume would resume */
 	atomic_uint last_said, last_ended;
-	atomic_int rate_pct, volume_pct;
+	atomic_int rate_pct, rate_wpm, volume_pct, progress;
+	/* The utterance speech_pause paused while it played; the last one that played to its
+	 * end (written by the speech thread). */
+	atomic_uint pause_current, last_finished;
 
 	/* Written by the speech thread; status_idx flips once at most (to the null sink). */
 	char status[2][512];
@@ -82,6 +112,9 @@ struct speech {
 	int nvoices;
 	struct sink sink;
 	int rate;
+	/* The last utterance stopped or paused, and where it would resume. */
+	struct request *resume_req;
+	int resume_part, resume_char;
 };
 
 static atomic_int speech_running;
@@ -115,6 +148,20 @@ static int
 clamp(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The text after its first chars characters (espeak-ng counts characters, not bytes). */
+static const char *
+utf8_skip(const char *s, int chars)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; chars > 0 && *u != '\0'; chars--) {
+		u++;
+		while ((*u & 0xc0) == 0x80)
+			u++;
+	}
+	return (const char *)u;
 }
 
 /* Sinks */
@@ -169,6 +216,71 @@ sink_fail(struct speech *sp)
 
 /* Playback of one utterance, on the speech thread */
 
+static void
+report(struct speech *sp, const struct speech_event *ev)
+{
+	char bell = 1;
+
+	pthread_mutex_lock(&sp->lock);
+	if (sp->nevents == sp->capevents) {
+		sp->capevents = sp->capevents ? sp->capevents * 2 : 16;
+		sp->events = xrealloc(sp->events, (size_t)sp->capevents * sizeof *sp->events);
+	}
+	sp->events[sp->nevents++] = *ev;
+	if (ev->kind == SPEECH_EVENT_END)
+		atomic_store(&sp->last_ended, ev->id);
+	/* A full pipe is already readable: nothing is lost. */
+	if (write(sp->pipe[1], &bell, 1) < 0 && errno != EAGAIN)
+		log_warn("speech: notify");
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/* The last mark whose first frame is among the first heard frames; -1 for none. */
+static int
+heard_mark(const struct playback *pb, int from, uint64_t heard)
+{
+	while (from + 1 < pb->nmarks && pb->marks[from + 1].frame < heard)
+		from++;
+	return from;
+}
+
+static void
+progress_report(struct playback *pb, int idx)
+{
+	struct speech *sp = pb->sp;
+	const struct word_mark *m = &pb->marks[idx];
+
+	pb->reported = idx;
+	trace_event("speech-word", "id=%u part=%d pos=%d", pb->req->id, m->part, m->pos);
+	if (atomic_load(&sp->progress)) {
+		struct speech_event ev = { .id = pb->req->id, .part = m->part, .position = m->pos,
+			.kind = SPEECH_EVENT_PROGRESS };
+		report(sp, &ev);
+	}
+}
+
+/* Called while the sink waits: reports the word now heard, and asks to be called again
+ * when the next known word should start to be heard. */
+static void
+progress_tick(void *arg)
+{
+	struct playback *pb = arg;
+	struct speech *sp = pb->sp;
+	uint64_t heard = sp->sink.ops->played(&sp->sink);
+	int idx = heard_mark(pb, pb->reported, heard);
+	int64_t now = mono_usec();
+
+	if (idx != pb->reported)
+		progress_report(pb, idx);
+	if (idx + 1 >= pb->nmarks) {
+		sp->wait.tick_at = 0; /* play_word sets it again */
+		return;
+	}
+	uint64_t next = pb->marks[idx + 1].frame + 1;
+	int64_t usec = next > heard ? (int64_t)((next - heard) * 1000000 / (uint64_t)sp->rate) : 0;
+	sp->wait.tick_at = now + (usec > SPEECH_TICK_MIN_USEC ? usec : SPEECH_TICK_MIN_USEC);
+}
+
 static int
 play_audio(void *arg, const int16_t *pcm, size_t frames)
 {
@@ -179,7 +291,7 @@ play_audio(void *arg, const int16_t *pcm, size_t frames)
 		return 1;
 	if (!pb->audio_started) {
 		pb->audio_started = 1;
-		trace_event("audio-first", "id=%u", pb->id);
+		trace_event("audio-first", "id=%u", pb->req->id);
 	}
 	size_t taken = 0;
 	int rc = sp->sink.ops->write(&sp->sink, pcm, frames, &taken);
@@ -187,10 +299,12 @@ play_audio(void *arg, const int16_t *pcm, size_t frames)
 		sink_fail(sp);
 		pcm += taken;
 		frames -= taken;
-		pb->part_frames += taken;
+		pb->frames += taken;
 		rc = sp->sink.ops->write(&sp->sink, pcm, frames, &taken);
 	}
-	pb->part_frames += taken;
+	pb->frames += taken;
+	if (rc == 0 && pb->follow && sp->wait.tick_at != 0 && mono_usec() >= sp->wait.tick_at)
+		progress_tick(pb);
 	return rc != 0;
 }
 
@@ -203,38 +317,29 @@ play_word(void *arg, int text_pos, int audio_ms)
 		pb->capmarks = pb->capmarks ? pb->capmarks * 2 : 64;
 		pb->marks = xrealloc(pb->marks, (size_t)pb->capmarks * sizeof *pb->marks);
 	}
-	pb->marks[pb->nmarks++] = (struct word_mark){ text_pos, audio_ms };
+	pb->marks[pb->nmarks++] = (struct word_mark){
+		pb->part_start + (uint64_t)audio_ms * (uint64_t)pb->sp->rate / 1000, pb->part,
+		text_pos + pb->char_offset };
+	if (pb->follow && pb->sp->wait.tick_at == 0)
+		pb->sp->wait.tick_at = mono_usec();
 }
 
-/* The word last heard, given how many frames of the part were not heard. */
-static int
-heard_position(const struct playback *pb, int rate, uint64_t unheard)
-{
-	uint64_t heard = pb->part_frames > unheard ? pb->part_frames - unheard : 0;
-	int64_t ms = (int64_t)(heard * 1000 / (uint64_t)rate);
-	int pos = 0;
-
-	if (heard == 0)
-		return 0;
-	for (int i = 0; i < pb->nmarks && pb->marks[i].audio_ms <= ms; i++)
-		pos = pb->marks[i].text_pos;
-	return pos;
-}
-
+/* What the utterance says (or its languages), from where it starts. */
 static char *
 request_text(const struct request *r, int langs)
 {
 	struct strbuf b = { 0 };
 
 	strbuf_add(&b, "");
-	for (int i = 0; i < r->nparts; i++) {
-		if (i > 0)
+	for (int i = r->start_part; i < r->nparts; i++) {
+		if (i > r->start_part)
 			strbuf_addc(&b, langs ? ',' : ' ');
 		if (langs)
 			strbuf_add(&b, r->parts[i].lang != NULL ? r->parts[i].lang :
 			    "default");
 		else
-			strbuf_add(&b, r->parts[i].text);
+			strbuf_add(&b, i == r->start_part ?
+			    utf8_skip(r->parts[i].text, r->start_char) : r->parts[i].text);
 	}
 	return strbuf_take(&b);
 }
@@ -250,34 +355,19 @@ trace_end(const struct request *req, int stopped)
 	free(text);
 }
 
-static void
-report(struct speech *sp, const struct speech_event *ev)
+/* Speaks req to its end or until stopped. Fills in ev's part and position and returns 1
+ * when it was cut short; *rpart and *rchar say where a resume would start. */
+static int
+play(struct speech *sp, const struct request *req, struct speech_event *ev, int *rpart,
+    int *rchar)
 {
-	char bell = 1;
-
-	pthread_mutex_lock(&sp->lock);
-	if (sp->nevents == sp->capevents) {
-		sp->capevents = sp->capevents ? sp->capevents * 2 : 16;
-		sp->events = xrealloc(sp->events, (size_t)sp->capevents * sizeof *sp->events);
-	}
-	sp->events[sp->nevents++] = *ev;
-	atomic_store(&sp->last_ended, ev->id);
-	/* A full pipe is already readable: nothing is lost. */
-	if (write(sp->pipe[1], &bell, 1) < 0 && errno != EAGAIN)
-		log_warn("speech: notify");
-	pthread_mutex_unlock(&sp->lock);
-}
-
-static void
-play(struct speech *sp, const struct request *req)
-{
-	struct playback pb = { .sp = sp, .id = req->id };
-	struct speech_event ev = { .id = req->id };
+	struct playback pb = { .sp = sp, .req = req, .reported = -1 };
 	const struct engine_out out = { play_audio, play_word, &pb };
 	char err[512];
-	int rc = 0, part = 0;
+	int rc = 0;
 	uint64_t unheard = 0;
 
+	pb.follow = atomic_load(&sp->progress) || trace_enabled();
 	if (trace_enabled()) {
 		char *langs = request_text(req, 1), *text = request_text(req, 0);
 		char *q = trace_quote(text);
@@ -286,25 +376,36 @@ play(struct speech *sp, const struct request *req)
 		free(text);
 		free(langs);
 	}
-	for (part = 0; part < req->nparts && rc == 0; part++) {
+	if (pb.follow) {
+		sp->wait.tick = progress_tick;
+		sp->wait.tick_arg = &pb;
+		sp->wait.tick_at = 0;
+	}
+	for (int part = req->start_part; part < req->nparts && rc == 0; part++) {
 		const struct voice_cfg *v = voice_for(sp, req->parts[part].lang);
-		int rate = v->rate * atomic_load(&sp->rate_pct) / 100;
+		int wpm = atomic_load(&sp->rate_wpm);
+		int rate = wpm > 0 ? wpm : v->rate * atomic_load(&sp->rate_pct) / 100;
 		int volume = v->volume * atomic_load(&sp->volume_pct) / 100;
+		const char *text = req->parts[part].text;
 
-		pb.part_frames = 0;
-		pb.nmarks = 0;
+		pb.part = part;
+		pb.char_offset = 0;
+		if (part == req->start_part && req->start_char > 0) {
+			text = utf8_skip(text, req->start_char);
+			pb.char_offset = req->start_char;
+		}
+		pb.part_start = pb.frames;
 		if (engine_set_voice(v->voice, clamp(rate, SPEECH_RATE_MIN, SPEECH_RATE_MAX),
 		    clamp(volume, 0, SPEECH_VOLUME_MAX), err, sizeof err) != 0) {
 			log_warnx("speech: %s", err);
 			continue;
 		}
-		rc = engine_speak(req->parts[part].text, &out, err, sizeof err);
+		rc = engine_speak(text, &out, err, sizeof err);
 		if (rc < 0) {
 			log_warnx("speech: utterance %u: %s", req->id, err);
 			rc = 0;
 		}
 	}
-	part = part > 0 ? part - 1 : 0;
 	if (rc == 0 && (rc = sp->sink.ops->finish(&sp->sink)) < 0) {
 		sink_fail(sp);
 		rc = 0;
@@ -315,15 +416,70 @@ play(struct speech *sp, const struct request *req)
 		if (sp->sink.error[0] != '\0')
 			sink_fail(sp);
 	}
-	ev.stopped = rc != 0;
-	ev.part = part;
-	ev.position = heard_position(&pb, sp->rate, unheard);
-	free(pb.marks);
+	sp->wait.tick = NULL;
+	sp->wait.tick_arg = NULL;
+	sp->wait.tick_at = 0;
 
-	trace_end(req, ev.stopped);
+	int idx = rc != 0 ? heard_mark(&pb, -1, pb.frames > unheard ? pb.frames - unheard : 0) :
+	    pb.nmarks - 1;
+	/* Played to the end: the last word was heard, whether or not a tick saw it. */
+	if (rc == 0 && pb.follow && idx > pb.reported)
+		progress_report(&pb, idx);
+	ev->part = idx >= 0 ? pb.marks[idx].part : req->start_part;
+	ev->position = idx >= 0 ? pb.marks[idx].pos : 0;
+	*rpart = idx >= 0 ? pb.marks[idx].part : req->start_part;
+	*rchar = idx >= 0 ? pb.marks[idx].pos - 1 : req->start_char;
+	free(pb.marks);
+	return rc != 0;
+}
+
+/* A speech_resume request takes over the paused utterance, from where it was heard. One
+ * that finds nothing to resume says nothing. */
+static void
+resume_take(struct speech *sp, struct request *r)
+{
+	struct request *from = sp->resume_req;
+
+	if (r->resume_of == 0)
+		return;
+	if (from != NULL && from->id == r->resume_of) {
+		free(r->parts);
+		r->parts = from->parts;
+		r->nparts = from->nparts;
+		r->start_part = sp->resume_part;
+		r->start_char = sp->resume_char;
+		from->parts = NULL;
+		from->nparts = 0;
+		request_free(from);
+		sp->resume_req = NULL;
+	}
+	r->resume_of = 0;
+}
+
+/* Reports the end of req and keeps it when it could be resumed; takes req. */
+static void
+end_utterance(struct speech *sp, struct request *req, struct speech_event *ev, int rpart,
+    int rchar)
+{
+	ev->id = req->id;
+	ev->kind = SPEECH_EVENT_END;
+	if (ev->stopped && (req->paused || atomic_load(&sp->pause_current) == req->id))
+		ev->stopped = SPEECH_PAUSED;
+	trace_end(req, ev->stopped != SPEECH_DONE);
 	log_debug("speech: utterance %u %s (part %d, position %d)", req->id,
-	    ev.stopped ? "stopped" : "done", ev.part, ev.position);
-	report(sp, &ev);
+	    ev->stopped == SPEECH_DONE ? "done" : ev->stopped == SPEECH_PAUSED ? "paused" :
+	    "stopped", ev->part, ev->position);
+	request_free(sp->resume_req);
+	sp->resume_req = NULL;
+	if (ev->stopped == SPEECH_DONE) {
+		atomic_store(&sp->last_finished, req->id);
+		request_free(req);
+	} else {
+		sp->resume_req = req;
+		sp->resume_part = rpart;
+		sp->resume_char = rchar;
+	}
+	report(sp, ev);
 }
 
 /* The speech thread */
@@ -361,12 +517,32 @@ thread_setup(struct speech *sp, char *err, size_t errlen)
 	return 0;
 }
 
+/* Audio first: a stop or a new screen must not wait for the UI's drawing or anything
+ * else on a busy machine. Real-time priority when the process may have it (root, or
+ * RLIMIT_RTPRIO, e.g. LimitRTPRIO= in a systemd unit); otherwise the thread runs as it
+ * is. The thread sleeps almost all the time: synthesis is paced by the sink. */
+static void
+thread_priority(void)
+{
+	struct sched_param sp = { .sched_priority = SPEECH_RT_PRIORITY };
+	int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+
+	if (err != 0)
+		log_debug("speech: no real-time priority (%s); running at normal priority",
+		    strerror(err));
+	else
+		log_info("speech: thread at real-time priority %d", SPEECH_RT_PRIORITY);
+}
+
 static void *
 speech_main(void *arg)
 {
 	struct speech *sp = arg;
 	char err[512] = "";
-	int rc = thread_setup(sp, err, sizeof err);
+	int rc;
+
+	thread_priority();
+	rc = thread_setup(sp, err, sizeof err);
 
 	pthread_mutex_lock(&sp->lock);
 	sp->ready = rc == 0 ? 1 : -1;
@@ -398,20 +574,26 @@ speech_main(void *arg)
 		pthread_mutex_unlock(&sp->lock);
 
 		for (int i = 0; i < ndropped; i++) {
-			struct speech_event ev = { .id = dropped[i]->id, .stopped = 1 };
-			trace_end(dropped[i], 1);
-			report(sp, &ev);
-			request_free(dropped[i]);
+			struct request *d = dropped[i];
+			resume_take(sp, d);
+			struct speech_event ev = { .stopped = SPEECH_STOPPED, .part = d->start_part };
+			end_utterance(sp, d, &ev, d->start_part, d->start_char);
 		}
 		free(dropped);
-		if (req != NULL)
-			play(sp, req);
-		request_free(req);
+		if (req != NULL) {
+			struct speech_event ev = { 0 };
+			int rpart, rchar;
+			resume_take(sp, req);
+			ev.stopped = play(sp, req, &ev, &rpart, &rchar) ? SPEECH_STOPPED : SPEECH_DONE;
+			end_utterance(sp, req, &ev, rpart, rchar);
+		}
 
 		pthread_mutex_lock(&sp->lock);
 		sp->current = 0;
 	}
 	pthread_mutex_unlock(&sp->lock);
+	request_free(sp->resume_req);
+	sp->resume_req = NULL;
 	sp->sink.ops->close(&sp->sink);
 	return NULL;
 }
@@ -484,14 +666,24 @@ speech_start(const struct speech_options *opts, char *err, size_t errlen)
 	}
 	sp = xcalloc(1, sizeof *sp);
 	sp->pipe[0] = sp->pipe[1] = -1;
-	pthread_mutex_init(&sp->lock, NULL);
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	/* The speech thread may run at real-time priority: a caller holding the lock is
+	 * raised to it rather than left behind other work (priority inversion). */
+	pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&sp->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&sp->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	sp->wait = (struct sink_wait){ &sp->lock, &sp->cond, &sp->stop };
+	sp->wait = (struct sink_wait){ &sp->lock, &sp->cond, &sp->stop, NULL, NULL, 0 };
 	atomic_init(&sp->rate_pct, 100);
+	atomic_init(&sp->rate_wpm, 0);
 	atomic_init(&sp->volume_pct, 100);
+	atomic_init(&sp->progress, 0);
+	atomic_init(&sp->pause_current, 0);
+	atomic_init(&sp->last_finished, 0);
 	sp->audio = xstrdup(opts->audio != NULL ? opts->audio : "none");
 	sp->data_path = opts->data_path != NULL ? xstrdup(opts->data_path) : NULL;
 	sp->nvoices = opts->nvoices;
@@ -549,6 +741,27 @@ drop_pending(struct speech *sp)
 	sp->pending = NULL;
 }
 
+/* Hands r to the speech thread in place of anything queued; returns its new id. */
+static unsigned
+request_publish(struct speech *sp, struct request *r)
+{
+	if (++sp->next_id == 0)
+		sp->next_id = 1;
+	/* Once r is published the speech thread owns it and may free it at any time. */
+	unsigned id = r->id = sp->next_id;
+
+	sp->paused = 0;
+	pthread_mutex_lock(&sp->lock);
+	drop_pending(sp);
+	sp->pending = r;
+	if (sp->current != 0)
+		atomic_store(&sp->stop, 1);
+	atomic_store(&sp->last_said, id);
+	pthread_cond_broadcast(&sp->cond);
+	pthread_mutex_unlock(&sp->lock);
+	return id;
+}
+
 unsigned
 speech_say_parts(struct speech *sp, const struct speech_part *parts, int nparts)
 {
@@ -560,20 +773,7 @@ speech_say_parts(struct speech *sp, const struct speech_part *parts, int nparts)
 		r->parts[i].lang = parts[i].lang != NULL ? xstrdup(parts[i].lang) : NULL;
 		r->parts[i].text = xstrdup(parts[i].text != NULL ? parts[i].text : "");
 	}
-	if (++sp->next_id == 0)
-		sp->next_id = 1;
-	/* Once r is published the speech thread owns it and may free it at any time. */
-	unsigned id = r->id = sp->next_id;
-
-	pthread_mutex_lock(&sp->lock);
-	drop_pending(sp);
-	sp->pending = r;
-	if (sp->current != 0)
-		atomic_store(&sp->stop, 1);
-	atomic_store(&sp->last_said, r->id);
-	pthread_cond_broadcast(&sp->cond);
-	pthread_mutex_unlock(&sp->lock);
-	return id;
+	return request_publish(sp, r);
 }
 
 unsigned
@@ -628,10 +828,63 @@ speech_next_event(struct speech *sp, struct speech_event *ev)
 	return got;
 }
 
+int
+speech_paused(const struct speech *sp)
+{
+	return sp->paused && atomic_load(&sp->last_finished) != sp->paused_id;
+}
+
+int
+speech_pause(struct speech *sp)
+{
+	unsigned last = atomic_load(&sp->last_said);
+
+	if (speech_paused(sp))
+		return 1;
+	if (last == 0 || atomic_load(&sp->last_finished) == last)
+		return 0;
+	sp->paused = 1;
+	sp->paused_id = last;
+	/* Marked before the stop, so that the speech thread reports it as paused. */
+	pthread_mutex_lock(&sp->lock);
+	if (sp->pending != NULL && sp->pending->id == last)
+		sp->pending->paused = 1;
+	else
+		atomic_store(&sp->pause_current, last);
+	drop_pending(sp);
+	if (sp->current != 0)
+		atomic_store(&sp->stop, 1);
+	pthread_cond_broadcast(&sp->cond);
+	pthread_mutex_unlock(&sp->lock);
+	return 1;
+}
+
+unsigned
+speech_resume(struct speech *sp)
+{
+	if (!speech_paused(sp))
+		return 0;
+	struct request *r = xcalloc(1, sizeof *r);
+	r->resume_of = sp->paused_id;
+	return request_publish(sp, r);
+}
+
+void
+speech_set_progress(struct speech *sp, int on)
+{
+	atomic_store(&sp->progress, on != 0);
+}
+
 void
 speech_set_rate_percent(struct speech *sp, int percent)
 {
-	atomic_store(&sp->rate_pct, clamp(percent, 50, 200));
+	atomic_store(&sp->rate_pct, clamp(percent, SPEECH_RATE_PCT_MIN, SPEECH_RATE_PCT_MAX));
+}
+
+void
+speech_set_rate_wpm(struct speech *sp, int wpm)
+{
+	atomic_store(&sp->rate_wpm, wpm <= 0 ? 0 : clamp(wpm, SPEECH_RATE_MIN, SPEECH_RATE_MAX));
 }
 
 void
