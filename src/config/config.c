@@ -16,6 +16,7 @@
 #define DEFAULT_WARNING 20
 #define DEFAULT_PIN 90
 #define DEFAULT_TAKE 30
+#define DEFAULT_SPEECH_PERCENT 200
 #define DEFAULT_RATE 160
 #define DEFAULT_VOLUME 100
 
@@ -207,7 +208,8 @@ read_devices(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 static void
 read_timeouts(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 {
-	static const char *const known[] = { "idle", "warning", "pin", "take", NULL };
+	static const char *const known[] = { "idle", "warning", "pin", "take", "speech_percent",
+		NULL };
 	static const char *const names[] = { "idle", "pin", "take" };
 	int *const vals[] = { &cfg->timeout_idle, &cfg->timeout_pin, &cfg->timeout_take };
 	const struct ynode *nodes[3], *warn;
@@ -225,6 +227,10 @@ read_timeouts(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		else if (nodes[i] != NULL)
 			nodes[i] = NULL; /* reported; compare against the default */
 	}
+	/* Listening to a screen takes longer than reading it. */
+	const struct ynode *sp = ymap_get(n, "speech_percent");
+	if (sp != NULL && yget_int(c, sp, "timeouts.speech_percent", 100, 500, &l) == 0)
+		cfg->timeout_speech_percent = (int)l;
 	warn = ymap_get(n, "warning");
 	if (warn != NULL) {
 		if (yget_int(c, warn, "timeouts.warning", 1, CONFIG_SECONDS_MAX, &l) == -1)
@@ -543,6 +549,7 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->timeout_warning = DEFAULT_WARNING;
 	cfg->timeout_pin = DEFAULT_PIN;
 	cfg->timeout_take = DEFAULT_TAKE;
+	cfg->timeout_speech_percent = DEFAULT_SPEECH_PERCENT;
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");
 

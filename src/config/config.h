@@ -48,6 +48,7 @@ struct kiosk_config {
 	char *log_file;        /* NULL: log to stderr */
 	char *journal;         /* the electronic journal; default var/journal */
 	int timeout_idle, timeout_warning, timeout_pin, timeout_take; /* seconds */
+	int timeout_speech_percent; /* idle, pin and take while speech is on, 100..500 */
 	char *audio;           /* "alsa", "alsa:DEVICE", "wav:FILE" (FILE resolved) or "none" */
 	struct speech_lang *speech; /* one per offered language, same order as languages */
 	int nspeech;

@@ -7,7 +7,8 @@ static const char *const keyfn_names[KEYFN_COUNT] = {
 	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
 	"ENTER", "CLEAR", "CANCEL",
 	"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
-	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH",
+	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
+	"RATE_DOWN",
 };
 
 const char *
@@ -70,6 +71,9 @@ static const struct keymap_default defaults[] = {
 	{ KEYFN_VOLUME_UP, { "+", "KP_Plus", NULL } },
 	{ KEYFN_VOLUME_DOWN, { "-", "KP_Minus", NULL } },
 	{ KEYFN_SPEECH, { "F12", NULL } },
+	{ KEYFN_PAUSE, { ".", "KP_Decimal", NULL } },
+	{ KEYFN_RATE_UP, { "PageUp", NULL } },
+	{ KEYFN_RATE_DOWN, { "PageDown", NULL } },
 };
 
 const struct keymap_default *

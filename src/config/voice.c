@@ -11,7 +11,7 @@
 #include "config/yaml_tree.h"
 
 static const char *const fields[] = { "item", "pin_digit", "digits_entered", "keys",
-	"numbers", "money", "card", "date", "time", NULL };
+	"numbers", "money", "card", "date", "time", "private", "volume", "rate", NULL };
 
 static const char *const number_fields[] = { "style", "digits", "separator", "minus",
 	"thousands", "places", "groups", "zero", "drop_one", "counting", NULL };
@@ -34,6 +34,7 @@ static const char *const ph_item[] = { "label", "key", NULL };
 static const char *const ph_count[] = { "count", NULL };
 static const char *const ph_n[] = { "n", NULL };
 static const char *const ph_card[] = { "digits", NULL };
+static const char *const ph_level[] = { "level", "levels", NULL };
 static const char *const ph_date[] = { "year", "year_digits", "month", "month_name", "day",
 	NULL };
 static const char *const ph_day[] = { "day", NULL };
@@ -419,6 +420,9 @@ voice_rules_free(struct voice_rules *v)
 	free(m->zero);
 	free(m->whole);
 	free(v->card);
+	free(v->private_value);
+	free(v->volume);
+	free(v->rate);
 	free(v->date.say);
 	free_words(v->date.months, 12);
 	free_words(v->time.periods, 2);
@@ -440,6 +444,9 @@ read_voice(struct yctx *c, struct voice_rules *v, const struct ynode *root)
 	read_phrase(c, ymap_get(root, "digits_entered"), "digits_entered", ph_count, ph_count,
 	    &v->digits_entered);
 	read_phrase(c, ymap_get(root, "card"), "card", ph_card, ph_card, &v->card);
+	read_phrase(c, ymap_get(root, "private"), "private", NULL, NULL, &v->private_value);
+	read_phrase(c, ymap_get(root, "volume"), "volume", ph_level, ph_level, &v->volume);
+	read_phrase(c, ymap_get(root, "rate"), "rate", ph_level, ph_level, &v->rate);
 	if ((x = ymap_get(root, "keys")) != NULL)
 		read_keys(c, v, x);
 	if ((x = ymap_get(root, "numbers")) != NULL)

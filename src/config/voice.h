@@ -73,6 +73,10 @@ struct voice_rules {
 	struct voice_numbers numbers;
 	struct voice_money_rules money;
 	char *card;		/* "card ending {digits}" */
+	char *private_value;	/* said instead of a balance, name or card number when no
+				 * headset is in: the speaker can be heard by others */
+	char *volume;		/* "volume {level} of {levels}" */
+	char *rate;		/* "speed {level} of {levels}" */
 	struct voice_date_rules date;
 	struct voice_time_rules time;
 };

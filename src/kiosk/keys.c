@@ -64,27 +64,29 @@ keyname_of(int ch, int is_code, char *buf, size_t bufsz)
 	return NULL;
 }
 
-enum key_fn
-keys_read(struct kiosk *k, int *demo, int *resized)
+int
+keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized)
 {
 	wint_t ch;
 	char buf[8];
 	int r = get_wch(&ch);
 
+	*fn = KEYFN_NONE;
 	*demo = 0;
 	*resized = 0;
 	if (r == ERR)
-		return KEYFN_NONE;
+		return 0;
 	if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 		*resized = 1;
-		return KEYFN_NONE;
+		return 1;
 	}
 	const char *name = keyname_of((int)ch, r == KEY_CODE_YES, buf, sizeof buf);
 	if (name == NULL)
-		return KEYFN_NONE;
-	enum key_fn fn = config_key_fn(k->cfg, name);
+		return 1;
+	*fn = config_key_fn(k->cfg, name);
 	/* Demo shortcuts for the hardware sit on letters, away from the keypad. */
-	if (fn == KEYFN_NONE && k->demo && r != KEY_CODE_YES && strchr("abcdethQ", (int)ch))
+	if (*fn == KEYFN_NONE && k->demo && r != KEY_CODE_YES && ch < 128 &&
+	    strchr("abcdethQ", (int)ch))
 		*demo = (int)ch;
-	return fn;
+	return 1;
 }

@@ -18,6 +18,8 @@ struct recovery;
 
 #define VOLUME_LEVELS 8
 #define VOLUME_DEFAULT 5
+#define RATE_LEVELS 7
+#define RATE_DEFAULT 3 /* the rates configured per language */
 
 enum state_id {
 	ST_OUT_OF_SERVICE,
@@ -124,6 +126,11 @@ struct kiosk {
 	const char *demo_status; /* last thing the hardware was asked, for the demo line */
 	struct speech *speech;
 	unsigned utterance;      /* id of what is being said now, 0 when quiet */
+	struct speech_part *said; /* the parts of the last utterance (owned copies) */
+	int nsaid;
+	int heard_part, heard_pos; /* where its listener was when it ended */
+	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
+	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	struct devices *devices;
 	struct bank *bank;
 	struct journal *journal;   /* the electronic journal; NULL when none (unit tests) */
@@ -166,7 +173,7 @@ void session_reset(struct kiosk *k);
 void kiosk_set_message(struct kiosk *k, enum message_id m);
 void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
-void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped);
+void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
 void kiosk_bank_down(struct kiosk *k);
 void kiosk_bank_up(struct kiosk *k);
 
@@ -182,6 +189,10 @@ const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
 void speak_stop(struct kiosk *k);
+enum voice_level { VOICE_VOLUME, VOICE_RATE };
+void speak_level(struct kiosk *k, enum voice_level what, int level, int levels);
+void speak_last_sentence(struct kiosk *k);
+void speak_forget(struct kiosk *k);
 
 /* journal_events.c: the electronic journal, one record per customer-visible event
  * (docs/journal.md). Never a PIN; card numbers masked. */
@@ -212,8 +223,9 @@ void render_draw(struct kiosk *k);
 
 /* keys.c */
 void keys_init(void);
-/* Reads one key; KEYFN_NONE for a key with no function. *demo gets a demo shortcut char. */
-enum key_fn keys_read(struct kiosk *k, int *demo, int *resized);
+/* Reads one key: 0 when none is waiting. *fn is KEYFN_NONE for a key with no function,
+ * *demo a demo shortcut letter, *resized set for a terminal resize. */
+int keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized);
 
 /* money.c */
 void money_show(int64_t fen, char *out, size_t outsz);

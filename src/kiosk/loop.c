@@ -58,11 +58,11 @@ read_keys(struct kiosk *k)
 {
 	for (;;) {
 		int demo, resized;
-		wint_t peek;
-		if (get_wch(&peek) == ERR)
+		enum key_fn fn;
+		/* One read per key: unget_wch would turn a function key back into a
+		 * character. */
+		if (!keys_read(k, &fn, &demo, &resized))
 			return;
-		unget_wch(peek);
-		enum key_fn fn = keys_read(k, &demo, &resized);
 		if (resized) {
 			log_info("terminal resized to %dx%d", COLS, LINES);
 			int was_small = k->too_small;
@@ -84,7 +84,8 @@ read_speech(struct kiosk *k)
 {
 	struct speech_event ev;
 	while (speech_next_event(k->speech, &ev))
-		kiosk_speech_event(k, ev.id, ev.stopped);
+		if (ev.kind == SPEECH_EVENT_END)
+			kiosk_speech_event(k, ev.id, ev.stopped, ev.part, ev.position);
 }
 
 static int64_t

@@ -202,6 +202,7 @@ main(int argc, char **argv)
 	kiosk_journal_close(&k);
 	session_reset(&k);
 	screen_free(&k.screen);
+	speak_forget(&k);
 	sodium_free(k.kiosk_sk);
 	kiosk_setup_free(&setup);
 	log_info("kiosk stopped");

@@ -4,21 +4,48 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "speech/runs.h"
 #include "speech/speech.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* Latin words inside other languages' text (ATM, PIN, ENTER) go to the English voice:
+ * the Mandarin pinyin voice would read them as pinyin. */
+#define LATIN_LANG "en"
 
 static void
 say_script(struct kiosk *k, const struct speech_script *sc)
 {
 	if (k->speech == NULL || sc->n == 0)
 		return;
-	struct speech_part *parts = xcalloc((size_t)sc->n, sizeof *parts);
+	int split = config_offers(k->cfg, LATIN_LANG);
+	struct speech_runs *runs = xcalloc((size_t)sc->n, sizeof *runs);
+	struct speech_part *parts = NULL;
+	int n = 0;
+
 	for (int i = 0; i < sc->n; i++) {
-		parts[i].lang = sc->seg[i].lang;
-		parts[i].text = sc->seg[i].text;
+		const struct speech_segment *seg = &sc->seg[i];
+		if (!split || strcmp(seg->lang, LATIN_LANG) == 0) {
+			parts = xrealloc(parts, (size_t)(n + 1) * sizeof *parts);
+			parts[n++] = (struct speech_part){ seg->lang, seg->text };
+			continue;
+		}
+		speech_runs_split(seg->text, seg->lang, LATIN_LANG, &runs[i]);
+		parts = xrealloc(parts, (size_t)(n + runs[i].n + 1) * sizeof *parts);
+		for (int j = 0; j < runs[i].n; j++)
+			parts[n++] = runs[i].parts[j];
 	}
-	k->utterance = speech_say_parts(k->speech, parts, sc->n);
+	k->utterance = speech_say_parts(k->speech, parts, n);
+	speak_forget(k);
+	k->said = xcalloc((size_t)n + 1, sizeof *k->said);
+	for (int i = 0; i < n; i++)
+		k->said[i] = (struct speech_part){ xstrdup(parts[i].lang), xstrdup(parts[i].text) };
+	k->nsaid = n;
+	k->heard_part = k->heard_pos = 0;
+	for (int i = 0; i < sc->n; i++)
+		speech_runs_free(&runs[i]);
+	free(runs);
 	free(parts);
 }
 
@@ -42,6 +69,57 @@ speak_text(struct kiosk *k, const char *lang, const char *text)
 	speech_script_add(&sc, lang, text);
 	say_script(k, &sc);
 	speech_script_free(&sc);
+}
+
+/* "volume 5 of 8": a setting as the voice file says it, in the screen's language. */
+void
+speak_level(struct kiosk *k, enum voice_level what, int level, int levels)
+{
+	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
+	if (v == NULL)
+		return;
+	char *l = voice_number(v, level), *ls = voice_number(v, levels);
+	struct text_var vars[] = { { "level", l }, { "levels", ls } };
+	char *said = text_fill(what == VOICE_VOLUME ? v->volume : v->rate, vars, 2);
+	speak_text(k, k->lang, said);
+	free(said);
+	free(l);
+	free(ls);
+}
+
+void
+speak_forget(struct kiosk *k)
+{
+	for (int i = 0; i < k->nsaid; i++) {
+		free((char *)k->said[i].lang);
+		free((char *)k->said[i].text);
+	}
+	free(k->said);
+	k->said = NULL;
+	k->nsaid = 0;
+}
+
+/* REPEAT pressed twice: only the sentence the listener was in when speech stopped. */
+void
+speak_last_sentence(struct kiosk *k)
+{
+	const char *lang = NULL;
+	char *s = k->nsaid ? speech_last_sentence(k->said, k->nsaid, k->heard_part,
+	    k->heard_pos, &lang) : NULL;
+	if (s == NULL) {
+		speak_screen(k);
+		return;
+	}
+	/* Keep the whole screen as what was said last: a third REPEAT says it again. */
+	struct speech_part *said = k->said;
+	int nsaid = k->nsaid;
+	k->said = NULL;
+	k->nsaid = 0;
+	speak_text(k, lang, s);
+	speak_forget(k);
+	k->said = said;
+	k->nsaid = nsaid;
+	free(s);
 }
 
 void

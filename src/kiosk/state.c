@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define SHORT_IDLE_SECONDS 4
+#define REPEAT_TWICE_USEC 1500000
 
 /* One row per state: its screen, its idle timer, whether it holds the card, handlers. */
 static const struct state_def states[ST_COUNT] = {
@@ -137,8 +138,11 @@ session_reset(struct kiosk *k)
 	snprintf(k->lang, sizeof k->lang, "%s", k->cfg->default_language);
 	/* What a customer set is theirs alone: the next one starts from the defaults. */
 	k->volume_level = VOLUME_DEFAULT;
-	if (k->speech != NULL)
+	k->rate_level = RATE_DEFAULT;
+	if (k->speech != NULL) {
 		speech_set_volume_percent(k->speech, 100);
+		speech_set_rate_wpm(k->speech, 0);
+	}
 	k->speech_on = k->headset;
 }
 
@@ -270,14 +274,58 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 }
 
 void
-kiosk_speech_event(struct kiosk *k, unsigned id, int stopped)
+kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position)
 {
 	(void)stopped;
 	if (id != k->utterance)
 		return;
+	k->heard_part = part;
+	k->heard_pos = position;
 	k->utterance = 0;
 	/* The idle timer starts once the customer has heard the screen. */
 	k->idle_since = mono_usec();
+}
+
+/* Words per minute of each step of the rate control; RATE_DEFAULT is the configured
+ * rate of each voice. */
+static const int rate_wpm[RATE_LEVELS + 1] = { 0, 80, 115, 0, 200, 260, 330, 400 };
+
+static void
+rate_step(struct kiosk *k, int delta)
+{
+	int level = k->rate_level + delta;
+	/* At either end the level is said again, so the customer knows it is the end. */
+	if (level >= 1 && level <= RATE_LEVELS)
+		k->rate_level = level;
+	if (k->speech != NULL)
+		speech_set_rate_wpm(k->speech, rate_wpm[k->rate_level]);
+	speak_level(k, VOICE_RATE, k->rate_level, RATE_LEVELS);
+}
+
+static void
+pause_toggle(struct kiosk *k)
+{
+	if (k->speech == NULL || !k->speech_on)
+		return;
+	if (speech_paused(k->speech)) {
+		k->utterance = speech_resume(k->speech);
+		trace_event("speech-resume", "id=%u", k->utterance);
+	} else if (speech_pause(k->speech)) {
+		trace_event("speech-pause", "%s", "");
+	}
+}
+
+static void
+repeat(struct kiosk *k)
+{
+	int64_t now = mono_usec();
+	if (k->last_repeat != 0 && now - k->last_repeat < REPEAT_TWICE_USEC) {
+		k->last_repeat = 0;
+		speak_last_sentence(k);
+		return;
+	}
+	k->last_repeat = now;
+	speak_screen(k);
 }
 
 static void
@@ -285,13 +333,11 @@ volume_step(struct kiosk *k, int delta)
 {
 	int level = k->volume_level + delta;
 	if (level < 1 || level > VOLUME_LEVELS)
-		return;
+		level = k->volume_level;
 	k->volume_level = level;
 	if (k->speech != NULL)
 		speech_set_volume_percent(k->speech, 100 + (level - VOLUME_DEFAULT) * 20);
-	char said[16];
-	snprintf(said, sizeof said, "%d", level);
-	speak_text(k, k->lang, said);
+	speak_level(k, VOICE_VOLUME, level, VOLUME_LEVELS);
 }
 
 /* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN. */
@@ -314,8 +360,17 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	    k->state->name);
 	switch (fn) {
 	case KEYFN_REPEAT:
+		repeat(k);
+		return;
 	case KEYFN_HELP:
 		speak_screen(k);
+		return;
+	case KEYFN_PAUSE:
+		pause_toggle(k);
+		return;
+	case KEYFN_RATE_UP:
+	case KEYFN_RATE_DOWN:
+		rate_step(k, fn == KEYFN_RATE_UP ? 1 : -1);
 		return;
 	case KEYFN_SPEECH:
 		kiosk_speech_toggle(k, !k->speech_on);
@@ -379,12 +434,11 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 {
 	switch (ev) {
 	case DEV_HEADSET_IN:
-		k->headset = 1;
-		kiosk_speech_toggle(k, 1);
-		return;
 	case DEV_HEADSET_OUT:
-		k->headset = 0;
-		kiosk_speech_toggle(k, 0);
+		k->headset = ev == DEV_HEADSET_IN;
+		/* What speech may say depends on the headset (private values): rebuild. */
+		state_redraw(k);
+		kiosk_speech_toggle(k, k->headset);
 		return;
 	default:
 		break;
@@ -399,14 +453,16 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 static int
 idle_seconds(const struct kiosk *k)
 {
+	int s = 0;
 	switch (k->state->idle) {
-	case IDLE_MENU: return k->cfg->timeout_idle;
-	case IDLE_PIN: return k->cfg->timeout_pin;
-	case IDLE_TAKE: return k->cfg->timeout_take;
+	case IDLE_MENU: s = k->cfg->timeout_idle; break;
+	case IDLE_PIN: s = k->cfg->timeout_pin; break;
+	case IDLE_TAKE: s = k->cfg->timeout_take; break;
 	case IDLE_SHORT: return SHORT_IDLE_SECONDS;
-	case IDLE_NONE: break;
+	case IDLE_NONE: return 0;
 	}
-	return 0;
+	/* A customer listening needs longer than one reading. */
+	return k->speech_on ? s * k->cfg->timeout_speech_percent / 100 : s;
 }
 
 static int64_t
@@ -415,8 +471,9 @@ idle_deadline(struct kiosk *k)
 	int total = idle_seconds(k);
 	int warning = k->cfg->timeout_warning;
 
-	/* The clock does not run while the customer is still listening. */
-	if (total == 0 || k->utterance != 0 || k->too_small)
+	/* The clock does not run while the customer is still listening, or has paused. */
+	if (total == 0 || k->utterance != 0 || k->too_small ||
+	    (k->speech != NULL && speech_paused(k->speech)))
 		return 0;
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
 		return k->idle_since + (int64_t)(k->warned ? warning : total) * 1000000;

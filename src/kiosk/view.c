@@ -70,19 +70,42 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	snprintf(width, sizeof width, "%d", k->term_cols);
 	snprintf(height, sizeof height, "%d", k->term_rows);
 
+	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
+	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
+	char *said[5] = { NULL };
+	if (v != NULL) {
+		said[0] = voice_number(v, s->card.tries_left);
+		said[1] = voice_number(v, k->cfg->timeout_warning);
+		said[2] = s->pan[0] ? voice_card(v, s->pan) : xstrdup("");
+		said[3] = voice_date(v, &tm);
+		said[4] = voice_time(v, &tm);
+	}
 	char *balance = money_text(k, s->balance_fen, lang, spoken);
 	char *available = money_text(k, s->available_fen, lang, spoken);
 	char *amount = money_text(k, s->amount_fen, lang, spoken);
 	char *note = money_text(k, s->note_fen, lang, spoken);
 	char *max = money_text(k, withdraw_max(s), lang, spoken);
 	struct text_var vars[] = {
-		{ "name", name }, { "tries", tries }, { "seconds", seconds },
-		{ "card", card }, { "kiosk", k->cfg->kiosk_id }, { "date", date },
-		{ "time", clock }, { "width", width }, { "height", height },
+		{ "name", name }, { "tries", v ? said[0] : tries },
+		{ "seconds", v ? said[1] : seconds }, { "card", v ? said[2] : card },
+		{ "kiosk", k->cfg->kiosk_id }, { "date", v ? said[3] : date },
+		{ "time", v ? said[4] : clock }, { "width", width }, { "height", height },
 		{ "balance", balance }, { "available", available }, { "amount", amount },
 		{ "note", note }, { "max", max },
 	};
+	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
+	 * headset. */
+	if (v != NULL && !k->headset) {
+		static const char *const private_vars[] = { "name", "balance", "available",
+			"card" };
+		for (size_t i = 0; i < ARRAY_LEN(vars); i++)
+			for (size_t j = 0; j < ARRAY_LEN(private_vars); j++)
+				if (strcmp(vars[i].name, private_vars[j]) == 0)
+					vars[i].value = v->private_value;
+	}
 	char *out = text_fill(tmpl, vars, (int)ARRAY_LEN(vars));
+	for (size_t i = 0; i < ARRAY_LEN(said); i++)
+		free(said[i]);
 	free(balance);
 	free(available);
 	free(amount);

@@ -164,6 +164,9 @@ class Kiosk:
         self.wait_for(lambda: os.path.exists(self.path("run", "devices.sock"))
                       or os.path.exists(self.path("exit-status")), "the kiosk to start")
         if os.path.exists(self.path("run", "devices.sock")):
+            # Keys typed before the first screen would reach a terminal not yet set up.
+            self.wait_for(lambda: self.trace_events("screen")
+                          or os.path.exists(self.path("exit-status")), "the first screen")
             self.dev = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self.dev.connect(self.path("run", "devices.sock"))
             self.dev.setblocking(False)
