@@ -537,67 +537,32 @@ hold_debit(sqlite3 *db, const char *txhex, const struct hold_row *h)
 	return rv;
 }
 
-enum ledger_status
-ledger_withdraw_complete(sqlite3 *db, const char *pan,
-    const unsigned char txid[KPROTO_TXID_LEN])
+/* Who may settle a hold: the card's own session, or after a crash the kiosk that made it. */
+static int
+hold_owned_by_card(const struct hold_row *h, const char *pan, const char *txhex)
 {
-	char txhex[KPROTO_TXID_LEN * 2 + 1];
-	struct hold_row h;
-	int found;
-
-	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
-	if (ledger_begin(db) < 0)
-		return LEDGER_ERROR;
-	if ((found = hold_load(db, txhex, &h)) < 0)
-		goto fail;
-	if (!found || strcmp(h.pan, pan) != 0) {
-		ledger_rollback(db);
-		return LEDGER_UNKNOWN_TX;
-	}
-	if (strcmp(h.state, "held") != 0) {
-		ledger_rollback(db);
-		return strcmp(h.state, "completed") == 0 ? LEDGER_REPEAT : LEDGER_CONFLICT;
-	}
-	if (hold_debit(db, txhex, &h) < 0)
-		goto fail;
-	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
-fail:
-	ledger_rollback(db);
-	return LEDGER_ERROR;
+	(void)txhex;
+	return strcmp(h->pan, pan) == 0;
 }
 
-enum ledger_status
-ledger_withdraw_reverse(sqlite3 *db, const char *pan,
-    const unsigned char txid[KPROTO_TXID_LEN])
+static int
+hold_owned_by_kiosk(const struct hold_row *h, const char *kiosk_id, const char *txhex)
 {
-	char txhex[KPROTO_TXID_LEN * 2 + 1];
-	struct hold_row h;
-	int found;
-
-	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
-	if (ledger_begin(db) < 0)
-		return LEDGER_ERROR;
-	if ((found = hold_load(db, txhex, &h)) < 0)
-		goto fail;
-	if (!found || strcmp(h.pan, pan) != 0) {
-		ledger_rollback(db);
-		return LEDGER_UNKNOWN_TX;
-	}
-	if (strcmp(h.state, "held") != 0) {
-		ledger_rollback(db);
-		return strcmp(h.state, "reversed") == 0 ? LEDGER_REPEAT : LEDGER_CONFLICT;
-	}
-	if (hold_set_state(db, txhex, "reversed") < 0)
-		goto fail;
-	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
-fail:
-	ledger_rollback(db);
-	return LEDGER_ERROR;
+	if (hold_of_kiosk(h, kiosk_id))
+		return 1;
+	log_warnx("ledger: kiosk \"%s\" may not settle hold %.8s, made by %s%s%s", kiosk_id,
+	    txhex, h->has_kiosk ? "\"" : "", h->has_kiosk ? h->kiosk_id :
+	    "a kiosk of an older adapter", h->has_kiosk ? "\"" : "");
+	return 0;
 }
 
-enum ledger_status
-ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO_TXID_LEN],
-    int outcome, char *was, size_t wassz)
+/* Settles a held withdrawal once, in one transaction: debit (complete) or release
+ * (reverse). Settling it again the same way is LEDGER_REPEAT and moves nothing; the
+ * other way is LEDGER_CONFLICT. was, when not NULL, gets the state found. */
+static enum ledger_status
+hold_settle(sqlite3 *db, const unsigned char txid[KPROTO_TXID_LEN], int outcome,
+    int (*owns)(const struct hold_row *, const char *, const char *), const char *who,
+    char *was, size_t wassz)
 {
 	const char *want = outcome == KPROTO_SETTLE_COMPLETE ? "completed" : "reversed";
 	char txhex[KPROTO_TXID_LEN * 2 + 1];
@@ -606,19 +571,13 @@ ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO
 
 	if (was != NULL && wassz > 0)
 		was[0] = '\0';
-	if (outcome != KPROTO_SETTLE_COMPLETE && outcome != KPROTO_SETTLE_REVERSE)
-		return LEDGER_CONFLICT;
 	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
 	if ((found = hold_load(db, txhex, &h)) < 0)
 		goto fail;
-	if (!found || !hold_of_kiosk(&h, kiosk_id)) {
+	if (!found || !owns(&h, who, txhex)) {
 		ledger_rollback(db);
-		if (found)
-			log_warnx("ledger: kiosk \"%s\" may not settle hold %.8s, made by %s%s%s",
-			    kiosk_id, txhex, h.has_kiosk ? "\"" : "", h.has_kiosk ? h.kiosk_id :
-			    "a kiosk of an older adapter", h.has_kiosk ? "\"" : "");
 		return LEDGER_UNKNOWN_TX;
 	}
 	if (was != NULL)
@@ -634,6 +593,31 @@ ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO
 fail:
 	ledger_rollback(db);
 	return LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_withdraw_complete(sqlite3 *db, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN])
+{
+	return hold_settle(db, txid, KPROTO_SETTLE_COMPLETE, hold_owned_by_card, pan, NULL, 0);
+}
+
+enum ledger_status
+ledger_withdraw_reverse(sqlite3 *db, const char *pan,
+    const unsigned char txid[KPROTO_TXID_LEN])
+{
+	return hold_settle(db, txid, KPROTO_SETTLE_REVERSE, hold_owned_by_card, pan, NULL, 0);
+}
+
+enum ledger_status
+ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO_TXID_LEN],
+    int outcome, char *was, size_t wassz)
+{
+	if (was != NULL && wassz > 0)
+		was[0] = '\0';
+	if (outcome != KPROTO_SETTLE_COMPLETE && outcome != KPROTO_SETTLE_REVERSE)
+		return LEDGER_CONFLICT;
+	return hold_settle(db, txid, outcome, hold_owned_by_kiosk, kiosk_id, was, wassz);
 }
 
 void
