@@ -36,6 +36,7 @@ timeouts:
   warning: {warning}
   pin: {pin}
   take: {take}
+  speech_percent: 100   # the tests time speech mode like the screen
 audio:
   output: wav:speech.wav
 speech:

@@ -351,6 +351,20 @@ test_cancel_after_approval(struct kiosk *k)
 	back_to_welcome(k);
 }
 
+/* While speech is on, the idle time is timeouts.speech_percent of the configured one. */
+static void
+test_speech_mode_timeouts(struct kiosk *k)
+{
+	to_menu(k);
+	int64_t t0 = k->idle_since;
+	CHECK_EQ(state_next_deadline(k) - t0, (30 - 10) * 1000000LL);
+	k->speech_on = 1;
+	CHECK_EQ(state_next_deadline(k) - t0, (60 - 10) * 1000000LL);
+	k->speech_on = 0;
+	key(k, KEYFN_CANCEL);
+	back_to_welcome(k);
+}
+
 static void
 test_table(void)
 {
@@ -421,6 +435,7 @@ main(int argc, char **argv)
 	test_timeouts(&k);
 	test_receipt_timeout_lets_the_next_customer_in(&k);
 	test_cancel_after_approval(&k);
+	test_speech_mode_timeouts(&k);
 
 	endwin();
 	delscreen(term);
