@@ -73,6 +73,7 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_TERMINAL_TOO_SMALL, "terminal_too_small", ph_size },
 	{ MSG_RECEIPT, "receipt", ph_receipt },
 	{ MSG_CONTINUE, "continue", NULL },
+	{ MSG_HEADSET_OUT, "headset_out", NULL },
 };
 
 const char *

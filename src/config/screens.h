@@ -48,6 +48,7 @@ enum message_id {
 	MSG_TERMINAL_TOO_SMALL,	/* {width} {height} */
 	MSG_RECEIPT,		/* {amount} {balance} {card} {kiosk} {date} {time} */
 	MSG_CONTINUE,
+	MSG_HEADSET_OUT,
 	MSG_COUNT
 };
 

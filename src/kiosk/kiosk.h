@@ -112,6 +112,7 @@ struct session {
 	enum message_id notice;  /* the notice screen's message */
 	enum state_id notice_next;
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
+	int listened;            /* speech was on at some point: listening-length timeouts */
 };
 
 struct kiosk {
@@ -131,6 +132,7 @@ struct kiosk {
 	int heard_part, heard_pos; /* where its listener was when it ended */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
+	unsigned speech_off_after; /* speech goes off when this utterance ends */
 	struct devices *devices;
 	struct bank *bank;
 	struct journal *journal;   /* the electronic journal; NULL when none (unit tests) */
@@ -173,6 +175,7 @@ void session_reset(struct kiosk *k);
 void kiosk_set_message(struct kiosk *k, enum message_id m);
 void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
+void speech_off_when_said(struct kiosk *k);
 void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
 void kiosk_bank_down(struct kiosk *k);
 void kiosk_bank_up(struct kiosk *k);

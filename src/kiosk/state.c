@@ -144,6 +144,7 @@ session_reset(struct kiosk *k)
 		speech_set_rate_wpm(k->speech, 0);
 	}
 	k->speech_on = k->headset;
+	k->s.listened = k->speech_on;
 }
 
 static void
@@ -254,6 +255,15 @@ kiosk_bank_up(struct kiosk *k)
 		state_enter(k, ST_WELCOME);
 }
 
+/* Speech goes off once the headset message has been said. */
+void
+speech_off_when_said(struct kiosk *k)
+{
+	k->speech_off_after = k->utterance;
+	if (k->speech_off_after == 0)
+		kiosk_speech_toggle(k, 0);
+}
+
 void
 kiosk_speech_toggle(struct kiosk *k, int on)
 {
@@ -261,6 +271,8 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 		return;
 	speak_stop(k);
 	k->speech_on = on;
+	if (on)
+		k->s.listened = 1;
 	log_info("speech: %s", on ? "on" : "off");
 	trace_event("speech-mode", "%s", on ? "on" : "off");
 	/* In the demo, say why nothing is heard rather than leave a newcomer wondering. */
@@ -282,6 +294,11 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 	k->heard_part = part;
 	k->heard_pos = position;
 	k->utterance = 0;
+	if (k->speech_off_after == id) {
+		k->speech_off_after = 0;
+		if (!k->headset)
+			kiosk_speech_toggle(k, 0);
+	}
 	/* The idle timer starts once the customer has heard the screen. */
 	k->idle_since = mono_usec();
 }
@@ -429,6 +446,26 @@ state_keys_resume(struct kiosk *k)
 	}
 }
 
+/* A headset pulled out mid-session: never a silent timeout. The session waits with the
+ * longer listening timeouts, and the screen and loudspeaker say how to go on (nothing
+ * private is in that message). */
+static void
+headset_lost(struct kiosk *k)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_HEADSET_OUT);
+	log_info("headset unplugged during a session: waiting for it");
+	trace_event("headset-lost", "state=%s", k->state->name);
+	k->idle_since = mono_usec();
+	k->warned = 0;
+	if (t != NULL) {
+		screen_set_warning(&k->screen, k->lang, ltext_show(t, k->lang),
+		    ltext_say(t, k->lang));
+		render_draw(k);
+		speak_text(k, k->lang, ltext_say(t, k->lang));
+	}
+	speech_off_when_said(k);
+}
+
 void
 state_device(struct kiosk *k, enum device_event ev, const char *arg)
 {
@@ -438,6 +475,10 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 		k->headset = ev == DEV_HEADSET_IN;
 		/* What speech may say depends on the headset (private values): rebuild. */
 		state_redraw(k);
+		if (ev == DEV_HEADSET_OUT && k->s.card_in && k->speech_on) {
+			headset_lost(k);
+			return;
+		}
 		kiosk_speech_toggle(k, k->headset);
 		return;
 	default:
@@ -461,8 +502,9 @@ idle_seconds(const struct kiosk *k)
 	case IDLE_SHORT: return SHORT_IDLE_SECONDS;
 	case IDLE_NONE: return 0;
 	}
-	/* A customer listening needs longer than one reading. */
-	return k->speech_on ? s * k->cfg->timeout_speech_percent / 100 : s;
+	/* A customer listening needs longer than one reading, and keeps it after an
+	 * unplugged headset, to plug it back in. */
+	return k->speech_on || k->s.listened ? s * k->cfg->timeout_speech_percent / 100 : s;
 }
 
 static int64_t

@@ -36,7 +36,7 @@ timeouts:
   warning: {warning}
   pin: {pin}
   take: {take}
-  speech_percent: 100   # the tests time speech mode like the screen
+  speech_percent: {speech_percent}
 audio:
   output: wav:speech.wav
 speech:
@@ -94,7 +94,8 @@ def field(rest, name):
 
 class Kiosk:
     def __init__(self, idle=60, warning=20, pin=90, take=30, cols=80, rows=24,
-                 start_bank=True, config_text=None):
+                 start_bank=True, config_text=None, speech_percent=100):
+        # speech_percent 100: tests time speech mode like the screen unless they ask.
         self.dir = tempfile.mkdtemp(prefix="kiosk-e2e-")
         self.cols, self.rows = cols, rows
         self.tmux = ["tmux", "-L", "kiosk-" + os.path.basename(self.dir), "-f", "/dev/null"]
@@ -108,7 +109,8 @@ class Kiosk:
                        check=True, stdout=subprocess.DEVNULL)
         with open(self.path("kiosk.yaml"), "w") as f:
             f.write(config_text or CONFIG.format(src=SRC, idle=idle, warning=warning,
-                                                 pin=pin, take=take))
+                                                 pin=pin, take=take,
+                                                 speech_percent=speech_percent))
         subprocess.run([self.bin("kiosk-bankd"), "--db", self.path("bank.db"),
                         "--init-demo"], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)

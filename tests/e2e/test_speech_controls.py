@@ -79,5 +79,34 @@ class SpeechControls(KioskTest):
         k.wait_for(lambda: "八百元" in k.spoken()[-1], "the balance in the headset")
 
 
+class HeadsetUnplugged(KioskTest):
+    kiosk_args = {"idle": 10, "warning": 4, "pin": 10, "take": 10, "speech_percent": 200}
+
+    def test_unplugged_mid_session_waits_and_says_so(self):
+        k = self.k.start()
+        k.device("headset-in")
+        k.insert(PAN)
+        k.keys("2")
+        k.hears("Enter your PIN")
+        k.device("headset-out")
+        # Said once through the loudspeaker, shown, then speech goes off.
+        k.see("The headset was unplugged")
+        k.hears("The headset was unplugged")
+        k.wait_for(lambda: k.trace_events("speech-mode")[-1:] == ["off"], "speech off")
+        k.wait_for(lambda: k.trace_events("headset-lost"), "traced")
+        with open(k.path("kiosk.log")) as f:
+            self.assertIn("headset unplugged during a session", f.read())
+        # Still waiting, with the listening timeout (pin 10 s x 2): a screen reader's
+        # 10 s would have warned at 6 s and ended at 10 s.
+        time.sleep(12)
+        self.assertEqual(k.trace_events("timeout-warning"), [])
+        self.assertEqual(k.state(), "pin")
+        self.assertNotIn("eject-card", k.read_device())
+        # Plugged back in: speech on again, the screen said again.
+        k.device("headset-in")
+        k.wait_for(lambda: "Enter your PIN" in k.spoken()[-1], "the screen said again")
+        self.assertEqual(k.state(), "pin")
+
+
 if __name__ == "__main__":
     unittest.main()
