@@ -129,6 +129,7 @@ struct kiosk {
 	unsigned utterance;      /* id of what is being said now, 0 when quiet */
 	struct speech_part *said; /* the parts of the last utterance (owned copies) */
 	int nsaid;
+	unsigned said_id;        /* its utterance id */
 	int heard_part, heard_pos; /* where its listener was when it ended */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */

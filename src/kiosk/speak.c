@@ -14,8 +14,10 @@
  * the Mandarin pinyin voice would read them as pinyin. */
 #define LATIN_LANG "en"
 
+/* remember: this is the screen's speech, which REPEAT twice takes its last sentence
+ * from; short words (a PIN digit, a volume level) are not. */
 static void
-say_script(struct kiosk *k, const struct speech_script *sc)
+say_script(struct kiosk *k, const struct speech_script *sc, int remember)
 {
 	if (k->speech == NULL || sc->n == 0)
 		return;
@@ -37,12 +39,16 @@ say_script(struct kiosk *k, const struct speech_script *sc)
 			parts[n++] = runs[i].parts[j];
 	}
 	k->utterance = speech_say_parts(k->speech, parts, n);
-	speak_forget(k);
-	k->said = xcalloc((size_t)n + 1, sizeof *k->said);
-	for (int i = 0; i < n; i++)
-		k->said[i] = (struct speech_part){ xstrdup(parts[i].lang), xstrdup(parts[i].text) };
-	k->nsaid = n;
-	k->heard_part = k->heard_pos = 0;
+	if (remember) {
+		speak_forget(k);
+		k->said = xcalloc((size_t)n + 1, sizeof *k->said);
+		for (int i = 0; i < n; i++)
+			k->said[i] = (struct speech_part){ xstrdup(parts[i].lang),
+				xstrdup(parts[i].text) };
+		k->nsaid = n;
+		k->said_id = k->utterance;
+		k->heard_part = k->heard_pos = 0;
+	}
 	for (int i = 0; i < sc->n; i++)
 		speech_runs_free(&runs[i]);
 	free(runs);
@@ -56,7 +62,7 @@ speak_screen(struct kiosk *k)
 		return;
 	struct speech_script sc = {0};
 	screen_speech(&k->screen, &k->setup->voices, &sc);
-	say_script(k, &sc);
+	say_script(k, &sc, 1);
 	speech_script_free(&sc);
 }
 
@@ -67,7 +73,7 @@ speak_text(struct kiosk *k, const char *lang, const char *text)
 		return;
 	struct speech_script sc = {0};
 	speech_script_add(&sc, lang, text);
-	say_script(k, &sc);
+	say_script(k, &sc, 0);
 	speech_script_free(&sc);
 }
 
@@ -110,15 +116,7 @@ speak_last_sentence(struct kiosk *k)
 		speak_screen(k);
 		return;
 	}
-	/* Keep the whole screen as what was said last: a third REPEAT says it again. */
-	struct speech_part *said = k->said;
-	int nsaid = k->nsaid;
-	k->said = NULL;
-	k->nsaid = 0;
 	speak_text(k, lang, s);
-	speak_forget(k);
-	k->said = said;
-	k->nsaid = nsaid;
 	free(s);
 }
 

@@ -289,10 +289,12 @@ void
 kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position)
 {
 	(void)stopped;
+	if (id == k->said_id) {
+		k->heard_part = part;
+		k->heard_pos = position;
+	}
 	if (id != k->utterance)
 		return;
-	k->heard_part = part;
-	k->heard_pos = position;
 	k->utterance = 0;
 	if (k->speech_off_after == id) {
 		k->speech_off_after = 0;
@@ -325,7 +327,10 @@ pause_toggle(struct kiosk *k)
 	if (k->speech == NULL || !k->speech_on)
 		return;
 	if (speech_paused(k->speech)) {
+		/* The rest of the same parts: REPEAT twice still finds its sentences. */
 		k->utterance = speech_resume(k->speech);
+		if (k->utterance != 0)
+			k->said_id = k->utterance;
 		trace_event("speech-resume", "id=%u", k->utterance);
 	} else if (speech_pause(k->speech)) {
 		trace_event("speech-pause", "%s", "");

@@ -375,11 +375,7 @@ test_mangled(void)
 		char *s = xstrndup(buf, cut);
 		tc_write("kiosk.yaml", s);
 		free(s);
-		struct kiosk_setup k;
-		struct diag_list d = {0};
-		config_load_all(tc_path("kiosk.yaml"), &k, &d);
-		kiosk_setup_free(&k);
-		diag_free(&d);
+		tc_load_and_free();
 	}
 	srand(12345);
 	static const char junk[] = "{}[]:-,&*!|>'\"%@`#\n \t\\\x01\xc3\xe4";
@@ -389,11 +385,7 @@ test_mangled(void)
 			s[(size_t)rand() % len] = junk[(size_t)rand() % (sizeof junk - 1)];
 		tc_write("kiosk.yaml", s);
 		free(s);
-		struct kiosk_setup k;
-		struct diag_list d = {0};
-		config_load_all(tc_path("kiosk.yaml"), &k, &d);
-		kiosk_setup_free(&k);
-		diag_free(&d);
+		tc_load_and_free();
 	}
 }
 

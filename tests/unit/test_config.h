@@ -42,6 +42,12 @@ void tc_replace(const char *rel, const char *old, const char *new_text);
 int tc_expect(const char *name, const struct diag_list *d, const char *const *expected);
 /* config_load_all on the scratch kiosk.yaml, then tc_expect. */
 int tc_expect_all(const char *name, const char *const *expected);
+/* One edit of a fixture: replace old by new_text in rel, or write new_text as the whole
+ * file when old is NULL, or remove rel when both are NULL. */
+void tc_edit(const char *rel, const char *old, const char *new_text);
+/* Loads the fixture's kiosk.yaml with everything it names and frees it all: for inputs
+ * that must not crash, whatever they report. */
+void tc_load_and_free(void);
 
 #define DIAGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_DIAGS ((const char *const[]){ NULL })

@@ -249,12 +249,7 @@ static void
 run_case(const struct lcase *c)
 {
 	tc_setup(NULL);
-	if (c->old != NULL)
-		tc_replace(c->file, c->old, c->new_text);
-	else if (c->new_text != NULL)
-		tc_write(c->file, c->new_text);
-	else
-		tc_remove(c->file);
+	tc_edit(c->file, c->old, c->new_text);
 	tc_expect_all(c->name, c->expected);
 }
 
@@ -312,11 +307,7 @@ test_mangled(void)
 				s[(size_t)rand() % len] = junk[(size_t)rand() % (sizeof junk - 1)];
 			tc_write(files[f], s);
 			free(s);
-			struct kiosk_setup k;
-			struct diag_list d = {0};
-			config_load_all(tc_path("kiosk.yaml"), &k, &d);
-			kiosk_setup_free(&k);
-			diag_free(&d);
+			tc_load_and_free();
 		}
 	}
 }

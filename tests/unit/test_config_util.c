@@ -254,3 +254,25 @@ tc_expect_all(const char *name, const char *const *expected)
 	diag_free(&d);
 	return bad;
 }
+
+void
+tc_edit(const char *rel, const char *old, const char *new_text)
+{
+	if (old != NULL)
+		tc_replace(rel, old, new_text);
+	else if (new_text != NULL)
+		tc_write(rel, new_text);
+	else
+		tc_remove(rel);
+}
+
+void
+tc_load_and_free(void)
+{
+	struct kiosk_setup k;
+	struct diag_list d = {0};
+
+	config_load_all(tc_path("kiosk.yaml"), &k, &d);
+	kiosk_setup_free(&k);
+	diag_free(&d);
+}

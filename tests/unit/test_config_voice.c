@@ -214,12 +214,7 @@ test_cases(void)
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		const struct vcase *c = &cases[i];
 		tc_setup(NULL);
-		if (c->old != NULL)
-			tc_replace(c->file, c->old, c->new_text);
-		else if (c->new_text != NULL)
-			tc_write(c->file, c->new_text);
-		else
-			tc_remove(c->file);
+		tc_edit(c->file, c->old, c->new_text);
 		tc_expect_all(c->name, c->expected);
 	}
 }
