@@ -22,7 +22,7 @@
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	"journal", NULL };
+	"journal", "blank_screen", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -531,6 +531,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		get_path(c, cfg, v, "log", &cfg->log_file);
 	if ((v = ymap_get(root, "demo")) != NULL)
 		yget_bool(c, v, "demo", &cfg->demo);
+	if ((v = ymap_get(root, "blank_screen")) != NULL)
+		yget_bool(c, v, "blank_screen", &cfg->blank_screen);
 	if ((v = ymap_get(root, "journal")) != NULL && !ynode_is_null(v))
 		get_path(c, cfg, v, "journal", &cfg->journal);
 }

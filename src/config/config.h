@@ -55,6 +55,7 @@ struct kiosk_config {
 	struct key_binding *keys;   /* final bindings: defaults with kiosk.yaml's replacements */
 	int nkeys;
 	int demo;
+	int blank_screen;      /* speech mode starts with the screen blanked (BLANK toggles) */
 	struct config_where where_languages, where_layouts, where_voice;
 };
 

@@ -8,7 +8,7 @@ static const char *const keyfn_names[KEYFN_COUNT] = {
 	"ENTER", "CLEAR", "CANCEL",
 	"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
 	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
-	"RATE_DOWN",
+	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK",
 };
 
 const char *
@@ -30,7 +30,7 @@ keyfn_from_str(const char *s)
 
 static const char *const named_keys[] = {
 	"Enter", "Backspace", "Escape", "Tab", "Space", "Delete", "Insert", "Home", "End",
-	"PageUp", "PageDown", "KP_Enter", "KP_Plus", "KP_Minus", "KP_Multiply", "KP_Divide",
+	"PageUp", "PageDown", "Up", "Down", "Left", "Right", "KP_Enter", "KP_Plus", "KP_Minus", "KP_Multiply", "KP_Divide",
 	"KP_Decimal",
 };
 
@@ -74,6 +74,9 @@ static const struct keymap_default defaults[] = {
 	{ KEYFN_PAUSE, { ".", "KP_Decimal", NULL } },
 	{ KEYFN_RATE_UP, { "PageUp", NULL } },
 	{ KEYFN_RATE_DOWN, { "PageDown", NULL } },
+	{ KEYFN_NEXT, { "Down", "Tab", NULL } },
+	{ KEYFN_PREVIOUS, { "Up", NULL } },
+	{ KEYFN_BLANK, { "F11", NULL } },
 };
 
 const struct keymap_default *

@@ -12,6 +12,8 @@ enum key_fn {
 	KEYFN_REPEAT, KEYFN_HELP, KEYFN_VOLUME_UP, KEYFN_VOLUME_DOWN,
 	KEYFN_SPEECH, /* demo: speech on/off without a headset */
 	KEYFN_PAUSE, KEYFN_RATE_UP, KEYFN_RATE_DOWN,
+	KEYFN_NEXT, KEYFN_PREVIOUS, /* move the focus through the items: "transfer, 3 of 5" */
+	KEYFN_BLANK, /* speech mode: blank the screen, for privacy */
 	KEYFN_COUNT
 };
 
@@ -23,7 +25,7 @@ enum key_fn keyfn_from_str(const char *s);
 
 /* Physical key names used in kiosk.yaml: one printable ASCII character ("*", "7"),
  * or Enter, Backspace, Escape, Tab, Space, Delete, Insert, Home, End, PageUp, PageDown,
- * F1..F12, KP_0..KP_9, KP_Enter, KP_Plus, KP_Minus, KP_Multiply, KP_Divide, KP_Decimal. */
+ * F1..F12, Up, Down, Left, Right, KP_0..KP_9, KP_Enter, KP_Plus, KP_Minus, KP_Multiply, KP_Divide, KP_Decimal. */
 int keyname_valid(const char *name);
 
 struct keymap_default {

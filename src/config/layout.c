@@ -325,11 +325,50 @@ read_items(struct screen_ctx *s, struct lscreen *scr, const struct ynode *n)
 	}
 }
 
+/* keys: of describe_keys.yaml, one text per name of the screen's contract, all of them. */
+static void
+read_key_texts(struct screen_ctx *s, struct lscreen *scr, const struct ynode *n)
+{
+	struct yctx *c = s->c;
+	char p[64];
+
+	if (ymap_check(c, n, "keys", s->sc->keys, s->sc->keys) == -1)
+		return;
+	scr->keys = xcalloc((size_t)n->npairs + 1, sizeof *scr->keys);
+	for (int i = 0; i < n->npairs; i++) {
+		const char *name = n->pairs[i].key->value;
+		if (lscreen_key_text(scr, name) != NULL)
+			continue; /* reported as a duplicate key */
+		int known = 0;
+		for (const char *const *k = s->sc->keys; *k != NULL; k++)
+			known |= strcmp(*k, name) == 0;
+		if (!known)
+			continue;
+		struct lkeytext *kt = &scr->keys[scr->nkeys++];
+		kt->name = xstrdup(name);
+		ypath_key(p, sizeof p, "keys", name);
+		ltext_parse(c, n->pairs[i].value, p, s->cfg, s->sc->keys_placeholders, s->owner,
+		    &kt->text);
+	}
+}
+
 static void
 read_screen(struct screen_ctx *s, struct lscreen *scr, const struct ynode *root)
 {
-	static const char *const known[] = { "title", "lines", "items", "prompt", NULL };
-	static const char *const required[] = { "title", NULL };
+	/* Every screen says what it is for on the help screen; overlays are not helped. */
+	static const char *const known_screen[] = { "title", "lines", "items", "prompt",
+		"help", NULL };
+	static const char *const known_overlay[] = { "title", "lines", "items", "prompt",
+		NULL };
+	static const char *const known_keys[] = { "title", "lines", "items", "prompt", "keys",
+		NULL };
+	static const char *const required_screen[] = { "title", "help", NULL };
+	static const char *const required_overlay[] = { "title", NULL };
+	static const char *const required_keys[] = { "title", "keys", NULL };
+	const char *const *known = s->sc->keys ? known_keys : s->sc->overlay ?
+	    known_overlay : known_screen;
+	const char *const *required = s->sc->keys ? required_keys : s->sc->overlay ?
+	    required_overlay : required_screen;
 	struct yctx *c = s->c;
 	const struct ynode *v;
 	char p[64];
@@ -352,6 +391,10 @@ read_screen(struct screen_ctx *s, struct lscreen *scr, const struct ynode *root)
 		check_required_choices(s, scr, v ? v : root);
 	if ((v = ymap_get(root, "prompt")) != NULL)
 		ltext_parse(c, v, "prompt", s->cfg, s->sc->placeholders, s->owner, &scr->prompt);
+	if ((v = ymap_get(root, "help")) != NULL && !s->sc->overlay)
+		ltext_parse(c, v, "help", s->cfg, s->sc->placeholders, s->owner, &scr->help);
+	if ((v = ymap_get(root, "keys")) != NULL && s->sc->keys != NULL)
+		read_key_texts(s, scr, v);
 }
 
 static void
@@ -491,6 +534,12 @@ lscreen_free(struct lscreen *s)
 	}
 	free(s->items);
 	ltext_free(&s->prompt);
+	ltext_free(&s->help);
+	for (int i = 0; i < s->nkeys; i++) {
+		free(s->keys[i].name);
+		ltext_free(&s->keys[i].text);
+	}
+	free(s->keys);
 }
 
 void
@@ -522,6 +571,15 @@ layout_screen_id(const struct layout_set *set, enum screen_id id)
 	for (int i = 0; i < set->nscreens; i++)
 		if (set->screens[i].id == id)
 			return &set->screens[i];
+	return NULL;
+}
+
+const struct ltext *
+lscreen_key_text(const struct lscreen *s, const char *name)
+{
+	for (int i = 0; s != NULL && i < s->nkeys; i++)
+		if (strcmp(s->keys[i].name, name) == 0)
+			return &s->keys[i].text;
 	return NULL;
 }
 

@@ -32,6 +32,12 @@ struct litem {
 	int line, column;
 };
 
+/* One entry of describe_keys.yaml's keys: mapping. */
+struct lkeytext {
+	char *name;		/* "CLEAR", "item", "digit", "unused" */
+	struct ltext text;
+};
+
 struct lscreen {
 	enum screen_id id;
 	char *name, *file;
@@ -41,6 +47,9 @@ struct lscreen {
 	struct litem *items;
 	int nitems;
 	struct ltext prompt;	/* n == 0 when absent */
+	struct ltext help;	/* what the help screen says about this one; n == 0 on overlays */
+	struct lkeytext *keys;	/* describe_keys only */
+	int nkeys;
 };
 
 struct lmessage {
@@ -70,6 +79,8 @@ const struct ltext *layout_message_id(const struct layout_set *set, enum message
 /* The text in lang; NULL when the text has no entry for lang. ltext_say gives say:,
  * else show. Placeholders are left in; fill them with text_fill. */
 const char *ltext_show(const struct ltext *t, const char *lang);
+/* describe_keys.yaml's text for name ("CLEAR", "item"...); NULL when there is none. */
+const struct ltext *lscreen_key_text(const struct lscreen *s, const char *name);
 const char *ltext_say(const struct ltext *t, const char *lang);
 
 struct text_var {

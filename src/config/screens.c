@@ -18,28 +18,49 @@ static const char *const goto_withdraw[] = { "other_amount", NULL };
 
 static const char *const choices_confirm[] = { "confirm", "change", NULL };
 static const char *const choices_receipt[] = { "yes", "no", NULL };
+static const char *const choices_help[] = { "louder", "quieter", "faster", "slower",
+	"describe_keys", NULL };
+static const char *const ph_help[] = { "screen_help", "volume", "volume_max", "speed",
+	"speed_max", NULL };
+
+/* What describe-key mode says for a key: an item of the screen underneath ("item"), a
+ * digit with no item ("digit"), a key with nothing to do there ("unused"), or one of the
+ * functions that mean the same on every screen. ENTER and CANCEL end the mode. */
+static const char *const keys_describe[] = { "item", "digit", "unused", "CLEAR",
+	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
+	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK", NULL };
+static const char *const ph_describe[] = { "key", "label", NULL };
 
 #define GOTO LITEM_BIT(LITEM_GOTO)
 #define AMOUNT LITEM_BIT(LITEM_AMOUNT)
 #define CHOICE LITEM_BIT(LITEM_CHOICE)
 
 static const struct screen_contract screens[SCREEN_COUNT] = {
-	{ SCREEN_WELCOME, "welcome", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_LANGUAGE, "language", CHOICE, NULL, NULL, 1, NULL },
-	{ SCREEN_PIN, "pin", 0, NULL, NULL, 0, ph_pin },
-	{ SCREEN_MENU, "menu", GOTO, goto_menu, NULL, 0, ph_menu },
-	{ SCREEN_BALANCE, "balance", GOTO, goto_balance, NULL, 0, ph_balance },
-	{ SCREEN_WITHDRAW, "withdraw", AMOUNT | GOTO, goto_withdraw, NULL, 0, ph_withdraw },
-	{ SCREEN_OTHER_AMOUNT, "other_amount", 0, NULL, NULL, 0, ph_other_amount },
-	{ SCREEN_CONFIRM, "confirm", CHOICE, NULL, choices_confirm, 0, ph_amount },
-	{ SCREEN_WAIT, "wait", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_TAKE_CARD, "take_card", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_TAKE_CASH, "take_cash", 0, NULL, NULL, 0, ph_amount },
-	{ SCREEN_RECEIPT, "receipt", CHOICE, NULL, choices_receipt, 0, NULL },
-	{ SCREEN_TAKE_RECEIPT, "take_receipt", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL },
-	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL },
+	{ SCREEN_WELCOME, "welcome", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_LANGUAGE, "language", CHOICE, NULL, NULL, 1, NULL, 0, NULL, NULL },
+	{ SCREEN_PIN, "pin", 0, NULL, NULL, 0, ph_pin, 0, NULL, NULL },
+	{ SCREEN_MENU, "menu", GOTO, goto_menu, NULL, 0, ph_menu, 0, NULL, NULL },
+	{ SCREEN_BALANCE, "balance", GOTO, goto_balance, NULL, 0, ph_balance, 0, NULL,
+	    NULL },
+	{ SCREEN_WITHDRAW, "withdraw", AMOUNT | GOTO, goto_withdraw, NULL, 0, ph_withdraw, 0,
+	    NULL, NULL },
+	{ SCREEN_OTHER_AMOUNT, "other_amount", 0, NULL, NULL, 0, ph_other_amount, 0, NULL,
+	    NULL },
+	{ SCREEN_CONFIRM, "confirm", CHOICE, NULL, choices_confirm, 0, ph_amount, 0, NULL,
+	    NULL },
+	{ SCREEN_WAIT, "wait", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_TAKE_CARD, "take_card", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_TAKE_CASH, "take_cash", 0, NULL, NULL, 0, ph_amount, 0, NULL, NULL },
+	{ SCREEN_RECEIPT, "receipt", CHOICE, NULL, choices_receipt, 0, NULL, 0, NULL,
+	    NULL },
+	{ SCREEN_TAKE_RECEIPT, "take_receipt", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_HELP, "help", CHOICE, NULL, choices_help, 0, ph_help, 1, NULL, NULL },
+	{ SCREEN_DESCRIBE_KEYS, "describe_keys", 0, NULL, NULL, 0, NULL, 1, keys_describe,
+	    ph_describe },
+	{ SCREEN_ORIENTATION, "orientation", 0, NULL, NULL, 0, NULL, 1, NULL, NULL },
 };
 
 static const char *const ph_tries[] = { "tries", NULL };
@@ -74,6 +95,8 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_RECEIPT, "receipt", ph_receipt },
 	{ MSG_CONTINUE, "continue", NULL },
 	{ MSG_HEADSET_OUT, "headset_out", NULL },
+	{ MSG_SCREEN_OFF, "screen_off", NULL },
+	{ MSG_SCREEN_ON, "screen_on", NULL },
 };
 
 const char *
@@ -139,7 +162,8 @@ int
 placeholder_known(const char *name)
 {
 	for (int i = 0; i < SCREEN_COUNT; i++)
-		if (in_list(name, screens[i].placeholders))
+		if (in_list(name, screens[i].placeholders) ||
+		    in_list(name, screens[i].keys_placeholders))
 			return 1;
 	for (int i = 0; i < MSG_COUNT; i++)
 		if (in_list(name, messages[i].placeholders))

@@ -22,6 +22,10 @@ enum screen_id {
 	SCREEN_GOODBYE,
 	SCREEN_NOTICE,
 	SCREEN_OUT_OF_SERVICE,
+	/* Overlays: shown over any screen, which stays as it was underneath. */
+	SCREEN_HELP,
+	SCREEN_DESCRIBE_KEYS,
+	SCREEN_ORIENTATION,
 	SCREEN_COUNT
 };
 
@@ -49,6 +53,8 @@ enum message_id {
 	MSG_RECEIPT,		/* {amount} {balance} {card} {kiosk} {date} {time} */
 	MSG_CONTINUE,
 	MSG_HEADSET_OUT,
+	MSG_SCREEN_OFF,
+	MSG_SCREEN_ON,
 	MSG_COUNT
 };
 
@@ -67,6 +73,9 @@ struct screen_contract {
 	const char *const *choices;	/* choices that must all be present; NULL-terminated or NULL */
 	int choices_are_languages;	/* one choice per offered language, all required */
 	const char *const *placeholders; /* allowed in every text of the screen */
+	int overlay;			/* shown over another screen; has no help: of its own */
+	const char *const *keys;	/* names its keys: mapping must have, NULL: no keys: */
+	const char *const *keys_placeholders;
 };
 
 struct message_contract {

@@ -11,7 +11,7 @@
 #include "config/yaml_tree.h"
 
 static const char *const fields[] = { "item", "pin_digit", "digits_entered", "keys",
-	"numbers", "money", "card", "date", "time", "private", "volume", "rate", NULL };
+	"numbers", "money", "card", "date", "time", "private", "volume", "rate", "position", NULL };
 
 static const char *const number_fields[] = { "style", "digits", "separator", "minus",
 	"thousands", "places", "groups", "zero", "drop_one", "counting", NULL };
@@ -35,6 +35,7 @@ static const char *const ph_count[] = { "count", NULL };
 static const char *const ph_n[] = { "n", NULL };
 static const char *const ph_card[] = { "digits", NULL };
 static const char *const ph_level[] = { "level", "levels", NULL };
+static const char *const ph_position[] = { "label", "n", "count", NULL };
 static const char *const ph_date[] = { "year", "year_digits", "month", "month_name", "day",
 	NULL };
 static const char *const ph_day[] = { "day", NULL };
@@ -423,6 +424,7 @@ voice_rules_free(struct voice_rules *v)
 	free(v->private_value);
 	free(v->volume);
 	free(v->rate);
+	free(v->position);
 	free(v->date.say);
 	free_words(v->date.months, 12);
 	free_words(v->time.periods, 2);
@@ -447,6 +449,8 @@ read_voice(struct yctx *c, struct voice_rules *v, const struct ynode *root)
 	read_phrase(c, ymap_get(root, "private"), "private", NULL, NULL, &v->private_value);
 	read_phrase(c, ymap_get(root, "volume"), "volume", ph_level, ph_level, &v->volume);
 	read_phrase(c, ymap_get(root, "rate"), "rate", ph_level, ph_level, &v->rate);
+	read_phrase(c, ymap_get(root, "position"), "position", ph_position, ph_position,
+	    &v->position);
 	if ((x = ymap_get(root, "keys")) != NULL)
 		read_keys(c, v, x);
 	if ((x = ymap_get(root, "numbers")) != NULL)
@@ -709,6 +713,12 @@ char *
 voice_number(const struct voice_rules *v, long long n)
 {
 	return number_text(v, n, NUM_GROUP | NUM_COUNT);
+}
+
+char *
+voice_number_plain(const struct voice_rules *v, long long n)
+{
+	return number_text(v, n, NUM_GROUP);
 }
 
 char *

@@ -77,6 +77,7 @@ struct voice_rules {
 				 * headset is in: the speaker can be heard by others */
 	char *volume;		/* "volume {level} of {levels}" */
 	char *rate;		/* "speed {level} of {levels}" */
+	char *position;		/* the item in focus: "{label}, {n} of {count}" */
 	struct voice_date_rules date;
 	struct voice_time_rules time;
 };
@@ -108,6 +109,9 @@ const char *voice_key_name(const struct voice_rules *v, enum key_fn fn);
  * every count that is spoken: tries left, seconds. Dates and minutes are not counts:
  * voice_date and voice_time say them without the counting words (二月, 十四点零二分). */
 char *voice_number(const struct voice_rules *v, long long n);
+/* A number that names a place or a level rather than counting: without the counting
+ * words (第二项, 音量二). */
+char *voice_number_plain(const struct voice_rules *v, long long n);
 /* The characters of s that are digits, said one by one with the digit words: "零零零一",
  * "zero zero zero one". Other characters are skipped. */
 char *voice_digits(const struct voice_rules *v, const char *s);

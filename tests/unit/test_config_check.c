@@ -60,7 +60,7 @@ test_ok(void)
 
 	tc_setup(NULL);
 	CHECK(run_check(1, argv, &out, &err) == 0);
-	CHECK_STR(out, "kiosk.yaml: OK, 16 screens, 2 languages\n");
+	CHECK_STR(out, "kiosk.yaml: OK, 19 screens, 2 languages\n");
 	CHECK_STR(err, "");
 	free(out);
 	free(err);

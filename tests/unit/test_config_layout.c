@@ -229,8 +229,24 @@ static const struct lcase cases[] = {
 	    "T/layouts/messages.yaml:2:1: missing message \"continue\"") },
 	{ "message missing a language", "layouts/messages.yaml", "  en: Speech is on.\n", "", DIAGS(
 	    "T/layouts/messages.yaml:51:3: speech_on: missing text for language \"en\"") },
-	{ "unknown screen file", "layouts/help.yaml", NULL, "title: { zh: 帮助, en: Help }\n", DIAGS(
-	    "T/layouts/help.yaml:1:1: unknown screen \"help\"") },
+	{ "unknown screen file", "layouts/faq.yaml", NULL, "title: { zh: 帮助, en: Help }\n", DIAGS(
+	    "T/layouts/faq.yaml:1:1: unknown screen \"faq\"") },
+	{ "screen without help", "layouts/menu.yaml", "help:", "hint:", DIAGS(
+	    "T/layouts/menu.yaml:13:1: hint: unknown key",
+	    "T/layouts/menu.yaml:1:1: missing required key \"help\"") },
+	{ "help on an overlay", "layouts/help.yaml", "title:", "help: { zh: 帮助, en: Help }\ntitle:",
+	    DIAGS("T/layouts/help.yaml:5:1: help: unknown key") },
+	{ "help without a choice", "layouts/help.yaml", "choice: describe_keys", "choice: keys",
+	    DIAGS("T/layouts/help.yaml:26:13: items.5.choice: unknown choice \"keys\" (screen help "
+	    "has louder, quieter, faster, slower, describe_keys)",
+	    "T/layouts/help.yaml:13:3: items: missing the \"describe_keys\" choice") },
+	{ "describe_keys missing a key", "layouts/describe_keys.yaml", "  BLANK:", "  BLANC:",
+	    DIAGS("T/layouts/describe_keys.yaml:24:3: keys.BLANC: unknown key (did you mean "
+	    "\"BLANK\"?)", "T/layouts/describe_keys.yaml:10:3: keys: missing required key "
+	    "\"BLANK\"") },
+	{ "describe_keys placeholder", "layouts/describe_keys.yaml", "{key}: {label}\" }",
+	    "{key}: {lable}\" }", DIAGS("T/layouts/describe_keys.yaml:10:36: keys.item.en: unknown "
+	    "placeholder {lable} (did you mean {label}?)") },
 	{ "misspelt screen file", "layouts/mneu.yaml", NULL, "title: { zh: 帮助, en: Help }\n", DIAGS(
 	    "T/layouts/mneu.yaml:1:1: unknown screen \"mneu\" (did you mean \"menu\"?)") },
 	{ ".yml file", "layouts/menu.yml", NULL, "title: { zh: 帮助, en: Help }\n", DIAGS(

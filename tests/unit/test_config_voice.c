@@ -278,7 +278,7 @@ test_contract(void)
 	CHECK_STR(screen_to_str(SCREEN_OTHER_AMOUNT), "other_amount");
 	CHECK_STR(message_to_str(MSG_TERMINAL_TOO_SMALL), "terminal_too_small");
 	CHECK(placeholder_known("balance") && placeholder_known("seconds"));
-	CHECK(!placeholder_known("label") && !placeholder_known("nmae"));
+	CHECK(!placeholder_known("levels") && !placeholder_known("nmae"));
 	CHECK(screen_contract_get(SCREEN_LANGUAGE)->choices_are_languages);
 	CHECK(screen_contract_get(SCREEN_WITHDRAW)->items ==
 	    (LITEM_BIT(LITEM_AMOUNT) | LITEM_BIT(LITEM_GOTO)));

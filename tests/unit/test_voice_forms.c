@@ -25,6 +25,11 @@ struct tcase {
 	const char *said;
 };
 
+/* Places and levels: 第二项, 音量二, never 两. */
+static const struct ncase zh_plain_numbers[] = {
+	{ 2, "二" }, { 1, "一" }, { 8, "八" }, { 12, "十二" }, { 22, "二十二" },
+};
+
 static const struct ncase zh_numbers[] = {
 	{ 0, "零" }, { 2, "两" }, { 3, "三" }, { 12, "十二" }, { 22, "二十二" }, { 200, "二百" }, { 10, "十" }, { 11, "十一" }, { 15, "十五" }, { 20, "二十" },
 	{ 24, "二十四" }, { 100, "一百" }, { 101, "一百零一" }, { 110, "一百一十" },
@@ -160,6 +165,8 @@ test_shipped(void)
 		const struct voice_rules *en = voice_for(&s.voices, "en");
 		check_numbers("number", zh, zh_numbers, ARRAY_LEN(zh_numbers), voice_number);
 		check_numbers("number", en, en_numbers, ARRAY_LEN(en_numbers), voice_number);
+		check_numbers("plain number", zh, zh_plain_numbers, ARRAY_LEN(zh_plain_numbers),
+		    voice_number_plain);
 		check_numbers("money", zh, zh_money, ARRAY_LEN(zh_money), voice_money);
 		check_numbers("money", en, en_money, ARRAY_LEN(en_money), voice_money);
 		check_cards(zh, zh_cards, ARRAY_LEN(zh_cards));

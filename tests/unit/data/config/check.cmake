@@ -26,7 +26,7 @@ elseif(CASE STREQUAL "ok")
   file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
   set(want_rc 0)
   set(want_err "")
-  set(want_out "kiosk.yaml: OK, 16 screens, 2 languages\n")
+  set(want_out "kiosk.yaml: OK, 19 screens, 2 languages\n")
 elseif(CASE STREQUAL "fresh")
   # As in a fresh checkout: the keys are not generated yet, and that is all.
   set(want_rc 1)
