@@ -47,6 +47,10 @@ keyname_of(int ch, int is_code, char *buf, size_t bufsz)
 		case KEY_END: return "End";
 		case KEY_PPAGE: return "PageUp";
 		case KEY_NPAGE: return "PageDown";
+		case KEY_UP: return "Up";
+		case KEY_DOWN: return "Down";
+		case KEY_LEFT: return "Left";
+		case KEY_RIGHT: return "Right";
 		}
 		return NULL;
 	}

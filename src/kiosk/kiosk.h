@@ -50,6 +50,14 @@ enum device_event {
 	DEV_HEADSET_OUT,
 };
 
+/* Screens shown over the state's own, which stays as it was underneath. */
+enum overlay {
+	OVERLAY_NONE,
+	OVERLAY_HELP,        /* HELP: this screen, the keys, the speech settings */
+	OVERLAY_DESCRIBE,    /* describe-key mode: keys say what they do, nothing else */
+	OVERLAY_ORIENTATION, /* a headset came in: where the keys and slots are */
+};
+
 /* A decoded answer from the adapter, with what it answers. */
 struct bank_reply {
 	int type; /* enum kproto_type; 0 when the link failed or timed out */
@@ -113,6 +121,7 @@ struct session {
 	enum state_id notice_next;
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
 	int listened;            /* speech was on at some point: listening-length timeouts */
+	int oriented;            /* the headset orientation was given (or skipped) */
 };
 
 struct kiosk {
@@ -131,6 +140,12 @@ struct kiosk {
 	int nsaid;
 	unsigned said_id;        /* its utterance id */
 	int heard_part, heard_pos; /* where its listener was when it ended */
+	int *said_item;          /* per part of the last utterance: its item, or -1 */
+	int heard_item;          /* the item being heard now, highlighted; -1 for none */
+	int focus;               /* the item the arrow keys moved to; -1 for none */
+	enum overlay overlay;
+	char *described_show, *described_say; /* describe-key mode: the last key's text */
+	int blank;               /* speech mode: the screen is blanked for privacy */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	unsigned speech_off_after; /* speech goes off when this utterance ends */
@@ -178,8 +193,28 @@ void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
 void speech_off_when_said(struct kiosk *k);
 void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
+/* The listener now hears part of utterance id: highlights the item it belongs to. */
+void kiosk_speech_progress(struct kiosk *k, unsigned id, int part);
 void kiosk_bank_down(struct kiosk *k);
 void kiosk_bank_up(struct kiosk *k);
+
+/* controls.c: keys that mean the same on every screen (speech settings, focus, blanking).
+ * Returns 1 when fn was one of them and is done. */
+int controls_key(struct kiosk *k, enum key_fn fn);
+void controls_volume_step(struct kiosk *k, int delta);
+void controls_rate_step(struct kiosk *k, int delta);
+/* The customer's settings back to the defaults, for the next one. */
+void controls_reset(struct kiosk *k);
+
+/* overlay.c: help, describe-key mode and the headset orientation. */
+void overlay_open(struct kiosk *k, enum overlay o);
+void overlay_close(struct kiosk *k);
+/* A key while an overlay is shown; returns 1 when the overlay took it. */
+int overlay_key(struct kiosk *k, enum key_fn fn);
+/* The overlay's speech ended (played to the end when done). */
+void overlay_speech_end(struct kiosk *k, int done);
+/* The screen a state's layout or its overlay gives. */
+enum screen_id overlay_screen(const struct kiosk *k);
 
 /* view.c: builds the screen model from the layouts */
 void view_build(struct kiosk *k);
@@ -188,10 +223,15 @@ char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 const char *view_message_show(struct kiosk *k, enum message_id m);
 /* The visible item of the current screen's layout bound to key fn, or NULL. */
 const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
+/* The same on another screen (an overlay's). */
+const struct litem *layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn);
 
 /* speak.c */
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
+/* A message without placeholders, in the screen's language, or in every language on a
+ * screen shown in all of them. */
+void speak_message(struct kiosk *k, enum message_id m);
 void speak_stop(struct kiosk *k);
 enum voice_level { VOICE_VOLUME, VOICE_RATE };
 void speak_level(struct kiosk *k, enum voice_level what, int level, int levels);

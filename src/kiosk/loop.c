@@ -86,6 +86,8 @@ read_speech(struct kiosk *k)
 	while (speech_next_event(k->speech, &ev))
 		if (ev.kind == SPEECH_EVENT_END)
 			kiosk_speech_event(k, ev.id, ev.stopped, ev.part, ev.position);
+		else
+			kiosk_speech_progress(k, ev.id, ev.part);
 }
 
 static int64_t

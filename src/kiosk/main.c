@@ -121,6 +121,8 @@ speech_setup(const struct kiosk_config *cfg, const char *audio)
 		return NULL;
 	}
 	log_info("speech: audio %s", speech_audio_status(sp));
+	/* The screen highlights the item being heard. */
+	speech_set_progress(sp, 1);
 	return sp;
 }
 

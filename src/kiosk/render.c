@@ -112,6 +112,25 @@ draw_demo_line(struct kiosk *k)
 	draw_wrapped(LINES - 1, 1, COLS - 2, LINES - 1, keys, A_DIM);
 }
 
+/* Blanked for privacy while the customer listens: only how to bring the screen back. */
+static void
+draw_blank(struct kiosk *k)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_SCREEN_OFF);
+	int row = LINES / 2 - 2;
+	/* Before a language is chosen, in every language, as the screen underneath. */
+	for (int i = 0; t != NULL && i < k->cfg->nlanguages; i++) {
+		const char *lang = k->screen.lang[0] ? k->lang : k->cfg->languages[i];
+		row += draw_wrapped(row, MARGIN, COLS - 2 * MARGIN, LINES - 3,
+		    ltext_show(t, lang), A_DIM) + 1;
+		if (k->screen.lang[0])
+			break;
+	}
+	if (k->demo)
+		draw_demo_line(k);
+	refresh();
+}
+
 void
 render_draw(struct kiosk *k)
 {
@@ -129,6 +148,10 @@ render_draw(struct kiosk *k)
 	}
 	k->too_small = 0;
 	erase();
+	if (k->blank && k->speech_on) {
+		draw_blank(k);
+		return;
+	}
 	mvaddstr(0, MARGIN, k->cfg->kiosk_id);
 
 	for (int i = 0; i < s->nblocks; i++) {
@@ -148,11 +171,16 @@ render_draw(struct kiosk *k)
 		row++;
 	for (int i = 0; i < s->nitems && row < last; i++) {
 		char key[8];
+		/* The focus is marked by an arrow as well as by reverse video, and the item
+		 * being heard is shown in reverse video, for whoever follows by eye. */
+		int focused = i == k->focus, heard = i == k->heard_item;
 		snprintf(key, sizeof key, "[%s]", s->items[i].key);
 		row++;
+		if (focused)
+			mvaddstr(row, MARGIN, ">");
 		mvaddstr(row, MARGIN + 2, key);
 		row += draw_wrapped(row, MARGIN + 8, width - 8, last, s->items[i].label.show,
-		    A_NORMAL) - 1;
+		    focused || heard ? A_REVERSE | A_BOLD : A_NORMAL) - 1;
 	}
 	if (s->input.active) {
 		struct strbuf b = {0};

@@ -80,13 +80,14 @@ screen_clear_warning(struct screen *s)
 	text_free(&s->warning);
 }
 
-void
-speech_script_add(struct speech_script *sc, const char *lang, const char *text)
+static void
+script_add(struct speech_script *sc, const char *lang, const char *text, int item)
 {
 	if (text == NULL || text[0] == '\0')
 		return;
 	/* Runs of one language become one part, so the voice changes only where it must. */
-	if (sc->n > 0 && strcmp(sc->seg[sc->n - 1].lang, lang) == 0) {
+	if (item < 0 && sc->n > 0 && sc->seg[sc->n - 1].item < 0 &&
+	    strcmp(sc->seg[sc->n - 1].lang, lang) == 0) {
 		struct speech_segment *last = &sc->seg[sc->n - 1];
 		struct strbuf b = {0};
 		strbuf_add(&b, last->text);
@@ -100,6 +101,19 @@ speech_script_add(struct speech_script *sc, const char *lang, const char *text)
 	struct speech_segment *seg = &sc->seg[sc->n++];
 	snprintf(seg->lang, sizeof seg->lang, "%s", lang);
 	seg->text = xstrdup(text);
+	seg->item = item;
+}
+
+void
+speech_script_add(struct speech_script *sc, const char *lang, const char *text)
+{
+	script_add(sc, lang, text, -1);
+}
+
+void
+speech_script_add_item(struct speech_script *sc, const char *lang, const char *text, int item)
+{
+	script_add(sc, lang, text, item);
 }
 
 void
@@ -119,12 +133,13 @@ key_to_fn(const char *key)
 }
 
 static void
-speak_item(const struct screen_item *it, const struct voice_set *voices,
+speak_item(const struct screen *s, int i, const struct voice_set *voices,
     struct speech_script *out)
 {
+	const struct screen_item *it = &s->items[i];
 	const struct voice_rules *v = voice_for(voices, it->label.lang);
 	if (v == NULL) {
-		speech_script_add(out, it->label.lang, it->label.say);
+		speech_script_add_item(out, it->label.lang, it->label.say, i);
 		return;
 	}
 	struct text_var vars[] = {
@@ -132,7 +147,7 @@ speak_item(const struct screen_item *it, const struct voice_set *voices,
 		{ "key", voice_key_name(v, key_to_fn(it->key)) },
 	};
 	char *said = text_fill(v->item, vars, 2);
-	speech_script_add(out, it->label.lang, said);
+	speech_script_add_item(out, it->label.lang, said, i);
 	free(said);
 }
 
@@ -169,7 +184,7 @@ screen_speech(const struct screen *s, const struct voice_set *voices, struct spe
 	if (s->warning.show != NULL)
 		speech_script_add(out, s->warning.lang, s->warning.say);
 	for (int i = 0; i < s->nitems; i++)
-		speak_item(&s->items[i], voices, out);
+		speak_item(s, i, voices, out);
 	speak_input(s, voices, out);
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part == SCREEN_PROMPT)

@@ -67,6 +67,7 @@ void screen_clear_warning(struct screen *s);
 struct speech_segment {
 	char lang[8];
 	char *text;
+	int item; /* the screen item it says, or -1 */
 };
 
 struct speech_script {
@@ -79,6 +80,9 @@ struct speech_script {
 void screen_speech(const struct screen *s, const struct voice_set *voices,
     struct speech_script *out);
 void speech_script_add(struct speech_script *sc, const char *lang, const char *text);
+/* An item is a segment of its own, so that the screen can highlight it while it is heard. */
+void speech_script_add_item(struct speech_script *sc, const char *lang, const char *text,
+    int item);
 void speech_script_free(struct speech_script *sc);
 /* The shown text of the screen on one line, for the trace. */
 char *screen_shown_text(const struct screen *s);

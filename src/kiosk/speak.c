@@ -24,19 +24,25 @@ say_script(struct kiosk *k, const struct speech_script *sc, int remember)
 	int split = config_offers(k->cfg, LATIN_LANG);
 	struct speech_runs *runs = xcalloc((size_t)sc->n, sizeof *runs);
 	struct speech_part *parts = NULL;
+	int *items = NULL; /* per part: the item it says */
 	int n = 0;
 
 	for (int i = 0; i < sc->n; i++) {
 		const struct speech_segment *seg = &sc->seg[i];
 		if (!split || strcmp(seg->lang, LATIN_LANG) == 0) {
 			parts = xrealloc(parts, (size_t)(n + 1) * sizeof *parts);
+			items = xrealloc(items, (size_t)(n + 1) * sizeof *items);
+			items[n] = seg->item;
 			parts[n++] = (struct speech_part){ seg->lang, seg->text };
 			continue;
 		}
 		speech_runs_split(seg->text, seg->lang, LATIN_LANG, &runs[i]);
 		parts = xrealloc(parts, (size_t)(n + runs[i].n + 1) * sizeof *parts);
-		for (int j = 0; j < runs[i].n; j++)
+		items = xrealloc(items, (size_t)(n + runs[i].n + 1) * sizeof *items);
+		for (int j = 0; j < runs[i].n; j++) {
+			items[n] = seg->item;
 			parts[n++] = runs[i].parts[j];
+		}
 	}
 	k->utterance = speech_say_parts(k->speech, parts, n);
 	if (remember) {
@@ -46,13 +52,17 @@ say_script(struct kiosk *k, const struct speech_script *sc, int remember)
 			k->said[i] = (struct speech_part){ xstrdup(parts[i].lang),
 				xstrdup(parts[i].text) };
 		k->nsaid = n;
+		k->said_item = items;
+		items = NULL;
 		k->said_id = k->utterance;
 		k->heard_part = k->heard_pos = 0;
+		k->heard_item = -1;
 	}
 	for (int i = 0; i < sc->n; i++)
 		speech_runs_free(&runs[i]);
 	free(runs);
 	free(parts);
+	free(items);
 }
 
 void
@@ -77,6 +87,23 @@ speak_text(struct kiosk *k, const char *lang, const char *text)
 	speech_script_free(&sc);
 }
 
+void
+speak_message(struct kiosk *k, enum message_id m)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, m);
+	if (!k->speech_on || t == NULL)
+		return;
+	struct speech_script sc = {0};
+	if (k->screen.lang[0] != '\0')
+		speech_script_add(&sc, k->lang, ltext_say(t, k->lang));
+	else
+		for (int i = 0; i < k->cfg->nlanguages; i++)
+			speech_script_add(&sc, k->cfg->languages[i],
+			    ltext_say(t, k->cfg->languages[i]));
+	say_script(k, &sc, 0);
+	speech_script_free(&sc);
+}
+
 /* "volume 5 of 8": a setting as the voice file says it, in the screen's language. */
 void
 speak_level(struct kiosk *k, enum voice_level what, int level, int levels)
@@ -84,7 +111,7 @@ speak_level(struct kiosk *k, enum voice_level what, int level, int levels)
 	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
 	if (v == NULL)
 		return;
-	char *l = voice_number(v, level), *ls = voice_number(v, levels);
+	char *l = voice_number_plain(v, level), *ls = voice_number(v, levels);
 	struct text_var vars[] = { { "level", l }, { "levels", ls } };
 	char *said = text_fill(what == VOICE_VOLUME ? v->volume : v->rate, vars, 2);
 	speak_text(k, k->lang, said);
@@ -101,7 +128,9 @@ speak_forget(struct kiosk *k)
 		free((char *)k->said[i].text);
 	}
 	free(k->said);
+	free(k->said_item);
 	k->said = NULL;
+	k->said_item = NULL;
 	k->nsaid = 0;
 }
 

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #define SHORT_IDLE_SECONDS 4
-#define REPEAT_TWICE_USEC 1500000
 
 /* One row per state: its screen, its idle timer, whether it holds the card, handlers. */
 static const struct state_def states[ST_COUNT] = {
@@ -103,6 +102,8 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->state = new;
 	k->idle_since = mono_usec();
 	k->warned = 0;
+	k->overlay = OVERLAY_NONE;
+	k->focus = -1;
 	screen_clear_warning(&k->screen);
 	if (new->enter != NULL) {
 		new->enter(k);
@@ -137,12 +138,11 @@ session_reset(struct kiosk *k)
 	k->s.message = k->s.notice = MSG_NONE;
 	snprintf(k->lang, sizeof k->lang, "%s", k->cfg->default_language);
 	/* What a customer set is theirs alone: the next one starts from the defaults. */
-	k->volume_level = VOLUME_DEFAULT;
-	k->rate_level = RATE_DEFAULT;
-	if (k->speech != NULL) {
-		speech_set_volume_percent(k->speech, 100);
-		speech_set_rate_wpm(k->speech, 0);
-	}
+	controls_reset(k);
+	k->overlay = OVERLAY_NONE;
+	free(k->described_show);
+	free(k->described_say);
+	k->described_show = k->described_say = NULL;
 	k->speech_on = k->headset;
 	k->s.listened = k->speech_on;
 }
@@ -285,17 +285,35 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 		render_draw(k);
 }
 
+static void
+heard_item_set(struct kiosk *k, int item)
+{
+	if (item == k->heard_item)
+		return;
+	k->heard_item = item;
+	render_draw(k);
+}
+
+void
+kiosk_speech_progress(struct kiosk *k, unsigned id, int part)
+{
+	if (id == k->said_id && k->said_item != NULL && part >= 0 && part < k->nsaid)
+		heard_item_set(k, k->said_item[part]);
+}
+
 void
 kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position)
 {
-	(void)stopped;
 	if (id == k->said_id) {
 		k->heard_part = part;
 		k->heard_pos = position;
+		heard_item_set(k, -1);
 	}
 	if (id != k->utterance)
 		return;
 	k->utterance = 0;
+	if (k->overlay != OVERLAY_NONE)
+		overlay_speech_end(k, stopped == SPEECH_DONE);
 	if (k->speech_off_after == id) {
 		k->speech_off_after = 0;
 		if (!k->headset)
@@ -305,68 +323,12 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 	k->idle_since = mono_usec();
 }
 
-/* Words per minute of each step of the rate control; RATE_DEFAULT is the configured
- * rate of each voice. */
-static const int rate_wpm[RATE_LEVELS + 1] = { 0, 80, 115, 0, 200, 260, 330, 400 };
-
-static void
-rate_step(struct kiosk *k, int delta)
-{
-	int level = k->rate_level + delta;
-	/* At either end the level is said again, so the customer knows it is the end. */
-	if (level >= 1 && level <= RATE_LEVELS)
-		k->rate_level = level;
-	if (k->speech != NULL)
-		speech_set_rate_wpm(k->speech, rate_wpm[k->rate_level]);
-	speak_level(k, VOICE_RATE, k->rate_level, RATE_LEVELS);
-}
-
-static void
-pause_toggle(struct kiosk *k)
-{
-	if (k->speech == NULL || !k->speech_on)
-		return;
-	if (speech_paused(k->speech)) {
-		/* The rest of the same parts: REPEAT twice still finds its sentences. */
-		k->utterance = speech_resume(k->speech);
-		if (k->utterance != 0)
-			k->said_id = k->utterance;
-		trace_event("speech-resume", "id=%u", k->utterance);
-	} else if (speech_pause(k->speech)) {
-		trace_event("speech-pause", "%s", "");
-	}
-}
-
-static void
-repeat(struct kiosk *k)
-{
-	int64_t now = mono_usec();
-	if (k->last_repeat != 0 && now - k->last_repeat < REPEAT_TWICE_USEC) {
-		k->last_repeat = 0;
-		speak_last_sentence(k);
-		return;
-	}
-	k->last_repeat = now;
-	speak_screen(k);
-}
-
-static void
-volume_step(struct kiosk *k, int delta)
-{
-	int level = k->volume_level + delta;
-	if (level < 1 || level > VOLUME_LEVELS)
-		level = k->volume_level;
-	k->volume_level = level;
-	if (k->speech != NULL)
-		speech_set_volume_percent(k->speech, 100 + (level - VOLUME_DEFAULT) * 20);
-	speak_level(k, VOICE_VOLUME, level, VOLUME_LEVELS);
-}
-
 /* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN. */
 static int
 key_is_secret(struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
+	return KEYFN_IS_DIGIT(fn) && k->overlay == OVERLAY_NONE &&
+	    (k->state->id == ST_PIN || k->state->id == ST_WAIT);
 }
 
 static void
@@ -374,41 +336,24 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 {
 	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
 	 * never a menu choice, never named. */
-	if (secret && k->state->id != ST_PIN) {
+	if (secret && (k->state->id != ST_PIN || k->overlay != OVERLAY_NONE)) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
 	trace_event("key", "%s state=%s", secret ? "digit" : keyfn_to_str(fn),
 	    k->state->name);
-	switch (fn) {
-	case KEYFN_REPEAT:
-		repeat(k);
+	/* ENTER chooses the item the arrow keys moved to, as its own key would. */
+	if (fn == KEYFN_ENTER && k->focus >= 0 && k->focus < k->screen.nitems &&
+	    k->overlay != OVERLAY_DESCRIBE)
+		fn = keyfn_from_str(k->screen.items[k->focus].key);
+	if (k->overlay != OVERLAY_NONE && overlay_key(k, fn))
 		return;
-	case KEYFN_HELP:
-		speak_screen(k);
+	if (controls_key(k, fn))
 		return;
-	case KEYFN_PAUSE:
-		pause_toggle(k);
+	if (fn == KEYFN_CANCEL && k->state->holds_card && k->s.card_in &&
+	    !k->s.retain_on_leave) {
+		session_end(k, MSG_CANCELLED);
 		return;
-	case KEYFN_RATE_UP:
-	case KEYFN_RATE_DOWN:
-		rate_step(k, fn == KEYFN_RATE_UP ? 1 : -1);
-		return;
-	case KEYFN_SPEECH:
-		kiosk_speech_toggle(k, !k->speech_on);
-		return;
-	case KEYFN_VOLUME_UP:
-	case KEYFN_VOLUME_DOWN:
-		volume_step(k, fn == KEYFN_VOLUME_UP ? 1 : -1);
-		return;
-	case KEYFN_CANCEL:
-		if (k->state->holds_card && k->s.card_in && !k->s.retain_on_leave) {
-			session_end(k, MSG_CANCELLED);
-			return;
-		}
-		break;
-	default:
-		break;
 	}
 	if (k->state->key != NULL)
 		k->state->key(k, fn);
@@ -478,6 +423,9 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 	case DEV_HEADSET_IN:
 	case DEV_HEADSET_OUT:
 		k->headset = ev == DEV_HEADSET_IN;
+		/* Only a listener may have the screen off. */
+		if (!k->headset)
+			k->blank = 0;
 		/* What speech may say depends on the headset (private values): rebuild. */
 		state_redraw(k);
 		if (ev == DEV_HEADSET_OUT && k->s.card_in && k->speech_on) {
@@ -485,6 +433,11 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			return;
 		}
 		kiosk_speech_toggle(k, k->headset);
+		/* Once per customer: where the keys and slots are, before anything else. */
+		if (k->headset && !k->s.oriented) {
+			k->s.oriented = 1;
+			overlay_open(k, OVERLAY_ORIENTATION);
+		}
 		return;
 	default:
 		break;

@@ -56,7 +56,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 		return xstrdup(tmpl);
 	const struct session *s = &k->s;
 	char name[160], tries[8], seconds[16], card[32], date[16], clock[16];
-	char width[8], height[8];
+	char width[8], height[8], volume[8], volume_max[8], speed[8], speed_max[8];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -69,16 +69,24 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	snprintf(width, sizeof width, "%d", k->term_cols);
 	snprintf(height, sizeof height, "%d", k->term_rows);
+	snprintf(volume, sizeof volume, "%d", k->volume_level);
+	snprintf(volume_max, sizeof volume_max, "%d", VOLUME_LEVELS);
+	snprintf(speed, sizeof speed, "%d", k->rate_level);
+	snprintf(speed_max, sizeof speed_max, "%d", RATE_LEVELS);
 
 	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
 	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
-	char *said[5] = { NULL };
+	char *said[9] = { NULL };
 	if (v != NULL) {
 		said[0] = voice_number(v, s->card.tries_left);
 		said[1] = voice_number(v, k->cfg->timeout_warning);
 		said[2] = s->pan[0] ? voice_card(v, s->pan) : xstrdup("");
 		said[3] = voice_date(v, &tm);
 		said[4] = voice_time(v, &tm);
+		said[5] = voice_number_plain(v, k->volume_level);
+		said[6] = voice_number(v, VOLUME_LEVELS);
+		said[7] = voice_number_plain(v, k->rate_level);
+		said[8] = voice_number(v, RATE_LEVELS);
 	}
 	char *balance = money_text(k, s->balance_fen, lang, spoken);
 	char *available = money_text(k, s->available_fen, lang, spoken);
@@ -92,7 +100,20 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 		{ "time", v ? said[4] : clock }, { "width", width }, { "height", height },
 		{ "balance", balance }, { "available", available }, { "amount", amount },
 		{ "note", note }, { "max", max },
+		{ "volume", v ? said[5] : volume }, { "volume_max", v ? said[6] : volume_max },
+		{ "speed", v ? said[7] : speed }, { "speed_max", v ? said[8] : speed_max },
+		{ "screen_help", NULL },
 	};
+	/* The help screen says what the screen underneath is for, in that screen's words. */
+	char *screen_help = NULL;
+	if (strstr(tmpl, "{screen_help}") != NULL) {
+		const struct lscreen *under = layout_screen_id(&k->setup->layouts,
+		    k->state->screen);
+		const char *h = under ? (spoken ? ltext_say(&under->help, lang) :
+		    ltext_show(&under->help, lang)) : NULL;
+		screen_help = h ? view_fill(k, h, lang, spoken) : xstrdup("");
+	}
+	vars[ARRAY_LEN(vars) - 1].value = screen_help ? screen_help : "";
 	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
 	 * headset. */
 	if (v != NULL && !k->headset) {
@@ -106,6 +127,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	char *out = text_fill(tmpl, vars, (int)ARRAY_LEN(vars));
 	for (size_t i = 0; i < ARRAY_LEN(said); i++)
 		free(said[i]);
+	free(screen_help);
 	free(balance);
 	free(available);
 	free(amount);
@@ -163,9 +185,16 @@ static void
 add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {
 	add_text(k, SCREEN_TITLE, &ls->title, lang);
-	add_message(k, k->s.message, lang);
-	if (k->state->id == ST_NOTICE)
-		add_message(k, k->s.notice, lang);
+	if (k->overlay == OVERLAY_NONE) {
+		add_message(k, k->s.message, lang);
+		if (k->state->id == ST_NOTICE)
+			add_message(k, k->s.notice, lang);
+	}
+	/* Describe-key mode: the key last pressed, in the customer's language. */
+	if (k->overlay == OVERLAY_DESCRIBE && k->described_show != NULL &&
+	    strcmp(lang, k->lang) == 0)
+		screen_add(&k->screen, SCREEN_MESSAGE, lang, k->described_show,
+		    k->described_say);
 	for (int i = 0; i < ls->nlines; i++)
 		add_text(k, SCREEN_LINE, &ls->lines[i], lang);
 	add_text(k, SCREEN_PROMPT, &ls->prompt, lang);
@@ -195,16 +224,19 @@ void
 view_build(struct kiosk *k)
 {
 	const struct kiosk_config *cfg = k->cfg;
-	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	enum screen_id id = overlay_screen(k);
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, id);
+	/* An overlay speaks to whoever the screen underneath speaks to. */
 	int multi = screen_is_multilingual(k->state->screen);
 
-	screen_reset(&k->screen, screen_to_str(k->state->screen), multi ? "" : k->lang);
+	screen_reset(&k->screen, screen_to_str(id), multi ? "" : k->lang);
 	if (ls == NULL)
 		return;
 	if (!multi) {
 		add_texts(k, ls, k->lang);
 		add_items(k, ls, k->lang);
-		build_input(k);
+		if (k->overlay == OVERLAY_NONE)
+			build_input(k);
 		return;
 	}
 	add_texts(k, ls, cfg->default_language);
@@ -217,7 +249,13 @@ view_build(struct kiosk *k)
 const struct litem *
 layout_item_for_key(struct kiosk *k, enum key_fn fn)
 {
-	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	return layout_item_on(k, k->state->screen, fn);
+}
+
+const struct litem *
+layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn)
+{
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, id);
 	if (ls == NULL)
 		return NULL;
 	const char *key = keyfn_to_str(fn);

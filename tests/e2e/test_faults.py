@@ -176,7 +176,7 @@ class Faults(KioskTest):
         hook = step in ("auth-received", "auth-committed", "complete-committed")
         k.start_bank(env={"KIOSK_FAULT": step} if hook else None)
         k.start()
-        k.device("headset-in")
+        k.headset_in()
         self.confirm()
         paid = False
         if step in ("auth-received", "auth-committed"):

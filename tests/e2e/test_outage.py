@@ -10,7 +10,7 @@ class Outage(KioskTest):
 
     def test_out_of_service_recovers(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.see("暂停服务")
         k.in_state("out_of_service")
         k.hears("out of service")

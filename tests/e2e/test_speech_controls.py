@@ -10,7 +10,7 @@ PAN = "6222000000000003"
 class SpeechControls(KioskTest):
     def test_volume_and_speed_are_said(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.hears("Please insert your card")
         k.keys("+")
         k.hears("音量六，共八级")
@@ -29,7 +29,7 @@ class SpeechControls(KioskTest):
 
     def test_pause_and_resume(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.hears("Please insert your card")
         time.sleep(1.5)  # a few words in, as a listener pauses
         k.keys(".")
@@ -45,7 +45,7 @@ class SpeechControls(KioskTest):
 
     def test_repeat_twice_says_the_last_sentence(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.insert(PAN)
         k.keys("2")
         k.hears("Enter your PIN")
@@ -84,7 +84,7 @@ class HeadsetUnplugged(KioskTest):
 
     def test_unplugged_mid_session_waits_and_says_so(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.insert(PAN)
         k.keys("2")
         k.hears("Enter your PIN")

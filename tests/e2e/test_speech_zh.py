@@ -12,7 +12,7 @@ class SpeechChinese(KioskTest):
     def test_withdraw_by_ear(self):
         k = self.k.start()
         k.see("请插入银行卡")
-        k.device("headset-in")
+        k.headset_in()
         k.hears("请插入银行卡")
         k.insert(PAN)
         # Each language is offered in its own language, with its digit.
@@ -61,7 +61,7 @@ class SpeechChinese(KioskTest):
 
     def test_key_stops_speech(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.hears("请插入银行卡")
         k.insert(PAN)
         k.hears("请选择语言")

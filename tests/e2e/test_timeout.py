@@ -13,7 +13,7 @@ class Timeout(KioskTest):
 
     def test_warning_then_timeout(self):
         k = self.k.start()
-        k.device("headset-in")
+        k.headset_in()
         k.insert(PAN)
         k.keys("2")
         k.in_state("pin")

@@ -1,0 +1,173 @@
+/* Keys that mean the same on every screen: the speech settings (repeat, pause, volume,
+ * rate, speech on or off), help, moving the focus through the items, and blanking the
+ * screen while the customer listens. */
+#include "kiosk/kiosk.h"
+
+#include "common/trace.h"
+#include "common/util.h"
+#include "speech/speech.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REPEAT_TWICE_USEC 1500000
+
+/* Words per minute of each step of the rate control; RATE_DEFAULT is the configured
+ * rate of each voice. */
+static const int rate_wpm[RATE_LEVELS + 1] = { 0, 80, 115, 0, 200, 260, 330, 400 };
+
+/* The help screen shows the settings: it follows a change at once. */
+static void
+settings_changed(struct kiosk *k)
+{
+	if (k->overlay == OVERLAY_HELP)
+		state_redraw(k);
+}
+
+void
+controls_rate_step(struct kiosk *k, int delta)
+{
+	int level = k->rate_level + delta;
+	/* At either end the level is said again, so the customer knows it is the end. */
+	if (level >= 1 && level <= RATE_LEVELS)
+		k->rate_level = level;
+	if (k->speech != NULL)
+		speech_set_rate_wpm(k->speech, rate_wpm[k->rate_level]);
+	settings_changed(k);
+	speak_level(k, VOICE_RATE, k->rate_level, RATE_LEVELS);
+}
+
+void
+controls_volume_step(struct kiosk *k, int delta)
+{
+	int level = k->volume_level + delta;
+	if (level < 1 || level > VOLUME_LEVELS)
+		level = k->volume_level;
+	k->volume_level = level;
+	if (k->speech != NULL)
+		speech_set_volume_percent(k->speech, 100 + (level - VOLUME_DEFAULT) * 20);
+	settings_changed(k);
+	speak_level(k, VOICE_VOLUME, level, VOLUME_LEVELS);
+}
+
+void
+controls_reset(struct kiosk *k)
+{
+	k->volume_level = VOLUME_DEFAULT;
+	k->rate_level = RATE_DEFAULT;
+	if (k->speech != NULL) {
+		speech_set_volume_percent(k->speech, 100);
+		speech_set_rate_wpm(k->speech, 0);
+	}
+	k->blank = k->cfg->blank_screen;
+	k->focus = k->heard_item = -1;
+}
+
+static void
+pause_toggle(struct kiosk *k)
+{
+	if (k->speech == NULL || !k->speech_on)
+		return;
+	if (speech_paused(k->speech)) {
+		/* The rest of the same parts: REPEAT twice still finds its sentences. */
+		k->utterance = speech_resume(k->speech);
+		if (k->utterance != 0)
+			k->said_id = k->utterance;
+		trace_event("speech-resume", "id=%u", k->utterance);
+	} else if (speech_pause(k->speech)) {
+		trace_event("speech-pause", "%s", "");
+	}
+}
+
+static void
+repeat(struct kiosk *k)
+{
+	int64_t now = mono_usec();
+	if (k->last_repeat != 0 && now - k->last_repeat < REPEAT_TWICE_USEC) {
+		k->last_repeat = 0;
+		speak_last_sentence(k);
+		return;
+	}
+	k->last_repeat = now;
+	speak_screen(k);
+}
+
+/* NEXT / PREVIOUS: the focus moves through the items, round, and says where it is:
+ * "Withdraw cash, 2 of 2". ENTER then chooses the item in focus. */
+static void
+focus_move(struct kiosk *k, int delta)
+{
+	const struct screen *s = &k->screen;
+	if (s->nitems == 0)
+		return;
+	if (k->focus < 0)
+		k->focus = delta > 0 ? 0 : s->nitems - 1;
+	else
+		k->focus = (k->focus + delta + s->nitems) % s->nitems;
+	const struct screen_item *it = &s->items[k->focus];
+	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
+	render_draw(k);
+	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
+	if (v == NULL || v->position == NULL) {
+		speak_text(k, it->label.lang, it->label.say);
+		return;
+	}
+	char *n = voice_number_plain(v, k->focus + 1), *count = voice_number(v, s->nitems);
+	struct text_var vars[] = { { "label", it->label.say }, { "n", n }, { "count", count } };
+	char *said = text_fill(v->position, vars, 3);
+	speak_text(k, it->label.lang, said);
+	free(said);
+	free(n);
+	free(count);
+}
+
+/* Blanking hides the screen from onlookers while the customer listens; without speech
+ * it would leave them with nothing, so it only works while speech is on. */
+static void
+blank_toggle(struct kiosk *k)
+{
+	if (!k->speech_on) {
+		trace_event("blank-ignored", "%s", "speech is off");
+		return;
+	}
+	k->blank = !k->blank;
+	trace_event("blank", "%s", k->blank ? "on" : "off");
+	render_draw(k);
+	speak_message(k, k->blank ? MSG_SCREEN_OFF : MSG_SCREEN_ON);
+}
+
+int
+controls_key(struct kiosk *k, enum key_fn fn)
+{
+	switch (fn) {
+	case KEYFN_REPEAT:
+		repeat(k);
+		return 1;
+	case KEYFN_HELP:
+		overlay_open(k, OVERLAY_HELP);
+		return 1;
+	case KEYFN_PAUSE:
+		pause_toggle(k);
+		return 1;
+	case KEYFN_RATE_UP:
+	case KEYFN_RATE_DOWN:
+		controls_rate_step(k, fn == KEYFN_RATE_UP ? 1 : -1);
+		return 1;
+	case KEYFN_SPEECH:
+		kiosk_speech_toggle(k, !k->speech_on);
+		return 1;
+	case KEYFN_VOLUME_UP:
+	case KEYFN_VOLUME_DOWN:
+		controls_volume_step(k, fn == KEYFN_VOLUME_UP ? 1 : -1);
+		return 1;
+	case KEYFN_NEXT:
+	case KEYFN_PREVIOUS:
+		focus_move(k, fn == KEYFN_NEXT ? 1 : -1);
+		return 1;
+	case KEYFN_BLANK:
+		blank_toggle(k);
+		return 1;
+	default:
+		return 0;
+	}
+}
