@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "config/schema.h"
@@ -278,6 +279,9 @@ read_audio(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		struct stat st;
 		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 			yerr(c, v, "audio.output: directory not found for the WAV file: %s", dir);
+		else if (access(dir, W_OK | X_OK) == -1)
+			yerr(c, v, "audio.output: cannot write the WAV file in %s: %s", dir,
+			    strerror(errno));
 		free(cfg->audio);
 		cfg->audio = xmalloc(strlen(file) + 5);
 		memcpy(cfg->audio, "wav:", 4);
