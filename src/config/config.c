@@ -263,6 +263,7 @@ read_audio(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	if ((v = ymap_get(n, "output")) == NULL ||
 	    yget_string(c, v, "audio.output", &s) == -1)
 		return;
+	cfg->where_audio = (struct config_where){ v->line, v->column };
 	if (strcmp(s, "alsa") == 0 || strcmp(s, "none") == 0) {
 		free(cfg->audio);
 		cfg->audio = s;
@@ -320,6 +321,7 @@ read_speech_lang(struct yctx *c, struct speech_lang *sl, const struct ynode *n,
 	if (ymap_check(c, n, path, known, required) == -1)
 		return;
 	if ((v = ymap_get(n, "voice")) != NULL) {
+		sl->where_voice = (struct config_where){ v->line, v->column };
 		ypath_key(p, sizeof p, path, "voice");
 		if (yget_string(c, v, p, &sl->voice) == 0 && !voice_name_valid(sl->voice))
 			yerr(c, v, "%s: \"%s\" is not an espeak-ng voice name", p, sl->voice);
