@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "config/schema.h"
@@ -262,6 +263,7 @@ read_audio(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	if ((v = ymap_get(n, "output")) == NULL ||
 	    yget_string(c, v, "audio.output", &s) == -1)
 		return;
+	cfg->where_audio = (struct config_where){ v->line, v->column };
 	if (strcmp(s, "alsa") == 0 || strcmp(s, "none") == 0) {
 		free(cfg->audio);
 		cfg->audio = s;
@@ -278,6 +280,9 @@ read_audio(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		struct stat st;
 		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 			yerr(c, v, "audio.output: directory not found for the WAV file: %s", dir);
+		else if (access(dir, W_OK | X_OK) == -1)
+			yerr(c, v, "audio.output: cannot write the WAV file in %s: %s", dir,
+			    strerror(errno));
 		free(cfg->audio);
 		cfg->audio = xmalloc(strlen(file) + 5);
 		memcpy(cfg->audio, "wav:", 4);
@@ -316,6 +321,7 @@ read_speech_lang(struct yctx *c, struct speech_lang *sl, const struct ynode *n,
 	if (ymap_check(c, n, path, known, required) == -1)
 		return;
 	if ((v = ymap_get(n, "voice")) != NULL) {
+		sl->where_voice = (struct config_where){ v->line, v->column };
 		ypath_key(p, sizeof p, path, "voice");
 		if (yget_string(c, v, p, &sl->voice) == 0 && !voice_name_valid(sl->voice))
 			yerr(c, v, "%s: \"%s\" is not an espeak-ng voice name", p, sl->voice);

@@ -26,6 +26,7 @@ struct speech_lang {
 	char lang[8];
 	char *voice;      /* espeak-ng voice name, e.g. "cmn-latn-pinyin" */
 	int rate, volume; /* words per minute 80..450, volume 0..200 */
+	struct config_where where_voice; /* for kioskctl check, which asks espeak-ng */
 };
 
 struct key_binding {
@@ -57,6 +58,7 @@ struct kiosk_config {
 	int demo;
 	int blank_screen;      /* speech mode starts with the screen blanked (BLANK toggles) */
 	struct config_where where_languages, where_layouts, where_voice;
+	struct config_where where_audio; /* audio.output; 0:0 when it is left out */
 };
 
 /* Reads and checks path. Every problem is added to d; the fields that could be read are

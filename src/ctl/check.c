@@ -43,6 +43,7 @@ ctl_check(int argc, char **argv)
 	const char *path = "kiosk.yaml";
 	struct diag_list d = {0};
 	struct kiosk_setup s;
+	int warnings = 0;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		fprintf(stderr, "usage: kioskctl check [kiosk.yaml]\n");
@@ -51,8 +52,13 @@ ctl_check(int argc, char **argv)
 	if (argc == 2)
 		path = argv[1];
 	config_load_all(path, &s, &d);
-	if (d.count > 0) {
-		print_sorted(&d, stderr);
+	/* Without speech settings kiosk.yaml was not read far enough to check them. */
+	if (s.cfg.nspeech > 0) {
+		check_voices(&s.cfg, &d);
+		warnings = check_audio(&s.cfg, &d);
+	}
+	print_sorted(&d, stderr);
+	if (d.count > warnings) {
 		kiosk_setup_free(&s);
 		diag_free(&d);
 		return 1;

@@ -2,8 +2,18 @@
 #ifndef CTL_CHECK_H
 #define CTL_CHECK_H
 
+#include "common/diag.h"
+#include "config/config.h"
+
 /* argv[0] is "check"; argv[1], when given, the kiosk.yaml to check (default ./kiosk.yaml).
  * Returns the exit status: 0 when all is well, 1 when problems were found, 2 on misuse. */
 int ctl_check(int argc, char **argv);
+
+/* check_speech.c: speech problems the kiosk survives by running screen-only, so that only
+ * this check tells of them before deployment. A voice espeak-ng does not have is an error.
+ * check_audio returns how many warnings it added to d (their messages start "warning: "):
+ * an ALSA device that does not open is not an error, since a build machine has none. */
+void check_voices(const struct kiosk_config *cfg, struct diag_list *d);
+int check_audio(const struct kiosk_config *cfg, struct diag_list *d);
 
 #endif

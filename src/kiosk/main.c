@@ -116,8 +116,10 @@ speech_setup(const struct kiosk_config *cfg, const char *audio)
 	struct speech_options so = { .audio = audio, .voices = voices, .nvoices = n };
 	struct speech *sp = speech_start(&so, err, sizeof err);
 	if (sp == NULL) {
-		/* The screen still serves sighted customers; the log says why speech is off. */
-		log_warnx("speech: unavailable, screen only: %s", err);
+		/* The screen still serves sighted customers; the log says why speech is off,
+		 * and where to look: most often a voice in kiosk.yaml that espeak-ng lacks. */
+		log_warnx("speech: unavailable, screen only: %s (speech settings of %s; "
+		    "kioskctl check %s names the problem)", err, cfg->path, cfg->path);
 		return NULL;
 	}
 	log_info("speech: audio %s", speech_audio_status(sp));

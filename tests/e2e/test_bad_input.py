@@ -56,6 +56,32 @@ class BadConfig(unittest.TestCase):
         self.assertRegex(self.k.screen(), r"kiosk.yaml:4:12:")
 
 
+class MissingVoice(unittest.TestCase):
+    """A voice espeak-ng does not have: kioskctl check names it; the kiosk still serves
+    sighted customers on the screen and says in its log which voice is missing."""
+
+    def setUp(self):
+        from kiosklib import CONFIG, SRC
+        text = CONFIG.format(src=SRC, idle=60, warning=20, pin=90, take=30,
+                             speech_percent=100)
+        self.k = Kiosk(config_text=text.replace("voice: cmn-latn-pinyin",
+                                                "voice: no-such-voice"))
+        self.addCleanup(self.k.close)
+
+    def test_screen_only(self):
+        k = self.k.start()
+        k.see("Please insert your card")
+        with open(k.path("kiosk.log")) as f:
+            self.assertRegex(f.read(), r"speech: unavailable, screen only: language zh: "
+                             r"espeak-ng: voice no-such-voice: .*kiosk\.yaml")
+        k.device("headset-in")
+        k.insert("6222000000000001")
+        k.keys("2")
+        k.in_state("pin")
+        self.assertEqual(k.spoken(), [])
+        self.assertFalse(os.path.exists(k.path("exit-status")))
+
+
 class SmallTerminal(KioskTest):
     kiosk_args = {"cols": 60, "rows": 20}
 

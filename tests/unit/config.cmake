@@ -1,21 +1,24 @@
 # Unit tests of kconfig (src/config) and of `kioskctl check` (src/ctl/check.c).
 foreach(t test_config test_config_layout test_config_voice test_config_check)
   set(extra)
+  set(libs)
   if(t STREQUAL "test_config_check")
-    set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c)
+    set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c)
+    set(libs PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c
     ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${extra})
   target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
   target_compile_definitions(${t} PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  target_link_libraries(${t} PRIVATE kconfig)
+  target_link_libraries(${t} PRIVATE kconfig ${libs})
   add_test(NAME ${t} COMMAND ${t})
   set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
 endforeach()
 
-# The real kioskctl binary on a broken configuration and on the shipped one.
+# The real kioskctl binary on a broken configuration, on the shipped one, and on speech
+# settings the kiosk would only find wrong when it starts.
 if(TARGET kioskctl)
-  foreach(c broken ok fresh)
+  foreach(c broken ok fresh no_sound_card bad_voice wav_missing_dir)
     add_test(NAME kioskctl_check_${c}
       COMMAND ${CMAKE_COMMAND} -DKIOSKCTL=$<TARGET_FILE:kioskctl> -DCASE=${c}
         -DSOURCE_DIR=${CMAKE_SOURCE_DIR}

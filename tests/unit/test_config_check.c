@@ -9,6 +9,8 @@
 #include "ctl/check.h"
 #include "test_config.h"
 
+#define ALSA_FIXTURES KIOSK_SOURCE_DIR "/tests/unit/data/config"
+
 /* Runs ctl_check in the scratch directory with stdout and stderr captured. */
 static int
 run_check(int argc, char **argv, char **out, char **err)
@@ -97,6 +99,36 @@ test_broken(void)
 	free(err);
 }
 
+/* Speech settings the kiosk would survive by running screen-only. Twice in one process, as
+ * espeak-ng is set up once and kept. */
+static void
+test_speech(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "voice: cmn-latn-pinyin", "voice: cmn-latn-pinyn");
+	CHECK(run_check(1, argv, &out, &err) == 1);
+	CHECK_STR(out, "");
+	CHECK_STR(err, "kiosk.yaml:42:16: speech.zh.voice: espeak-ng has no voice "
+	    "\"cmn-latn-pinyn\" (did you mean \"cmn-latn-pinyin\"?)\n");
+	free(out);
+	free(err);
+
+	/* No sound card: a warning, and the check still passes. */
+	tc_setup(NULL);
+	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-no-card.conf", 1);
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-null.conf", 1);
+	CHECK_STR(out, "kiosk.yaml: OK, 16 screens, 2 languages\n");
+	CHECK_STR(err, "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device "
+	    "\"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk "
+	    "will run screen-only\n");
+	free(out);
+	free(err);
+}
+
 static void
 test_usage(void)
 {
@@ -113,8 +145,11 @@ test_usage(void)
 int
 main(void)
 {
+	/* The check opens the ALSA device: one that always opens, whatever this machine has. */
+	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-null.conf", 1);
 	test_ok();
 	test_broken();
+	test_speech();
 	test_usage();
 	tc_cleanup();
 	if (test_failures > 0) {

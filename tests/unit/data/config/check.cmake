@@ -1,9 +1,31 @@
 # Runs the kioskctl binary's check on a scratch copy of a configuration and compares its
 # exit status and output with what is expected.
-#   -DKIOSKCTL=path -DCASE=broken|ok|fresh -DSOURCE_DIR=repo -DFIXTURES=this dir -DWORK=dir
+#   -DKIOSKCTL=path -DCASE=broken|ok|fresh|no_sound_card|bad_voice|wav_missing_dir
+#   -DSOURCE_DIR=repo -DFIXTURES=this dir -DWORK=dir
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 file(COPY ${SOURCE_DIR}/kiosk.yaml ${SOURCE_DIR}/layouts ${SOURCE_DIR}/voice DESTINATION ${WORK})
+# The check opens the ALSA device: give it one that always opens, unless the case says.
+set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-null.conf)
+
+# Replaces old by new in the scratch kiosk.yaml; a fixture edit that misses is an error.
+function(edit_kiosk_yaml old new)
+  file(READ ${WORK}/kiosk.yaml content)
+  string(FIND "${content}" "${old}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "kiosk.yaml has no \"${old}\" to replace")
+  endif()
+  string(REPLACE "${old}" "${new}" content "${content}")
+  file(WRITE ${WORK}/kiosk.yaml "${content}")
+endfunction()
+
+# The keys a deployed kiosk has, so that only the case's own problems are reported.
+macro(make_keys)
+  file(MAKE_DIRECTORY ${WORK}/var/keys)
+  file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
+  file(WRITE ${WORK}/var/keys/kiosk.key "secret\n")
+  file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
+endmacro()
 
 if(CASE STREQUAL "broken")
   # The broken kiosk.yaml and layouts replace the shipped ones; keys exist.
@@ -20,10 +42,7 @@ if(CASE STREQUAL "broken")
   file(READ ${FIXTURES}/broken.expected want_err)
   set(want_out "")
 elseif(CASE STREQUAL "ok")
-  file(MAKE_DIRECTORY ${WORK}/var/keys)
-  file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
-  file(WRITE ${WORK}/var/keys/kiosk.key "secret\n")
-  file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
+  make_keys()
   set(want_rc 0)
   set(want_err "")
   set(want_out "kiosk.yaml: OK, 19 screens, 2 languages\n")
@@ -31,6 +50,30 @@ elseif(CASE STREQUAL "fresh")
   # As in a fresh checkout: the keys are not generated yet, and that is all.
   set(want_rc 1)
   set(want_err "kiosk.yaml:15:15: adapter.public_key: file not found: var/keys/adapter.pub\nkiosk.yaml:19:12: kiosk_key: file not found: var/keys/kiosk.key\n")
+  set(want_out "")
+elseif(CASE STREQUAL "no_sound_card")
+  # The shipped kiosk.yaml says alsa; a machine without a sound card still passes.
+  make_keys()
+  set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-no-card.conf)
+  set(want_rc 0)
+  set(want_err "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device \"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk will run screen-only\n")
+  set(want_out "kiosk.yaml: OK, 16 screens, 2 languages\n")
+elseif(CASE STREQUAL "bad_voice")
+  # Voices espeak-ng lacks are errors; the missing sound card stays a warning.
+  make_keys()
+  edit_kiosk_yaml("voice: cmn-latn-pinyin" "voice: no-such-voice")
+  edit_kiosk_yaml("voice: en-us" "voice: en-gb")
+  set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-no-card.conf)
+  set(want_rc 1)
+  set(want_err "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device \"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk will run screen-only
+kiosk.yaml:42:16: speech.zh.voice: espeak-ng has no voice \"no-such-voice\" (voices for no: nb)
+kiosk.yaml:43:16: speech.en.voice: espeak-ng has no voice \"en-gb\" (\"en-gb\" is a language; its voices: en, en-gb-x-gbclan, en-gb-x-rp, en-gb-x-gbcwmd)\n")
+  set(want_out "")
+elseif(CASE STREQUAL "wav_missing_dir")
+  make_keys()
+  edit_kiosk_yaml("output: alsa " "output: wav:no-such-dir/speech.wav ")
+  set(want_rc 1)
+  set(want_err "kiosk.yaml:37:11: audio.output: directory not found for the WAV file: no-such-dir\n")
   set(want_out "")
 else()
   message(FATAL_ERROR "unknown CASE ${CASE}")
