@@ -74,6 +74,19 @@ state_redraw(struct kiosk *k)
 	}
 }
 
+void
+state_resized(struct kiosk *k)
+{
+	int was_small = k->too_small;
+	render_draw(k);
+	if (was_small == k->too_small)
+		return;
+	/* Keys were ignored while it was too small: the customer gets the time again. */
+	if (!k->too_small)
+		k->idle_since = mono_usec();
+	speak_screen(k);
+}
+
 /* Most bank answers take milliseconds: "please wait" is only said if the wait lasts. */
 #define WAIT_SPEECH_DELAY_USEC 700000
 
