@@ -497,6 +497,14 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			headset_lost(k);
 			return;
 		}
+		if (ev == DEV_HEADSET_IN && k->speech_on) {
+			/* Back in before the loudspeaker finished saying it was pulled out (or
+			 * speech was on without one): speech stays on, and the screen is said
+			 * again, now with its private values. */
+			k->speech_off_after = 0;
+			speak_screen(k);
+			return;
+		}
 		kiosk_speech_toggle(k, k->headset);
 		return;
 	default:
