@@ -185,6 +185,9 @@ int64_t state_next_deadline(struct kiosk *k);
 void state_show(struct kiosk *k);
 /* The same without speech, for a change the caller speaks itself (a PIN digit). */
 void state_redraw(struct kiosk *k);
+/* The terminal changed size: redraws, and when it became too small for the screens or
+ * big enough again, says what it shows now. */
+void state_resized(struct kiosk *k);
 /* Ends the session from anywhere: reverses a hold, returns the card, tells why. */
 void session_end(struct kiosk *k, enum message_id why);
 void session_reset(struct kiosk *k);
@@ -218,6 +221,9 @@ enum screen_id overlay_screen(const struct kiosk *k);
 
 /* view.c: builds the screen model from the layouts */
 void view_build(struct kiosk *k);
+/* The screen shown in place of the state's while the terminal is smaller than the
+ * screens need: the terminal_too_small message in every offered language. */
+void view_build_too_small(struct kiosk *k, struct screen *s);
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
 char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
 const char *view_message_show(struct kiosk *k, enum message_id m);

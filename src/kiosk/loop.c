@@ -65,10 +65,7 @@ read_keys(struct kiosk *k)
 			return;
 		if (resized) {
 			log_info("terminal resized to %dx%d", COLS, LINES);
-			int was_small = k->too_small;
-			render_draw(k);
-			if (was_small && !k->too_small)
-				k->idle_since = mono_usec();
+			state_resized(k);
 		} else if (fn != KEYFN_NONE && !k->too_small) {
 			state_key(k, fn);
 		} else if (demo != 0) {

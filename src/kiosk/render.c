@@ -90,17 +90,15 @@ draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t
 static void
 draw_too_small(struct kiosk *k)
 {
+	struct screen s = {0};
 	int row = 0;
+
+	view_build_too_small(k, &s);
 	erase();
-	for (int i = 0; i < k->cfg->nlanguages && row < LINES; i++) {
-		const char *lang = k->cfg->languages[i];
-		const struct ltext *t = layout_message_id(&k->setup->layouts,
-		    MSG_TERMINAL_TOO_SMALL);
-		char *text = view_fill(k, t ? ltext_show(t, lang) : "80x24", lang, 0);
-		row += draw_wrapped(row, 0, COLS, LINES - 1, text, A_BOLD);
-		free(text);
-	}
+	for (int i = 0; i < s.nblocks && row < LINES; i++)
+		row += draw_wrapped(row, 0, COLS, LINES - 1, s.blocks[i].text.show, A_BOLD);
 	refresh();
+	screen_free(&s);
 }
 
 static void

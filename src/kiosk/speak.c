@@ -71,7 +71,14 @@ speak_screen(struct kiosk *k)
 	if (!k->speech_on)
 		return;
 	struct speech_script sc = {0};
-	screen_speech(&k->screen, &k->setup->voices, &sc);
+	if (k->too_small) {
+		/* What is drawn instead of the state's screen, and why keys do nothing. */
+		struct screen s = {0};
+		view_build_too_small(k, &s);
+		screen_speech(&s, &k->setup->voices, &sc);
+		screen_free(&s);
+	} else
+		screen_speech(&k->screen, &k->setup->voices, &sc);
 	say_script(k, &sc, 1);
 	speech_script_free(&sc);
 }

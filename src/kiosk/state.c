@@ -73,6 +73,19 @@ state_redraw(struct kiosk *k)
 	}
 }
 
+void
+state_resized(struct kiosk *k)
+{
+	int was_small = k->too_small;
+	render_draw(k);
+	if (was_small == k->too_small)
+		return;
+	/* Keys were ignored while it was too small: the customer gets the time again. */
+	if (!k->too_small)
+		k->idle_since = mono_usec();
+	speak_screen(k);
+}
+
 /* Most bank answers take milliseconds: "please wait" is only said if the wait lasts. */
 #define WAIT_SPEECH_DELAY_USEC 700000
 
@@ -430,6 +443,14 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 		state_redraw(k);
 		if (ev == DEV_HEADSET_OUT && k->s.card_in && k->speech_on) {
 			headset_lost(k);
+			return;
+		}
+		if (ev == DEV_HEADSET_IN && k->speech_on) {
+			/* Back in before the loudspeaker finished saying it was pulled out (or
+			 * speech was on without one): speech stays on, and the screen is said
+			 * again, now with its private values. */
+			k->speech_off_after = 0;
+			speak_screen(k);
 			return;
 		}
 		kiosk_speech_toggle(k, k->headset);

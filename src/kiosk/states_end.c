@@ -111,7 +111,7 @@ receipt_key(struct kiosk *k, enum key_fn fn)
 		return;
 	if (strcmp(it->target, "yes") == 0) {
 		receipt_print(k);
-		/* Shown as printed, spoken in its short form: amount and balance. */
+		/* Shown as printed, and said line by line. */
 		kiosk_set_message(k, MSG_RECEIPT);
 		state_enter(k, ST_TAKE_RECEIPT);
 	} else

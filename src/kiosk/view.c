@@ -76,17 +76,19 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 
 	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
 	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
-	char *said[9] = { NULL };
+	char *said[11] = { NULL };
 	if (v != NULL) {
 		said[0] = voice_number(v, s->card.tries_left);
 		said[1] = voice_number(v, k->cfg->timeout_warning);
 		said[2] = s->pan[0] ? voice_card(v, s->pan) : xstrdup("");
 		said[3] = voice_date(v, &tm);
 		said[4] = voice_time(v, &tm);
-		said[5] = voice_number_plain(v, k->volume_level);
-		said[6] = voice_number(v, VOLUME_LEVELS);
-		said[7] = voice_number_plain(v, k->rate_level);
-		said[8] = voice_number(v, RATE_LEVELS);
+		said[5] = voice_number(v, k->term_cols);
+		said[6] = voice_number(v, k->term_rows);
+		said[7] = voice_number_plain(v, k->volume_level);
+		said[8] = voice_number(v, VOLUME_LEVELS);
+		said[9] = voice_number_plain(v, k->rate_level);
+		said[10] = voice_number(v, RATE_LEVELS);
 	}
 	char *balance = money_text(k, s->balance_fen, lang, spoken);
 	char *available = money_text(k, s->available_fen, lang, spoken);
@@ -97,11 +99,12 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 		{ "name", name }, { "tries", v ? said[0] : tries },
 		{ "seconds", v ? said[1] : seconds }, { "card", v ? said[2] : card },
 		{ "kiosk", k->cfg->kiosk_id }, { "date", v ? said[3] : date },
-		{ "time", v ? said[4] : clock }, { "width", width }, { "height", height },
+		{ "time", v ? said[4] : clock }, { "width", v ? said[5] : width },
+		{ "height", v ? said[6] : height },
 		{ "balance", balance }, { "available", available }, { "amount", amount },
 		{ "note", note }, { "max", max },
-		{ "volume", v ? said[5] : volume }, { "volume_max", v ? said[6] : volume_max },
-		{ "speed", v ? said[7] : speed }, { "speed_max", v ? said[8] : speed_max },
+		{ "volume", v ? said[7] : volume }, { "volume_max", v ? said[8] : volume_max },
+		{ "speed", v ? said[9] : speed }, { "speed_max", v ? said[10] : speed_max },
 		{ "screen_help", NULL },
 	};
 	/* The help screen says what the screen underneath is for, in that screen's words. */
@@ -244,6 +247,26 @@ view_build(struct kiosk *k)
 		if (strcmp(cfg->languages[i], cfg->default_language) != 0)
 			add_texts(k, ls, cfg->languages[i]);
 	add_items(k, ls, cfg->default_language);
+}
+
+void
+view_build_too_small(struct kiosk *k, struct screen *s)
+{
+	const struct kiosk_config *cfg = k->cfg;
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_TERMINAL_TOO_SMALL);
+
+	screen_reset(s, "terminal_too_small", "");
+	for (int i = -1; i < cfg->nlanguages; i++) {
+		/* The default language first, as on every screen shown in all of them. */
+		const char *lang = i < 0 ? cfg->default_language : cfg->languages[i];
+		if (i >= 0 && strcmp(lang, cfg->default_language) == 0)
+			continue;
+		char *show = view_fill(k, t ? ltext_show(t, lang) : "80x24", lang, 0);
+		char *say = t ? view_fill(k, ltext_say(t, lang), lang, 1) : NULL;
+		screen_add(s, SCREEN_MESSAGE, lang, show, say);
+		free(show);
+		free(say);
+	}
 }
 
 const struct litem *

@@ -121,7 +121,7 @@ test_speech(void)
 	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-no-card.conf", 1);
 	CHECK(run_check(1, argv, &out, &err) == 0);
 	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-null.conf", 1);
-	CHECK_STR(out, "kiosk.yaml: OK, 16 screens, 2 languages\n");
+	CHECK_STR(out, "kiosk.yaml: OK, 19 screens, 2 languages\n");
 	CHECK_STR(err, "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device "
 	    "\"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk "
 	    "will run screen-only\n");

@@ -1102,7 +1102,8 @@ test_progress(const char *prefix)
 	double end = (double)(r[n - 1].at - t0) / 1e6;
 	fprintf(out, "%d progress records from %.3f s to %.3f s, end at %.3f s\n", nprog, first,
 	    final, end);
-	CHECK(first < 0.1, "first word reported after %.3f s", first);
+	/* Spread over the playing time, not bunched at the start: a load that slows the
+	 * machine only stretches this (how soon the first word comes is bench-speech's). */
 	CHECK(final > 0.6 * end, "last word reported at %.3f s of %.3f s", final, end);
 	sleep_ms(300);
 	CHECK(!speech_next_event(sp, &ev), "a record after the end: kind %d", ev.kind);

@@ -57,7 +57,7 @@ elseif(CASE STREQUAL "no_sound_card")
   set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-no-card.conf)
   set(want_rc 0)
   set(want_err "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device \"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk will run screen-only\n")
-  set(want_out "kiosk.yaml: OK, 16 screens, 2 languages\n")
+  set(want_out "kiosk.yaml: OK, 19 screens, 2 languages\n")
 elseif(CASE STREQUAL "bad_voice")
   # Voices espeak-ng lacks are errors; the missing sound card stays a warning.
   make_keys()
