@@ -560,6 +560,8 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->timeout_speech_percent = DEFAULT_SPEECH_PERCENT;
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");
+	cfg->lp_theme = xstrdup("white-on-black");
+	cfg->lp_font = xstrdup("/usr/share/unifont/unifont.hex");
 
 	int r = ydoc_load(&doc, path, d);
 	if (r == -2) {
@@ -598,6 +600,8 @@ config_free(struct kiosk_config *cfg)
 	free(cfg->device_socket);
 	free(cfg->log_file);
 	free(cfg->journal);
+	free(cfg->lp_theme);
+	free(cfg->lp_font);
 	free(cfg->audio);
 	for (int i = 0; i < cfg->nspeech; i++)
 		free(cfg->speech[i].voice);

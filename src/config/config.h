@@ -57,6 +57,11 @@ struct kiosk_config {
 	int nkeys;
 	int demo;
 	int blank_screen;      /* speech mode starts with the screen blanked (BLANK toggles) */
+	/* large_print: (docs/large-print.md) */
+	char *lp_theme;        /* a theme of src/largeprint/theme.c; "white-on-black" */
+	char *lp_font;         /* GNU Unifont .hex; /usr/share/unifont/unifont.hex */
+	double lp_cell_height_mm;      /* one terminal row on this kiosk's screen; 0: unknown */
+	double lp_viewing_distance_mm; /* from the customer's eyes to the screen; 0: unknown */
 	struct config_where where_languages, where_layouts, where_voice;
 	struct config_where where_audio; /* audio.output; 0:0 when it is left out */
 };

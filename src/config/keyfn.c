@@ -9,6 +9,7 @@ static const char *const keyfn_names[KEYFN_COUNT] = {
 	"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
 	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
 	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK",
+	"LARGE_PRINT", "TEXT_SIZE", "THEME",
 };
 
 const char *
@@ -77,6 +78,9 @@ static const struct keymap_default defaults[] = {
 	{ KEYFN_NEXT, { "Down", "Tab", NULL } },
 	{ KEYFN_PREVIOUS, { "Up", NULL } },
 	{ KEYFN_BLANK, { "F11", NULL } },
+	{ KEYFN_LARGE_PRINT, { "F9", NULL } },
+	{ KEYFN_TEXT_SIZE, { "F10", NULL } },
+	{ KEYFN_THEME, { "Home", NULL } },
 };
 
 const struct keymap_default *

@@ -14,6 +14,7 @@ enum key_fn {
 	KEYFN_PAUSE, KEYFN_RATE_UP, KEYFN_RATE_DOWN,
 	KEYFN_NEXT, KEYFN_PREVIOUS, /* move the focus through the items: "transfer, 3 of 5" */
 	KEYFN_BLANK, /* speech mode: blank the screen, for privacy */
+	KEYFN_LARGE_PRINT, KEYFN_TEXT_SIZE, KEYFN_THEME, /* large print on/off, its size, colours */
 	KEYFN_COUNT
 };
 

@@ -28,7 +28,8 @@ static const char *const ph_help[] = { "screen_help", "volume", "volume_max", "s
  * functions that mean the same on every screen. ENTER and CANCEL end the mode. */
 static const char *const keys_describe[] = { "item", "digit", "unused", "CLEAR",
 	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
-	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK", NULL };
+	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK", "LARGE_PRINT", "TEXT_SIZE", "THEME",
+	NULL };
 static const char *const ph_describe[] = { "key", "label", NULL };
 
 #define GOTO LITEM_BIT(LITEM_GOTO)

@@ -58,10 +58,9 @@ state_get(enum state_id id)
 	return &states[id];
 }
 
-void
-state_redraw(struct kiosk *k)
+static void
+draw_traced(struct kiosk *k)
 {
-	view_build(k);
 	render_draw(k);
 	if (trace_enabled()) {
 		char *shown = screen_shown_text(&k->screen);
@@ -71,6 +70,13 @@ state_redraw(struct kiosk *k)
 		free(q);
 		free(shown);
 	}
+}
+
+void
+state_redraw(struct kiosk *k)
+{
+	view_build(k);
+	draw_traced(k);
 }
 
 void
@@ -92,14 +98,16 @@ state_resized(struct kiosk *k)
 void
 state_show(struct kiosk *k)
 {
-	state_redraw(k);
+	view_build(k);
 	k->speak_at = 0;
 	if (k->state->id == ST_WAIT && k->speech_on) {
 		speak_stop(k);
 		k->speak_at = mono_usec() + WAIT_SPEECH_DELAY_USEC;
-		return;
+	} else {
+		/* Speech first: the listener's first word does not wait for the drawing. */
+		speak_screen(k);
 	}
-	speak_screen(k);
+	draw_traced(k);
 }
 
 void
