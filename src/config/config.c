@@ -11,6 +11,7 @@
 #include "config/schema.h"
 #include "config/text.h"
 #include "config/yaml_tree.h"
+#include "largeprint/largeprint.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define DEFAULT_IDLE 60
@@ -23,7 +24,7 @@
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	"journal", "blank_screen", NULL };
+	"journal", "blank_screen", "large_print", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -296,6 +297,57 @@ read_audio(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	free(s);
 }
 
+static void
+read_large_print(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
+{
+	static const char *const known[] = { "theme", "font", "cell_height_mm",
+		"viewing_distance_mm", NULL };
+	const char *names[8] = {0};
+	const struct ynode *v;
+	char *s = NULL;
+
+	if (ynode_is_null(n))
+		return; /* "large_print:" with every entry commented out */
+	if (ymap_check(c, n, "large_print", known, NULL) == -1)
+		return;
+	if ((v = ymap_get(n, "theme")) != NULL &&
+	    yget_string(c, v, "large_print.theme", &s) == 0) {
+		cfg->where_lp_theme = (struct config_where){ v->line, v->column };
+		if (lp_theme_find(s) != NULL) {
+			free(cfg->lp_theme);
+			cfg->lp_theme = s;
+		} else {
+			char list[256] = "";
+			size_t len = 0;
+			int nt = lp_theme_count();
+			for (int i = 0; i < nt && i < (int)ARRAY_LEN(names) - 1; i++) {
+				names[i] = lp_theme_at(i)->name;
+				if (len < sizeof list)
+					len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+					    i ? ", " : "", names[i]);
+			}
+			const char *close = ysuggest(s, names);
+			if (close != NULL)
+				yerr(c, v, "large_print.theme: unknown theme \"%s\" (did you mean "
+				    "\"%s\"?); the themes are %s", s, close, list);
+			else
+				yerr(c, v, "large_print.theme: unknown theme \"%s\"; the themes are %s",
+				    s, list);
+			free(s);
+		}
+	}
+	/* A missing font is no reason to refuse to start: kioskctl check warns of it. */
+	if ((v = ymap_get(n, "font")) != NULL &&
+	    get_path(c, cfg, v, "large_print.font", &cfg->lp_font) == 0)
+		cfg->where_lp_font = (struct config_where){ v->line, v->column };
+	if ((v = ymap_get(n, "cell_height_mm")) != NULL)
+		yget_number(c, v, "large_print.cell_height_mm", CONFIG_CELL_MM_MIN,
+		    CONFIG_CELL_MM_MAX, &cfg->lp_cell_height_mm);
+	if ((v = ymap_get(n, "viewing_distance_mm")) != NULL)
+		yget_number(c, v, "large_print.viewing_distance_mm", CONFIG_DISTANCE_MM_MIN,
+		    CONFIG_DISTANCE_MM_MAX, &cfg->lp_viewing_distance_mm);
+}
+
 static int
 voice_name_valid(const char *s)
 {
@@ -541,6 +593,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		yget_bool(c, v, "blank_screen", &cfg->blank_screen);
 	if ((v = ymap_get(root, "journal")) != NULL && !ynode_is_null(v))
 		get_path(c, cfg, v, "journal", &cfg->journal);
+	if ((v = ymap_get(root, "large_print")) != NULL)
+		read_large_print(c, cfg, v);
 }
 
 int
@@ -561,7 +615,7 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");
 	cfg->lp_theme = xstrdup("white-on-black");
-	cfg->lp_font = xstrdup("/usr/share/unifont/unifont.hex");
+	cfg->lp_font = xstrdup(LP_UNIFONT_PATH);
 
 	int r = ydoc_load(&doc, path, d);
 	if (r == -2) {

@@ -15,6 +15,12 @@
 #define CONFIG_RATE_MAX 450
 #define CONFIG_VOLUME_MIN 0
 #define CONFIG_VOLUME_MAX 200
+/* large_print: a terminal row from a tiny panel to a wall screen; the viewing distance
+ * from leaning in (EN 301 549 reckons with 500 mm) to reading from a step back. */
+#define CONFIG_CELL_MM_MIN 1
+#define CONFIG_CELL_MM_MAX 50
+#define CONFIG_DISTANCE_MM_MIN 200
+#define CONFIG_DISTANCE_MM_MAX 2000
 
 /* Where a value sits in kiosk.yaml, so that later checks (missing layout or voice files)
  * can point at the line that named the directory. */
@@ -59,11 +65,13 @@ struct kiosk_config {
 	int blank_screen;      /* speech mode starts with the screen blanked (BLANK toggles) */
 	/* large_print: (docs/large-print.md) */
 	char *lp_theme;        /* a theme of src/largeprint/theme.c; "white-on-black" */
-	char *lp_font;         /* GNU Unifont .hex; /usr/share/unifont/unifont.hex */
+	char *lp_font;         /* GNU Unifont .hex; /usr/share/unifont/unifont.hex. Not
+	                          checked at load: the kiosk falls back to its bundled font */
 	double lp_cell_height_mm;      /* one terminal row on this kiosk's screen; 0: unknown */
 	double lp_viewing_distance_mm; /* from the customer's eyes to the screen; 0: unknown */
 	struct config_where where_languages, where_layouts, where_voice;
 	struct config_where where_audio; /* audio.output; 0:0 when it is left out */
+	struct config_where where_lp_theme, where_lp_font; /* 0:0 when left out */
 };
 
 /* Reads and checks path. Every problem is added to d; the fields that could be read are

@@ -195,6 +195,34 @@ yget_int(struct yctx *c, const struct ynode *n, const char *path, long min, long
 }
 
 int
+yget_number(struct yctx *c, const struct ynode *n, const char *path, double min, double max,
+    double *out)
+{
+	char *end;
+	double v;
+
+	if (n->type != YNODE_SCALAR || ynode_is_null(n)) {
+		yerr(c, n, "%s%sexpected a number, found %s", YPATH(path), ynode_type_str(n));
+		return -1;
+	}
+	/* strtod also takes 0x1p3, inf and nan, which no one means in kiosk.yaml. */
+	errno = 0;
+	v = strtod(n->value, &end);
+	if (n->value[strspn(n->value, "0123456789.-+eE")] != '\0' ||
+	    !(isdigit((unsigned char)n->value[0]) || n->value[0] == '-' || n->value[0] == '.') ||
+	    end == n->value || *end != '\0' || errno == ERANGE) {
+		yerr(c, n, "%s%sexpected a number, found \"%s\"", YPATH(path), n->value);
+		return -1;
+	}
+	if (v < min || v > max) {
+		yerr(c, n, "%s%s%s is out of range (%g..%g)", YPATH(path), n->value, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", NULL };

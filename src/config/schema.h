@@ -37,6 +37,9 @@ int yget_string(struct yctx *c, const struct ynode *n, const char *path, char **
 /* A whole number in [min, max]. */
 int yget_int(struct yctx *c, const struct ynode *n, const char *path, long min, long max,
     long *out);
+/* A decimal number in [min, max], such as 9.5 (no hex, inf or nan). */
+int yget_number(struct yctx *c, const struct ynode *n, const char *path, double min,
+    double max, double *out);
 int yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out);
 
 /* The closest of candidates to s within a small edit distance, or NULL. */

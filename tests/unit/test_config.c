@@ -80,6 +80,9 @@ test_shipped(void)
 	CHECK(config_key_fn(c, "7") == KEYFN_7);
 	CHECK(config_key_fn(c, "F12") == KEYFN_SPEECH);
 	CHECK(config_key_fn(c, "q") == KEYFN_NONE);
+	CHECK_STR(c->lp_theme, "white-on-black");
+	CHECK_STR(c->lp_font, "/usr/share/unifont/unifont.hex");
+	CHECK(c->lp_cell_height_mm == 12.5 && c->lp_viewing_distance_mm == 500);
 	CHECK(s.layouts.nscreens == SCREEN_COUNT);
 	CHECK(s.layouts.nmessages == MSG_COUNT);
 	CHECK(s.voices.n == 2);
@@ -146,6 +149,36 @@ test_defaults(void)
 	CHECK(c.demo == 0);
 	CHECK(config_speech(&c, "en")->rate == 160 && config_speech(&c, "en")->volume == 100);
 	CHECK(config_key_fn(&c, "KP_Multiply") == KEYFN_REPEAT);
+	CHECK_STR(c.lp_theme, "white-on-black");
+	CHECK_STR(c.lp_font, "/usr/share/unifont/unifont.hex");
+	CHECK(c.lp_cell_height_mm == 0 && c.lp_viewing_distance_mm == 0);
+	CHECK(c.where_lp_theme.line == 0 && c.where_lp_font.line == 0);
+	config_free(&c);
+	diag_free(&d);
+}
+
+/* large_print: read into the fields the kiosk uses; the font taken from kiosk.yaml's
+ * directory, and not looked for. */
+static void
+test_large_print(void)
+{
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", "demo: false\nlarge_print:\n"
+	    "  theme: black-on-yellow\n"	/* 29 */
+	    "  font: fonts/none.hex\n"		/* 30 */
+	    "  cell_height_mm: 9.5\n"
+	    "  viewing_distance_mm: 500\n");
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("large_print", &d, NO_DIAGS);
+	CHECK_STR(c.lp_theme, "black-on-yellow");
+	CHECK_STR(c.lp_font, tc_path("fonts/none.hex"));
+	CHECK(c.lp_cell_height_mm == 9.5);
+	CHECK(c.lp_viewing_distance_mm == 500);
+	CHECK(c.where_lp_theme.line == 29 && c.where_lp_theme.column == 10);
+	CHECK(c.where_lp_font.line == 30 && c.where_lp_font.column == 9);
 	config_free(&c);
 	diag_free(&d);
 }
@@ -267,6 +300,50 @@ static const struct kcase cases[] = {
 	    DIAGS("T/kiosk.yaml:20:11: audio.output: directory not found for the WAV file: T/out") },
 	{ "demo not a boolean", "demo: false\n", "demo: maybe\n", DIAGS(
 	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"maybe\"") },
+	{ "large_print unknown theme", "demo: false\n",
+	    "demo: false\nlarge_print:\n  theme: white-on-blak\n", DIAGS(
+	    "T/kiosk.yaml:29:10: large_print.theme: unknown theme \"white-on-blak\" (did you "
+	    "mean \"white-on-black\"?); the themes are white-on-black, black-on-yellow, "
+	    "yellow-on-black, black-on-white") },
+	{ "large_print theme nothing like one", "demo: false\n",
+	    "demo: false\nlarge_print:\n  theme: pink\n", DIAGS(
+	    "T/kiosk.yaml:29:10: large_print.theme: unknown theme \"pink\"; the themes are "
+	    "white-on-black, black-on-yellow, yellow-on-black, black-on-white") },
+	{ "large_print cell height zero", "demo: false\n",
+	    "demo: false\nlarge_print:\n  cell_height_mm: 0\n", DIAGS(
+	    "T/kiosk.yaml:29:19: large_print.cell_height_mm: 0 is out of range (1..50)") },
+	{ "large_print cell height too large", "demo: false\n",
+	    "demo: false\nlarge_print:\n  cell_height_mm: 50.5\n", DIAGS(
+	    "T/kiosk.yaml:29:19: large_print.cell_height_mm: 50.5 is out of range (1..50)") },
+	{ "large_print cell height negative", "demo: false\n",
+	    "demo: false\nlarge_print:\n  cell_height_mm: -9.5\n", DIAGS(
+	    "T/kiosk.yaml:29:19: large_print.cell_height_mm: -9.5 is out of range (1..50)") },
+	{ "large_print cell height inf", "demo: false\n",
+	    "demo: false\nlarge_print:\n  cell_height_mm: inf\n", DIAGS(
+	    "T/kiosk.yaml:29:19: large_print.cell_height_mm: expected a number, found \"inf\"") },
+	{ "large_print cell height with a unit", "demo: false\n",
+	    "demo: false\nlarge_print:\n  cell_height_mm: 9.5mm\n", DIAGS(
+	    "T/kiosk.yaml:29:19: large_print.cell_height_mm: expected a number, "
+	    "found \"9.5mm\"") },
+	{ "large_print distance too short", "demo: false\n",
+	    "demo: false\nlarge_print:\n  viewing_distance_mm: 150\n", DIAGS(
+	    "T/kiosk.yaml:29:24: large_print.viewing_distance_mm: 150 is out of range "
+	    "(200..2000)") },
+	{ "large_print distance hex", "demo: false\n",
+	    "demo: false\nlarge_print:\n  viewing_distance_mm: 0x1f4\n", DIAGS(
+	    "T/kiosk.yaml:29:24: large_print.viewing_distance_mm: expected a number, "
+	    "found \"0x1f4\"") },
+	{ "large_print distance a list", "demo: false\n",
+	    "demo: false\nlarge_print:\n  viewing_distance_mm: [500]\n", DIAGS(
+	    "T/kiosk.yaml:29:24: large_print.viewing_distance_mm: expected a number, "
+	    "found a list") },
+	{ "large_print unknown key", "demo: false\n",
+	    "demo: false\nlarge_print:\n  them: white-on-black\n", DIAGS(
+	    "T/kiosk.yaml:29:3: large_print.them: unknown key (did you mean \"theme\"?)") },
+	/* The kiosk falls back to its bundled font; kioskctl check warns. */
+	{ "large_print missing font is fine", "demo: false\n",
+	    "demo: false\nlarge_print:\n  font: fonts/none.hex\n", NO_DIAGS },
+	{ "large_print left empty", "demo: false\n", "demo: false\nlarge_print:\n", NO_DIAGS },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -396,6 +473,7 @@ main(void)
 	test_shipped_without_keys();
 	test_base();
 	test_defaults();
+	test_large_print();
 	test_cases();
 	test_secret_key_mode();
 	test_not_a_config();
