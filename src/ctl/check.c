@@ -56,6 +56,7 @@ ctl_check(int argc, char **argv)
 	if (s.cfg.nspeech > 0) {
 		check_voices(&s.cfg, &d);
 		warnings = check_audio(&s.cfg, &d);
+		warnings += check_large_print(&s.cfg, &d);
 	}
 	print_sorted(&d, stderr);
 	if (d.count > warnings) {
@@ -63,6 +64,7 @@ ctl_check(int argc, char **argv)
 		diag_free(&d);
 		return 1;
 	}
+	report_large_print(&s.cfg, stdout);
 	printf("%s: OK, %d screens, %d languages\n", path, s.layouts.nscreens, s.cfg.nlanguages);
 	kiosk_setup_free(&s);
 	diag_free(&d);

@@ -2,6 +2,8 @@
 #ifndef CTL_CHECK_H
 #define CTL_CHECK_H
 
+#include <stdio.h>
+
 #include "common/diag.h"
 #include "config/config.h"
 
@@ -15,5 +17,14 @@ int ctl_check(int argc, char **argv);
  * an ALSA device that does not open is not an error, since a build machine has none. */
 void check_voices(const struct kiosk_config *cfg, struct diag_list *d);
 int check_audio(const struct kiosk_config *cfg, struct diag_list *d);
+
+/* check_largeprint.c: the large print font (missing, or lines the kiosk skips) and a theme
+ * that falls below 7:1 in the Linux console's colours. All warnings, since the kiosk
+ * carries on with its bundled font and basic colours; returns how many it added to d. */
+int check_large_print(const struct kiosk_config *cfg, struct diag_list *d);
+/* Lines for stdout: whether a capital H at normal size and at each large print size is
+ * tall enough at the declared viewing distance (EN 301 549 5.1.4), and the theme's
+ * contrast. */
+void report_large_print(const struct kiosk_config *cfg, FILE *out);
 
 #endif

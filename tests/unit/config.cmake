@@ -3,8 +3,9 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
   set(extra)
   set(libs)
   if(t STREQUAL "test_config_check")
-    set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c)
-    set(libs PkgConfig::ESPEAK PkgConfig::ALSA)
+    set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c
+      ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c)
+    set(libs klargeprint PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c
     ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${extra})
@@ -16,9 +17,9 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
 endforeach()
 
 # The real kioskctl binary on a broken configuration, on the shipped one, and on speech
-# settings the kiosk would only find wrong when it starts.
+# settings the kiosk would only find wrong when it starts, and on a missing large print font.
 if(TARGET kioskctl)
-  foreach(c broken ok fresh no_sound_card bad_voice wav_missing_dir)
+  foreach(c broken ok fresh no_sound_card bad_voice wav_missing_dir lp_missing_font)
     add_test(NAME kioskctl_check_${c}
       COMMAND ${CMAKE_COMMAND} -DKIOSKCTL=$<TARGET_FILE:kioskctl> -DCASE=${c}
         -DSOURCE_DIR=${CMAKE_SOURCE_DIR}

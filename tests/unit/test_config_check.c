@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -10,6 +11,20 @@
 #include "test_config.h"
 
 #define ALSA_FIXTURES KIOSK_SOURCE_DIR "/tests/unit/data/config"
+
+/* What the check prints for the shipped kiosk.yaml before its summary line. */
+#define LP_SHIPPED \
+    "large print: normal size: capital H 8.8 mm (assumed 0.7 of a 12.5 mm row), needs " \
+    "6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x1.4)\n" \
+    "large print: size 1: capital H 68.8 mm, needs 6.1 mm at 500 mm: meets EN 301 549 " \
+    "5.1.4 (x11.3)\n" \
+    "large print: size 2: capital H 137.5 mm, needs 6.1 mm at 500 mm: meets EN 301 549 " \
+    "5.1.4 (x22.5)\n" \
+    "large print: size 3: capital H 206.2 mm, needs 6.1 mm at 500 mm: meets EN 301 549 " \
+    "5.1.4 (x33.8)\n" \
+    "large print: theme white-on-black: contrast 21.0:1 (7:1 needed), 21.0:1 in the " \
+    "Linux console's colours\n"
+#define OK_LINE "kiosk.yaml: OK, 19 screens, 2 languages\n"
 
 /* Runs ctl_check in the scratch directory with stdout and stderr captured. */
 static int
@@ -62,7 +77,7 @@ test_ok(void)
 
 	tc_setup(NULL);
 	CHECK(run_check(1, argv, &out, &err) == 0);
-	CHECK_STR(out, "kiosk.yaml: OK, 19 screens, 2 languages\n");
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
 	CHECK_STR(err, "");
 	free(out);
 	free(err);
@@ -121,10 +136,129 @@ test_speech(void)
 	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-no-card.conf", 1);
 	CHECK(run_check(1, argv, &out, &err) == 0);
 	setenv("ALSA_CONFIG_PATH", ALSA_FIXTURES "/alsa-null.conf", 1);
-	CHECK_STR(out, "kiosk.yaml: OK, 19 screens, 2 languages\n");
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
 	CHECK_STR(err, "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device "
 	    "\"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk "
 	    "will run screen-only\n");
+	free(out);
+	free(err);
+}
+
+/* EN 301 549 5.1.4 at a distance the print is too small for, and with the screen left
+ * undeclared; a theme the Linux console cannot show at 7:1. */
+static void
+test_large_print_size(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "cell_height_mm: 12.5", "cell_height_mm: 4.75");
+	tc_replace("kiosk.yaml", "viewing_distance_mm: 500 ", "viewing_distance_mm: 1500 ");
+	tc_replace("kiosk.yaml", "theme: white-on-black ", "theme: black-on-yellow ");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out,
+	    "large print: normal size: capital H 3.3 mm (assumed 0.7 of a 4.75 mm row), needs "
+	    "18.3 mm at 1500 mm: does not meet EN 301 549 5.1.4 (needs 5.5x more)\n"
+	    "large print: size 1: capital H 26.1 mm, needs 18.3 mm at 1500 mm: meets "
+	    "EN 301 549 5.1.4 (x1.4)\n"
+	    "large print: size 2: capital H 52.2 mm, needs 18.3 mm at 1500 mm: meets "
+	    "EN 301 549 5.1.4 (x2.9)\n"
+	    "large print: size 3: capital H 78.4 mm, needs 18.3 mm at 1500 mm: meets "
+	    "EN 301 549 5.1.4 (x4.3)\n"
+	    "large print: theme black-on-yellow: contrast 19.6:1 (7:1 needed), 4.0:1 in the "
+	    "Linux console's colours\n" OK_LINE);
+	CHECK_STR(err, "kiosk.yaml:52:10: warning: large_print.theme: black-on-yellow is only "
+	    "4.0:1 in the Linux console's colours (its yellow is brown): there the kiosk must "
+	    "be able to change the palette (init_color) to show 19.6:1; themes that hold 7:1 "
+	    "without it: white-on-black, yellow-on-black, black-on-white\n");
+	free(out);
+	free(err);
+
+	/* Not even the largest size is enough. */
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "cell_height_mm: 12.5", "cell_height_mm: 1");
+	tc_replace("kiosk.yaml", "viewing_distance_mm: 500 ", "viewing_distance_mm: 2000 ");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK(strstr(out, "large print: size 3: capital H 16.5 mm, needs 24.4 mm at 2000 mm: "
+	    "does not meet EN 301 549 5.1.4 (needs 1.5x more)\n") != NULL);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "  cell_height_mm: 12.5\n", "");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, "large print: large_print.cell_height_mm not set in kiosk.yaml: cannot "
+	    "tell whether print is large enough for EN 301 549 5.1.4\n"
+	    "large print: theme white-on-black: contrast 21.0:1 (7:1 needed), 21.0:1 in the "
+	    "Linux console's colours\n" OK_LINE);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "  cell_height_mm: 12.5\n", "");
+	tc_replace("kiosk.yaml", "  viewing_distance_mm: 500 ", "  # ");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK(strstr(out, "large print: large_print.cell_height_mm and "
+	    "large_print.viewing_distance_mm not set in kiosk.yaml: cannot tell whether print "
+	    "is large enough for EN 301 549 5.1.4\n") == out);
+	free(out);
+	free(err);
+}
+
+/* The font: a missing one is a warning at kiosk.yaml (the kiosk falls back to its
+ * bundled font), a corrupt one a warning at each bad line of the font. */
+static void
+test_large_print_font(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "font: /usr/share/unifont/unifont.hex", "font: fonts/none.hex");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
+	CHECK_STR(err, "kiosk.yaml:53:9: warning: large_print.font: fonts/none.hex: cannot open: "
+	    "No such file or directory; the kiosk will draw large print with its bundled font "
+	    "alone (ASCII and ¥; other characters at normal size)\n");
+	free(out);
+	free(err);
+
+	/* Not set at all: the default path is named, at 0:0. */
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "  font: /usr/share/unifont/unifont.hex", "  #");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "font: /usr/share/unifont/unifont.hex", "font: fonts/bad.hex");
+	mkdir(tc_path("fonts"), 0755);
+	tc_write("fonts/bad.hex",
+	    "0041:0000000018242442427E424242420000\n"
+	    "0042:00000000G8242442427E424242420000\n"
+	    "0043:0000000018242442427E4242424200\n"
+	    "0044:0000000018242442427E424242420000\n");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
+	CHECK_STR(err,
+	    "fonts/bad.hex:2:14: warning: 'G' is not a hex digit; the kiosk skips this line\n"
+	    "fonts/bad.hex:3:6: warning: bitmap of 30 hex digits, expected 32 (8x16) or 64 "
+	    "(16x16); the kiosk skips this line\n");
+	free(out);
+	free(err);
+
+	/* A file with no glyph at all is no font: the kiosk falls back, as for a missing one. */
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "font: /usr/share/unifont/unifont.hex", "font: empty.hex");
+	tc_write("empty.hex", "\n");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "kiosk.yaml:53:9: warning: large_print.font: empty.hex: no glyph in the "
+	    "file: not a Unifont .hex font; the kiosk will draw large print with its bundled "
+	    "font alone (ASCII and ¥; other characters at normal size)\n");
 	free(out);
 	free(err);
 }
@@ -150,6 +284,8 @@ main(void)
 	test_ok();
 	test_broken();
 	test_speech();
+	test_large_print_size();
+	test_large_print_font();
 	test_usage();
 	tc_cleanup();
 	if (test_failures > 0) {

@@ -1,12 +1,22 @@
 # Runs the kioskctl binary's check on a scratch copy of a configuration and compares its
 # exit status and output with what is expected.
-#   -DKIOSKCTL=path -DCASE=broken|ok|fresh|no_sound_card|bad_voice|wav_missing_dir
+#   -DKIOSKCTL=path
+#   -DCASE=broken|ok|fresh|no_sound_card|bad_voice|wav_missing_dir|lp_missing_font
 #   -DSOURCE_DIR=repo -DFIXTURES=this dir -DWORK=dir
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 file(COPY ${SOURCE_DIR}/kiosk.yaml ${SOURCE_DIR}/layouts ${SOURCE_DIR}/voice DESTINATION ${WORK})
 # The check opens the ALSA device: give it one that always opens, unless the case says.
 set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-null.conf)
+
+# What the check prints for the shipped kiosk.yaml when all is well: large print against
+# EN 301 549 5.1.4 for the screen kiosk.yaml declares, then the summary.
+set(ok_out "large print: normal size: capital H 8.8 mm (assumed 0.7 of a 12.5 mm row), needs 6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x1.4)
+large print: size 1: capital H 68.8 mm, needs 6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x11.3)
+large print: size 2: capital H 137.5 mm, needs 6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x22.5)
+large print: size 3: capital H 206.2 mm, needs 6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x33.8)
+large print: theme white-on-black: contrast 21.0:1 (7:1 needed), 21.0:1 in the Linux console's colours
+kiosk.yaml: OK, 19 screens, 2 languages\n")
 
 # Replaces old by new in the scratch kiosk.yaml; a fixture edit that misses is an error.
 function(edit_kiosk_yaml old new)
@@ -45,7 +55,7 @@ elseif(CASE STREQUAL "ok")
   make_keys()
   set(want_rc 0)
   set(want_err "")
-  set(want_out "kiosk.yaml: OK, 19 screens, 2 languages\n")
+  set(want_out "${ok_out}")
 elseif(CASE STREQUAL "fresh")
   # As in a fresh checkout: the keys are not generated yet, and that is all.
   set(want_rc 1)
@@ -57,7 +67,7 @@ elseif(CASE STREQUAL "no_sound_card")
   set(ENV{ALSA_CONFIG_PATH} ${FIXTURES}/alsa-no-card.conf)
   set(want_rc 0)
   set(want_err "kiosk.yaml:37:11: warning: audio.output: cannot open ALSA device \"default\": No such file or directory (ALSA: Unknown PCM default); the kiosk will run screen-only\n")
-  set(want_out "kiosk.yaml: OK, 19 screens, 2 languages\n")
+  set(want_out "${ok_out}")
 elseif(CASE STREQUAL "bad_voice")
   # Voices espeak-ng lacks are errors; the missing sound card stays a warning.
   make_keys()
@@ -75,6 +85,13 @@ elseif(CASE STREQUAL "wav_missing_dir")
   set(want_rc 1)
   set(want_err "kiosk.yaml:37:11: audio.output: directory not found for the WAV file: no-such-dir\n")
   set(want_out "")
+elseif(CASE STREQUAL "lp_missing_font")
+  # The kiosk falls back to its bundled font: a warning, and the check passes.
+  make_keys()
+  edit_kiosk_yaml("font: /usr/share/unifont/unifont.hex" "font: fonts/unifont.hex")
+  set(want_rc 0)
+  set(want_err "kiosk.yaml:53:9: warning: large_print.font: fonts/unifont.hex: cannot open: No such file or directory; the kiosk will draw large print with its bundled font alone (ASCII and ¥; other characters at normal size)\n")
+  set(want_out "${ok_out}")
 else()
   message(FATAL_ERROR "unknown CASE ${CASE}")
 endif()
