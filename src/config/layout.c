@@ -199,7 +199,7 @@ static int
 read_item(struct screen_ctx *s, const struct ynode *n, const char *path, struct litem *it)
 {
 	static const char *const known[] = { "key", "goto", "amount", "choice", "label",
-		"hidden", NULL };
+		"hidden", "simple", NULL };
 	static const char *const required[] = { "key", "label", NULL };
 	struct yctx *c = s->c;
 	const struct ynode *v, *kind_node = NULL;
@@ -254,6 +254,10 @@ read_item(struct screen_ctx *s, const struct ynode *n, const char *path, struct 
 	if ((v = ymap_get(n, "hidden")) != NULL) {
 		ypath_key(p, sizeof p, path, "hidden");
 		yget_bool(c, v, p, &it->hidden);
+	}
+	if ((v = ymap_get(n, "simple")) != NULL) {
+		ypath_key(p, sizeof p, path, "simple");
+		yget_bool(c, v, p, &it->simple);
 	}
 	return c->errors == before ? 0 : -1;
 }
@@ -352,6 +356,20 @@ read_key_texts(struct screen_ctx *s, struct lscreen *scr, const struct ynode *n)
 	}
 }
 
+/* Large print's simple menu adds "more services" on LITEM_MORE_KEY: no item may have it. */
+static void
+check_more_key(struct screen_ctx *s, const struct lscreen *scr, const struct ynode *n)
+{
+	int simple = 0;
+	for (int i = 0; i < scr->nitems; i++)
+		simple |= scr->items[i].simple && !scr->items[i].hidden;
+	for (int i = 0; simple && i < scr->nitems && i < n->nitems; i++)
+		if (!scr->items[i].hidden && strcmp(scr->items[i].key, LITEM_MORE_KEY) == 0)
+			yerr(s->c, ymap_get(n->items[i], "key"), "items.%d.key: key %s is for "
+			    "\"more services\" on a screen with simple items", i + 1,
+			    LITEM_MORE_KEY);
+}
+
 static void
 read_screen(struct screen_ctx *s, struct lscreen *scr, const struct ynode *root)
 {
@@ -385,8 +403,10 @@ read_screen(struct screen_ctx *s, struct lscreen *scr, const struct ynode *root)
 			    &scr->lines[scr->nlines++]);
 		}
 	}
-	if ((v = ymap_get(root, "items")) != NULL)
+	if ((v = ymap_get(root, "items")) != NULL) {
 		read_items(s, scr, v);
+		check_more_key(s, scr, v);
+	}
 	if (s->sc->items != 0 && (s->sc->choices != NULL || s->sc->choices_are_languages))
 		check_required_choices(s, scr, v ? v : root);
 	if ((v = ymap_get(root, "prompt")) != NULL)

@@ -29,6 +29,7 @@ struct litem {
 	long amount;		/* LITEM_AMOUNT: whole yuan, > 0 */
 	struct ltext label;
 	int hidden;		/* not shown, not spoken, key not accepted */
+	int simple;		/* in the simple menu large print shows (the rest: "more") */
 	int line, column;
 };
 
@@ -93,6 +94,9 @@ char *text_fill(const char *tmpl, const struct text_var *vars, int nvars);
 
 /* Terminal columns a UTF-8 string takes (CJK and fullwidth characters count 2). */
 int text_columns(const char *s);
+/* On a screen with simple items, the key of the "more services" item of large print. */
+#define LITEM_MORE_KEY "9"
+
 /* Widest shown line a layout text may have; longer texts are reported by the check. */
 #define LTEXT_MAX_COLUMNS 70
 

@@ -70,6 +70,7 @@ static const char *const ph_max[] = { "max", NULL };
 static const char *const ph_note[] = { "note", NULL };
 static const char *const ph_seconds[] = { "seconds", NULL };
 static const char *const ph_size[] = { "width", "height", NULL };
+static const char *const ph_pages[] = { "page", "pages", NULL };
 static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
 	NULL };
 
@@ -98,6 +99,10 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_HEADSET_OUT, "headset_out", NULL },
 	{ MSG_SCREEN_OFF, "screen_off", NULL },
 	{ MSG_SCREEN_ON, "screen_on", NULL },
+	{ MSG_MORE_PAGES, "more", ph_pages },
+	{ MSG_LARGE_PRINT_FONT, "large_print_font", NULL },
+	{ MSG_MORE_SERVICES, "more_services", NULL },
+	{ MSG_LARGE_PRINT_BADGE, "large_print_badge", NULL },
 };
 
 const char *

@@ -55,6 +55,10 @@ enum message_id {
 	MSG_HEADSET_OUT,
 	MSG_SCREEN_OFF,
 	MSG_SCREEN_ON,
+	MSG_MORE_PAGES,		/* {page} {pages} */
+	MSG_LARGE_PRINT_FONT,	/* large print without Unifont */
+	MSG_MORE_SERVICES,	/* large print's simple menu: the item that shows the rest */
+	MSG_LARGE_PRINT_BADGE,	/* drawn big on the welcome screen: how to get large print */
 	MSG_COUNT
 };
 

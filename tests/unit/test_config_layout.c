@@ -132,7 +132,7 @@ static const struct lcase cases[] = {
 	{ "unterminated placeholder", "layouts/menu.yaml", "\"Hello, {name}\"", "\"Hello, {name\"",
 	    DIAGS("T/layouts/menu.yaml:3:28: lines.1.en: \"{\" without a closing \"}\"") },
 	{ "placeholder in say", "layouts/withdraw.yaml", "say: 500 yuan", "say: \"{amount} yuan\"",
-	    DIAGS("T/layouts/withdraw.yaml:20:30: items.3.label.en.say: placeholder {amount} "
+	    DIAGS("T/layouts/withdraw.yaml:23:30: items.3.label.en.say: placeholder {amount} "
 	    "cannot be used in screen withdraw (only {note} {max})") },
 	{ "goto a missing screen file", "layouts/balance.yaml", NULL, NULL, DIAGS(
 	    "T/kiosk.yaml:21:10: layouts: missing screen file balance.yaml in T/layouts",
@@ -189,11 +189,11 @@ static const struct lcase cases[] = {
 	    "T/layouts/menu.yaml:5:5: items.1: needs one of goto, amount or choice") },
 	{ "item with two kinds", "layouts/withdraw.yaml", "    amount: 100\n",
 	    "    amount: 100\n    goto: other_amount\n", DIAGS(
-	    "T/layouts/withdraw.yaml:7:13: items.1: use only one of goto, amount and choice") },
+	    "T/layouts/withdraw.yaml:8:13: items.1: use only one of goto, amount and choice") },
 	{ "amount zero", "layouts/withdraw.yaml", "amount: 100", "amount: 0", DIAGS(
-	    "T/layouts/withdraw.yaml:7:13: items.1.amount: 0 is out of range (1..1000000)") },
+	    "T/layouts/withdraw.yaml:8:13: items.1.amount: 0 is out of range (1..1000000)") },
 	{ "amount with fen", "layouts/withdraw.yaml", "amount: 100", "amount: 100.50", DIAGS(
-	    "T/layouts/withdraw.yaml:7:13: items.1.amount: expected a whole number, "
+	    "T/layouts/withdraw.yaml:8:13: items.1.amount: expected a whole number, "
 	    "found \"100.50\"") },
 	{ "unknown item key", "layouts/menu.yaml", "    goto: balance\n",
 	    "    goto: balance\n    colour: red\n", DIAGS(
@@ -206,10 +206,10 @@ static const struct lcase cases[] = {
 	    "T/layouts/menu.yaml:1:1: missing required key \"title\"") },
 	{ "show/say without show", "layouts/withdraw.yaml", "{ show: ¥100, say: 100 yuan }",
 	    "{ say: 100 yuan }", DIAGS(
-	    "T/layouts/withdraw.yaml:10:11: items.1.label.en: missing required key \"show\"") },
+	    "T/layouts/withdraw.yaml:12:11: items.1.label.en: missing required key \"show\"") },
 	{ "show/say unknown key", "layouts/withdraw.yaml", "{ show: ¥100, say: 100 yuan }",
 	    "{ show: ¥100, sey: 100 yuan }", DIAGS(
-	    "T/layouts/withdraw.yaml:10:25: items.1.label.en.sey: unknown key "
+	    "T/layouts/withdraw.yaml:12:25: items.1.label.en.sey: unknown key "
 	    "(did you mean \"say\"?)") },
 	{ "empty text", "layouts/menu.yaml", "en: Main menu }", "en: \"\" }", DIAGS(
 	    "T/layouts/menu.yaml:1:23: title.en: must not be empty") },
@@ -231,6 +231,9 @@ static const struct lcase cases[] = {
 	    "T/layouts/messages.yaml:51:3: speech_on: missing text for language \"en\"") },
 	{ "unknown screen file", "layouts/faq.yaml", NULL, "title: { zh: 帮助, en: Help }\n", DIAGS(
 	    "T/layouts/faq.yaml:1:1: unknown screen \"faq\"") },
+	{ "simple items and key 9", "layouts/withdraw.yaml", "  - key: 6\n", "  - key: 9\n",
+	    DIAGS("T/layouts/withdraw.yaml:35:10: items.6.key: key 9 is for \"more services\" "
+	    "on a screen with simple items") },
 	{ "screen without help", "layouts/menu.yaml", "help:", "hint:", DIAGS(
 	    "T/layouts/menu.yaml:13:1: hint: unknown key",
 	    "T/layouts/menu.yaml:1:1: missing required key \"help\"") },
