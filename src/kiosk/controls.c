@@ -5,6 +5,7 @@
 
 #include "common/trace.h"
 #include "common/util.h"
+#include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
 #include <stdlib.h>
@@ -61,6 +62,69 @@ controls_reset(struct kiosk *k)
 	}
 	k->blank = k->cfg->blank_screen;
 	k->focus = k->heard_item = -1;
+	k->large = 0;
+	k->lp_size = LP_SIZE_MIN;
+	k->lp_page = 0;
+	k->lp_theme = 0;
+	for (int i = 0; i < lp_theme_count(); i++)
+		if (strcmp(lp_theme_at(i)->name, k->cfg->lp_theme) == 0)
+			k->lp_theme = i;
+}
+
+void
+controls_large_print(struct kiosk *k, int on)
+{
+	k->large = on;
+	k->lp_page = 0;
+	trace_event("large-print", "%s size=%d theme=%s", on ? "on" : "off", k->lp_size,
+	    lp_theme_at(k->lp_theme)->name);
+	/* Without Unifont, large print says why some text stays small. */
+	if (on && k->lp_degraded)
+		kiosk_set_message(k, MSG_LARGE_PRINT_FONT);
+	/* Said again: large print may page the screen, and that is said too. */
+	state_show(k);
+}
+
+static void
+text_size_next(struct kiosk *k)
+{
+	if (!k->large) {
+		controls_large_print(k, 1);
+		return;
+	}
+	k->lp_size = lp_size_next(k->lp_size, k->term_cols - 2,
+	    k->term_rows - (k->demo ? 3 : 1));
+	if (k->lp_size == 0)
+		k->lp_size = LP_SIZE_MIN;
+	k->lp_page = 0;
+	trace_event("text-size", "%d", k->lp_size);
+	state_redraw(k);
+}
+
+static void
+theme_next(struct kiosk *k)
+{
+	k->lp_theme = (k->lp_theme + 1) % lp_theme_count();
+	trace_event("theme", "%s", lp_theme_at(k->lp_theme)->name);
+	state_redraw(k);
+}
+
+/* Large print at 80x24 shows long screens a page at a time: 0 turns the page, where 0
+ * chooses nothing and types nothing. */
+static int
+page_key(struct kiosk *k, enum key_fn fn)
+{
+	if (fn != KEYFN_0 || !k->large || k->lp_pages < 2 || k->screen.input.active)
+		return 0;
+	for (int i = 0; i < k->screen.nitems; i++)
+		if (strcmp(k->screen.items[i].key, "0") == 0)
+			return 0;
+	k->lp_page = (k->lp_page + 1) % k->lp_pages;
+	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
+	state_redraw(k);
+	if (k->screen.more.say != NULL)
+		speak_text(k, k->lang, k->screen.more.say);
+	return 1;
 }
 
 static void
@@ -136,10 +200,35 @@ blank_toggle(struct kiosk *k)
 	speak_message(k, k->blank ? MSG_SCREEN_OFF : MSG_SCREEN_ON);
 }
 
+/* "More choices" of the simple menu: this screen with all its items. */
+static int
+simple_more_key(struct kiosk *k, enum key_fn fn)
+{
+	if (k->overlay != OVERLAY_NONE || keyfn_from_str(LITEM_MORE_KEY) != fn ||
+	    !view_simple(k))
+		return 0;
+	k->simple_all = 1;
+	k->lp_page = 0;
+	trace_event("simple-more", "state=%s", k->state->name);
+	state_show(k);
+	return 1;
+}
+
 int
 controls_key(struct kiosk *k, enum key_fn fn)
 {
+	if (page_key(k, fn) || simple_more_key(k, fn))
+		return 1;
 	switch (fn) {
+	case KEYFN_LARGE_PRINT:
+		controls_large_print(k, !k->large);
+		return 1;
+	case KEYFN_TEXT_SIZE:
+		text_size_next(k);
+		return 1;
+	case KEYFN_THEME:
+		theme_next(k);
+		return 1;
 	case KEYFN_REPEAT:
 		repeat(k);
 		return 1;

@@ -15,6 +15,7 @@ struct bank;
 struct journal;
 struct journal_record;
 struct recovery;
+struct lp_fonts;
 
 #define VOLUME_LEVELS 8
 #define VOLUME_DEFAULT 5
@@ -146,6 +147,12 @@ struct kiosk {
 	enum overlay overlay;
 	char *described_show, *described_say; /* describe-key mode: the last key's text */
 	int blank;               /* speech mode: the screen is blanked for privacy */
+	/* Large print: on for this customer, its size and theme (index of lp_theme_at), the
+	 * page shown of a screen too long for one, and how many pages it has. */
+	int large, lp_size, lp_theme, lp_page, lp_pages;
+	int simple_all;          /* large print: this screen shows all items, not the simple ones */
+	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
+	int lp_degraded;         /* Unifont missing: the bundled font alone */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	unsigned speech_off_after; /* speech goes off when this utterance ends */
@@ -168,6 +175,7 @@ struct kiosk {
 	int64_t speak_at;        /* deferred speech of the wait screen, 0 when none */
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
 	int too_small;
+	int cut_off;             /* normal print: the last screen drawn did not fit (a defect) */
 	int term_cols, term_rows;
 	int quit;
 };
@@ -208,6 +216,7 @@ void controls_volume_step(struct kiosk *k, int delta);
 void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
+void controls_large_print(struct kiosk *k, int on);
 
 /* overlay.c: help, describe-key mode and the headset orientation. */
 void overlay_open(struct kiosk *k, enum overlay o);
@@ -229,6 +238,8 @@ char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 const char *view_message_show(struct kiosk *k, enum message_id m);
 /* The visible item of the current screen's layout bound to key fn, or NULL. */
 const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
+/* Large print shows the state's screen as a simple menu: its simple items and "more". */
+int view_simple(struct kiosk *k);
 /* The same on another screen (an overlay's). */
 const struct litem *layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn);
 
@@ -265,6 +276,13 @@ int kiosk_journal_ok(const struct kiosk *k);
 /* loop.c */
 void kiosk_run(struct kiosk *k);
 void kiosk_demo_key(struct kiosk *k, int ch);
+
+/* render_large.c: -1 when large print cannot be drawn here (no font, too small). */
+int render_large(struct kiosk *k);
+/* How many pages the screen model takes in large print on this terminal. */
+int render_large_pages(struct kiosk *k);
+/* The welcome screen's big "large print" hint, in normal print, from row to last_row. */
+int render_large_badge(struct kiosk *k, int row, int last_row);
 
 /* render.c */
 int render_init(void);

@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
 #include <getopt.h>
@@ -128,6 +129,24 @@ speech_setup(const struct kiosk_config *cfg, const char *audio)
 	return sp;
 }
 
+/* Large print's fonts. Without Unifont the bundled font draws Latin and digits and the
+ * rest stays at normal size; large print then says so. */
+static struct lp_fonts *
+fonts_setup(struct kiosk *k)
+{
+	struct lp_fonts *fs = xcalloc(1, sizeof *fs);
+	struct diag_list d = {0};
+	if (lp_fonts_default(fs, k->cfg->lp_font, &d) != 0) {
+		k->lp_degraded = 1;
+		for (int i = 0; i < d.count; i++)
+			log_warnx("large print: %s:%d:%d: %s", d.items[i].file, d.items[i].line,
+			    d.items[i].column, d.items[i].message);
+		log_warnx("large print: using the bundled font alone");
+	}
+	diag_free(&d);
+	return fs;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,6 +207,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	k.speech = speech_setup(k.cfg, o.audio ? o.audio : k.cfg->audio);
+	k.fonts = fonts_setup(&k);
 	k.bank = bank_new(&k);
 	if (render_init() < 0) {
 		fprintf(stderr, "kiosk: cannot start the terminal screen\n");
@@ -207,6 +227,8 @@ main(int argc, char **argv)
 	session_reset(&k);
 	screen_free(&k.screen);
 	speak_forget(&k);
+	lp_fonts_close(k.fonts);
+	free(k.fonts);
 	sodium_free(k.kiosk_sk);
 	kiosk_setup_free(&setup);
 	log_info("kiosk stopped");

@@ -45,6 +45,7 @@ overlay_open(struct kiosk *k, enum overlay o)
 	trace_event("overlay", "%s over=%s", overlay_names[o], k->state->name);
 	described_free(k);
 	k->overlay = o;
+	k->lp_page = 0;
 	k->focus = -1;
 	state_show(k);
 }
@@ -58,6 +59,7 @@ overlay_close(struct kiosk *k)
 	described_free(k);
 	k->overlay = OVERLAY_NONE;
 	k->focus = -1;
+	k->lp_page = 0;
 	state_show(k);
 }
 

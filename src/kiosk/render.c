@@ -46,6 +46,9 @@ to_wide(const char *s)
 
 /* Draws text from row, wrapping at spaces (or between CJK characters) to width columns.
  * Returns the number of rows used; stops at last_row. */
+/* Set when a text did not fit above its last row: a screen that would be cut off. */
+static int cut_off;
+
 static int
 draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t attr)
 {
@@ -79,9 +82,11 @@ draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t
 		mvaddnwstr(row + used, col, w + start, (int)(end - start));
 		used++;
 		start = end;
-		while (start < len && w[start] == L' ')
+		while (start < len && (w[start] == L' ' || w[start] == L'\n'))
 			start++;
 	}
+	if (start < len)
+		cut_off = 1;
 	attroff(attr);
 	free(w);
 	return used;
@@ -126,6 +131,7 @@ draw_blank(struct kiosk *k)
 	}
 	if (k->demo)
 		draw_demo_line(k);
+	k->cut_off = cut_off;
 	refresh();
 }
 
@@ -136,9 +142,16 @@ render_draw(struct kiosk *k)
 	int width = COLS - 2 * MARGIN;
 	int last = LINES - (k->demo ? 4 : 2);
 	int row = 1;
+	/* The warning keeps its own rows at the bottom, one per line of it (a layout line
+	 * is at most LTEXT_MAX_COLUMNS wide, narrower than the screen). */
+	int warning_rows = s->warning.show != NULL;
+	for (const char *p = s->warning.show; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
+		warning_rows++;
+	last -= warning_rows > 1 ? warning_rows - 1 : 0;
 
 	k->term_cols = COLS;
 	k->term_rows = LINES;
+	cut_off = 0;
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		k->too_small = 1;
 		draw_too_small(k);
@@ -150,6 +163,14 @@ render_draw(struct kiosk *k)
 		draw_blank(k);
 		return;
 	}
+	if (k->large && render_large(k) == 0) {
+		if (k->demo)
+			draw_demo_line(k);
+		refresh();
+		return;
+	}
+	bkgdset(A_NORMAL);
+	erase();
 	mvaddstr(0, MARGIN, k->cfg->kiosk_id);
 
 	for (int i = 0; i < s->nblocks; i++) {
@@ -167,6 +188,8 @@ render_draw(struct kiosk *k)
 	}
 	if (s->nitems > 0)
 		row++;
+	if (s->nitems > 0 && row + s->nitems > last)
+		cut_off = 1;
 	for (int i = 0; i < s->nitems && row < last; i++) {
 		char key[8];
 		/* The focus is marked by an arrow as well as by reverse video, and the item
@@ -198,10 +221,14 @@ render_draw(struct kiosk *k)
 		if (s->blocks[i].part == SCREEN_PROMPT)
 			row += draw_wrapped(row + 1, MARGIN, width, last, s->blocks[i].text.show,
 			    A_NORMAL);
+	/* Whoever cannot read the small print still sees how to get large print. */
+	if (k->state->screen == SCREEN_WELCOME && k->overlay == OVERLAY_NONE)
+		render_large_badge(k, row + 2, last);
 	if (s->warning.show != NULL)
-		draw_wrapped(last + 1, MARGIN, width, last + 1, s->warning.show,
+		draw_wrapped(last + 1, MARGIN, width, last + warning_rows, s->warning.show,
 		    A_BOLD | A_STANDOUT);
 	if (k->demo)
 		draw_demo_line(k);
+	k->cut_off = cut_off;
 	refresh();
 }

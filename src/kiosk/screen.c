@@ -42,6 +42,7 @@ screen_free(struct screen *s)
 	free(s->input.show);
 	free(s->input.say);
 	text_free(&s->warning);
+	text_free(&s->more);
 	memset(s, 0, sizeof *s);
 }
 
@@ -78,6 +79,13 @@ void
 screen_clear_warning(struct screen *s)
 {
 	text_free(&s->warning);
+}
+
+void
+screen_set_more(struct screen *s, const char *lang, const char *show, const char *say)
+{
+	text_free(&s->more);
+	text_set(&s->more, lang, show, say);
 }
 
 static void
@@ -189,6 +197,8 @@ screen_speech(const struct screen *s, const struct voice_set *voices, struct spe
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part == SCREEN_PROMPT)
 			speech_script_add(out, s->blocks[i].text.lang, s->blocks[i].text.say);
+	if (s->more.show != NULL)
+		speech_script_add(out, s->more.lang, s->more.say);
 }
 
 char *
@@ -213,5 +223,7 @@ screen_shown_text(const struct screen *s)
 	}
 	if (s->warning.show)
 		strbuf_addf(&b, " | %s", s->warning.show);
+	if (s->more.show)
+		strbuf_addf(&b, " | %s", s->more.show);
 	return strbuf_take(&b);
 }

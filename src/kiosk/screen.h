@@ -52,6 +52,7 @@ struct screen {
 	int nitems;
 	struct screen_input input;
 	struct screen_text warning; /* the timeout warning, when shown */
+	struct screen_text more;    /* large print: "Page 1 of 3. More: press 0" */
 };
 
 void screen_reset(struct screen *s, const char *name, const char *lang);
@@ -62,6 +63,7 @@ void screen_add_item(struct screen *s, const char *key, const char *lang,
     const char *show, const char *say);
 void screen_set_warning(struct screen *s, const char *lang, const char *show, const char *say);
 void screen_clear_warning(struct screen *s);
+void screen_set_more(struct screen *s, const char *lang, const char *show, const char *say);
 
 /* One utterance of speech: consecutive text of the same language. */
 struct speech_segment {

@@ -83,7 +83,8 @@ void
 state_resized(struct kiosk *k)
 {
 	int was_small = k->too_small;
-	render_draw(k);
+	/* The model too: large print pages the screen anew for the new size. */
+	state_redraw(k);
 	if (was_small == k->too_small)
 		return;
 	/* Keys were ignored while it was too small: the customer gets the time again. */
@@ -125,6 +126,8 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->warned = 0;
 	k->overlay = OVERLAY_NONE;
 	k->focus = -1;
+	k->lp_page = 0;
+	k->simple_all = 0;
 	screen_clear_warning(&k->screen);
 	if (new->enter != NULL) {
 		new->enter(k);

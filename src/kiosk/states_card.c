@@ -83,6 +83,9 @@ card_info_done(struct kiosk *k, const struct bank_reply *r)
 	}
 	k->s.card = r->u.card;
 	k->s.card_known = 1;
+	/* The card's own preference, from the bank: no small text to read first. */
+	if ((r->u.card.flags & KPROTO_CARD_F_LARGE_PRINT) && !k->large)
+		controls_large_print(k, 1);
 	if (k->s.lang_chosen)
 		card_proceed(k);
 	else if (config_offers(k->cfg, r->u.card.lang))

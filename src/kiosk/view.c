@@ -57,6 +57,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	const struct session *s = &k->s;
 	char name[160], tries[8], seconds[16], card[32], date[16], clock[16];
 	char width[8], height[8], volume[8], volume_max[8], speed[8], speed_max[8];
+	char page[16], pages[16];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -69,6 +70,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	snprintf(width, sizeof width, "%d", k->term_cols);
 	snprintf(height, sizeof height, "%d", k->term_rows);
+	snprintf(page, sizeof page, "%d", k->lp_page + 1);
+	snprintf(pages, sizeof pages, "%d", k->lp_pages);
 	snprintf(volume, sizeof volume, "%d", k->volume_level);
 	snprintf(volume_max, sizeof volume_max, "%d", VOLUME_LEVELS);
 	snprintf(speed, sizeof speed, "%d", k->rate_level);
@@ -76,7 +79,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 
 	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
 	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
-	char *said[11] = { NULL };
+	char *said[13] = { NULL };
 	if (v != NULL) {
 		said[0] = voice_number(v, s->card.tries_left);
 		said[1] = voice_number(v, k->cfg->timeout_warning);
@@ -89,6 +92,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 		said[8] = voice_number(v, VOLUME_LEVELS);
 		said[9] = voice_number_plain(v, k->rate_level);
 		said[10] = voice_number(v, RATE_LEVELS);
+		said[11] = voice_number_plain(v, k->lp_page + 1);
+		said[12] = voice_number(v, k->lp_pages);
 	}
 	char *balance = money_text(k, s->balance_fen, lang, spoken);
 	char *available = money_text(k, s->available_fen, lang, spoken);
@@ -105,6 +110,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 		{ "note", note }, { "max", max },
 		{ "volume", v ? said[7] : volume }, { "volume_max", v ? said[8] : volume_max },
 		{ "speed", v ? said[9] : speed }, { "speed_max", v ? said[10] : speed_max },
+		{ "page", v ? said[11] : page }, { "pages", v ? said[12] : pages },
 		{ "screen_help", NULL },
 	};
 	/* The help screen says what the screen underneath is for, in that screen's words. */
@@ -167,12 +173,28 @@ screen_is_multilingual(enum screen_id id)
 	return id == SCREEN_WELCOME || id == SCREEN_OUT_OF_SERVICE || id == SCREEN_LANGUAGE;
 }
 
+int
+view_simple(struct kiosk *k)
+{
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	if (!k->large || k->simple_all || ls == NULL)
+		return 0;
+	int simple = 0, other = 0;
+	for (int i = 0; i < ls->nitems; i++)
+		if (!ls->items[i].hidden) {
+			simple += ls->items[i].simple;
+			other += !ls->items[i].simple;
+		}
+	return simple > 0 && other > 0;
+}
+
 static void
 add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {
+	int simple = k->overlay == OVERLAY_NONE && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++) {
 		const struct litem *it = &ls->items[i];
-		if (it->hidden)
+		if (it->hidden || (simple && !it->simple))
 			continue;
 		/* On the language screen each choice is labelled in its own language. */
 		const char *il = ls->id == SCREEN_LANGUAGE ? it->target : lang;
@@ -182,6 +204,10 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 		free(show);
 		free(say);
 	}
+	const struct ltext *more = layout_message_id(&k->setup->layouts, MSG_MORE_SERVICES);
+	if (simple && more != NULL)
+		screen_add_item(&k->screen, LITEM_MORE_KEY, lang, ltext_show(more, lang),
+		    ltext_say(more, lang));
 }
 
 static void
@@ -223,8 +249,27 @@ build_input(struct kiosk *k)
 	}
 }
 
-void
-view_build(struct kiosk *k)
+/* Large print pages a screen too long for the terminal: the model says so, shown and
+ * spoken, in the customer's language. */
+static void
+add_more(struct kiosk *k)
+{
+	if (!k->large || (k->lp_pages = render_large_pages(k)) < 2)
+		return;
+	if (k->lp_page >= k->lp_pages)
+		k->lp_page = 0;
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_MORE_PAGES);
+	if (t == NULL)
+		return;
+	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
+	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
+	screen_set_more(&k->screen, k->lang, show, say);
+	free(show);
+	free(say);
+}
+
+static void
+build(struct kiosk *k)
 {
 	const struct kiosk_config *cfg = k->cfg;
 	enum screen_id id = overlay_screen(k);
@@ -269,6 +314,13 @@ view_build_too_small(struct kiosk *k, struct screen *s)
 	}
 }
 
+void
+view_build(struct kiosk *k)
+{
+	build(k);
+	add_more(k);
+}
+
 const struct litem *
 layout_item_for_key(struct kiosk *k, enum key_fn fn)
 {
@@ -282,8 +334,11 @@ layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn)
 	if (ls == NULL)
 		return NULL;
 	const char *key = keyfn_to_str(fn);
+	/* The simple menu's keys are those it shows. */
+	int simple = id == k->state->screen && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden && strcmp(ls->items[i].key, key) == 0)
+		if (!ls->items[i].hidden && (!simple || ls->items[i].simple) &&
+		    strcmp(ls->items[i].key, key) == 0)
 			return &ls->items[i];
 	return NULL;
 }

@@ -3,13 +3,16 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000002"
+PAN = "6222000000000002"  # prefers large print
 
 
 class CancelWithdrawal(KioskTest):
     def test_cancel_at_confirmation(self):
         k = self.k.start()
         k.insert(PAN)
+        # Normal print, to read the screens as text.
+        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
+        k.keys("F9")
         k.keys("1")
         k.see("请输入密码")
         k.type("2580")
@@ -36,7 +39,8 @@ class CancelFromEveryState(KioskTest):
         k = self.k.start()
         paths = [([], "language"), (["2"], "pin"), (["2", "PIN"], "menu"),
                  (["2", "PIN", "1"], "balance"), (["2", "PIN", "2"], "withdraw"),
-                 (["2", "PIN", "2", "6"], "other_amount"),
+                 # Large print's simple menu: "more choices" (9) for other amounts.
+                 (["2", "PIN", "2", "9", "6"], "other_amount"),
                  (["2", "PIN", "2", "1"], "confirm")]
         for n, (path, state) in enumerate(paths):
             k.insert(PAN)

@@ -8,3 +8,10 @@ foreach(t unifont_cjk sizes bundled missing_font corrupt_font fallback_char wrap
     COMMAND test_largeprint ${t} ${CMAKE_CURRENT_BINARY_DIR}/largeprint-${t})
   set_tests_properties(largeprint_${t} PROPERTIES LABELS "unit" TIMEOUT 30)
 endforeach()
+
+# Every text of the shipped layouts wraps whole in large print at 80x24 and 132x43.
+add_executable(test_large_fit ${CMAKE_CURRENT_LIST_DIR}/test_large_fit.c)
+target_include_directories(test_large_fit PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(test_large_fit PRIVATE kconfig klargeprint)
+add_test(NAME largeprint_layouts_fit COMMAND test_large_fit ${CMAKE_SOURCE_DIR})
+set_tests_properties(largeprint_layouts_fit PROPERTIES LABELS "unit" TIMEOUT 60)

@@ -613,6 +613,8 @@ silent_check_screen(struct kiosk *k, const struct screen *s, const struct heard 
 		shown_add(sh, &nsh, s->input.lang, "input", s->input.show, NULL);
 	if (s->warning.show != NULL)
 		shown_add(sh, &nsh, s->warning.lang, "warning", s->warning.show, NULL);
+	if (s->more.show != NULL)
+		shown_add(sh, &nsh, s->more.lang, "pages", s->more.show, NULL);
 	/* What was heard. */
 	for (int i = 0; i < nheard; i++) {
 		if (heard[i].screen)

@@ -30,6 +30,7 @@
 #include "common/trace.h"
 #include "common/util.h"
 #include "config/setup.h"
+#include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
 #include <ctype.h>
@@ -108,6 +109,9 @@ static const struct journey {
 	  "^describe_keys 7 CLEAR 2 F3 HELP NEXT BLANK CANCEL ^pin 34 ENTER =menu NEXT NEXT "
 	  "PREVIOUS HELP ^help NEXT 5 ^describe_keys 1 2 ENTER ^menu NEXT ENTER =balance "
 	  "CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "large print from the card's preference: pages and the simple menu",
+	  "card:2 =language lang =pin 2580 ENTER =menu !more 2 =withdraw !more_services 9 "
+	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
@@ -126,6 +130,9 @@ static const struct {
 	{ MSG_SCREEN_OFF, "drawn by the renderer over a blanked screen, whose model (and "
 	  "speech) stays the screen's; said when BLANK turns it on (e2e_help)" },
 	{ MSG_SCREEN_ON, "not shown: said when BLANK turns the screen back on" },
+	{ MSG_LARGE_PRINT_FONT, "shown only when Unifont cannot be read (e2e_large_print)" },
+	{ MSG_LARGE_PRINT_BADGE, "drawn big by the renderer beside the welcome screen's own "
+	  "line saying the same (大字显示请按F9), which is spoken" },
 };
 
 #define LANGS_MAX 4
@@ -434,9 +441,18 @@ mark_seen(struct walk *w, const struct screen *s, int too_small)
 		else if (seen_msg[m][l] == 0 || seen_msg[m][l] > mark)
 			seen_msg[m][l] = mark;
 	}
-	if (s->warning.show != NULL) {
-		int l = lang_index(k, s->warning.lang);
-		enum message_id m = silent_message_of(k, s->warning.lang, s->warning.show);
+	/* The warning, large print's page line and its "more choices" item are messages. */
+	const struct screen_text *also[SCREEN_MAX_ITEMS + 2];
+	int nalso = 0;
+	also[nalso++] = &s->warning;
+	also[nalso++] = &s->more;
+	for (int i = 0; i < s->nitems; i++)
+		also[nalso++] = &s->items[i].label;
+	for (int i = 0; i < nalso; i++) {
+		if (also[i]->show == NULL)
+			continue;
+		int l = lang_index(k, also[i]->lang);
+		enum message_id m = silent_message_of(k, also[i]->lang, also[i]->show);
 		if (l >= 0 && m != MSG_NONE && (seen_msg[m][l] == 0 || seen_msg[m][l] > mark))
 			seen_msg[m][l] = mark;
 	}
@@ -466,6 +482,9 @@ check_screen(struct walk *w)
 	w->screens++;
 	if (!k->speech_on && k->headset)
 		strbuf_add(&report, "    speech is off with a headset in\n");
+	/* Nothing cut off at 80x24 either: every text fits the rows of normal print. */
+	if (k->cut_off && !k->large)
+		strbuf_add(&report, "    normal print cut the screen off at the bottom\n");
 	if (silent_check_screen(k, s, w->visit.h, w->visit.n, &report) > 0 || report.len > 0) {
 		fprintf(stderr, "[%s] %s, step %s: screen %s (%s) in state %s is not heard as "
 		    "shown:\n%s", w->lang, w->journey, w->step, s->name,
@@ -572,6 +591,11 @@ screen_shows(struct walk *w, enum message_id m)
 		    silent_message_of(w->k, s->blocks[i].text.lang, s->blocks[i].text.show) == m;
 	found |= s->warning.show != NULL &&
 	    silent_message_of(w->k, s->warning.lang, s->warning.show) == m;
+	found |= s->more.show != NULL &&
+	    silent_message_of(w->k, s->more.lang, s->more.show) == m;
+	for (int i = 0; i < s->nitems; i++)
+		found |= silent_message_of(w->k, s->items[i].label.lang,
+		    s->items[i].label.show) == m;
 	screen_free(&small);
 	return found;
 }
@@ -875,6 +899,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	k.speech = speech_setup(k.cfg);
+	/* Large print's fonts, as the kiosk opens them: its pages are part of the model. */
+	struct lp_fonts fonts = {0};
+	struct diag_list fd = {0};
+	CHECK(lp_fonts_default(&fonts, k.cfg->lp_font, &fd) == 0);
+	diag_free(&fd);
+	k.fonts = &fonts;
 	if (k.speech == NULL)
 		return 1;
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
@@ -907,6 +937,7 @@ main(int argc, char **argv)
 	session_reset(&k);
 	screen_free(&k.screen);
 	speak_forget(&k);
+	lp_fonts_close(&fonts);
 	sodium_free(k.kiosk_sk);
 	kiosk_setup_free(&setup);
 	trace_close();

@@ -1,0 +1,235 @@
+/* Draws the screen model in large print: every text of the screen big, from bitmap
+ * fonts in half blocks (src/largeprint), in a high-contrast theme, in pages when it does
+ * not fit. The model is the one normal print and speech use. */
+#include "kiosk/kiosk.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "largeprint/largeprint.h"
+
+#include <curses.h>
+#include <wchar.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LP_PAIR 1
+#define LP_MARGIN 1
+
+/* One line of large text, as wrapped to the screen's width. */
+struct big_line {
+	char *text;
+	int mark; /* the item in focus or being heard: reverse video and an arrow */
+};
+
+struct big_list {
+	struct big_line *v;
+	int n;
+};
+
+static void
+big_add(struct big_list *l, const struct lp_fonts *fs, const char *text, int size,
+    int cols, int mark)
+{
+	struct lp_lines w;
+	char *copy = xstrdup(text);
+	/* Each line of the text wraps on its own; lp_wrap breaks at newlines too. */
+	lp_wrap(fs, copy, size, cols, &w);
+	for (int i = 0; i < w.count; i++) {
+		l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+		l->v[l->n++] = (struct big_line){ xstrdup(w.line[i]), mark };
+	}
+	lp_lines_free(&w);
+	free(copy);
+}
+
+static void
+big_free(struct big_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+}
+
+/* The theme's colours: exactly, where the terminal lets colours be changed (the Linux
+ * console's stock "yellow" is brown), else its basic colours. */
+static attr_t
+theme_apply(const struct lp_theme *t)
+{
+	if (!has_colors())
+		return t->fg8 == LP_BLACK ? A_REVERSE : A_NORMAL;
+	start_color();
+	if (can_change_color() && COLORS >= 8) {
+		init_color((short)t->fg8, (short)(t->fg.r * 1000 / 255),
+		    (short)(t->fg.g * 1000 / 255), (short)(t->fg.b * 1000 / 255));
+		init_color((short)t->bg8, (short)(t->bg.r * 1000 / 255),
+		    (short)(t->bg.g * 1000 / 255), (short)(t->bg.b * 1000 / 255));
+	}
+	init_pair(LP_PAIR, (short)t->fg8, (short)t->bg8);
+	return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
+}
+
+static void
+draw_big(const struct lp_fonts *fs, const struct big_line *bl, int row, int size,
+    attr_t base)
+{
+	struct lp_block b;
+	if (lp_render(fs, bl->text, size, &b) != 0)
+		return;
+	attr_t attr = base | (bl->mark ? A_REVERSE : A_NORMAL);
+	attron(attr);
+	for (int r = 0; r < b.rows; r++)
+		mvaddstr(row + r, LP_MARGIN + 1, b.line[r]);
+	/* A character no font has is drawn at normal size where it belongs. */
+	for (int i = 0; i < b.nsmall; i++) {
+		wchar_t w[2] = { (wchar_t)b.small[i].cp, L'\0' };
+		mvaddwstr(row + b.small_row, LP_MARGIN + 1 + b.small[i].col, w);
+	}
+	attroff(attr);
+	if (bl->mark)
+		mvaddstr(row + b.rows / 2, 0, ">");
+	lp_block_free(&b);
+}
+
+/* The screen's texts in display order, as normal print draws them. */
+static void
+big_lines(struct kiosk *k, int size, int cols, struct big_list *l)
+{
+	const struct screen *s = &k->screen;
+	const struct lp_fonts *fs = k->fonts;
+
+	for (int i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].part != SCREEN_PROMPT)
+			big_add(l, fs, s->blocks[i].text.show, size, cols, 0);
+	for (int i = 0; i < s->nitems; i++) {
+		struct strbuf b = {0};
+		strbuf_addf(&b, "%s %s", s->items[i].key, s->items[i].label.show);
+		big_add(l, fs, b.s, size, cols, i == k->focus || i == k->heard_item);
+		strbuf_free(&b);
+	}
+	if (s->input.active) {
+		struct strbuf b = {0};
+		strbuf_add(&b, "[");
+		if (s->input.masked)
+			for (int i = 0; i < s->input.len; i++)
+				strbuf_add(&b, "*");
+		else if (s->input.show != NULL)
+			strbuf_add(&b, s->input.show);
+		strbuf_add(&b, "]");
+		big_add(l, fs, b.s, size, cols, 0);
+		strbuf_free(&b);
+	}
+	for (int i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].part == SCREEN_PROMPT)
+			big_add(l, fs, s->blocks[i].text.show, size, cols, 0);
+	if (s->warning.show != NULL)
+		big_add(l, fs, s->warning.show, size, cols, 1);
+}
+
+/* Every text of the screen must reach the fonts before it is wrapped or drawn. */
+static void
+fonts_need(struct kiosk *k)
+{
+	const struct screen *s = &k->screen;
+	for (int i = 0; i < s->nblocks; i++)
+		lp_fonts_need(k->fonts, s->blocks[i].text.show);
+	for (int i = 0; i < s->nitems; i++)
+		lp_fonts_need(k->fonts, s->items[i].label.show);
+	if (s->input.show != NULL)
+		lp_fonts_need(k->fonts, s->input.show);
+	if (s->warning.show != NULL)
+		lp_fonts_need(k->fonts, s->warning.show);
+	lp_fonts_need(k->fonts, "0123456789[]*> ");
+}
+
+/* How a screen is laid out in large print here: its size, its lines, how many to a page. */
+struct plan {
+	int size, rows, per_page;
+	struct big_list lines;
+};
+
+static int
+plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
+{
+	int largest = lp_size_largest(cols - 2 * LP_MARGIN, avail);
+	memset(p, 0, sizeof *p);
+	if (k->fonts == NULL || largest == 0)
+		return -1;
+	p->size = k->lp_size < LP_SIZE_MIN ? LP_SIZE_MIN : k->lp_size > largest ? largest :
+	    k->lp_size;
+	p->rows = lp_size_rows(p->size);
+	p->per_page = avail / p->rows > 0 ? avail / p->rows : 1;
+	fonts_need(k);
+	big_lines(k, p->size, cols - 2 * LP_MARGIN - 1, &p->lines);
+	return 0;
+}
+
+static int
+bottom_rows(const struct kiosk *k)
+{
+	return k->demo ? 3 : 1;
+}
+
+int
+render_large_pages(struct kiosk *k)
+{
+	struct plan p;
+	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
+		return 1;
+	int pages = (p.lines.n + p.per_page - 1) / p.per_page;
+	big_free(&p.lines);
+	return pages > 1 ? pages : 1;
+}
+
+int
+render_large(struct kiosk *k)
+{
+	struct plan p;
+	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
+		return -1;
+	attr_t base = theme_apply(lp_theme_at(k->lp_theme));
+	k->lp_pages = (p.lines.n + p.per_page - 1) / p.per_page;
+	if (k->lp_pages < 1)
+		k->lp_pages = 1;
+	if (k->lp_page >= k->lp_pages)
+		k->lp_page = 0;
+
+	bkgdset(base);
+	erase();
+	for (int i = 0; i < p.per_page; i++) {
+		int at = k->lp_page * p.per_page + i;
+		if (at < p.lines.n)
+			draw_big(k->fonts, &p.lines.v[at], i * p.rows, p.size, base);
+	}
+	/* "Page 1 of 3. More: press 0", in the model so that it is spoken too. */
+	if (k->screen.more.show != NULL) {
+		attron(base | A_REVERSE);
+		mvaddstr(LINES - bottom_rows(k), LP_MARGIN, k->screen.more.show);
+		attroff(base | A_REVERSE);
+	}
+	big_free(&p.lines);
+	return 0;
+}
+
+int
+render_large_badge(struct kiosk *k, int row, int last_row)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_LARGE_PRINT_BADGE);
+	const char *text = t ? ltext_show(t, k->cfg->default_language) : NULL;
+	struct lp_block b;
+	if (k->fonts == NULL || text == NULL || row + lp_size_rows(1) - 1 > last_row)
+		return -1;
+	lp_fonts_need(k->fonts, text);
+	if (lp_render(k->fonts, text, LP_SIZE_MIN, &b) != 0)
+		return -1;
+	int col = COLS - b.cols - 2 > 0 ? COLS - b.cols - 2 : 0;
+	attron(A_BOLD);
+	for (int r = 0; r < b.rows; r++)
+		mvaddstr(row + r, col, b.line[r]);
+	for (int i = 0; i < b.nsmall; i++) {
+		wchar_t w[2] = { (wchar_t)b.small[i].cp, L'\0' };
+		mvaddwstr(row + b.small_row, col + b.small[i].col, w);
+	}
+	attroff(A_BOLD);
+	lp_block_free(&b);
+	return 0;
+}
