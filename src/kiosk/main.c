@@ -136,13 +136,13 @@ fonts_setup(struct kiosk *k)
 {
 	struct lp_fonts *fs = xcalloc(1, sizeof *fs);
 	struct diag_list d = {0};
-	if (lp_fonts_default(fs, k->cfg->lp_font, &d) != 0) {
-		k->lp_degraded = 1;
-		for (int i = 0; i < d.count; i++)
-			log_warnx("large print: %s:%d:%d: %s", d.items[i].file, d.items[i].line,
-			    d.items[i].column, d.items[i].message);
+	k->lp_degraded = lp_fonts_default(fs, k->cfg->lp_font, &d) != 0;
+	/* A corrupt line costs its glyph only, but branch IT should hear of it. */
+	for (int i = 0; i < d.count; i++)
+		log_warnx("large print: %s:%d:%d: %s", d.items[i].file, d.items[i].line,
+		    d.items[i].column, d.items[i].message);
+	if (k->lp_degraded)
 		log_warnx("large print: using the bundled font alone");
-	}
 	diag_free(&d);
 	return fs;
 }

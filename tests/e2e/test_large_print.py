@@ -229,6 +229,30 @@ class ThemesAndSizes(KioskTest):
         k.wait_for(lambda: shows_big_size(k, "Main menu", 129, 2), "size 2")
 
 
+class Terminals(unittest.TestCase):
+    """The Linux console and a plain 8-colour terminal: the theme's basic colours."""
+
+    def run_on(self, term):
+        k = Kiosk()
+        self.addCleanup(k.close)
+        k.start(env="TERM=" + term)
+        k.insert(PAN)
+        k.wait_for(lambda: has_blocks(k), "large print on " + term)
+        k.keys("Home")
+        k.wait_for(lambda: k.trace_events("theme"), "theme changed")
+        k.wait_for(lambda: shows_big(k, "请选择语言"), "still drawn on " + term)
+        out = subprocess.run(k.tmux + ["capture-pane", "-p", "-e", "-t", "0"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertRegex(out, r"\x1b\[(?:[0-9;]*;)?(43|103)m", "a yellow background")
+
+    def test_linux_console(self):
+        self.run_on("linux")
+
+    def test_eight_colours(self):
+        # screen: 8 colours, no init_color; and tmux sends it the keys it expects.
+        self.run_on("screen")
+
+
 def shows_big_size(k, text, width, size):
     screen = [l.rstrip() for l in k.screen().splitlines()]
     return _in_order(screen, big(text, width, size))
