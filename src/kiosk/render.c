@@ -205,13 +205,7 @@ render_draw(struct kiosk *k)
 	}
 	if (s->input.active) {
 		struct strbuf b = {0};
-		strbuf_add(&b, "[ ");
-		if (s->input.masked)
-			for (int i = 0; i < s->input.len; i++)
-				strbuf_add(&b, "* ");
-		else if (s->input.show != NULL)
-			strbuf_add(&b, s->input.show);
-		strbuf_add(&b, " ]");
+		screen_input_show(&s->input, "[ ", "* ", " ]", &b);
 		row += 2;
 		draw_wrapped(row, MARGIN + 2, width - 2, last, b.s, A_BOLD);
 		strbuf_free(&b);

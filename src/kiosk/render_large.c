@@ -108,13 +108,7 @@ big_lines(struct kiosk *k, int size, int cols, struct big_list *l)
 	}
 	if (s->input.active) {
 		struct strbuf b = {0};
-		strbuf_add(&b, "[");
-		if (s->input.masked)
-			for (int i = 0; i < s->input.len; i++)
-				strbuf_add(&b, "*");
-		else if (s->input.show != NULL)
-			strbuf_add(&b, s->input.show);
-		strbuf_add(&b, "]");
+		screen_input_show(&s->input, "[", "*", "]", &b);
 		big_add(l, fs, b.s, size, cols, 0);
 		strbuf_free(&b);
 	}

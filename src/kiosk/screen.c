@@ -201,6 +201,19 @@ screen_speech(const struct screen *s, const struct voice_set *voices, struct spe
 		speech_script_add(out, s->more.lang, s->more.say);
 }
 
+void
+screen_input_show(const struct screen_input *in, const char *open, const char *star,
+    const char *close, struct strbuf *out)
+{
+	strbuf_add(out, open);
+	if (in->masked)
+		for (int i = 0; i < in->len; i++)
+			strbuf_add(out, star);
+	else if (in->show != NULL)
+		strbuf_add(out, in->show);
+	strbuf_add(out, close);
+}
+
 char *
 screen_shown_text(const struct screen *s)
 {
@@ -215,11 +228,7 @@ screen_shown_text(const struct screen *s)
 		strbuf_addf(&b, " | [%s] %s", s->items[i].key, s->items[i].label.show);
 	if (s->input.active) {
 		strbuf_add(&b, " | ");
-		if (s->input.masked)
-			for (int i = 0; i < s->input.len; i++)
-				strbuf_addc(&b, '*');
-		else if (s->input.show != NULL)
-			strbuf_add(&b, s->input.show);
+		screen_input_show(&s->input, "", "*", "", &b);
 	}
 	if (s->warning.show)
 		strbuf_addf(&b, " | %s", s->warning.show);

@@ -86,6 +86,10 @@ void speech_script_add(struct speech_script *sc, const char *lang, const char *t
 void speech_script_add_item(struct speech_script *sc, const char *lang, const char *text,
     int item);
 void speech_script_free(struct speech_script *sc);
+struct strbuf;
+/* The input as drawn, between open and close: the PIN as one star per digit typed. */
+void screen_input_show(const struct screen_input *in, const char *open, const char *star,
+    const char *close, struct strbuf *out);
 /* The shown text of the screen on one line, for the trace. */
 char *screen_shown_text(const struct screen *s);
 

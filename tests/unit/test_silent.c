@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kiosk_rig.h"
 #include "silent_check.h"
 
 /*
@@ -139,10 +140,7 @@ static const struct {
 #define VISIT_MAX 64
 #define SPEECH_WAIT_USEC (10 * 1000000LL)
 
-static char dir[] = "/tmp/kiosk-silent-XXXXXX";
-static const char *bankd_path;
-static pid_t bank_pid;
-static int bank_generation;
+static struct kiosk_rig rig;
 
 /* The transcript: what the trace says of each utterance, by id. */
 struct utterance {
@@ -189,81 +187,6 @@ fail(struct walk *w, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	failures++;
-}
-
-static char *
-in_dir(const char *name)
-{
-	struct strbuf b = {0};
-	strbuf_addf(&b, "%s/%s", dir, name);
-	return strbuf_take(&b);
-}
-
-static void
-write_config(const char *src)
-{
-	char *path = in_dir("kiosk.yaml");
-	FILE *f = fopen(path, "w");
-	fprintf(f,
-	    "kiosk_id: SILENT-TEST\n"
-	    "languages: { offered: [zh, en], default: zh }\n"
-	    "adapter: { socket: bankd.sock, public_key: adapter.pub, timeout_ms: 3000 }\n"
-	    "kiosk_key: kiosk.key\n"
-	    "layouts: %s/layouts\n"
-	    "voice: %s/voice\n"
-	    "devices: { socket: devices.sock }\n"
-	    "timeouts: { idle: 30, warning: 10, pin: 60, take: 20 }\n"
-	    "audio: { output: none }\n"
-	    "speech:\n"
-	    "  zh: { voice: cmn-latn-pinyin, rate: 150, volume: 100 }\n"
-	    "  en: { voice: en-us, rate: 160, volume: 100 }\n",
-	    src, src);
-	fclose(f);
-	free(path);
-}
-
-/* A fresh demo bank each time, so every pass starts with the same cards. */
-static void
-start_bank(void)
-{
-	char name[32];
-	snprintf(name, sizeof name, "bank-%d.db", ++bank_generation);
-	char *db = in_dir(name), *sock = in_dir("bankd.sock");
-	char *key = in_dir("adapter.key"), *peer = in_dir("kiosk.pub");
-	char *log = in_dir("bankd.log");
-	char cmd[4096];
-
-	snprintf(cmd, sizeof cmd, "%s --db %s --init-demo >/dev/null 2>&1", bankd_path, db);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot make the demo bank\n");
-		exit(1);
-	}
-	unlink(sock);
-	bank_pid = fork();
-	if (bank_pid == 0) {
-		/* Gone with the test, even when a sanitizer aborts it. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		execl(bankd_path, bankd_path, "--db", db, "--socket", sock, "--key", key,
-		    "--kiosk-key", peer, "--log", log, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 250 && access(sock, F_OK) != 0; i++)
-		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
-	free(db);
-	free(sock);
-	free(key);
-	free(peer);
-	free(log);
-}
-
-static void
-stop_bank(void)
-{
-	if (bank_pid <= 0)
-		return;
-	kill(bank_pid, SIGTERM);
-	waitpid(bank_pid, NULL, 0);
-	bank_pid = 0;
 }
 
 /* ---- the transcript ---------------------------------------------------------------- */
@@ -648,7 +571,7 @@ static void
 bank_down(struct walk *w)
 {
 	struct kiosk *k = w->k;
-	stop_bank();
+	rig_stop_bank(&rig);
 	struct pollfd p = { .fd = bank_fd(k->bank), .events = POLLIN };
 	if (p.fd >= 0 && poll(&p, 1, 5000) > 0)
 		bank_readable(k->bank);
@@ -659,7 +582,7 @@ static void
 bank_up(struct walk *w)
 {
 	struct kiosk *k = w->k;
-	start_bank();
+	rig_start_bank(&rig);
 	for (int i = 0; i < 20 && !bank_is_up(k->bank); i++) {
 		int64_t at = bank_deadline(k->bank), now = mono_usec();
 		bank_tick(k->bank, at > now ? at : now);
@@ -856,90 +779,55 @@ speech_setup(const struct kiosk_config *cfg)
 int
 main(int argc, char **argv)
 {
-	struct kiosk_setup setup;
-	struct diag_list d = {0};
-	struct kiosk k = {0};
-	struct walk w = { .k = &k, .journey = "start" };
-	char err[256];
-
 	if (argc != 3) {
 		fprintf(stderr, "usage: test_silent KIOSK-BANKD SOURCE-DIR\n");
 		return 2;
 	}
-	bankd_path = argv[1];
-	setlocale(LC_ALL, "C.UTF-8");
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+	if (rig_open(&rig, "silent", argv[1], argv[2]) != 0)
 		return 1;
-	if (kproto_keypair_generate_files(dir, "kiosk", 0, err, sizeof err) != KPROTO_OK ||
-	    kproto_keypair_generate_files(dir, "adapter", 0, err, sizeof err) != KPROTO_OK) {
-		fprintf(stderr, "keygen: %s\n", err);
-		return 1;
-	}
-	write_config(argv[2]);
-	char *cfgpath = in_dir("kiosk.yaml");
-	if (config_load_all(cfgpath, &setup, &d) != 0) {
-		diag_print(&d, stderr);
-		return 1;
-	}
-	char *logpath = in_dir("kiosk.log"), *tracepath = in_dir("trace");
-	log_open("kiosk", logpath);
+	struct kiosk *k = &rig.k;
+	struct walk w = { .k = k, .journey = "start" };
+	char *tracepath = rig_path(&rig, "trace");
 	if (trace_open(tracepath) < 0 || (trace_rd = open(tracepath, O_RDONLY)) < 0) {
 		fprintf(stderr, "cannot open the trace %s\n", tracepath);
 		return 1;
 	}
+	free(tracepath);
 	strbuf_init(&trace_buf);
-	start_bank();
-	k.setup = &setup;
-	k.cfg = &setup.cfg;
-	k.kiosk_sk = sodium_malloc(KPROTO_SK_LEN);
-	if (kproto_key_load_secret(k.cfg->kiosk_key, k.kiosk_sk, err, sizeof err) != KPROTO_OK ||
-	    kproto_key_load_public(k.cfg->adapter_public_key, k.adapter_pk, err, sizeof err) !=
-	    KPROTO_OK) {
-		fprintf(stderr, "keys: %s\n", err);
+	rig_start_bank(&rig);
+	k->speech = speech_setup(k->cfg);
+	if (k->speech == NULL)
 		return 1;
-	}
-	k.speech = speech_setup(k.cfg);
 	/* Large print's fonts, as the kiosk opens them: its pages are part of the model. */
 	struct lp_fonts fonts = {0};
 	struct diag_list fd = {0};
-	CHECK(lp_fonts_default(&fonts, k.cfg->lp_font, &fd) == 0);
+	CHECK(lp_fonts_default(&fonts, k->cfg->lp_font, &fd) == 0);
 	diag_free(&fd);
-	k.fonts = &fonts;
-	if (k.speech == NULL)
-		return 1;
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *term = newterm("xterm", out, in);
-	resizeterm(24, 80);
-	k.bank = bank_new(&k);
-	session_reset(&k);
-	bank_connect(k.bank);
-	state_enter(&k, ST_WELCOME);
+	k->fonts = &fonts;
+	k->bank = bank_new(k);
+	session_reset(k);
+	bank_connect(k->bank);
+	state_enter(k, ST_WELCOME);
 
 	/* The headset goes in at the welcome screen and stays in. */
-	w.lang = k.cfg->default_language;
+	w.lang = k->cfg->default_language;
 	step(&w, "headset-in");
-	for (int l = 0; l < k.cfg->nlanguages && l < LANGS_MAX; l++) {
-		w.lang = k.cfg->languages[l];
+	for (int l = 0; l < k->cfg->nlanguages && l < LANGS_MAX; l++) {
+		w.lang = k->cfg->languages[l];
 		for (size_t j = 0; j < ARRAY_LEN(journeys); j++)
 			run(&w, &journeys[j]);
 	}
-	check_coverage(&k, w.screens);
+	check_coverage(k, w.screens);
 
 	visit_clear(&w.visit);
-	speech_shutdown(k.speech);
-	k.speech = NULL;
-	endwin();
-	delscreen(term);
-	fclose(out);
-	fclose(in);
-	bank_free(k.bank);
-	kiosk_journal_close(&k);
-	session_reset(&k);
-	screen_free(&k.screen);
-	speak_forget(&k);
+	speech_shutdown(k->speech);
+	k->speech = NULL;
+	bank_free(k->bank);
+	kiosk_journal_close(k);
+	session_reset(k);
+	screen_free(&k->screen);
+	speak_forget(k);
 	lp_fonts_close(&fonts);
-	sodium_free(k.kiosk_sk);
-	kiosk_setup_free(&setup);
 	trace_close();
 	close(trace_rd);
 	strbuf_free(&trace_buf);
@@ -948,20 +836,7 @@ main(int argc, char **argv)
 		free(utts[i].text);
 	}
 	free(utts);
-	stop_bank();
-	char cmd[256];
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed; the kiosk's log:\n", failures);
-		snprintf(cmd, sizeof cmd, "tail -20 %s >&2", logpath);
-		if (system(cmd) != 0)
-			fprintf(stderr, "(no log)\n");
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	free(cfgpath);
-	free(logpath);
-	free(tracepath);
+	rig_close(&rig, failures);
 	if (failures)
 		return 1;
 	printf("nothing silent: all checks passed\n");

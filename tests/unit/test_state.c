@@ -22,9 +22,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kiosk_rig.h"
 
-static char dir[] = "/tmp/kiosk-state-XXXXXX";
-static pid_t bank_pid;
+static struct kiosk_rig rig;
 
 #define CHECK_STATE(k, want)                                                         \
 	do {                                                                       \
@@ -34,65 +34,6 @@ static pid_t bank_pid;
 			failures++;                                                \
 		}                                                                  \
 	} while (0)
-
-static char *
-in_dir(const char *name)
-{
-	struct strbuf b = {0};
-	strbuf_addf(&b, "%s/%s", dir, name);
-	return strbuf_take(&b);
-}
-
-static void
-write_config(const char *src)
-{
-	char *path = in_dir("kiosk.yaml");
-	FILE *f = fopen(path, "w");
-	fprintf(f,
-	    "kiosk_id: STATE-TEST\n"
-	    "languages: { offered: [zh, en], default: zh }\n"
-	    "adapter: { socket: bankd.sock, public_key: adapter.pub, timeout_ms: 3000 }\n"
-	    "kiosk_key: kiosk.key\n"
-	    "layouts: %s/layouts\n"
-	    "voice: %s/voice\n"
-	    "devices: { socket: devices.sock }\n"
-	    "timeouts: { idle: 30, warning: 10, pin: 60, take: 20 }\n"
-	    "audio: { output: none }\n"
-	    "speech:\n"
-	    "  zh: { voice: cmn-latn-pinyin, rate: 150, volume: 100 }\n"
-	    "  en: { voice: en-us, rate: 160, volume: 100 }\n",
-	    src, src);
-	fclose(f);
-	free(path);
-}
-
-static void
-start_bank(const char *bankd)
-{
-	char *db = in_dir("bank.db"), *sock = in_dir("bankd.sock");
-	char *key = in_dir("adapter.key"), *peer = in_dir("kiosk.pub");
-	char *log = in_dir("bankd.log");
-	char cmd[4096];
-
-	snprintf(cmd, sizeof cmd, "%s --db %s --init-demo >/dev/null 2>&1", bankd, db);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "cannot make the demo bank\n");
-		exit(1);
-	}
-	bank_pid = fork();
-	if (bank_pid == 0) {
-		execl(bankd, bankd, "--db", db, "--socket", sock, "--key", key, "--kiosk-key",
-		    peer, "--log", log, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && access(sock, F_OK) != 0; i++)
-		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
-	free(db);
-	free(sock);
-	free(key);
-	free(peer);
-	free(log);
-}
 
 /* Lets the bank answer everything asked so far. */
 static void
@@ -382,85 +323,36 @@ test_table(void)
 int
 main(int argc, char **argv)
 {
-	struct kiosk_setup setup;
-	struct diag_list d = {0};
-	struct kiosk k = {0};
-	char err[256];
-
 	if (argc != 3) {
 		fprintf(stderr, "usage: test_state KIOSK-BANKD SOURCE-DIR\n");
 		return 2;
 	}
-	setlocale(LC_ALL, "C.UTF-8");
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+	if (rig_open(&rig, "state", argv[1], argv[2]) != 0)
 		return 1;
-	if (kproto_keypair_generate_files(dir, "kiosk", 0, err, sizeof err) != KPROTO_OK ||
-	    kproto_keypair_generate_files(dir, "adapter", 0, err, sizeof err) != KPROTO_OK) {
-		fprintf(stderr, "keygen: %s\n", err);
-		return 1;
-	}
-	write_config(argv[2]);
-	char *cfgpath = in_dir("kiosk.yaml");
-	if (config_load_all(cfgpath, &setup, &d) != 0) {
-		diag_print(&d, stderr);
-		return 1;
-	}
-	start_bank(argv[1]);
-	char *logpath = in_dir("kiosk.log");
-	log_open("kiosk", logpath);
-	k.setup = &setup;
-	k.cfg = &setup.cfg;
-	k.kiosk_sk = sodium_malloc(KPROTO_SK_LEN);
-	if (kproto_key_load_secret(k.cfg->kiosk_key, k.kiosk_sk, err, sizeof err) != KPROTO_OK ||
-	    kproto_key_load_public(k.cfg->adapter_public_key, k.adapter_pk, err, sizeof err) !=
-	    KPROTO_OK) {
-		fprintf(stderr, "keys: %s\n", err);
-		return 1;
-	}
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *term = newterm("xterm", out, in);
-	resizeterm(24, 80);
-	k.bank = bank_new(&k);
-	session_reset(&k);
-	bank_connect(k.bank);
-	state_enter(&k, ST_WELCOME);
-	CHECK_STATE(&k, ST_WELCOME);
+	rig_start_bank(&rig);
+	struct kiosk *k = &rig.k;
+	k->bank = bank_new(k);
+	session_reset(k);
+	bank_connect(k->bank);
+	state_enter(k, ST_WELCOME);
+	CHECK_STATE(k, ST_WELCOME);
 
 	test_table();
-	test_withdrawal(&k);
-	test_other_amount_checks(&k);
-	test_cancel_everywhere(&k);
-	test_wrong_pins(&k);
-	test_lost_card_kept_after_notice(&k);
-	test_timeouts(&k);
-	test_receipt_timeout_lets_the_next_customer_in(&k);
-	test_cancel_after_approval(&k);
-	test_speech_mode_timeouts(&k);
+	test_withdrawal(k);
+	test_other_amount_checks(k);
+	test_cancel_everywhere(k);
+	test_wrong_pins(k);
+	test_lost_card_kept_after_notice(k);
+	test_timeouts(k);
+	test_receipt_timeout_lets_the_next_customer_in(k);
+	test_cancel_after_approval(k);
+	test_speech_mode_timeouts(k);
 
-	endwin();
-	delscreen(term);
-	fclose(out);
-	fclose(in);
-	bank_free(k.bank);
-	kiosk_journal_close(&k);
-	session_reset(&k);
-	screen_free(&k.screen);
-	sodium_free(k.kiosk_sk);
-	kiosk_setup_free(&setup);
-	free(cfgpath);
-	kill(bank_pid, SIGTERM);
-	waitpid(bank_pid, NULL, 0);
-	char cmd[256];
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed; the kiosk's log:\n", failures);
-		snprintf(cmd, sizeof cmd, "tail -40 %s >&2", logpath);
-		if (system(cmd) != 0)
-			fprintf(stderr, "(no log)\n");
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	free(logpath);
+	bank_free(k->bank);
+	kiosk_journal_close(k);
+	session_reset(k);
+	screen_free(&k->screen);
+	rig_close(&rig, failures);
 	if (failures)
 		return 1;
 	printf("state machine: all checks passed\n");
