@@ -127,6 +127,8 @@ help_key(struct kiosk *k, enum key_fn fn)
 		controls_rate_step(k, -1);
 	else if (strcmp(it->target, "describe_keys") == 0)
 		overlay_open(k, OVERLAY_DESCRIBE);
+	else if (strcmp(it->target, "repeat") == 0)
+		overlay_close(k); /* the screen underneath, said again */
 	return 1;
 }
 

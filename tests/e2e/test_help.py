@@ -73,6 +73,11 @@ class Help(KioskTest):
         k.keys("4")
         k.hears("speed 2 of 7")
         k.see("speed 2 of 7")
+        # 6 says the screen underneath again, for a keypad without the REPEAT key.
+        k.keys("6")
+        k.wait_for(lambda: "Main menu" in k.spoken()[-1], "the menu said again")
+        k.keys("/")
+        k.hears("Hear this screen again, press 6")
         # CANCEL leaves help, not the session.
         k.keys("Escape")
         k.wait_for(lambda: "Main menu" in k.spoken()[-1], "the menu said again")
