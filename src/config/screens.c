@@ -100,6 +100,7 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_SCREEN_OFF, "screen_off", NULL },
 	{ MSG_SCREEN_ON, "screen_on", NULL },
 	{ MSG_MORE_PAGES, "more", ph_pages },
+	{ MSG_MORE_PAGES_NEXT, "more_next", ph_pages },
 	{ MSG_LARGE_PRINT_FONT, "large_print_font", NULL },
 	{ MSG_MORE_SERVICES, "more_services", NULL },
 	{ MSG_LARGE_PRINT_BADGE, "large_print_badge", NULL },

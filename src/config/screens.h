@@ -56,6 +56,7 @@ enum message_id {
 	MSG_SCREEN_OFF,
 	MSG_SCREEN_ON,
 	MSG_MORE_PAGES,		/* {page} {pages} */
+	MSG_MORE_PAGES_NEXT,	/* the same where 0 is typed: the down arrow turns the page */
 	MSG_LARGE_PRINT_FONT,	/* large print without Unifont */
 	MSG_MORE_SERVICES,	/* large print's simple menu: the item that shows the rest */
 	MSG_LARGE_PRINT_BADGE,	/* drawn big on the welcome screen: how to get large print */

@@ -109,16 +109,28 @@ theme_next(struct kiosk *k)
 	state_redraw(k);
 }
 
-/* Large print at 80x24 shows long screens a page at a time: 0 turns the page, where 0
- * chooses nothing and types nothing. */
-static int
-page_key(struct kiosk *k, enum key_fn fn)
+int
+controls_zero_pages(const struct kiosk *k)
 {
-	if (fn != KEYFN_0 || !k->large || k->lp_pages < 2 || k->screen.input.active)
+	if (k->screen.input.active)
 		return 0;
 	for (int i = 0; i < k->screen.nitems; i++)
 		if (strcmp(k->screen.items[i].key, "0") == 0)
 			return 0;
+	return 1;
+}
+
+/* Large print at 80x24 shows long screens a page at a time: 0 turns the page where 0
+ * chooses nothing and types nothing; elsewhere (a PIN, an amount) the down arrow, which
+ * has no item to move to there. */
+static int
+page_key(struct kiosk *k, enum key_fn fn)
+{
+	if (!k->large || k->lp_pages < 2)
+		return 0;
+	if (controls_zero_pages(k) ? fn != KEYFN_0 :
+	    fn != KEYFN_NEXT || k->screen.nitems > 0)
+		return 0;
 	k->lp_page = (k->lp_page + 1) % k->lp_pages;
 	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
 	state_redraw(k);

@@ -217,6 +217,8 @@ void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
 void controls_large_print(struct kiosk *k, int on);
+/* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
+int controls_zero_pages(const struct kiosk *k);
 
 /* overlay.c: help, describe-key mode and the headset orientation. */
 void overlay_open(struct kiosk *k, enum overlay o);

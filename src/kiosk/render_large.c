@@ -92,7 +92,7 @@ draw_big(const struct lp_fonts *fs, const struct big_line *bl, int row, int size
 
 /* The screen's texts in display order, as normal print draws them. */
 static void
-big_lines(struct kiosk *k, int size, int cols, struct big_list *l)
+big_lines(struct kiosk *k, int size, int cols, struct big_list *l, struct big_list *input)
 {
 	const struct screen *s = &k->screen;
 	const struct lp_fonts *fs = k->fonts;
@@ -109,7 +109,7 @@ big_lines(struct kiosk *k, int size, int cols, struct big_list *l)
 	if (s->input.active) {
 		struct strbuf b = {0};
 		screen_input_show(&s->input, "[", "*", "]", &b);
-		big_add(l, fs, b.s, size, cols, 0);
+		big_add(input, fs, b.s, size, cols, 0);
 		strbuf_free(&b);
 	}
 	for (int i = 0; i < s->nblocks; i++)
@@ -135,10 +135,12 @@ fonts_need(struct kiosk *k)
 	lp_fonts_need(k->fonts, "0123456789[]*> ");
 }
 
-/* How a screen is laid out in large print here: its size, its lines, how many to a page. */
+/* How a screen is laid out in large print here: its size, its lines, how many to a page.
+ * What the customer types is on every page, at its foot: the PIN stars and the amount
+ * must never be on a page they are not looking at. */
 struct plan {
-	int size, rows, per_page;
-	struct big_list lines;
+	int size, rows, per_page, pages;
+	struct big_list lines, input;
 };
 
 static int
@@ -151,10 +153,21 @@ plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
 	p->size = k->lp_size < LP_SIZE_MIN ? LP_SIZE_MIN : k->lp_size > largest ? largest :
 	    k->lp_size;
 	p->rows = lp_size_rows(p->size);
-	p->per_page = avail / p->rows > 0 ? avail / p->rows : 1;
 	fonts_need(k);
-	big_lines(k, p->size, cols - 2 * LP_MARGIN - 1, &p->lines);
+	big_lines(k, p->size, cols - 2 * LP_MARGIN - 1, &p->lines, &p->input);
+	int slots = avail / p->rows;
+	p->per_page = slots - p->input.n > 0 ? slots - p->input.n : 1;
+	p->pages = (p->lines.n + p->per_page - 1) / p->per_page;
+	if (p->pages < 1)
+		p->pages = 1;
 	return 0;
+}
+
+static void
+plan_free(struct plan *p)
+{
+	big_free(&p->lines);
+	big_free(&p->input);
 }
 
 static int
@@ -169,9 +182,9 @@ render_large_pages(struct kiosk *k)
 	struct plan p;
 	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
 		return 1;
-	int pages = (p.lines.n + p.per_page - 1) / p.per_page;
-	big_free(&p.lines);
-	return pages > 1 ? pages : 1;
+	int pages = p.pages;
+	plan_free(&p);
+	return pages;
 }
 
 int
@@ -181,26 +194,27 @@ render_large(struct kiosk *k)
 	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
 		return -1;
 	attr_t base = theme_apply(lp_theme_at(k->lp_theme));
-	k->lp_pages = (p.lines.n + p.per_page - 1) / p.per_page;
-	if (k->lp_pages < 1)
-		k->lp_pages = 1;
+	k->lp_pages = p.pages;
 	if (k->lp_page >= k->lp_pages)
 		k->lp_page = 0;
 
 	bkgdset(base);
 	erase();
+	int slot = 0;
 	for (int i = 0; i < p.per_page; i++) {
 		int at = k->lp_page * p.per_page + i;
 		if (at < p.lines.n)
-			draw_big(k->fonts, &p.lines.v[at], i * p.rows, p.size, base);
+			draw_big(k->fonts, &p.lines.v[at], slot++ * p.rows, p.size, base);
 	}
+	for (int i = 0; i < p.input.n; i++)
+		draw_big(k->fonts, &p.input.v[i], slot++ * p.rows, p.size, base);
 	/* "Page 1 of 3. More: press 0", in the model so that it is spoken too. */
 	if (k->screen.more.show != NULL) {
 		attron(base | A_REVERSE);
 		mvaddstr(LINES - bottom_rows(k), LP_MARGIN, k->screen.more.show);
 		attroff(base | A_REVERSE);
 	}
-	big_free(&p.lines);
+	plan_free(&p);
 	return 0;
 }
 

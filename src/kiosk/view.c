@@ -258,7 +258,8 @@ add_more(struct kiosk *k)
 		return;
 	if (k->lp_page >= k->lp_pages)
 		k->lp_page = 0;
-	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_MORE_PAGES);
+	const struct ltext *t = layout_message_id(&k->setup->layouts,
+	    controls_zero_pages(k) ? MSG_MORE_PAGES : MSG_MORE_PAGES_NEXT);
 	if (t == NULL)
 		return;
 	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);

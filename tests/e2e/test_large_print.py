@@ -110,6 +110,26 @@ class Pages(KioskTest):
         # 0 turned pages and chose nothing.
         self.assertEqual(k.state(), "menu")
 
+    def test_typed_digits_are_on_every_page(self):
+        k = self.k.start()
+        k.headset_in()
+        k.insert(PAN)
+        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
+        k.keys("2")
+        k.in_state("pin")
+        # 0 is a PIN digit here: the down arrow turns the page, and the page line says so.
+        k.see("More: press the down arrow")
+        k.hears("More: press the down arrow")
+        k.type("25")
+        k.wait_for(lambda: shows_big(k, "[**]"), "the stars on page 1")
+        k.keys("Down")
+        k.see("Page 2 of")
+        k.wait_for(lambda: shows_big(k, "[**]"), "the stars on page 2")
+        k.type("80")
+        k.keys("Enter")
+        k.in_state("menu")
+        self.assert_no_pin_leak(PIN)
+
     def test_every_line_is_on_some_page(self):
         k = self.k.start()
         to_menu(k)

@@ -111,7 +111,8 @@ static const struct journey {
 	  "PREVIOUS HELP ^help NEXT 5 ^describe_keys 1 2 ENTER ^menu NEXT ENTER =balance "
 	  "CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "large print from the card's preference: pages and the simple menu",
-	  "card:2 =language lang =pin 2580 ENTER =menu !more 2 =withdraw !more_services 9 "
+	  "card:2 =language lang =pin !more_next NEXT !more_next 25 NEXT 80 ENTER =menu !more 2 "
+	  "=withdraw !more_services 9 "
 	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
