@@ -31,7 +31,8 @@ keyfn_from_str(const char *s)
 
 static const char *const named_keys[] = {
 	"Enter", "Backspace", "Escape", "Tab", "Space", "Delete", "Insert", "Home", "End",
-	"PageUp", "PageDown", "Up", "Down", "Left", "Right", "KP_Enter", "KP_Plus", "KP_Minus", "KP_Multiply", "KP_Divide",
+	"PageUp", "PageDown", "Up", "Down", "Left", "Right", "KP_Enter", "KP_Plus",
+	"KP_Minus", "KP_Multiply", "KP_Divide",
 	"KP_Decimal",
 };
 

@@ -26,7 +26,8 @@ enum key_fn keyfn_from_str(const char *s);
 
 /* Physical key names used in kiosk.yaml: one printable ASCII character ("*", "7"),
  * or Enter, Backspace, Escape, Tab, Space, Delete, Insert, Home, End, PageUp, PageDown,
- * F1..F12, Up, Down, Left, Right, KP_0..KP_9, KP_Enter, KP_Plus, KP_Minus, KP_Multiply, KP_Divide, KP_Decimal. */
+ * F1..F12, Up, Down, Left, Right, KP_0..KP_9, KP_Enter, KP_Plus, KP_Minus, KP_Multiply,
+ * KP_Divide, KP_Decimal. */
 int keyname_valid(const char *name);
 
 struct keymap_default {

@@ -11,7 +11,8 @@
 #include "config/yaml_tree.h"
 
 static const char *const fields[] = { "item", "pin_digit", "digits_entered", "keys",
-	"numbers", "money", "card", "date", "time", "private", "volume", "rate", "position", NULL };
+	"numbers", "money", "card", "date", "time", "private", "volume", "rate", "position",
+	NULL };
 
 static const char *const number_fields[] = { "style", "digits", "separator", "minus",
 	"thousands", "places", "groups", "zero", "drop_one", "counting", NULL };

@@ -78,11 +78,16 @@ controls_large_print(struct kiosk *k, int on)
 	k->lp_page = 0;
 	trace_event("large-print", "%s size=%d theme=%s", on ? "on" : "off", k->lp_size,
 	    lp_theme_at(k->lp_theme)->name);
-	/* Without Unifont, large print says why some text stays small. */
+	/* The items and pages change: nothing stays in focus. */
+	k->focus = k->heard_item = -1;
+	/* Without Unifont, large print says why some text stays small, on this screen only
+	 * (a message waiting for the next screen keeps waiting). */
+	enum message_id waiting = k->s.message;
 	if (on && k->lp_degraded)
 		kiosk_set_message(k, MSG_LARGE_PRINT_FONT);
 	/* Said again: large print may page the screen, and that is said too. */
 	state_show(k);
+	k->s.message = waiting;
 }
 
 static void
@@ -97,6 +102,7 @@ text_size_next(struct kiosk *k)
 	if (k->lp_size == 0)
 		k->lp_size = LP_SIZE_MIN;
 	k->lp_page = 0;
+	k->focus = k->heard_item = -1;
 	trace_event("text-size", "%d", k->lp_size);
 	state_redraw(k);
 }
@@ -123,11 +129,13 @@ controls_zero_pages(const struct kiosk *k)
 /* Large print at 80x24 shows long screens a page at a time: 0 turns the page where 0
  * chooses nothing and types nothing; elsewhere (a PIN, an amount) the down arrow, which
  * has no item to move to there. */
-static int
-page_key(struct kiosk *k, enum key_fn fn)
+int
+controls_page_key(struct kiosk *k, enum key_fn fn)
 {
 	if (!k->large || k->lp_pages < 2)
 		return 0;
+	/* Where 0 is typed, the down arrow turns the page; it has no item to move to on
+	 * those screens. */
 	if (controls_zero_pages(k) ? fn != KEYFN_0 :
 	    fn != KEYFN_NEXT || k->screen.nitems > 0)
 		return 0;
@@ -221,6 +229,7 @@ simple_more_key(struct kiosk *k, enum key_fn fn)
 		return 0;
 	k->simple_all = 1;
 	k->lp_page = 0;
+	k->focus = k->heard_item = -1;
 	trace_event("simple-more", "state=%s", k->state->name);
 	state_show(k);
 	return 1;
@@ -229,7 +238,7 @@ simple_more_key(struct kiosk *k, enum key_fn fn)
 int
 controls_key(struct kiosk *k, enum key_fn fn)
 {
-	if (page_key(k, fn) || simple_more_key(k, fn))
+	if (controls_page_key(k, fn) || simple_more_key(k, fn))
 		return 1;
 	switch (fn) {
 	case KEYFN_LARGE_PRINT:

@@ -150,7 +150,7 @@ struct kiosk {
 	/* Large print: on for this customer, its size and theme (index of lp_theme_at), the
 	 * page shown of a screen too long for one, and how many pages it has. */
 	int large, lp_size, lp_theme, lp_page, lp_pages;
-	int simple_all;          /* large print: this screen shows all items, not the simple ones */
+	int simple_all;          /* large print: all items of this screen, not the simple ones */
 	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
 	int lp_degraded;         /* Unifont missing: the bundled font alone */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
@@ -187,6 +187,8 @@ void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */
 void state_keys_resume(struct kiosk *k);
 void state_device(struct kiosk *k, enum device_event ev, const char *arg);
+/* A digit on the PIN screen or during its check: never named in the trace or the log. */
+int key_is_secret(const struct kiosk *k, enum key_fn fn);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);
 /* Rebuilds the screen of the current state, draws it and speaks it. */
@@ -219,10 +221,14 @@ void controls_reset(struct kiosk *k);
 void controls_large_print(struct kiosk *k, int on);
 /* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
 int controls_zero_pages(const struct kiosk *k);
+/* 1 when fn turned the page of a long screen in large print. */
+int controls_page_key(struct kiosk *k, enum key_fn fn);
 
 /* overlay.c: help, describe-key mode and the headset orientation. */
 void overlay_open(struct kiosk *k, enum overlay o);
 void overlay_close(struct kiosk *k);
+/* The overlay is gone with its state (state_enter): nothing shown or said. */
+void overlay_forget(struct kiosk *k);
 /* A key while an overlay is shown; returns 1 when the overlay took it. */
 int overlay_key(struct kiosk *k, enum key_fn fn);
 /* The overlay's speech ended (played to the end when done). */
@@ -235,6 +241,8 @@ void view_build(struct kiosk *k);
 /* The screen shown in place of the state's while the terminal is smaller than the
  * screens need: the terminal_too_small message in every offered language. */
 void view_build_too_small(struct kiosk *k, struct screen *s);
+/* Large print's page line for the model as it is now (after a warning came or went). */
+void view_pages(struct kiosk *k);
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
 char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
 const char *view_message_show(struct kiosk *k, enum message_id m);

@@ -221,6 +221,7 @@ main(int argc, char **argv)
 
 	render_end();
 	speech_shutdown(k.speech);
+	k.speech = NULL; /* session_reset below resets the customer's settings */
 	devices_close(k.devices);
 	bank_free(k.bank);
 	kiosk_journal_close(&k);

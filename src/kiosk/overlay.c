@@ -51,6 +51,13 @@ overlay_open(struct kiosk *k, enum overlay o)
 }
 
 void
+overlay_forget(struct kiosk *k)
+{
+	described_free(k);
+	k->overlay = OVERLAY_NONE;
+}
+
+void
 overlay_close(struct kiosk *k)
 {
 	if (k->overlay == OVERLAY_NONE)
@@ -73,8 +80,12 @@ describe(struct kiosk *k, enum key_fn fn)
 	const char *name = keyfn_to_str(fn);
 	const struct ltext *t = NULL;
 
+	/* The simple menu's "more choices" is an item too. */
+	const struct ltext *more = NULL;
+	if (it == NULL && view_simple(k) && fn == keyfn_from_str(LITEM_MORE_KEY))
+		more = layout_message_id(&k->setup->layouts, MSG_MORE_SERVICES);
 	/* The item underneath, even on a screen shown in every language: in k->lang. */
-	if (it != NULL)
+	if (it != NULL || more != NULL)
 		t = lscreen_key_text(ls, "item");
 	else if (KEYFN_IS_DIGIT(fn))
 		t = lscreen_key_text(ls, "digit");
@@ -84,15 +95,17 @@ describe(struct kiosk *k, enum key_fn fn)
 		return;
 	const char *il = it != NULL && k->state->screen == SCREEN_LANGUAGE ? it->target :
 	    k->lang;
-	char *label_show = it ? view_fill(k, ltext_show(&it->label, il), il, 0) : NULL;
-	char *label_say = it ? view_fill(k, ltext_say(&it->label, il), il, 1) : NULL;
+	const struct ltext *label = it != NULL ? &it->label : more;
+	char *label_show = label ? view_fill(k, ltext_show(label, il), il, 0) : NULL;
+	char *label_say = label ? view_fill(k, ltext_say(label, il), il, 1) : NULL;
 	struct text_var show_vars[] = { { "key", name }, { "label", label_show } };
 	struct text_var say_vars[] = { { "key", voice_key_name(v, fn) },
 		{ "label", label_say } };
 	described_free(k);
 	k->described_show = text_fill(ltext_show(t, k->lang), show_vars, 2);
 	k->described_say = text_fill(ltext_say(t, k->lang), say_vars, 2);
-	trace_event("describe-key", "%s", name);
+	/* Over the PIN screen a digit may be one the customer meant for the PIN. */
+	trace_event("describe-key", "%s", key_is_secret(k, fn) ? "digit" : name);
 	state_redraw(k);
 	speak_text(k, k->lang, k->described_say);
 	free(label_show);

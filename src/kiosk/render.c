@@ -33,6 +33,9 @@ render_end(void)
 		endwin();
 }
 
+/* Set when a text did not fit above its last row: a screen that would be cut off. */
+static int cut_off;
+
 static wchar_t *
 to_wide(const char *s)
 {
@@ -46,9 +49,6 @@ to_wide(const char *s)
 
 /* Draws text from row, wrapping at spaces (or between CJK characters) to width columns.
  * Returns the number of rows used; stops at last_row. */
-/* Set when a text did not fit above its last row: a screen that would be cut off. */
-static int cut_off;
-
 static int
 draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t attr)
 {

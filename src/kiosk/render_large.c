@@ -51,12 +51,17 @@ big_free(struct big_list *l)
 }
 
 /* The theme's colours: exactly, where the terminal lets colours be changed (the Linux
- * console's stock "yellow" is brown), else its basic colours. */
+ * console's stock "yellow" is brown), else its basic colours. The palette is set once
+ * per theme, not on every redraw (the item heard redraws the screen word by word). */
 static attr_t
 theme_apply(const struct lp_theme *t)
 {
+	static const struct lp_theme *applied;
 	if (!has_colors())
 		return t->fg8 == LP_BLACK ? A_REVERSE : A_NORMAL;
+	if (t == applied)
+		return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
+	applied = t;
 	start_color();
 	if (can_change_color() && COLORS >= 8) {
 		init_color((short)t->fg8, (short)(t->fg.r * 1000 / 255),
@@ -115,8 +120,9 @@ big_lines(struct kiosk *k, int size, int cols, struct big_list *l, struct big_li
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part == SCREEN_PROMPT)
 			big_add(l, fs, s->blocks[i].text.show, size, cols, 0);
+	/* The timeout and headset warnings are for now, whatever page is shown. */
 	if (s->warning.show != NULL)
-		big_add(l, fs, s->warning.show, size, cols, 1);
+		big_add(input, fs, s->warning.show, size, cols, 1);
 }
 
 /* Every text of the screen must reach the fonts before it is wrapped or drawn. */
@@ -156,6 +162,16 @@ plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
 	fonts_need(k);
 	big_lines(k, p->size, cols - 2 * LP_MARGIN - 1, &p->lines, &p->input);
 	int slots = avail / p->rows;
+	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
+	if (p->input.n >= slots) {
+		for (int i = 0; i < p->input.n; i++) {
+			p->lines.v = xrealloc(p->lines.v, (size_t)(p->lines.n + 1) *
+			    sizeof *p->lines.v);
+			p->lines.v[p->lines.n++] = p->input.v[i];
+		}
+		free(p->input.v);
+		p->input = (struct big_list){0};
+	}
 	p->per_page = slots - p->input.n > 0 ? slots - p->input.n : 1;
 	p->pages = (p->lines.n + p->per_page - 1) / p->per_page;
 	if (p->pages < 1)

@@ -88,6 +88,12 @@ screen_set_more(struct screen *s, const char *lang, const char *show, const char
 	text_set(&s->more, lang, show, say);
 }
 
+void
+screen_clear_more(struct screen *s)
+{
+	text_free(&s->more);
+}
+
 static void
 script_add(struct speech_script *sc, const char *lang, const char *text, int item)
 {

@@ -64,6 +64,7 @@ void screen_add_item(struct screen *s, const char *key, const char *lang,
 void screen_set_warning(struct screen *s, const char *lang, const char *show, const char *say);
 void screen_clear_warning(struct screen *s);
 void screen_set_more(struct screen *s, const char *lang, const char *show, const char *say);
+void screen_clear_more(struct screen *s);
 
 /* One utterance of speech: consecutive text of the same language. */
 struct speech_segment {

@@ -124,7 +124,8 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->state = new;
 	k->idle_since = mono_usec();
 	k->warned = 0;
-	k->overlay = OVERLAY_NONE;
+	if (k->overlay != OVERLAY_NONE)
+		overlay_forget(k);
 	k->focus = -1;
 	k->lp_page = 0;
 	k->simple_all = 0;
@@ -347,20 +348,24 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 	k->idle_since = mono_usec();
 }
 
-/* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN. */
-static int
-key_is_secret(struct kiosk *k, enum key_fn fn)
+/* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN,
+ * even with an overlay over it: the orientation opens by itself when a headset goes in,
+ * and the customer may be typing on. */
+int
+key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && k->overlay == OVERLAY_NONE &&
-	    (k->state->id == ST_PIN || k->state->id == ST_WAIT);
+	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
 }
 
 static void
 key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 {
+	/* A digit that was queued while an overlay was open may reach the PIN screen. */
+	secret |= key_is_secret(k, fn);
 	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
-	 * never a menu choice, never named. */
-	if (secret && (k->state->id != ST_PIN || k->overlay != OVERLAY_NONE)) {
+	 * never a menu choice, never named. Over the PIN screen it goes to the overlay
+	 * (help's choices), still unnamed. */
+	if (secret && k->state->id != ST_PIN) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
@@ -370,6 +375,10 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	if (fn == KEYFN_ENTER && k->focus >= 0 && k->focus < k->screen.nitems &&
 	    k->overlay != OVERLAY_DESCRIBE)
 		fn = keyfn_from_str(k->screen.items[k->focus].key);
+	/* Help and the orientation turn their pages like any screen. */
+	if (k->overlay != OVERLAY_NONE && k->overlay != OVERLAY_DESCRIBE &&
+	    controls_page_key(k, fn))
+		return;
 	if (k->overlay != OVERLAY_NONE && overlay_key(k, fn))
 		return;
 	if (controls_key(k, fn))
@@ -392,6 +401,7 @@ state_key(struct kiosk *k, enum key_fn fn)
 	if (k->warned) {
 		k->warned = 0;
 		screen_clear_warning(&k->screen);
+		view_pages(k);
 		render_draw(k);
 	}
 	/* One request at a time: what a key does may depend on the answer (a second
@@ -434,6 +444,7 @@ headset_lost(struct kiosk *k)
 	if (t != NULL) {
 		screen_set_warning(&k->screen, k->lang, ltext_show(t, k->lang),
 		    ltext_say(t, k->lang));
+		view_pages(k);
 		render_draw(k);
 		speak_text(k, k->lang, ltext_say(t, k->lang));
 	}
@@ -534,6 +545,7 @@ state_warn(struct kiosk *k)
 	k->idle_since = mono_usec();
 	screen_set_warning(&k->screen, lang, show, say);
 	trace_event("timeout-warning", "state=%s", k->state->name);
+	view_pages(k);
 	render_draw(k);
 	speak_text(k, lang, say);
 	free(show);

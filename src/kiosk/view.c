@@ -251,9 +251,10 @@ build_input(struct kiosk *k)
 
 /* Large print pages a screen too long for the terminal: the model says so, shown and
  * spoken, in the customer's language. */
-static void
-add_more(struct kiosk *k)
+void
+view_pages(struct kiosk *k)
 {
+	screen_clear_more(&k->screen);
 	if (!k->large || (k->lp_pages = render_large_pages(k)) < 2)
 		return;
 	if (k->lp_page >= k->lp_pages)
@@ -319,7 +320,7 @@ void
 view_build(struct kiosk *k)
 {
 	build(k);
-	add_more(k);
+	view_pages(k);
 }
 
 const struct litem *

@@ -56,6 +56,26 @@ class Orientation(KioskTest):
                               if o.startswith("orientation")]), 1)
 
 
+    def test_a_digit_that_skips_it_on_the_pin_screen_stays_secret(self):
+        k = self.k.start()
+        k.insert(PAN)
+        k.keys("2")
+        k.in_state("pin")
+        # Plugged in while typing: the first digit only skips the orientation.
+        k.device("headset-in")
+        k.hears("Press any key to skip")
+        k.keys("7")
+        k.wait_for(lambda: k.trace_events("orientation-skipped"), "skipped")
+        k.hears("Enter your PIN")
+        k.see("[  ]")
+        keys = [e for e in k.trace_events("key") if e.endswith("state=pin")]
+        self.assertTrue(keys and all(e.startswith("digit ") for e in keys), keys)
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        self.assert_no_pin_leak(PIN)
+
+
 class Help(KioskTest):
     def test_explains_the_screen_keys_and_settings(self):
         k = self.k.start()
