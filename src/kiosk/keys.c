@@ -1,6 +1,8 @@
 /* Terminal keys to key names (as in kiosk.yaml) to key functions. */
 #include "kiosk/kiosk.h"
 
+#include "common/log.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +70,25 @@ keyname_of(int ch, int is_code, char *buf, size_t bufsz)
 	return NULL;
 }
 
+/* After ESC, curses has already waited for the rest of any sequence it knows: bytes that
+ * follow at once belong to one it does not know (a key the terminal description lacks).
+ * They are read and dropped, so that such a key is not taken for CANCEL followed by
+ * letters, which would end the customer's session. Returns 1 when a sequence was dropped. */
+static int
+unknown_sequence_dropped(void)
+{
+	wint_t ch;
+	int n = 0, r = get_wch(&ch);
+
+	if (r == ERR)
+		return 0; /* ESC alone: the Escape key */
+	if (r == OK && (ch == '[' || ch == 'O'))
+		while (n++ < 16 && get_wch(&ch) == OK && !(ch >= 0x40 && ch <= 0x7e))
+			;
+	log_warnx("keys: a key sequence the terminal description does not know was ignored");
+	return 1;
+}
+
 int
 keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized)
 {
@@ -84,6 +105,8 @@ keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized)
 		*resized = 1;
 		return 1;
 	}
+	if (r == OK && ch == 27 && unknown_sequence_dropped())
+		return 1;
 	const char *name = keyname_of((int)ch, r == KEY_CODE_YES, buf, sizeof buf);
 	if (name == NULL)
 		return 1;

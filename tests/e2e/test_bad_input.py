@@ -82,6 +82,22 @@ class MissingVoice(unittest.TestCase):
         self.assertFalse(os.path.exists(k.path("exit-status")))
 
 
+class UnknownKeySequence(KioskTest):
+    def test_is_ignored_not_taken_for_cancel(self):
+        k = self.k.start()
+        k.insert("6222000000000001")
+        k.in_state("language")
+        # A key the terminal description does not know arrives as ESC [ 9 9 ~ at once.
+        subprocess.run(k.tmux + ["send-keys", "-t", "0", "-l", "\x1b[99~"], check=True)
+        k.wait_for(lambda: "does not know was ignored" in open(k.path("kiosk.log")).read(),
+                   "the sequence logged as ignored")
+        self.assertEqual(k.state(), "language")
+        self.assertNotIn("eject-card", k.read_device())
+        # The Escape key alone is still CANCEL.
+        k.keys("Escape")
+        k.asks("eject-card")
+
+
 class SmallTerminal(KioskTest):
     kiosk_args = {"cols": 60, "rows": 20}
 
