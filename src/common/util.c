@@ -158,3 +158,12 @@ path_relative_to(const char *base_file, const char *path)
 	strbuf_add(&b, path);
 	return strbuf_take(&b);
 }
+
+int
+str_in_list(const char *s, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}

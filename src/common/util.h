@@ -32,6 +32,9 @@ void strbuf_reset(struct strbuf *b);
 /* Hands the string over to the caller, leaving b empty. */
 char *strbuf_take(struct strbuf *b);
 
+/* 1 when s is one of the strings of list (NULL-terminated; NULL is an empty list). */
+int str_in_list(const char *s, const char *const *list);
+
 /* Resolve path against the directory of base_file unless it is absolute. */
 char *path_relative_to(const char *base_file, const char *path);
 

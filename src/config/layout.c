@@ -160,10 +160,7 @@ read_goto(struct screen_ctx *s, const struct ynode *v, const char *path, struct 
 			yerr(s->c, v, "%s: no such screen \"%s\"", path, it->target);
 		return;
 	}
-	int allowed = 0;
-	for (const char *const *g = s->sc->gotos; g != NULL && *g != NULL; g++)
-		allowed |= strcmp(*g, it->target) == 0;
-	if (!allowed) {
+	if (!str_in_list(it->target, s->sc->gotos)) {
 		join(list, sizeof list, s->sc->gotos);
 		yerr(s->c, v, "%s: %s cannot go to \"%s\" (only to %s)", path, s->owner,
 		    it->target, list);
@@ -188,9 +185,8 @@ read_choice(struct screen_ctx *s, const struct ynode *v, const char *path, struc
 		}
 		return;
 	}
-	for (const char *const *ch = s->sc->choices; ch != NULL && *ch != NULL; ch++)
-		if (strcmp(*ch, it->target) == 0)
-			return;
+	if (str_in_list(it->target, s->sc->choices))
+		return;
 	join(list, sizeof list, s->sc->choices);
 	yerr(s->c, v, "%s: unknown choice \"%s\" (%s has %s)", path, it->target, s->owner, list);
 }
@@ -343,10 +339,7 @@ read_key_texts(struct screen_ctx *s, struct lscreen *scr, const struct ynode *n)
 		const char *name = n->pairs[i].key->value;
 		if (lscreen_key_text(scr, name) != NULL)
 			continue; /* reported as a duplicate key */
-		int known = 0;
-		for (const char *const *k = s->sc->keys; *k != NULL; k++)
-			known |= strcmp(*k, name) == 0;
-		if (!known)
+		if (!str_in_list(name, s->sc->keys))
 			continue;
 		struct lkeytext *kt = &scr->keys[scr->nkeys++];
 		kt->name = xstrdup(name);

@@ -38,15 +38,6 @@ ypath_index(char *out, size_t size, const char *path, int index)
 }
 
 static int
-in_list(const char *s, const char *const *list)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -100,7 +91,7 @@ ymap_check(struct yctx *c, const struct ynode *n, const char *path,
 	for (int i = 0; i < n->npairs; i++) {
 		const struct ynode *k = n->pairs[i].key;
 		ypath_key(p, sizeof p, path, k->value);
-		if (!in_list(k->value, known)) {
+		if (!str_in_list(k->value, known)) {
 			const char *s = ysuggest(k->value, known);
 			if (s != NULL)
 				yerr(c, k, "%s: unknown key (did you mean \"%s\"?)", p, s);
@@ -228,11 +219,11 @@ yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out)
 	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", NULL };
 	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", NULL };
 
-	if (n->type == YNODE_SCALAR && in_list(n->value, yes)) {
+	if (n->type == YNODE_SCALAR && str_in_list(n->value, yes)) {
 		*out = 1;
 		return 0;
 	}
-	if (n->type == YNODE_SCALAR && in_list(n->value, no)) {
+	if (n->type == YNODE_SCALAR && str_in_list(n->value, no)) {
 		*out = 0;
 		return 0;
 	}

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/util.h"
+
 /* Don't forget the kiosk's state table and docs/configuration.md when this changes. */
 
 static const char *const ph_pin[] = { "tries", NULL };
@@ -156,24 +158,15 @@ message_contract_get(enum message_id id)
 	return &messages[id];
 }
 
-static int
-in_list(const char *s, const char *const *list)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 int
 placeholder_known(const char *name)
 {
 	for (int i = 0; i < SCREEN_COUNT; i++)
-		if (in_list(name, screens[i].placeholders) ||
-		    in_list(name, screens[i].keys_placeholders))
+		if (str_in_list(name, screens[i].placeholders) ||
+		    str_in_list(name, screens[i].keys_placeholders))
 			return 1;
 	for (int i = 0; i < MSG_COUNT; i++)
-		if (in_list(name, messages[i].placeholders))
+		if (str_in_list(name, messages[i].placeholders))
 			return 1;
 	return 0;
 }

@@ -26,15 +26,6 @@ lang_code_valid(const char *s)
 	return s[i] == '\0' && i - start >= 2 && i < 8;
 }
 
-static int
-in_list(const char *s, const char *const *list)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 /* "{a} {b}" for messages. */
 static void
 list_placeholders(char *out, size_t size, const char *const *list)
@@ -65,7 +56,7 @@ text_check_placeholders(struct yctx *c, const struct ynode *n, const char *path,
 		memcpy(name, p + 1, len);
 		name[len] = '\0';
 		p = end + 1;
-		if (in_list(name, allowed))
+		if (str_in_list(name, allowed))
 			continue;
 		problems++;
 		if (!placeholder_known(name)) {

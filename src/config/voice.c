@@ -48,15 +48,6 @@ static const char *const ph_hour_minute[] = { "hour", "minute", NULL };
 static const enum key_fn required_keys[] = { KEYFN_ENTER, KEYFN_CLEAR, KEYFN_CANCEL,
 	KEYFN_F1, KEYFN_F2, KEYFN_F3, KEYFN_F4, KEYFN_F5, KEYFN_F6, KEYFN_F7, KEYFN_F8 };
 
-static int
-in_list(const char *s, const char *const *list)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 /* The key node of key in map, for messages about the key itself. */
 static const struct ynode *
 map_key(const struct ynode *map, const char *key)
@@ -263,7 +254,7 @@ read_numbers(struct yctx *c, struct voice_numbers *nr, const struct ynode *n)
 	for (int i = 0; i < n->npairs; i++) {
 		const struct ynode *k = n->pairs[i].key;
 		const char *const *other = nr->style == VOICE_NUMBERS_WORDS ? digits_only : words_only;
-		if (in_list(k->value, other))
+		if (str_in_list(k->value, other))
 			yerr(c, k, "numbers.%s: not used with style: %s", k->value, style_name);
 	}
 	if (nr->style == VOICE_NUMBERS_DIGITS) {
