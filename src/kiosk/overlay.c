@@ -98,14 +98,17 @@ describe(struct kiosk *k, enum key_fn fn)
 	const struct ltext *label = it != NULL ? &it->label : more;
 	char *label_show = label ? view_fill(k, ltext_show(label, il), il, 0) : NULL;
 	char *label_say = label ? view_fill(k, ltext_say(label, il), il, 1) : NULL;
-	struct text_var show_vars[] = { { "key", name }, { "label", label_show } };
-	struct text_var say_vars[] = { { "key", voice_key_name(v, fn) },
-		{ "label", label_say } };
+	/* Over the PIN screen a digit may be one the customer meant for the PIN: it is
+	 * shown as a star and said as the PIN's digit word, never named. */
+	int secret = key_is_secret(k, fn);
+	struct text_var show_vars[] = { { "key", secret ? "*" : name },
+		{ "label", label_show } };
+	struct text_var say_vars[] = { { "key", secret && v != NULL ? v->pin_digit :
+		voice_key_name(v, fn) }, { "label", label_say } };
 	described_free(k);
 	k->described_show = text_fill(ltext_show(t, k->lang), show_vars, 2);
 	k->described_say = text_fill(ltext_say(t, k->lang), say_vars, 2);
-	/* Over the PIN screen a digit may be one the customer meant for the PIN. */
-	trace_event("describe-key", "%s", key_is_secret(k, fn) ? "digit" : name);
+	trace_event("describe-key", "%s", secret ? "digit" : name);
 	state_redraw(k);
 	speak_text(k, k->lang, k->described_say);
 	free(label_show);
