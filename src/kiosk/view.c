@@ -47,6 +47,42 @@ money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 	return xstrdup(buf);
 }
 
+/* The placeholders of one fill, each value owned. */
+struct fill {
+	struct text_var v[32];
+	int n;
+};
+
+static void
+fill_add(struct fill *f, const char *name, char *value)
+{
+	if (f->n < (int)ARRAY_LEN(f->v))
+		f->v[f->n++] = (struct text_var){ name, value };
+	else
+		free(value);
+}
+
+static void
+fill_free(struct fill *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free((char *)f->v[i].value);
+}
+
+/* A whole number: shown as digits; spoken by the voice rules, as a count (两次) or as
+ * a name of a place or level (第二页, 音量二). */
+static void
+fill_number(struct fill *f, const char *name, long long n, const struct voice_rules *v,
+    int naming)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%lld", n);
+	if (v == NULL)
+		fill_add(f, name, xstrdup(digits));
+	else
+		fill_add(f, name, naming ? voice_number_plain(v, n) : voice_number(v, n));
+}
+
 char *
 view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 {
@@ -55,93 +91,54 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	if (strchr(tmpl, '{') == NULL)
 		return xstrdup(tmpl);
 	const struct session *s = &k->s;
-	char name[160], tries[8], seconds[16], card[32], date[16], clock[16];
-	char width[8], height[8], volume[8], volume_max[8], speed[8], speed_max[8];
-	char page[16], pages[16];
+	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
+	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
+	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
+	 * headset. */
+	const char *private = v != NULL && !k->headset ? v->private_value : NULL;
+	struct fill f = { .n = 0 };
+	char buf[160];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	holder_name(s->card.holder, lang, name, sizeof name);
-	snprintf(tries, sizeof tries, "%d", s->card.tries_left);
-	snprintf(seconds, sizeof seconds, "%d", k->cfg->timeout_warning);
-	snprintf(card, sizeof card, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
 	localtime_r(&now, &tm);
-	strftime(date, sizeof date, "%Y-%m-%d", &tm);
-	strftime(clock, sizeof clock, "%H:%M", &tm);
-	snprintf(width, sizeof width, "%d", k->term_cols);
-	snprintf(height, sizeof height, "%d", k->term_rows);
-	snprintf(page, sizeof page, "%d", k->lp_page + 1);
-	snprintf(pages, sizeof pages, "%d", k->lp_pages);
-	snprintf(volume, sizeof volume, "%d", k->volume_level);
-	snprintf(volume_max, sizeof volume_max, "%d", VOLUME_LEVELS);
-	snprintf(speed, sizeof speed, "%d", k->rate_level);
-	snprintf(speed_max, sizeof speed_max, "%d", RATE_LEVELS);
-
-	/* Spoken, counts, card numbers, dates and times follow the voice file's rules. */
-	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
-	char *said[13] = { NULL };
-	if (v != NULL) {
-		said[0] = voice_number(v, s->card.tries_left);
-		said[1] = voice_number(v, k->cfg->timeout_warning);
-		said[2] = s->pan[0] ? voice_card(v, s->pan) : xstrdup("");
-		said[3] = voice_date(v, &tm);
-		said[4] = voice_time(v, &tm);
-		said[5] = voice_number(v, k->term_cols);
-		said[6] = voice_number(v, k->term_rows);
-		said[7] = voice_number_plain(v, k->volume_level);
-		said[8] = voice_number(v, VOLUME_LEVELS);
-		said[9] = voice_number_plain(v, k->rate_level);
-		said[10] = voice_number(v, RATE_LEVELS);
-		said[11] = voice_number_plain(v, k->lp_page + 1);
-		said[12] = voice_number(v, k->lp_pages);
-	}
-	char *balance = money_text(k, s->balance_fen, lang, spoken);
-	char *available = money_text(k, s->available_fen, lang, spoken);
-	char *amount = money_text(k, s->amount_fen, lang, spoken);
-	char *note = money_text(k, s->note_fen, lang, spoken);
-	char *max = money_text(k, withdraw_max(s), lang, spoken);
-	struct text_var vars[] = {
-		{ "name", name }, { "tries", v ? said[0] : tries },
-		{ "seconds", v ? said[1] : seconds }, { "card", v ? said[2] : card },
-		{ "kiosk", k->cfg->kiosk_id }, { "date", v ? said[3] : date },
-		{ "time", v ? said[4] : clock }, { "width", v ? said[5] : width },
-		{ "height", v ? said[6] : height },
-		{ "balance", balance }, { "available", available }, { "amount", amount },
-		{ "note", note }, { "max", max },
-		{ "volume", v ? said[7] : volume }, { "volume_max", v ? said[8] : volume_max },
-		{ "speed", v ? said[9] : speed }, { "speed_max", v ? said[10] : speed_max },
-		{ "page", v ? said[11] : page }, { "pages", v ? said[12] : pages },
-		{ "screen_help", NULL },
-	};
+	holder_name(s->card.holder, lang, buf, sizeof buf);
+	fill_add(&f, "name", xstrdup(private ? private : buf));
+	snprintf(buf, sizeof buf, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
+	fill_add(&f, "card", private ? xstrdup(private) : v == NULL ? xstrdup(buf) :
+	    s->pan[0] ? voice_card(v, s->pan) : xstrdup(""));
+	fill_add(&f, "balance", private ? xstrdup(private) :
+	    money_text(k, s->balance_fen, lang, spoken));
+	fill_add(&f, "available", private ? xstrdup(private) :
+	    money_text(k, s->available_fen, lang, spoken));
+	fill_add(&f, "amount", money_text(k, s->amount_fen, lang, spoken));
+	fill_add(&f, "note", money_text(k, s->note_fen, lang, spoken));
+	fill_add(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
+	fill_add(&f, "kiosk", xstrdup(k->cfg->kiosk_id));
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
+	strftime(buf, sizeof buf, "%H:%M", &tm);
+	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
+	fill_number(&f, "tries", s->card.tries_left, v, 0);
+	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
+	fill_number(&f, "width", k->term_cols, v, 0);
+	fill_number(&f, "height", k->term_rows, v, 0);
+	fill_number(&f, "volume", k->volume_level, v, 1);
+	fill_number(&f, "volume_max", VOLUME_LEVELS, v, 0);
+	fill_number(&f, "speed", k->rate_level, v, 1);
+	fill_number(&f, "speed_max", RATE_LEVELS, v, 0);
+	fill_number(&f, "page", k->lp_page + 1, v, 1);
+	fill_number(&f, "pages", k->lp_pages, v, 0);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
-	char *screen_help = NULL;
 	if (strstr(tmpl, "{screen_help}") != NULL) {
 		const struct lscreen *under = layout_screen_id(&k->setup->layouts,
 		    k->state->screen);
 		const char *h = under ? (spoken ? ltext_say(&under->help, lang) :
 		    ltext_show(&under->help, lang)) : NULL;
-		screen_help = h ? view_fill(k, h, lang, spoken) : xstrdup("");
+		fill_add(&f, "screen_help", h ? view_fill(k, h, lang, spoken) : xstrdup(""));
 	}
-	vars[ARRAY_LEN(vars) - 1].value = screen_help ? screen_help : "";
-	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
-	 * headset. */
-	if (v != NULL && !k->headset) {
-		static const char *const private_vars[] = { "name", "balance", "available",
-			"card" };
-		for (size_t i = 0; i < ARRAY_LEN(vars); i++)
-			for (size_t j = 0; j < ARRAY_LEN(private_vars); j++)
-				if (strcmp(vars[i].name, private_vars[j]) == 0)
-					vars[i].value = v->private_value;
-	}
-	char *out = text_fill(tmpl, vars, (int)ARRAY_LEN(vars));
-	for (size_t i = 0; i < ARRAY_LEN(said); i++)
-		free(said[i]);
-	free(screen_help);
-	free(balance);
-	free(available);
-	free(amount);
-	free(note);
-	free(max);
+	char *out = text_fill(tmpl, f.v, f.n);
+	fill_free(&f);
 	return out;
 }
 
