@@ -35,6 +35,18 @@ struct speech_lang {
 	struct config_where where_voice; /* for kioskctl check, which asks espeak-ng */
 };
 
+/* function_keys: a side key F1..F8 beside the screen, so that an item on it is drawn level
+ * with it (docs/configuration.md). */
+enum fkey_side { FKEY_NONE, FKEY_LEFT, FKEY_RIGHT };
+
+#define CONFIG_FKEYS 8
+
+struct fkey_place {
+	enum fkey_side side;   /* FKEY_NONE: not placed; items on it are listed with the rest */
+	int at_percent;        /* the key's centre, 0..100 % of the screen's height from the top */
+	struct config_where where;
+};
+
 struct key_binding {
 	enum key_fn fn;
 	char *key; /* key name as accepted by keyname_valid() */
@@ -69,6 +81,8 @@ struct kiosk_config {
 	                          checked at load: the kiosk falls back to its bundled font */
 	double lp_cell_height_mm;      /* one terminal row on this kiosk's screen; 0: unknown */
 	double lp_viewing_distance_mm; /* from the customer's eyes to the screen; 0: unknown */
+	struct fkey_place fkeys[CONFIG_FKEYS]; /* F1..F8 */
+	struct config_where where_fkeys; /* function_keys; 0:0 when it is left out */
 	struct config_where where_languages, where_layouts, where_voice;
 	struct config_where where_audio; /* audio.output; 0:0 when it is left out */
 	struct config_where where_lp_theme, where_lp_font; /* 0:0 when left out */
@@ -85,5 +99,9 @@ int config_offers(const struct kiosk_config *cfg, const char *lang);
 const struct speech_lang *config_speech(const struct kiosk_config *cfg, const char *lang);
 /* The function bound to a key name, or KEYFN_NONE. */
 enum key_fn config_key_fn(const struct kiosk_config *cfg, const char *keyname);
+/* Where an item key ("F3") sits beside the screen; NULL for a digit or a key not placed. */
+const struct fkey_place *config_fkey(const struct kiosk_config *cfg, const char *key);
+/* The terminal row level with the key's centre on a screen of rows rows. */
+int config_fkey_row(const struct fkey_place *p, int rows);
 
 #endif
