@@ -190,7 +190,15 @@ focus_move(struct kiosk *k, int delta)
 		k->focus = (k->focus + delta + s->nitems) % s->nitems;
 	const struct screen_item *it = &s->items[k->focus];
 	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
-	render_draw(k);
+	/* In large print the page follows the focus: the item said is the item shown. */
+	int page = k->large ? render_large_page_of(k, k->focus) : -1;
+	if (page >= 0 && page != k->lp_page) {
+		k->lp_page = page;
+		trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
+		state_redraw(k);
+	} else {
+		render_draw(k);
+	}
 	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
 	if (v == NULL || v->position == NULL) {
 		speak_text(k, it->label.lang, it->label.say);

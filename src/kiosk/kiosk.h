@@ -291,6 +291,8 @@ void kiosk_demo_key(struct kiosk *k, int ch);
 int render_large(struct kiosk *k);
 /* How many pages the screen model takes in large print on this terminal. */
 int render_large_pages(struct kiosk *k);
+/* The page an item is drawn on in large print, or -1. */
+int render_large_page_of(struct kiosk *k, int item);
 /* The welcome screen's big "large print" hint, in normal print, from row to last_row. */
 int render_large_badge(struct kiosk *k, int row, int last_row);
 

@@ -15,10 +15,14 @@
 #define LP_PAIR 1
 #define LP_MARGIN 1
 
-/* One line of large text, as wrapped to the screen's width. */
+/* One line of large text, as wrapped to the screen's width, and where the plan puts it. */
 struct big_line {
 	char *text;
-	int mark; /* the item in focus or being heard: reverse video and an arrow */
+	int mark;     /* the item in focus or being heard: reverse video and an arrow */
+	int item;     /* the item it belongs to, or -1: the lines of an item stay together */
+	int side;     /* FKEY_LEFT or FKEY_RIGHT: drawn level with its side key, at key_row */
+	int key_row;
+	int page, row;
 };
 
 struct big_list {
@@ -27,16 +31,23 @@ struct big_list {
 };
 
 static void
+big_push(struct big_list *l, struct big_line bl)
+{
+	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = bl;
+}
+
+static void
 big_add(struct big_list *l, const struct lp_fonts *fs, const char *text, int size,
-    int cols, int mark)
+    int cols, struct big_line like)
 {
 	struct lp_lines w;
 	char *copy = xstrdup(text);
 	/* Each line of the text wraps on its own; lp_wrap breaks at newlines too. */
 	lp_wrap(fs, copy, size, cols, &w);
 	for (int i = 0; i < w.count; i++) {
-		l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
-		l->v[l->n++] = (struct big_line){ xstrdup(w.line[i]), mark };
+		like.text = xstrdup(w.line[i]);
+		big_push(l, like);
 	}
 	lp_lines_free(&w);
 	free(copy);
@@ -73,25 +84,38 @@ theme_apply(const struct lp_theme *t)
 	return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
 }
 
+/* A side key's line is drawn against its edge of the screen, with a pointer level with
+ * the key; the focus arrow then sits between the pointer and the text. */
 static void
-draw_big(const struct lp_fonts *fs, const struct big_line *bl, int row, int size,
-    attr_t base)
+draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t base)
 {
 	struct lp_block b;
 	if (lp_render(fs, bl->text, size, &b) != 0)
 		return;
+	int col = LP_MARGIN + 1, arrow_col = 0;
+	const char *arrow = ">";
+	if (bl->side == FKEY_LEFT)
+		arrow_col = 1;
+	else if (bl->side == FKEY_RIGHT) {
+		col = COLS - 2 - b.cols;
+		arrow_col = COLS - 2;
+		arrow = "<";
+	}
 	attr_t attr = base | (bl->mark ? A_REVERSE : A_NORMAL);
 	attron(attr);
 	for (int r = 0; r < b.rows; r++)
-		mvaddstr(row + r, LP_MARGIN + 1, b.line[r]);
+		mvaddstr(bl->row + r, col, b.line[r]);
 	/* A character no font has is drawn at normal size where it belongs. */
 	for (int i = 0; i < b.nsmall; i++) {
 		wchar_t w[2] = { (wchar_t)b.small[i].cp, L'\0' };
-		mvaddwstr(row + b.small_row, LP_MARGIN + 1 + b.small[i].col, w);
+		mvaddwstr(bl->row + b.small_row, col + b.small[i].col, w);
 	}
 	attroff(attr);
 	if (bl->mark)
-		mvaddstr(row + b.rows / 2, 0, ">");
+		mvaddstr(bl->row + b.rows / 2, arrow_col, arrow);
+	if (bl->side != FKEY_NONE && bl->key_row >= bl->row && bl->key_row < bl->row + b.rows)
+		mvaddstr(bl->key_row, bl->side == FKEY_LEFT ? 0 : COLS - 1,
+		    bl->side == FKEY_LEFT ? "◄" : "►");
 	lp_block_free(&b);
 }
 
@@ -101,28 +125,37 @@ big_lines(struct kiosk *k, int size, int cols, struct big_list *l, struct big_li
 {
 	const struct screen *s = &k->screen;
 	const struct lp_fonts *fs = k->fonts;
+	const struct big_line text = { .item = -1 };
 
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part != SCREEN_PROMPT)
-			big_add(l, fs, s->blocks[i].text.show, size, cols, 0);
+			big_add(l, fs, s->blocks[i].text.show, size, cols, text);
 	for (int i = 0; i < s->nitems; i++) {
 		struct strbuf b = {0};
+		const struct fkey_place *key = config_fkey(k->cfg, s->items[i].key);
+		struct big_line item = { .item = i, .mark = i == k->focus || i == k->heard_item };
+		if (key != NULL) {
+			item.side = key->side;
+			item.key_row = config_fkey_row(key, LINES);
+		}
 		strbuf_addf(&b, "%s %s", s->items[i].key, s->items[i].label.show);
-		big_add(l, fs, b.s, size, cols, i == k->focus || i == k->heard_item);
+		/* A side key's pointer takes a column of its own. */
+		big_add(l, fs, b.s, size, key != NULL ? cols - 1 : cols, item);
 		strbuf_free(&b);
 	}
 	if (s->input.active) {
 		struct strbuf b = {0};
 		screen_input_show(&s->input, "[", "*", "]", &b);
-		big_add(input, fs, b.s, size, cols, 0);
+		big_add(input, fs, b.s, size, cols, text);
 		strbuf_free(&b);
 	}
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part == SCREEN_PROMPT)
-			big_add(l, fs, s->blocks[i].text.show, size, cols, 0);
+			big_add(l, fs, s->blocks[i].text.show, size, cols, text);
 	/* The timeout and headset warnings are for now, whatever page is shown. */
 	if (s->warning.show != NULL)
-		big_add(input, fs, s->warning.show, size, cols, 1);
+		big_add(input, fs, s->warning.show, size, cols,
+		    (struct big_line){ .item = -1, .mark = 1 });
 }
 
 /* Every text of the screen must reach the fonts before it is wrapped or drawn. */
@@ -138,16 +171,55 @@ fonts_need(struct kiosk *k)
 		lp_fonts_need(k->fonts, s->input.show);
 	if (s->warning.show != NULL)
 		lp_fonts_need(k->fonts, s->warning.show);
-	lp_fonts_need(k->fonts, "0123456789[]*> ");
+	lp_fonts_need(k->fonts, "0123456789[]*> F");
 }
 
-/* How a screen is laid out in large print here: its size, its lines, how many to a page.
+/* How a screen is laid out in large print here: its size, and each line's page and row.
  * What the customer types is on every page, at its foot: the PIN stars and the amount
  * must never be on a page they are not looking at. */
 struct plan {
-	int size, rows, per_page, pages;
+	int size, rows, height, pages;
 	struct big_list lines, input;
 };
+
+/* Lines go down the page in order. An item on a side key goes level with its key, even
+ * when that means a new page: a line beside the wrong key would make the customer press
+ * it. One taller than a page cannot line up and is paged like the rest. */
+static void
+plan_place(struct plan *p)
+{
+	int page = 0, cursor = 0;
+	for (int i = 0; i < p->lines.n;) {
+		struct big_line *bl = &p->lines.v[i];
+		int n = 1;
+		while (bl->side != FKEY_NONE && i + n < p->lines.n &&
+		    p->lines.v[i + n].item == bl->item)
+			n++;
+		int top = cursor;
+		if (bl->side != FKEY_NONE && n * p->rows <= p->height) {
+			top = bl->key_row - p->rows / 2;
+			top = top > p->height - n * p->rows ? p->height - n * p->rows : top;
+			top = top < 0 ? 0 : top;
+			if (top < cursor)
+				page++;
+		} else {
+			n = 1;
+			if (cursor + p->rows > p->height) {
+				page++;
+				top = 0;
+			}
+		}
+		for (int j = 0; j < n; j++) {
+			bl[j].page = page;
+			bl[j].row = top + j * p->rows;
+			if (bl[j].side != FKEY_NONE && n * p->rows > p->height)
+				bl[j].side = FKEY_NONE;
+		}
+		cursor = top + n * p->rows;
+		i += n;
+	}
+	p->pages = page + 1;
+}
 
 static int
 plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
@@ -164,18 +236,13 @@ plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
 	int slots = avail / p->rows;
 	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
 	if (p->input.n >= slots) {
-		for (int i = 0; i < p->input.n; i++) {
-			p->lines.v = xrealloc(p->lines.v, (size_t)(p->lines.n + 1) *
-			    sizeof *p->lines.v);
-			p->lines.v[p->lines.n++] = p->input.v[i];
-		}
+		for (int i = 0; i < p->input.n; i++)
+			big_push(&p->lines, p->input.v[i]);
 		free(p->input.v);
 		p->input = (struct big_list){0};
 	}
-	p->per_page = slots - p->input.n > 0 ? slots - p->input.n : 1;
-	p->pages = (p->lines.n + p->per_page - 1) / p->per_page;
-	if (p->pages < 1)
-		p->pages = 1;
+	p->height = (slots - p->input.n > 0 ? slots - p->input.n : 1) * p->rows;
+	plan_place(p);
 	return 0;
 }
 
@@ -204,6 +271,20 @@ render_large_pages(struct kiosk *k)
 }
 
 int
+render_large_page_of(struct kiosk *k, int item)
+{
+	struct plan p;
+	int page = -1;
+	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
+		return -1;
+	for (int i = 0; i < p.lines.n && page < 0; i++)
+		if (p.lines.v[i].item == item)
+			page = p.lines.v[i].page;
+	plan_free(&p);
+	return page;
+}
+
+int
 render_large(struct kiosk *k)
 {
 	struct plan p;
@@ -216,14 +297,18 @@ render_large(struct kiosk *k)
 
 	bkgdset(base);
 	erase();
-	int slot = 0;
-	for (int i = 0; i < p.per_page; i++) {
-		int at = k->lp_page * p.per_page + i;
-		if (at < p.lines.n)
-			draw_big(k->fonts, &p.lines.v[at], slot++ * p.rows, p.size, base);
+	int foot = 0;
+	for (int i = 0; i < p.lines.n; i++) {
+		struct big_line *bl = &p.lines.v[i];
+		if (bl->page != k->lp_page)
+			continue;
+		draw_big(k->fonts, bl, p.size, base);
+		foot = bl->row + p.rows;
 	}
-	for (int i = 0; i < p.input.n; i++)
-		draw_big(k->fonts, &p.input.v[i], slot++ * p.rows, p.size, base);
+	for (int i = 0; i < p.input.n; i++) {
+		p.input.v[i].row = foot + i * p.rows;
+		draw_big(k->fonts, &p.input.v[i], p.size, base);
+	}
 	/* "Page 1 of 3. More: press 0", in the model so that it is spoken too. */
 	if (k->screen.more.show != NULL) {
 		attron(base | A_REVERSE);
