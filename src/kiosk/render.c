@@ -36,6 +36,25 @@ render_end(void)
 /* Set when a text did not fit above its last row: a screen that would be cut off. */
 static int cut_off;
 
+/* Rows an item on a side key holds: the other text flows around them. */
+#define ROWS_MAX 512
+static unsigned char taken[ROWS_MAX];
+
+static int
+is_taken(int row)
+{
+	return row >= 0 && row < ROWS_MAX && taken[row];
+}
+
+/* The first row from row on that no side key's item holds. */
+static int
+free_row(int row)
+{
+	while (is_taken(row))
+		row++;
+	return row;
+}
+
 static wchar_t *
 to_wide(const char *s)
 {
@@ -47,10 +66,14 @@ to_wide(const char *s)
 	return w;
 }
 
-/* Draws text from row, wrapping at spaces (or between CJK characters) to width columns.
- * Returns the number of rows used; stops at last_row. */
+enum wrap { WRAP_LEFT, WRAP_RIGHT, WRAP_MEASURE };
+
+/* Draws text from row, wrapping at spaces (or between CJK characters) to width columns,
+ * each line from col or, with WRAP_RIGHT, ending at col + width. Rows a side key's item
+ * holds are passed over. Returns the number of rows gone down; stops at last_row. */
 static int
-draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t attr)
+draw_text(int row, int col, int width, int last_row, const char *text, attr_t attr,
+    enum wrap how)
 {
 	wchar_t *w = to_wide(text);
 	if (w == NULL)
@@ -59,13 +82,17 @@ draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t
 	size_t len = wcslen(w), start = 0;
 
 	attron(attr);
-	while (start < len && row + used <= last_row) {
+	while (start < len) {
 		if (w[start] == L'\n') {
 			start++;
 			continue;
 		}
+		if (how != WRAP_MEASURE)
+			used = free_row(row + used) - row;
+		if (row + used > last_row)
+			break;
 		size_t end = start, brk = 0;
-		int cols = 0;
+		int cols = 0, brk_cols = 0;
 		while (end < len && w[end] != L'\n') {
 			int cw = wcwidth(w[end]);
 			if (cw < 0)
@@ -73,23 +100,82 @@ draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t
 			if (cols + cw > width)
 				break;
 			cols += cw;
-			if (w[end] == L' ' || cw == 2)
+			if (w[end] == L' ' || cw == 2) {
 				brk = end + 1;
+				brk_cols = w[end] == L' ' ? cols - 1 : cols;
+			}
 			end++;
 		}
-		if (end < len && w[end] != L'\n' && brk > start)
+		if (end < len && w[end] != L'\n' && brk > start) {
 			end = brk;
-		mvaddnwstr(row + used, col, w + start, (int)(end - start));
+			cols = brk_cols;
+		}
+		if (how == WRAP_LEFT)
+			mvaddnwstr(row + used, col, w + start, (int)(end - start));
+		else if (how == WRAP_RIGHT)
+			mvaddnwstr(row + used, col + width - cols, w + start, (int)(end - start));
 		used++;
 		start = end;
 		while (start < len && (w[start] == L' ' || w[start] == L'\n'))
 			start++;
 	}
-	if (start < len)
+	if (start < len && how != WRAP_MEASURE)
 		cut_off = 1;
 	attroff(attr);
 	free(w);
 	return used;
+}
+
+static int
+draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t attr)
+{
+	return draw_text(row, col, width, last_row, text, attr, WRAP_LEFT);
+}
+
+/* Items on side keys, level with their keys (docs/configuration.md, function_keys):
+ * against the left or right edge, with a pointer at the key. An item pushed off its
+ * key's row by the one above it is still drawn whole. */
+static void
+draw_side_items(struct kiosk *k, int first, int last)
+{
+	const struct screen *s = &k->screen;
+	int order[SCREEN_MAX_ITEMS], row_of[SCREEN_MAX_ITEMS], n = 0, sides = 0;
+
+	for (int i = 0; i < s->nitems; i++) {
+		const struct fkey_place *p = config_fkey(k->cfg, s->items[i].key);
+		if (p == NULL)
+			continue;
+		sides |= 1 << p->side;
+		row_of[i] = config_fkey_row(p, LINES);
+		int j = n++;
+		for (; j > 0 && row_of[order[j - 1]] > row_of[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	int both = sides == (1 << FKEY_LEFT | 1 << FKEY_RIGHT);
+	int width = both ? COLS / 2 - 9 : COLS - 16;
+	int next[FKEY_RIGHT + 1] = { first, first, first };
+	for (int j = 0; j < n; j++) {
+		int i = order[j];
+		const struct fkey_place *p = config_fkey(k->cfg, s->items[i].key);
+		const char *label = s->items[i].label.show;
+		int h = draw_text(0, 0, width, ROWS_MAX, label, A_NORMAL, WRAP_MEASURE);
+		int row = row_of[i] + h - 1 > last ? last - h + 1 : row_of[i];
+		row = row < next[p->side] ? next[p->side] : row;
+		int left = p->side == FKEY_LEFT, marked = i == k->focus || i == k->heard_item;
+		mvaddstr(row_of[i] >= row && row_of[i] < row + h ? row_of[i] : row,
+		    left ? 0 : COLS - 1, left ? "◄" : "►");
+		mvaddstr(row, left ? 2 : COLS - 2 - (int)strlen(s->items[i].key), s->items[i].key);
+		if (i == k->focus)
+			mvaddstr(row, left ? 5 : COLS - 6, left ? ">" : "<");
+		if (row + h - 1 > last)
+			cut_off = 1;
+		draw_text(row, left ? 7 : COLS - 8 - width, width, last, label,
+		    marked ? A_REVERSE | A_BOLD : A_NORMAL, left ? WRAP_LEFT : WRAP_RIGHT);
+		for (int r = row; r < row + h && r < ROWS_MAX; r++)
+			taken[r] = 1;
+		next[p->side] = row + h;
+	}
 }
 
 static void
@@ -152,6 +238,7 @@ render_draw(struct kiosk *k)
 	k->term_cols = COLS;
 	k->term_rows = LINES;
 	cut_off = 0;
+	memset(taken, 0, sizeof taken);
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		k->too_small = 1;
 		draw_too_small(k);
@@ -173,30 +260,38 @@ render_draw(struct kiosk *k)
 	erase();
 	mvaddstr(0, MARGIN, k->cfg->kiosk_id);
 
+	draw_side_items(k, row, last);
 	for (int i = 0; i < s->nblocks; i++) {
 		const struct screen_block *b = &s->blocks[i];
 		if (b->part == SCREEN_PROMPT)
 			continue;
 		if (b->part == SCREEN_TITLE && i > 0)
 			row++;
-		row++;
+		row = free_row(row + 1);
 		if (b->part == SCREEN_MESSAGE)
 			mvaddstr(row, MARGIN - 2, "!");
 		attr_t attr = b->part == SCREEN_TITLE ? A_BOLD :
 		    b->part == SCREEN_MESSAGE ? A_BOLD | A_STANDOUT : A_NORMAL;
 		row += draw_wrapped(row, MARGIN, width, last, b->text.show, attr) - 1;
 	}
-	if (s->nitems > 0)
+	int listed = 0;
+	for (int i = 0; i < s->nitems; i++)
+		listed += config_fkey(k->cfg, s->items[i].key) == NULL;
+	if (listed > 0)
 		row++;
-	if (s->nitems > 0 && row + s->nitems > last)
-		cut_off = 1;
-	for (int i = 0; i < s->nitems && row < last; i++) {
+	for (int i = 0; i < s->nitems; i++) {
 		char key[8];
 		/* The focus is marked by an arrow as well as by reverse video, and the item
 		 * being heard is shown in reverse video, for whoever follows by eye. */
 		int focused = i == k->focus, heard = i == k->heard_item;
+		if (config_fkey(k->cfg, s->items[i].key) != NULL)
+			continue;
 		snprintf(key, sizeof key, "[%s]", s->items[i].key);
-		row++;
+		row = free_row(row + 1);
+		if (row > last) {
+			cut_off = 1;
+			break;
+		}
 		if (focused)
 			mvaddstr(row, MARGIN, ">");
 		mvaddstr(row, MARGIN + 2, key);

@@ -62,6 +62,12 @@ static void
 draw_traced(struct kiosk *k)
 {
 	render_draw(k);
+	/* A layout too long for this terminal: branch IT must shorten it. */
+	if (k->cut_off) {
+		log_warnx("screen %s does not fit %dx%d: text is cut off", k->screen.name,
+		    k->term_cols, k->term_rows);
+		trace_event("cut-off", "%s %dx%d", k->screen.name, k->term_cols, k->term_rows);
+	}
 	if (trace_enabled()) {
 		char *shown = screen_shown_text(&k->screen);
 		char *q = trace_quote(shown);

@@ -3,6 +3,7 @@ kiosk-bankd on a Unix socket with a fresh SQLite demo bank, and a device client 
 kiosk's device channel. Tests assert what a customer would notice: the screen text, the
 speech (from the trace), and the bank's balances."""
 
+import difflib
 import os
 import shlex
 import shutil
@@ -15,6 +16,7 @@ import unittest
 
 BIN = os.environ.get("KIOSK_BIN", "")
 SRC = os.environ.get("KIOSK_SRC", "")
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 WAIT = float(os.environ.get("KIOSK_TEST_WAIT", "15"))
 
 CONFIG = """\
@@ -402,3 +404,21 @@ class KioskTest(unittest.TestCase):
                 pass
         for said in self.k.spoken():
             self.assertNotIn(pin, said.replace(" ", ""))
+
+
+def assert_golden(test, name, text):
+    """text is the screen kept in tests/e2e/golden/NAME.txt (KIOSK_GOLDEN_UPDATE=1
+    rewrites it)."""
+    path = os.path.join(GOLDEN, name + ".txt")
+    text = "\n".join(l.rstrip() for l in text.splitlines()).rstrip() + "\n"
+    if os.environ.get("KIOSK_GOLDEN_UPDATE"):
+        os.makedirs(GOLDEN, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
+    with open(path, encoding="utf-8") as f:
+        want = f.read()
+    if text != want:
+        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                            path, "screen"))
+        test.fail("screen differs from %s:\n%s" % (path, diff))

@@ -1,18 +1,16 @@
 """Large print as an elderly customer meets it: switched on by the card or a key, every
 text big from the fonts, long screens in pages, the simple menu, themes, resizing, and
 golden captures of the main screens."""
-import difflib
 import os
 import re
 import subprocess
 import unittest
 
-from kiosklib import BIN, CONFIG, SRC, Kiosk, KioskTest
+from kiosklib import BIN, CONFIG, SRC, Kiosk, KioskTest, assert_golden
 
 PAN = "6222000000000002"  # prefers large print
 PIN = "2580"
 OTHER = "6222000000000001"
-GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 BLOCKS = set("▀▄█")
 
 
@@ -317,19 +315,7 @@ class Golden(unittest.TestCase):
             self.compare("%s-%dx%d-%s" % (lang, cols, rows, name), text)
 
     def compare(self, name, text):
-        path = os.path.join(GOLDEN, name + ".txt")
-        text = "\n".join(l.rstrip() for l in text.splitlines()).rstrip() + "\n"
-        if os.environ.get("KIOSK_GOLDEN_UPDATE"):
-            os.makedirs(GOLDEN, exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            return
-        with open(path, encoding="utf-8") as f:
-            want = f.read()
-        if text != want:
-            diff = "".join(difflib.unified_diff(want.splitlines(True),
-                                                text.splitlines(True), path, "screen"))
-            self.fail("screen differs from %s:\n%s" % (path, diff))
+        assert_golden(self, name, text)
 
     def test_zh_80x24(self):
         self.capture(80, 24, "1", "zh")

@@ -1,0 +1,227 @@
+"""A kiosk with side keys beside its screen: the layouts put the main menu and the fast
+cash amounts on F1-F8, and kiosk.yaml says where those keys are. Each item must be drawn
+level with its key, in normal and in large print, at any terminal size; the customer
+presses the key beside the words and gets what the words say."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from kiosklib import CONFIG, SRC, Kiosk, assert_golden
+from test_large_print import big, has_blocks
+
+PAN = "6222000000000001"
+PIN = "1234"
+LARGE_PAN = "6222000000000002"  # prefers large print
+LARGE_PIN = "2580"
+
+# Four keys a side, their centres at 35, 50, 65 and 80 % of the screen's height.
+FUNCTION_KEYS = """\
+function_keys:
+  F1: { side: left, at_percent: 35 }
+  F2: { side: left, at_percent: 50 }
+  F3: { side: left, at_percent: 65 }
+  F4: { side: left, at_percent: 80 }
+  F5: { side: right, at_percent: 35 }
+  F6: { side: right, at_percent: 50 }
+  F7: { side: right, at_percent: 65 }
+  F8: { side: right, at_percent: 80 }
+"""
+PERCENT = {"F1": 35, "F2": 50, "F3": 65, "F4": 80,
+           "F5": 35, "F6": 50, "F7": 65, "F8": 80}
+
+# The shipped layouts with their items moved to side keys.
+MOVES = {"menu.yaml": {"1": "F1", "2": "F5"},
+         "withdraw.yaml": {"1": "F1", "2": "F2", "3": "F3", "4": "F4", "5": "F5",
+                           "6": "F8"}}
+
+
+def key_row(key, rows):
+    """The row level with the key's centre, rounded as the kiosk rounds it."""
+    return min((PERCENT[key] * rows + 50) // 100, rows - 1)
+
+
+def side_layouts():
+    d = tempfile.mkdtemp(prefix="kiosk-side-keys-")
+    shutil.copytree(os.path.join(SRC, "layouts"), os.path.join(d, "layouts"))
+    for name, moves in MOVES.items():
+        path = os.path.join(d, "layouts", name)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for digit, fkey in moves.items():
+            text, n = re.subn(r"(?m)^(\s*- key: )%s$" % digit, r"\g<1>%s" % fkey, text)
+            assert n == 1, "%s: key %s not found" % (name, digit)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return d
+
+
+def side_kiosk(test, cols=80, rows=24):
+    d = side_layouts()
+    test.addCleanup(shutil.rmtree, d, True)
+    config = CONFIG.format(src=SRC, idle=60, warning=20, pin=90, take=30,
+                           speech_percent=100)
+    config = config.replace("layouts: %s/layouts" % SRC,
+                            "layouts: %s/layouts" % d) + FUNCTION_KEYS
+    k = Kiosk(cols=cols, rows=rows, config_text=config)
+    test.addCleanup(k.close)
+    return k
+
+
+def lines(k):
+    rows = k.screen().split("\n")
+    return rows + [""] * (k.rows - len(rows))
+
+
+def beside(k, key, label):
+    """label is on the row level with key, against its edge, with a pointer at the key."""
+    row = lines(k)[key_row(key, k.rows)].rstrip()
+    if key in ("F1", "F2", "F3", "F4"):
+        return row.startswith("◄ %s" % key) and label in row
+    return row.endswith("%s ►" % key) and label in row and len(row) == k.cols
+
+
+class NormalPrint(unittest.TestCase):
+    def test_choices_beside_their_keys(self):
+        k = side_kiosk(self)
+        k.start()
+        k.insert(PAN)
+        k.keys("2")
+        k.in_state("pin")
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        k.wait_for(lambda: beside(k, "F1", "Balance"), "Balance beside F1")
+        self.assertTrue(beside(k, "F5", "Withdraw cash"), k.screen())
+        # The right-hand label ends against its key: "Withdraw cash F5 ►".
+        self.assertRegex(lines(k)[key_row("F5", 24)], r"Withdraw cash +F5 ►$")
+        k.keys("F5")
+        k.in_state("withdraw")
+        for key, label in (("F1", "¥100"), ("F2", "¥200"), ("F3", "¥500"),
+                           ("F4", "¥1,000"), ("F5", "¥2,000"), ("F8", "Other amount")):
+            k.wait_for(lambda: beside(k, key, label), "%s beside %s" % (label, key))
+        # The prompt and the title are still there, on rows of their own.
+        k.see("Press CANCEL to take your card")
+        self.assertEqual(k.trace_events("cut-off"), [])
+        # Pressing the key beside ¥200 takes ¥200.
+        k.keys("F2")
+        k.see("Amount: ¥200.00")
+        k.keys("1")
+        k.asks("eject-card")
+        k.device("card-take")
+        self.assertEqual(k.asks("dispense"), "dispense 200")
+        k.device("cash-take")
+        self.assertEqual(k.balance(PAN), 480000)
+
+    def test_rows_follow_a_resize(self):
+        k = side_kiosk(self)
+        k.start()
+        k.insert(PAN)
+        k.keys("2")
+        k.in_state("pin")
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        k.wait_for(lambda: beside(k, "F1", "Balance"), "Balance beside F1")
+        subprocess.run(k.tmux + ["resize-window", "-t", "0", "-x", "132", "-y", "43"],
+                       check=True)
+        k.cols, k.rows = 132, 43
+        k.wait_for(lambda: beside(k, "F1", "Balance") and beside(k, "F5", "Withdraw"),
+                   "rows 15 at 132x43")
+        self.assertNotEqual(key_row("F1", 43), key_row("F1", 24))
+
+
+def large_menu(test, lang_key, cols=80, rows=24):
+    k = side_kiosk(test, cols, rows)
+    k.start()
+    k.insert(LARGE_PAN)
+    k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
+    k.keys(lang_key)
+    k.in_state("pin")
+    k.type(LARGE_PIN)
+    k.keys("Enter")
+    k.in_state("menu")
+    k.wait_for(lambda: has_blocks(k), "big glyphs")
+    return k
+
+
+def big_at(k, text, width, top):
+    """The big rows of text are drawn from row top on."""
+    screen = lines(k)
+    want = big(text, width)
+    return all(want[j].strip() in screen[top + j] for j in range(len(want)))
+
+
+def pointer_at(k, key):
+    row = lines(k)[key_row(key, k.rows)].rstrip()
+    if key in ("F1", "F2", "F3", "F4"):
+        return row.startswith("◄")
+    return row.endswith("►") and len(row) == k.cols
+
+
+def page_with(k, key):
+    """Turns the pages with 0 until the one with key's pointer; its number, or None."""
+    for _ in range(10):
+        if pointer_at(k, key):
+            return re.search(r"(\d+) of \d+", k.screen()).group(1)
+        before = k.screen()
+        k.keys("0")
+        k.wait_for(lambda: k.screen() != before, "the next page")
+    return None
+
+
+class LargePrint(unittest.TestCase):
+    def test_items_level_with_their_keys(self):
+        k = large_menu(self, "1")
+        # "F5 取款" is one big line, 8 rows tall, centred on F5's row (8): rows 4-11,
+        # against the right edge; the two lines of "F1 查询余额" cannot centre on row 8
+        # below the 16 rows a page has here, so they start at the top and cover it.
+        self.assertIsNotNone(page_with(k, "F5"), k.screen())
+        self.assertTrue(big_at(k, "F5 取款", 76, key_row("F5", 24) - 4), k.screen())
+        self.assertIsNotNone(page_with(k, "F1"), k.screen())
+        self.assertTrue(big_at(k, "F1", 76, 0), k.screen())
+        self.assertTrue(big_at(k, "查询余额", 76, 8), k.screen())
+        # The key beside the words does what they say.
+        k.keys("F5")
+        k.in_state("withdraw")
+
+    def test_the_page_follows_the_focus(self):
+        k = large_menu(self, "1")
+        k.see("第1页")
+        self.assertFalse(pointer_at(k, "F1") or pointer_at(k, "F5"), k.screen())
+        k.keys("Down")
+        k.wait_for(lambda: pointer_at(k, "F1"), "the page of the item in focus")
+        k.see("第2页")
+        k.keys("Down")
+        k.wait_for(lambda: pointer_at(k, "F5"), "the page of the next item")
+        k.keys("Enter")
+        k.in_state("withdraw")
+
+
+class SideKeyGolden(unittest.TestCase):
+    """Screens with their items beside the keys, against golden files."""
+
+    def test_zh_80x24(self):
+        k = large_menu(self, "1")
+        self.assertIsNotNone(page_with(k, "F5"))
+        assert_golden(self, "side-keys-zh-80x24-menu", k.screen())
+
+    def test_en_80x24(self):
+        k = side_kiosk(self)
+        k.start()
+        k.insert(PAN)
+        k.keys("2")
+        k.in_state("pin")
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        k.keys("F5")
+        k.in_state("withdraw")
+        k.wait_for(lambda: beside(k, "F8", "Other amount"), "drawn")
+        assert_golden(self, "side-keys-en-80x24-withdraw", k.screen())
+
+
+if __name__ == "__main__":
+    unittest.main()
