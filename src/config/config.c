@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "config/config-int.h"
 #include "config/schema.h"
 #include "config/text.h"
 #include "config/yaml_tree.h"
@@ -24,7 +25,7 @@
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	"journal", "blank_screen", "large_print", NULL };
+	"journal", "blank_screen", "large_print", "function_keys", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -595,6 +596,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		get_path(c, cfg, v, "journal", &cfg->journal);
 	if ((v = ymap_get(root, "large_print")) != NULL)
 		read_large_print(c, cfg, v);
+	if ((v = ymap_get(root, "function_keys")) != NULL)
+		config_read_function_keys(c, cfg, v);
 }
 
 int

@@ -209,6 +209,7 @@ read_item(struct screen_ctx *s, const struct ynode *n, const char *path, struct 
 		return -1;
 	if ((v = ymap_get(n, "key")) != NULL) {
 		ypath_key(p, sizeof p, path, "key");
+		it->where_key = (struct config_where){ v->line, v->column };
 		if (v->type != YNODE_SCALAR || ynode_is_null(v))
 			yerr(c, v, "%s: expected a key (0 to 9 or F1 to F8), found %s", p,
 			    ynode_type_str(v));

@@ -31,6 +31,7 @@ struct litem {
 	int hidden;		/* not shown, not spoken, key not accepted */
 	int simple;		/* in the simple menu large print shows (the rest: "more") */
 	int line, column;
+	struct config_where where_key; /* of key's value, for kioskctl check's warnings */
 };
 
 /* One entry of describe_keys.yaml's keys: mapping. */

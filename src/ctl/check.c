@@ -58,6 +58,7 @@ ctl_check(int argc, char **argv)
 		warnings = check_audio(&s.cfg, &d);
 		warnings += check_large_print(&s.cfg, &d);
 	}
+	warnings += check_function_keys(&s.cfg, &s.layouts, &d);
 	print_sorted(&d, stderr);
 	if (d.count > warnings) {
 		kiosk_setup_free(&s);

@@ -6,6 +6,7 @@
 
 #include "common/diag.h"
 #include "config/config.h"
+#include "config/layout.h"
 
 /* argv[0] is "check"; argv[1], when given, the kiosk.yaml to check (default ./kiosk.yaml).
  * Returns the exit status: 0 when all is well, 1 when problems were found, 2 on misuse. */
@@ -26,5 +27,10 @@ int check_large_print(const struct kiosk_config *cfg, struct diag_list *d);
  * tall enough at the declared viewing distance (EN 301 549 5.1.4), and the theme's
  * contrast. */
 void report_large_print(const struct kiosk_config *cfg, FILE *out);
+
+/* check_fkeys.c: items on F1..F8 whose key function_keys does not place, which the kiosk
+ * lists with the other items. Warnings at the item's key; returns how many it added. */
+int check_function_keys(const struct kiosk_config *cfg, const struct layout_set *set,
+    struct diag_list *d);
 
 #endif

@@ -4,7 +4,7 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
   set(libs)
   if(t STREQUAL "test_config_check")
     set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c
-      ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c)
+      ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c ${CMAKE_SOURCE_DIR}/src/ctl/check_fkeys.c)
     set(libs klargeprint PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c

@@ -153,6 +153,7 @@ test_defaults(void)
 	CHECK_STR(c.lp_font, "/usr/share/unifont/unifont.hex");
 	CHECK(c.lp_cell_height_mm == 0 && c.lp_viewing_distance_mm == 0);
 	CHECK(c.where_lp_theme.line == 0 && c.where_lp_font.line == 0);
+	CHECK(c.where_fkeys.line == 0 && config_fkey(&c, "F1") == NULL);
 	config_free(&c);
 	diag_free(&d);
 }
@@ -179,6 +180,79 @@ test_large_print(void)
 	CHECK(c.lp_viewing_distance_mm == 500);
 	CHECK(c.where_lp_theme.line == 29 && c.where_lp_theme.column == 10);
 	CHECK(c.where_lp_font.line == 30 && c.where_lp_font.column == 9);
+	config_free(&c);
+	diag_free(&d);
+}
+
+/* The example of docs/configuration.md, after line 27 of base. */
+#define FKEYS_EXAMPLE \
+    "function_keys:\n"					/* 28 */ \
+    "  F1: { side: left, at_percent: 35 }\n"		/* 29 */ \
+    "  F2: { side: left, at_percent: 50 }\n" \
+    "  F3: { side: left, at_percent: 65 }\n" \
+    "  F4: { side: left, at_percent: 80 }\n" \
+    "  F5: { side: right, at_percent: 35 }\n" \
+    "  F6: { side: right, at_percent: 50 }\n" \
+    "  F7: { side: right, at_percent: 65 }\n" \
+    "  F8: { side: right, at_percent: 80 }\n"		/* 36 */
+
+/* function_keys: every key placed; an item key that is a digit or no side key has none. */
+static void
+test_function_keys(void)
+{
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", "demo: false\n" FKEYS_EXAMPLE);
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("function_keys", &d, NO_DIAGS);
+	CHECK(c.where_fkeys.line == 29 && c.where_fkeys.column == 3);
+	for (int i = 0; i < CONFIG_FKEYS; i++) {
+		CHECK(c.fkeys[i].side == (i < 4 ? FKEY_LEFT : FKEY_RIGHT));
+		CHECK(c.fkeys[i].at_percent == 35 + 15 * (i % 4));
+		CHECK(c.fkeys[i].where.line == 29 + i && c.fkeys[i].where.column == 7);
+	}
+	const struct fkey_place *f3 = config_fkey(&c, "F3"), *f8 = config_fkey(&c, "F8");
+	CHECK(f3 == &c.fkeys[2] && f3->side == FKEY_LEFT && f3->at_percent == 65);
+	CHECK(f8 == &c.fkeys[7] && f8->side == FKEY_RIGHT && f8->at_percent == 80);
+	CHECK(config_fkey(&c, "1") == NULL);
+	CHECK(config_fkey(&c, "F9") == NULL);
+	CHECK(config_fkey(&c, "F10") == NULL);
+	CHECK(config_fkey(&c, "F") == NULL);
+	CHECK(config_fkey(&c, "") == NULL);
+	/* 35 % of 24 rows is 8.4, of 43 rows 15.05; 80 %: 19.2 and 34.4. */
+	CHECK(config_fkey_row(config_fkey(&c, "F1"), 24) == 8);
+	CHECK(config_fkey_row(config_fkey(&c, "F1"), 43) == 15);
+	CHECK(config_fkey_row(config_fkey(&c, "F4"), 24) == 19);
+	CHECK(config_fkey_row(config_fkey(&c, "F4"), 43) == 34);
+	CHECK(config_fkey_row(&(struct fkey_place){ FKEY_LEFT, 0, {0, 0} }, 24) == 0);
+	CHECK(config_fkey_row(&(struct fkey_place){ FKEY_LEFT, 100, {0, 0} }, 24) == 23);
+	config_free(&c);
+	diag_free(&d);
+
+	/* Only some keys, on one side: the others stay with the rest of the items. */
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F2: { side: right, at_percent: 20 }\n"
+	    "  F1: { side: right, at_percent: 10 }\n");
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("function_keys, two", &d, NO_DIAGS);
+	CHECK(config_fkey(&c, "F1") != NULL && config_fkey(&c, "F1")->at_percent == 10);
+	CHECK(config_fkey(&c, "F2") != NULL && config_fkey(&c, "F2")->side == FKEY_RIGHT);
+	CHECK(config_fkey(&c, "F3") == NULL && c.fkeys[2].where.line == 0);
+	config_free(&c);
+	diag_free(&d);
+
+	/* Every entry commented out: present, but nothing placed. */
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "#  F1: { side: left, at_percent: 35 }\n");
+	CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+	tc_expect("function_keys, empty", &d, NO_DIAGS);
+	CHECK(c.where_fkeys.line == 28);
+	for (int i = 0; i < CONFIG_FKEYS; i++)
+		CHECK(c.fkeys[i].side == FKEY_NONE);
 	config_free(&c);
 	diag_free(&d);
 }
@@ -344,6 +418,66 @@ static const struct kcase cases[] = {
 	{ "large_print missing font is fine", "demo: false\n",
 	    "demo: false\nlarge_print:\n  font: fonts/none.hex\n", NO_DIAGS },
 	{ "large_print left empty", "demo: false\n", "demo: false\nlarge_print:\n", NO_DIAGS },
+	{ "function_keys bad side", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: middle, at_percent: 35 }\n", DIAGS(
+	    "T/kiosk.yaml:29:15: function_keys.F1.side: expected left or right, "
+	    "found \"middle\"") },
+	{ "function_keys side a list", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: [left], at_percent: 35 }\n", DIAGS(
+	    "T/kiosk.yaml:29:15: function_keys.F1.side: expected left or right, found a list") },
+	{ "function_keys above the screen", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 101 }\n", DIAGS(
+	    "T/kiosk.yaml:29:33: function_keys.F1.at_percent: 101 is out of range (0..100)") },
+	{ "function_keys below the screen", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: -1 }\n", DIAGS(
+	    "T/kiosk.yaml:29:33: function_keys.F1.at_percent: -1 is out of range (0..100)") },
+	{ "function_keys at a word", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F5: { side: right, at_percent: high }\n", DIAGS(
+	    "T/kiosk.yaml:29:34: function_keys.F5.at_percent: expected a whole number, "
+	    "found \"high\"") },
+	{ "function_keys at a fraction", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 35.5 }\n", DIAGS(
+	    "T/kiosk.yaml:29:33: function_keys.F1.at_percent: expected a whole number, "
+	    "found \"35.5\"") },
+	{ "function_keys F9", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 35 }\n"
+	    "  F9: { side: left, at_percent: 50 }\n", DIAGS(
+	    "T/kiosk.yaml:30:3: function_keys.F9: unknown key (did you mean \"F1\"?)") },
+	{ "function_keys lower case", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  f3: { side: left, at_percent: 35 }\n", DIAGS(
+	    "T/kiosk.yaml:29:3: function_keys.f3: unknown key (did you mean \"F3\"?)") },
+	{ "function_keys F10", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F10: { side: left, at_percent: 35 }\n", DIAGS(
+	    "T/kiosk.yaml:29:3: function_keys.F10: unknown key (did you mean \"F1\"?)") },
+	{ "function_keys missing side", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { at_percent: 35 }\n", DIAGS(
+	    "T/kiosk.yaml:29:7: function_keys.F1: missing required key \"side\"") },
+	{ "function_keys missing at_percent", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1:\n    side: left\n", DIAGS(
+	    "T/kiosk.yaml:30:5: function_keys.F1: missing required key \"at_percent\"") },
+	{ "function_keys unknown entry key", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 35, height: 5 }\n", DIAGS(
+	    "T/kiosk.yaml:29:37: function_keys.F1.height: unknown key") },
+	{ "function_keys entry not a mapping", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: left\n", DIAGS(
+	    "T/kiosk.yaml:29:7: function_keys.F1: expected a mapping, found a single value") },
+	{ "function_keys a list", "demo: false\n", "demo: false\nfunction_keys: [F1, F2]\n",
+	    DIAGS("T/kiosk.yaml:28:16: function_keys: expected a mapping, found a list") },
+	{ "function_keys duplicate", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 35 }\n"
+	    "  F1: { side: left, at_percent: 50 }\n", DIAGS(
+	    "T/kiosk.yaml:30:3: function_keys.F1: duplicate key (first at line 29)") },
+	/* 50 % and 52 % of 24 rows are 12 and 12.48: both the 13th row. */
+	{ "function_keys on one row", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 50 }\n"
+	    "  F5: { side: right, at_percent: 50 }\n"
+	    "  F2: { side: left, at_percent: 52 }\n", DIAGS(
+	    "T/kiosk.yaml:31:33: function_keys.F2.at_percent: F2 and F1 are both level with "
+	    "row 13 of a 24-row screen; keys on one side must be at least a row apart") },
+	/* 48 % is row 12 (11.52 rounded), 47 % row 11: one row apart is enough. */
+	{ "function_keys a row apart", "demo: false\n", "demo: false\nfunction_keys:\n"
+	    "  F1: { side: left, at_percent: 48 }\n"
+	    "  F2: { side: left, at_percent: 47 }\n", NO_DIAGS },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -474,6 +608,7 @@ main(void)
 	test_base();
 	test_defaults();
 	test_large_print();
+	test_function_keys();
 	test_cases();
 	test_secret_key_mode();
 	test_not_a_config();

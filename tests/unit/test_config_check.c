@@ -263,6 +263,59 @@ test_large_print_font(void)
 	free(err);
 }
 
+/* Items on side keys kiosk.yaml does not place: warnings at the item's key, since the kiosk
+ * lists those items with the others. A key placed wrongly is an error, and only that. */
+static void
+test_function_keys(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("layouts/menu.yaml", "key: 1", "key: F3");
+	tc_replace("layouts/menu.yaml", "key: 2", "key: F6");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
+	CHECK_STR(err,
+	    "layouts/menu.yaml:5:10: warning: the item on F3 is listed with the other items: "
+	    "function_keys in kiosk.yaml does not say where F3 is\n"
+	    "layouts/menu.yaml:8:10: warning: the item on F6 is listed with the other items: "
+	    "function_keys in kiosk.yaml does not say where F6 is\n");
+	free(out);
+	free(err);
+
+	/* F3 placed, F6 not; a hidden item's key is not accepted, so it needs no place. */
+	tc_setup(NULL);
+	tc_replace("layouts/menu.yaml", "key: 1", "key: F3");
+	tc_replace("layouts/menu.yaml", "key: 2", "key: F6");
+	tc_replace("kiosk.yaml", "demo: true\n", "demo: true\nfunction_keys:\n"
+	    "  F3: { side: left, at_percent: 65 }\n");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, LP_SHIPPED OK_LINE);
+	CHECK_STR(err,
+	    "layouts/menu.yaml:8:10: warning: the item on F6 is listed with the other items: "
+	    "function_keys in kiosk.yaml does not say where F6 is\n");
+	free(out);
+	free(err);
+	tc_replace("layouts/menu.yaml", "goto: withdraw\n", "goto: withdraw\n    hidden: true\n");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
+
+	/* F6 named but refused: the error says what is wrong with it, no warning repeats it. */
+	tc_setup(NULL);
+	tc_replace("layouts/menu.yaml", "key: 2", "key: F6");
+	tc_replace("kiosk.yaml", "demo: true\n", "demo: true\nfunction_keys:\n"
+	    "  F6: { side: middle, at_percent: 50 }\n");
+	CHECK(run_check(1, argv, &out, &err) == 1);
+	CHECK_STR(out, "");
+	CHECK_STR(err, "kiosk.yaml:75:15: function_keys.F6.side: expected left or right, found "
+	    "\"middle\"\n");
+	free(out);
+	free(err);
+}
+
 static void
 test_usage(void)
 {
@@ -286,6 +339,7 @@ main(void)
 	test_speech();
 	test_large_print_size();
 	test_large_print_font();
+	test_function_keys();
 	test_usage();
 	tc_cleanup();
 	if (test_failures > 0) {
