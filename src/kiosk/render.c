@@ -140,6 +140,7 @@ draw_side_items(struct kiosk *k, int first, int last)
 {
 	const struct screen *s = &k->screen;
 	int order[SCREEN_MAX_ITEMS], row_of[SCREEN_MAX_ITEMS], n = 0, sides = 0;
+	int top[SCREEN_MAX_ITEMS], next_of[SCREEN_MAX_ITEMS];
 
 	for (int i = 0; i < s->nitems; i++) {
 		const struct fkey_place *p = config_fkey(k->cfg, s->items[i].key);
@@ -172,10 +173,13 @@ draw_side_items(struct kiosk *k, int first, int last)
 			cut_off = 1;
 		draw_text(row, left ? 7 : COLS - 8 - width, width, last, label,
 		    marked ? A_REVERSE | A_BOLD : A_NORMAL, left ? WRAP_LEFT : WRAP_RIGHT);
-		for (int r = row; r < row + h && r < ROWS_MAX; r++)
-			taken[r] = 1;
-		next[p->side] = row + h;
+		top[j] = row;
+		next_of[j] = next[p->side] = row + h;
 	}
+	/* Only now: the two sides share rows, and neither may pass over the other's. */
+	for (int j = 0; j < n; j++)
+		for (int r = top[j]; r < next_of[j] && r < ROWS_MAX; r++)
+			taken[r] = 1;
 }
 
 static void
