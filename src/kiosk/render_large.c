@@ -53,6 +53,31 @@ big_add(struct big_list *l, const struct lp_fonts *fs, const char *text, int siz
 	free(copy);
 }
 
+/* An item beside its side key needs no key name: a big arrow on its first line points at
+ * the key, and the lines after it keep clear of the arrow's column. */
+#define ARROW_LEFT "◀"
+#define ARROW_RIGHT "▶"
+#define ARROW_GAP " "
+
+static void
+side_add(struct big_list *l, const struct lp_fonts *fs, const char *label, int size,
+    int cols, struct big_line like)
+{
+	struct lp_lines w;
+	char *copy = xstrdup(label);
+	int left = like.side == FKEY_LEFT;
+	lp_wrap(fs, copy, size, cols - lp_measure(fs, ARROW_LEFT, size), &w);
+	for (int i = 0; i < w.count; i++) {
+		struct strbuf b = {0};
+		const char *pad = i == 0 ? (left ? ARROW_LEFT : ARROW_RIGHT) : ARROW_GAP;
+		strbuf_addf(&b, "%s%s%s", left ? pad : "", w.line[i], left ? "" : pad);
+		like.text = b.s;
+		big_push(l, like);
+	}
+	lp_lines_free(&w);
+	free(copy);
+}
+
 static void
 big_free(struct big_list *l)
 {
@@ -84,8 +109,7 @@ theme_apply(const struct lp_theme *t)
 	return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
 }
 
-/* A side key's line is drawn against its edge of the screen, with a pointer level with
- * the key; the focus arrow then sits between the pointer and the text. */
+/* A side key's line is drawn against its edge of the screen, the focus arrow beside it. */
 static void
 draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t base)
 {
@@ -94,9 +118,7 @@ draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t 
 		return;
 	int col = LP_MARGIN + 1, arrow_col = 0;
 	const char *arrow = ">";
-	if (bl->side == FKEY_LEFT)
-		arrow_col = 1;
-	else if (bl->side == FKEY_RIGHT) {
+	if (bl->side == FKEY_RIGHT) {
 		col = COLS - 2 - b.cols;
 		arrow_col = COLS - 2;
 		arrow = "<";
@@ -113,9 +135,6 @@ draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t 
 	attroff(attr);
 	if (bl->mark)
 		mvaddstr(bl->row + b.rows / 2, arrow_col, arrow);
-	if (bl->side != FKEY_NONE && bl->key_row >= bl->row && bl->key_row < bl->row + b.rows)
-		mvaddstr(bl->key_row, bl->side == FKEY_LEFT ? 0 : COLS - 1,
-		    bl->side == FKEY_LEFT ? "◄" : "►");
 	lp_block_free(&b);
 }
 
@@ -137,10 +156,11 @@ big_lines(struct kiosk *k, int size, int cols, struct big_list *l, struct big_li
 		if (key != NULL) {
 			item.side = key->side;
 			item.key_row = config_fkey_row(key, LINES);
+			side_add(l, fs, s->items[i].label.show, size, cols - 1, item);
+			continue;
 		}
 		strbuf_addf(&b, "%s %s", s->items[i].key, s->items[i].label.show);
-		/* A side key's pointer takes a column of its own. */
-		big_add(l, fs, b.s, size, key != NULL ? cols - 1 : cols, item);
+		big_add(l, fs, b.s, size, cols, item);
 		strbuf_free(&b);
 	}
 	if (s->input.active) {
@@ -171,7 +191,7 @@ fonts_need(struct kiosk *k)
 		lp_fonts_need(k->fonts, s->input.show);
 	if (s->warning.show != NULL)
 		lp_fonts_need(k->fonts, s->warning.show);
-	lp_fonts_need(k->fonts, "0123456789[]*> F");
+	lp_fonts_need(k->fonts, "0123456789[]*> " ARROW_LEFT ARROW_RIGHT);
 }
 
 /* How a screen is laid out in large print here: its size, and each line's page and row.

@@ -152,23 +152,28 @@ def large_menu(test, lang_key, cols=80, rows=24):
 
 def covers(k, key, text):
     """The big rows of text are drawn as one block across the row level with key."""
-    screen, want = lines(k), big(text, 76)
-    row = key_row(key, k.rows)
+    return at_row(k, key, big(text, 76), lambda want, row: want.strip() in row)
+
+
+def at_row(k, key, want, match):
+    screen, row = lines(k), key_row(key, k.rows)
     for top in range(max(0, row - len(want) + 1), row + 1):
-        if all(want[j].strip() in screen[top + j] for j in range(len(want))):
+        if all(match(want[j], screen[top + j]) for j in range(len(want))):
             return True
     return False
 
 
 def pointer_at(k, key):
-    row = lines(k)[key_row(key, k.rows)].rstrip()
+    """A big arrow against the key's edge, across its row, points at the key."""
     if key in ("F1", "F2", "F3", "F4"):
-        return row.startswith("◄")
-    return row.endswith("►") and len(row) == k.cols
+        return at_row(k, key, big("◀", 76), lambda want, row: want.strip() in row[:12])
+    return at_row(k, key, big("▶", 76), lambda want, row: want.strip() in row[-12:])
 
 
 def page(k):
-    return int(re.search(r"第(\d+)页", k.screen()).group(1))
+    """The page shown; 1 on a screen that has only the one."""
+    m = re.search(r"第(\d+)页|Page (\d+)", k.screen())
+    return int(m.group(1) or m.group(2)) if m else 1
 
 
 def page_with(k, key):
@@ -185,14 +190,13 @@ def page_with(k, key):
 class LargePrint(unittest.TestCase):
     def test_items_level_with_their_keys(self):
         k = large_menu(self, "1")
-        # A big line is 8 rows tall: "F5 取款" centred on F5's row, against the right
-        # edge; "F1 查询余额" wraps to two lines, which cover F1's row from the top.
+        # A big line is 8 rows tall, centred on its key's row, against the key's edge,
+        # with a big arrow at the key in place of the key's name.
         self.assertIsNotNone(page_with(k, "F5"), k.screen())
-        self.assertTrue(covers(k, "F5", "F5 取款"), k.screen())
-        self.assertTrue(all(len(r) <= 78 for r in lines(k)[:-1]
-                            if "►" not in r), k.screen())
+        self.assertTrue(covers(k, "F5", "取款▶"), k.screen())
+        self.assertTrue(all(len(r.rstrip()) <= 78 for r in lines(k)[:-1]), k.screen())
         self.assertIsNotNone(page_with(k, "F1"), k.screen())
-        self.assertTrue(covers(k, "F1", "F1 查询余额"), k.screen())
+        self.assertTrue(covers(k, "F1", "◀查询余额"), k.screen())
         self.assertFalse(pointer_at(k, "F5"), k.screen())
         # The key beside the words does what they say.
         k.keys("F1")
@@ -218,6 +222,11 @@ class SideKeyGolden(unittest.TestCase):
         k = large_menu(self, "1")
         self.assertIsNotNone(page_with(k, "F5"))
         assert_golden(self, "side-keys-zh-80x24-menu", k.screen())
+
+    def test_en_132x43(self):
+        k = large_menu(self, "2", 132, 43)
+        self.assertIsNotNone(page_with(k, "F5"))
+        assert_golden(self, "side-keys-en-132x43-menu", k.screen())
 
     def test_en_80x24(self):
         k = side_kiosk(self)
