@@ -310,7 +310,7 @@ test_function_keys(void)
 	    "  F6: { side: middle, at_percent: 50 }\n");
 	CHECK(run_check(1, argv, &out, &err) == 1);
 	CHECK_STR(out, "");
-	CHECK_STR(err, "kiosk.yaml:75:15: function_keys.F6.side: expected left or right, found "
+	CHECK_STR(err, "kiosk.yaml:82:15: function_keys.F6.side: expected left or right, found "
 	    "\"middle\"\n");
 	free(out);
 	free(err);
