@@ -83,16 +83,22 @@ def beside(k, key, label):
     return row.endswith("%s ►" % key) and label in row and len(row) == k.cols
 
 
+def normal_menu(test):
+    """A customer at the main menu in English, in normal print."""
+    k = side_kiosk(test)
+    k.start()
+    k.insert(PAN)
+    k.keys("2")
+    k.in_state("pin")
+    k.type(PIN)
+    k.keys("Enter")
+    k.in_state("menu")
+    return k
+
+
 class NormalPrint(unittest.TestCase):
     def test_choices_beside_their_keys(self):
-        k = side_kiosk(self)
-        k.start()
-        k.insert(PAN)
-        k.keys("2")
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        k = normal_menu(self)
         k.wait_for(lambda: beside(k, "F1", "Balance"), "Balance beside F1")
         self.assertTrue(beside(k, "F5", "Withdraw cash"), k.screen())
         # The right-hand label ends against its key: "Withdraw cash F5 ►".
@@ -119,14 +125,7 @@ class NormalPrint(unittest.TestCase):
         self.assertEqual(k.balance(PAN), 480000)
 
     def test_rows_follow_a_resize(self):
-        k = side_kiosk(self)
-        k.start()
-        k.insert(PAN)
-        k.keys("2")
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        k = normal_menu(self)
         k.wait_for(lambda: beside(k, "F1", "Balance"), "Balance beside F1")
         subprocess.run(k.tmux + ["resize-window", "-t", "0", "-x", "132", "-y", "43"],
                        check=True)
@@ -229,14 +228,7 @@ class SideKeyGolden(unittest.TestCase):
         assert_golden(self, "side-keys-en-132x43-menu", k.screen())
 
     def test_en_80x24(self):
-        k = side_kiosk(self)
-        k.start()
-        k.insert(PAN)
-        k.keys("2")
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        k = normal_menu(self)
         k.keys("F5")
         k.in_state("withdraw")
         k.wait_for(lambda: beside(k, "F8", "Other amount"), "drawn")
