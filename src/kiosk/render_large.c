@@ -138,44 +138,95 @@ draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t 
 	lp_block_free(&b);
 }
 
-/* The screen's texts in display order, as normal print draws them. */
+/* How a screen is laid out in large print here: its size, and each line's page and row.
+ * What the customer types is on every page, at its foot: the PIN stars and the amount
+ * must never be on a page they are not looking at. */
+struct plan {
+	int size, rows, cols;
+	int height;  /* the rows of a page above its foot */
+	int pages;
+	struct big_list lines, input;
+};
+
+/* Where an item of n lines beside a key at key_row goes: its first line centred on the
+ * key, moved up or down as far as the page needs while that line still covers the key's
+ * row. -1 when it cannot: the arrow would point at another key. */
+static int
+side_top(const struct plan *p, int key_row, int n)
+{
+	int top = key_row - p->rows / 2;
+	if (top > p->height - n * p->rows)
+		top = p->height - n * p->rows;
+	if (top < 0)
+		top = 0;
+	return top <= key_row && key_row < top + p->rows && top + n * p->rows <= p->height ?
+	    top : -1;
+}
+
+/* An item on a side key: beside it when it can be, else listed with the key's name. */
 static void
-big_lines(struct kiosk *k, int size, int cols, struct big_list *l, struct big_list *input)
+item_add(struct kiosk *k, struct plan *p, int i)
+{
+	const struct screen_item *it = &k->screen.items[i];
+	const struct fkey_place *key = config_fkey(k->cfg, it->key);
+	struct big_line item = { .item = i, .mark = i == k->focus || i == k->heard_item };
+	if (key != NULL) {
+		struct big_list beside = {0};
+		item.side = key->side;
+		item.key_row = config_fkey_row(key, LINES);
+		side_add(&beside, k->fonts, it->label.show, p->size, p->cols - 1, item);
+		if (side_top(p, item.key_row, beside.n) >= 0) {
+			for (int j = 0; j < beside.n; j++)
+				big_push(&p->lines, beside.v[j]);
+			free(beside.v);
+			return;
+		}
+		big_free(&beside);
+		item.side = FKEY_NONE;
+	}
+	struct strbuf b = {0};
+	strbuf_addf(&b, "%s %s", it->key, it->label.show);
+	big_add(&p->lines, k->fonts, b.s, p->size, p->cols, item);
+	strbuf_free(&b);
+}
+
+/* The screen's texts in display order, as normal print draws them, under the foot: what
+ * is typed, and the timeout and headset warnings, which are for now, whatever the page. */
+static void
+big_lines(struct kiosk *k, struct plan *p, int avail)
 {
 	const struct screen *s = &k->screen;
 	const struct lp_fonts *fs = k->fonts;
 	const struct big_line text = { .item = -1 };
 
-	for (int i = 0; i < s->nblocks; i++)
-		if (s->blocks[i].part != SCREEN_PROMPT)
-			big_add(l, fs, s->blocks[i].text.show, size, cols, text);
-	for (int i = 0; i < s->nitems; i++) {
-		struct strbuf b = {0};
-		const struct fkey_place *key = config_fkey(k->cfg, s->items[i].key);
-		struct big_line item = { .item = i, .mark = i == k->focus || i == k->heard_item };
-		if (key != NULL) {
-			item.side = key->side;
-			item.key_row = config_fkey_row(key, LINES);
-			side_add(l, fs, s->items[i].label.show, size, cols - 1, item);
-			continue;
-		}
-		strbuf_addf(&b, "%s %s", s->items[i].key, s->items[i].label.show);
-		big_add(l, fs, b.s, size, cols, item);
-		strbuf_free(&b);
-	}
 	if (s->input.active) {
 		struct strbuf b = {0};
 		screen_input_show(&s->input, "[", "*", "]", &b);
-		big_add(input, fs, b.s, size, cols, text);
+		big_add(&p->input, fs, b.s, p->size, p->cols, text);
 		strbuf_free(&b);
 	}
+	if (s->warning.show != NULL)
+		big_add(&p->input, fs, s->warning.show, p->size, p->cols,
+		    (struct big_line){ .item = -1, .mark = 1 });
+	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
+	struct big_list foot = {0};
+	if (p->input.n >= avail / p->rows) {
+		foot = p->input;
+		p->input = (struct big_list){0};
+	}
+	p->height = avail - p->input.n * p->rows;
+
+	for (int i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].part != SCREEN_PROMPT)
+			big_add(&p->lines, fs, s->blocks[i].text.show, p->size, p->cols, text);
+	for (int i = 0; i < s->nitems; i++)
+		item_add(k, p, i);
 	for (int i = 0; i < s->nblocks; i++)
 		if (s->blocks[i].part == SCREEN_PROMPT)
-			big_add(l, fs, s->blocks[i].text.show, size, cols, text);
-	/* The timeout and headset warnings are for now, whatever page is shown. */
-	if (s->warning.show != NULL)
-		big_add(input, fs, s->warning.show, size, cols,
-		    (struct big_line){ .item = -1, .mark = 1 });
+			big_add(&p->lines, fs, s->blocks[i].text.show, p->size, p->cols, text);
+	for (int i = 0; i < foot.n; i++)
+		big_push(&p->lines, foot.v[i]);
+	free(foot.v);
 }
 
 /* Every text of the screen must reach the fonts before it is wrapped or drawn. */
@@ -194,17 +245,9 @@ fonts_need(struct kiosk *k)
 	lp_fonts_need(k->fonts, "0123456789[]*> " ARROW_LEFT ARROW_RIGHT);
 }
 
-/* How a screen is laid out in large print here: its size, and each line's page and row.
- * What the customer types is on every page, at its foot: the PIN stars and the amount
- * must never be on a page they are not looking at. */
-struct plan {
-	int size, rows, height, pages;
-	struct big_list lines, input;
-};
-
-/* Lines go down the page in order. An item on a side key goes level with its key, even
- * when that means a new page: a line beside the wrong key would make the customer press
- * it. One taller than a page cannot line up and is paged like the rest. */
+/* Lines go down the page in order. An item beside a side key goes level with its key,
+ * on a new page when the rows above are taken: beside another key, the customer would
+ * press the wrong one. */
 static void
 plan_place(struct plan *p)
 {
@@ -216,24 +259,17 @@ plan_place(struct plan *p)
 		    p->lines.v[i + n].item == bl->item)
 			n++;
 		int top = cursor;
-		if (bl->side != FKEY_NONE && n * p->rows <= p->height) {
-			top = bl->key_row - p->rows / 2;
-			top = top > p->height - n * p->rows ? p->height - n * p->rows : top;
-			top = top < 0 ? 0 : top;
+		if (bl->side != FKEY_NONE) {
+			top = side_top(p, bl->key_row, n);
 			if (top < cursor)
 				page++;
-		} else {
-			n = 1;
-			if (cursor + p->rows > p->height) {
-				page++;
-				top = 0;
-			}
+		} else if (cursor + p->rows > p->height) {
+			page++;
+			top = 0;
 		}
 		for (int j = 0; j < n; j++) {
 			bl[j].page = page;
 			bl[j].row = top + j * p->rows;
-			if (bl[j].side != FKEY_NONE && n * p->rows > p->height)
-				bl[j].side = FKEY_NONE;
 		}
 		cursor = top + n * p->rows;
 		i += n;
@@ -251,17 +287,9 @@ plan_make(struct kiosk *k, int cols, int avail, struct plan *p)
 	p->size = k->lp_size < LP_SIZE_MIN ? LP_SIZE_MIN : k->lp_size > largest ? largest :
 	    k->lp_size;
 	p->rows = lp_size_rows(p->size);
+	p->cols = cols - 2 * LP_MARGIN - 1;
 	fonts_need(k);
-	big_lines(k, p->size, cols - 2 * LP_MARGIN - 1, &p->lines, &p->input);
-	int slots = avail / p->rows;
-	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
-	if (p->input.n >= slots) {
-		for (int i = 0; i < p->input.n; i++)
-			big_push(&p->lines, p->input.v[i]);
-		free(p->input.v);
-		p->input = (struct big_list){0};
-	}
-	p->height = (slots - p->input.n > 0 ? slots - p->input.n : 1) * p->rows;
+	big_lines(k, p, avail);
 	plan_place(p);
 	return 0;
 }

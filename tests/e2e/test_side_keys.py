@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from kiosklib import CONFIG, SRC, Kiosk, assert_golden
-from test_large_print import big, has_blocks
+from test_large_print import big, has_blocks, last_screen
 
 PAN = "6222000000000001"
 PIN = "1234"
@@ -132,7 +132,7 @@ class NormalPrint(unittest.TestCase):
         k.cols, k.rows = 132, 43
         k.wait_for(lambda: beside(k, "F1", "Balance") and beside(k, "F5", "Withdraw"),
                    "rows 15 at 132x43")
-        self.assertNotEqual(key_row("F1", 43), key_row("F1", 24))
+        self.assertFalse(lines(k)[8].startswith("◄"), k.screen())
 
 
 def large_menu(test, lang_key, cols=80, rows=24):
@@ -200,6 +200,20 @@ class LargePrint(unittest.TestCase):
         # The key beside the words does what they say.
         k.keys("F1")
         k.in_state("balance")
+
+    def test_every_simple_amount_beside_its_key(self):
+        # English at 80x24: the simple amounts are on F1, F3 and F4, at 35, 65 and 80 %.
+        k = large_menu(self, "2")
+        k.keys("F5")
+        k.in_state("withdraw")
+        for key, label in (("F1", "◀¥100"), ("F3", "◀¥500"), ("F4", "◀¥1,000")):
+            self.assertIsNotNone(page_with(k, key), "%s: no page\n%s" % (key, k.screen()))
+            self.assertTrue(covers(k, key, label), k.screen())
+            # ¥200 on F2 is not in the simple menu: no arrow may point at F2.
+            self.assertFalse(pointer_at(k, "F2"), k.screen())
+        k.keys("F4")
+        k.in_state("confirm")
+        k.wait_for(lambda: "¥1,000.00" in last_screen(k), "the amount to confirm")
 
     def test_the_page_follows_the_focus(self):
         k = large_menu(self, "1")
