@@ -99,6 +99,8 @@ int config_offers(const struct kiosk_config *cfg, const char *lang);
 const struct speech_lang *config_speech(const struct kiosk_config *cfg, const char *lang);
 /* The function bound to a key name, or KEYFN_NONE. */
 enum key_fn config_key_fn(const struct kiosk_config *cfg, const char *keyname);
+/* 0 for "F1" .. 7 for "F8", -1 for anything else. */
+int config_fkey_index(const char *key);
 /* Where an item key ("F3") sits beside the screen; NULL for a digit or a key not placed. */
 const struct fkey_place *config_fkey(const struct kiosk_config *cfg, const char *key);
 /* The terminal row level with the key's centre on a screen of rows rows. */

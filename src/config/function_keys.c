@@ -12,9 +12,8 @@
 static const char *const fkey_names[] = { "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
 	NULL };
 
-/* 0 for "F1" .. 7 for "F8", -1 for anything else. */
-static int
-fkey_index(const char *key)
+int
+config_fkey_index(const char *key)
 {
 	if (key[0] != 'F' || key[1] < '1' || key[1] > '0' + CONFIG_FKEYS || key[2] != '\0')
 		return -1;
@@ -24,7 +23,7 @@ fkey_index(const char *key)
 const struct fkey_place *
 config_fkey(const struct kiosk_config *cfg, const char *key)
 {
-	int i = fkey_index(key);
+	int i = config_fkey_index(key);
 	if (i < 0)
 		return NULL;
 	const struct fkey_place *p = &cfg->fkeys[i];
@@ -114,7 +113,7 @@ config_read_function_keys(struct yctx *c, struct kiosk_config *cfg, const struct
 	/* In file order, so that a clash is reported at the second of the two keys. */
 	for (int k = 0; k < n->npairs; k++) {
 		const struct ynode *key = n->pairs[k].key, *v = n->pairs[k].value;
-		int i = fkey_index(key->value);
+		int i = config_fkey_index(key->value);
 		if (i < 0 || ymap_get(n, key->value) != v)
 			continue; /* unknown or a duplicate: reported by ymap_check */
 		cfg->fkeys[i].where = (struct config_where){ v->line, v->column };

@@ -128,7 +128,7 @@ item_key_valid(const char *s)
 {
 	if (s[0] >= '0' && s[0] <= '9' && s[1] == '\0')
 		return 1;
-	return s[0] == 'F' && s[1] >= '1' && s[1] <= '8' && s[2] == '\0';
+	return config_fkey_index(s) >= 0;
 }
 
 struct screen_ctx {

@@ -176,6 +176,7 @@ struct kiosk {
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
 	int too_small;
 	int cut_off;             /* normal print: the last screen drawn did not fit (a defect) */
+	int off_key;             /* normal print: items it drew off their side key's row */
 	int term_cols, term_rows;
 	int quit;
 };

@@ -35,6 +35,8 @@ render_end(void)
 
 /* Set when a text did not fit above its last row: a screen that would be cut off. */
 static int cut_off;
+/* Items drawn off their side key's row: the key is where nothing can be drawn. */
+static int off_key;
 
 /* Rows an item on a side key holds: the other text flows around them. */
 #define ROWS_MAX 512
@@ -171,6 +173,8 @@ draw_side_items(struct kiosk *k, int first, int last)
 			mvaddstr(row, left ? 5 : COLS - 6, left ? ">" : "<");
 		if (row + h - 1 > last)
 			cut_off = 1;
+		if (row_of[i] < row || row_of[i] >= row + h)
+			off_key++;
 		draw_text(row, left ? 7 : COLS - 8 - width, width, last, label,
 		    marked ? A_REVERSE | A_BOLD : A_NORMAL, left ? WRAP_LEFT : WRAP_RIGHT);
 		top[j] = row;
@@ -222,6 +226,7 @@ draw_blank(struct kiosk *k)
 	if (k->demo)
 		draw_demo_line(k);
 	k->cut_off = cut_off;
+	k->off_key = off_key;
 	refresh();
 }
 
@@ -241,7 +246,8 @@ render_draw(struct kiosk *k)
 
 	k->term_cols = COLS;
 	k->term_rows = LINES;
-	cut_off = 0;
+	cut_off = off_key = 0;
+	k->cut_off = k->off_key = 0;
 	memset(taken, 0, sizeof taken);
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		k->too_small = 1;
@@ -323,5 +329,6 @@ render_draw(struct kiosk *k)
 	if (k->demo)
 		draw_demo_line(k);
 	k->cut_off = cut_off;
+	k->off_key = off_key;
 	refresh();
 }

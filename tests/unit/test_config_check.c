@@ -303,6 +303,17 @@ test_function_keys(void)
 	free(out);
 	free(err);
 
+	/* A key level with a row normal print keeps for the demo's status lines. */
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "demo: true\n", "demo: true\nfunction_keys:\n"
+	    "  F8: { side: right, at_percent: 95 }\n");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "kiosk.yaml:82:7: warning: F8 at 95 % is level with row 24 of 24 on an "
+	    "80x24 screen, where no item can be drawn (rows 2 to 21): its items are drawn off "
+	    "the key\n");
+	free(out);
+	free(err);
+
 	/* F6 named but refused: the error says what is wrong with it, no warning repeats it. */
 	tc_setup(NULL);
 	tc_replace("layouts/menu.yaml", "key: 2", "key: F6");
