@@ -176,6 +176,20 @@ repeat(struct kiosk *k)
 	speak_screen(k);
 }
 
+/* In large print the page follows the item in focus or being heard: the item said is
+ * the item shown. */
+int
+controls_page_to(struct kiosk *k, int item)
+{
+	int page = k->large && item >= 0 ? render_large_page_of(k, item) : -1;
+	if (page < 0 || page == k->lp_page)
+		return 0;
+	k->lp_page = page;
+	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
+	state_redraw(k);
+	return 1;
+}
+
 /* NEXT / PREVIOUS: the focus moves through the items, round, and says where it is:
  * "Withdraw cash, 2 of 2". ENTER then chooses the item in focus. */
 static void
@@ -190,15 +204,8 @@ focus_move(struct kiosk *k, int delta)
 		k->focus = (k->focus + delta + s->nitems) % s->nitems;
 	const struct screen_item *it = &s->items[k->focus];
 	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
-	/* In large print the page follows the focus: the item said is the item shown. */
-	int page = k->large ? render_large_page_of(k, k->focus) : -1;
-	if (page >= 0 && page != k->lp_page) {
-		k->lp_page = page;
-		trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
-		state_redraw(k);
-	} else {
+	if (!controls_page_to(k, k->focus))
 		render_draw(k);
-	}
 	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
 	if (v == NULL || v->position == NULL) {
 		speak_text(k, it->label.lang, it->label.say);

@@ -224,6 +224,8 @@ void controls_large_print(struct kiosk *k, int on);
 int controls_zero_pages(const struct kiosk *k);
 /* 1 when fn turned the page of a long screen in large print. */
 int controls_page_key(struct kiosk *k, enum key_fn fn);
+/* Turns the large print page to the item's and redraws; 0 when it is already shown. */
+int controls_page_to(struct kiosk *k, int item);
 
 /* overlay.c: help, describe-key mode and the headset orientation. */
 void overlay_open(struct kiosk *k, enum overlay o);

@@ -331,7 +331,8 @@ heard_item_set(struct kiosk *k, int item)
 	if (item == k->heard_item)
 		return;
 	k->heard_item = item;
-	render_draw(k);
+	if (!controls_page_to(k, item))
+		render_draw(k);
 }
 
 void

@@ -215,6 +215,15 @@ class LargePrint(unittest.TestCase):
         k.in_state("confirm")
         k.wait_for(lambda: "¥1,000.00" in last_screen(k), "the amount to confirm")
 
+    def test_the_page_follows_the_item_heard(self):
+        k = large_menu(self, "1")
+        self.assertEqual(page(k), 1)
+        k.headset_in()
+        # No key pressed: as speech reaches each item, its page is shown.
+        k.wait_for(lambda: pointer_at(k, "F1"), "the page of the first item, heard")
+        k.wait_for(lambda: pointer_at(k, "F5"), "the page of the second item, heard")
+        self.assertGreaterEqual(len(k.trace_events("page")), 2)
+
     def test_the_page_follows_the_focus(self):
         k = large_menu(self, "1")
         self.assertEqual(page(k), 1)
