@@ -58,13 +58,13 @@ def side_layouts():
     return d
 
 
-def side_kiosk(test, cols=80, rows=24):
+def side_kiosk(test, cols=80, rows=24, keys=FUNCTION_KEYS):
     d = side_layouts()
     test.addCleanup(shutil.rmtree, d, True)
     config = CONFIG.format(src=SRC, idle=60, warning=20, pin=90, take=30,
                            speech_percent=100)
     config = config.replace("layouts: %s/layouts" % SRC,
-                            "layouts: %s/layouts" % d) + FUNCTION_KEYS
+                            "layouts: %s/layouts" % d) + keys
     k = Kiosk(cols=cols, rows=rows, config_text=config)
     test.addCleanup(k.close)
     return k
@@ -123,6 +123,32 @@ class NormalPrint(unittest.TestCase):
         k.keys("2")
         k.in_state("welcome")
         self.assertEqual(k.balance(PAN), 480000)
+
+    def test_a_key_where_nothing_can_be_drawn_is_logged(self):
+        # F8 at 100 % is level with the bottom row, which the warnings keep.
+        k = side_kiosk(self, keys=FUNCTION_KEYS.replace("F8: { side: right, at_percent: 80 }",
+                                                        "F8: { side: right, at_percent: 100 }"))
+        k.start()
+        k.insert(PAN)
+        k.keys("2")
+        k.in_state("pin")
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        self.assertEqual(k.trace_events("cut-off"), [])
+        k.keys("F5")
+        k.in_state("withdraw")
+        k.see("Other amount")
+        k.wait_for(lambda: k.trace_events("cut-off"), "the screen drawn off its key")
+        self.assertIn("off-key=1", k.trace_events("cut-off")[0])
+        drawn = len(k.trace_events("screen"))
+        subprocess.run(k.tmux + ["resize-window", "-t", "0", "-x", "90", "-y", "24"],
+                       check=True)
+        k.wait_for(lambda: len(k.trace_events("screen")) > drawn, "drawn again")
+        # Once a screen, not on every redraw.
+        self.assertEqual(len(k.trace_events("cut-off")), 1)
+        with open(k.path("kiosk.log"), encoding="utf-8") as f:
+            self.assertEqual(f.read().count("could not be drawn level with their side"), 1)
 
     def test_rows_follow_a_resize(self):
         k = normal_menu(self)
