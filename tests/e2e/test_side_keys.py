@@ -83,9 +83,9 @@ def beside(k, key, label):
     return row.endswith("%s ►" % key) and label in row and len(row) == k.cols
 
 
-def normal_menu(test):
+def normal_menu(test, keys=FUNCTION_KEYS):
     """A customer at the main menu in English, in normal print."""
-    k = side_kiosk(test)
+    k = side_kiosk(test, keys=keys)
     k.start()
     k.insert(PAN)
     k.keys("2")
@@ -126,15 +126,8 @@ class NormalPrint(unittest.TestCase):
 
     def test_a_key_where_nothing_can_be_drawn_is_logged(self):
         # F8 at 100 % is level with the bottom row, which the warnings keep.
-        k = side_kiosk(self, keys=FUNCTION_KEYS.replace("F8: { side: right, at_percent: 80 }",
-                                                        "F8: { side: right, at_percent: 100 }"))
-        k.start()
-        k.insert(PAN)
-        k.keys("2")
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        k = normal_menu(self, FUNCTION_KEYS.replace("F8: { side: right, at_percent: 80 }",
+                                                    "F8: { side: right, at_percent: 100 }"))
         self.assertEqual(k.trace_events("cut-off"), [])
         k.keys("F5")
         k.in_state("withdraw")
