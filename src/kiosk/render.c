@@ -134,9 +134,14 @@ draw_wrapped(int row, int col, int width, int last_row, const char *text, attr_t
 	return draw_text(row, col, width, last_row, text, attr, WRAP_LEFT);
 }
 
-/* Items on side keys, level with their keys (docs/configuration.md, function_keys):
- * against the left or right edge, with a pointer at the key. An item pushed off its
- * key's row by the one above it is still drawn whole. */
+/* A side key's item, at either edge: "◄ F1 > Balance" and "Withdraw cash < F5 ►", the
+ * focus arrow between the key and the label. SIDE_LEAD is the columns before a label. */
+#define SIDE_LEAD 7
+/* With items on both sides, each label has half the screen less its lead and a gap. */
+#define SIDE_GAP 2
+
+/* Items on side keys, level with their keys (docs/configuration.md, function_keys). An
+ * item pushed off its key's row by the one above it is still drawn whole, and counted. */
 static void
 draw_side_items(struct kiosk *k, int first, int last)
 {
@@ -156,7 +161,7 @@ draw_side_items(struct kiosk *k, int first, int last)
 		order[j] = i;
 	}
 	int both = sides == (1 << FKEY_LEFT | 1 << FKEY_RIGHT);
-	int width = both ? COLS / 2 - 9 : COLS - 16;
+	int width = both ? COLS / 2 - SIDE_LEAD - SIDE_GAP : COLS - 2 * SIDE_LEAD - SIDE_GAP;
 	int next[FKEY_RIGHT + 1] = { first, first, first };
 	for (int j = 0; j < n; j++) {
 		int i = order[j];
@@ -175,12 +180,13 @@ draw_side_items(struct kiosk *k, int first, int last)
 			cut_off = 1;
 		if (row_of[i] < row || row_of[i] >= row + h)
 			off_key++;
-		draw_text(row, left ? 7 : COLS - 8 - width, width, last, label,
+		draw_text(row, left ? SIDE_LEAD : COLS - SIDE_LEAD - 1 - width, width, last, label,
 		    marked ? A_REVERSE | A_BOLD : A_NORMAL, left ? WRAP_LEFT : WRAP_RIGHT);
 		top[j] = row;
 		next_of[j] = next[p->side] = row + h;
 	}
-	/* Only now: the two sides share rows, and neither may pass over the other's. */
+	/* Reserved after drawing, not during: a left and a right item share their rows, and
+	 * the second would skip the rows the first holds. */
 	for (int j = 0; j < n; j++)
 		for (int r = top[j]; r < next_of[j] && r < ROWS_MAX; r++)
 			taken[r] = 1;
