@@ -35,6 +35,10 @@ struct speech_lang {
 	struct config_where where_voice; /* for kioskctl check, which asks espeak-ng */
 };
 
+/* The smallest terminal the kiosk draws on: smaller ones get a "too small" screen. */
+#define CONFIG_MIN_COLS 80
+#define CONFIG_MIN_ROWS 24
+
 /* function_keys: a side key F1..F8 beside the screen, so that an item on it is drawn level
  * with it (docs/configuration.md). */
 enum fkey_side { FKEY_NONE, FKEY_LEFT, FKEY_RIGHT };

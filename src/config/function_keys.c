@@ -6,9 +6,6 @@
 
 #include "config/config-int.h"
 
-/* The smallest screen the kiosk draws on; keys a row apart there are apart on any. */
-#define CHECK_ROWS 24
-
 static const char *const fkey_names[] = { "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
 	NULL };
 
@@ -86,15 +83,17 @@ check_apart(struct yctx *c, struct kiosk_config *cfg, int i, const struct ynode 
     const char *path)
 {
 	struct fkey_place *p = &cfg->fkeys[i];
-	int row = config_fkey_row(p, CHECK_ROWS);
+	/* Rows are fewest on the smallest screen. Rounding can still join two keys on some
+	 * other height; the renderer then draws the second a row lower and logs it. */
+	int row = config_fkey_row(p, CONFIG_MIN_ROWS);
 
 	for (int j = 0; j < CONFIG_FKEYS; j++) {
 		const struct fkey_place *o = &cfg->fkeys[j];
-		if (j == i || o->side != p->side || config_fkey_row(o, CHECK_ROWS) != row)
+		if (j == i || o->side != p->side || config_fkey_row(o, CONFIG_MIN_ROWS) != row)
 			continue;
 		yerr(c, at, "%s.at_percent: %s and %s are both level with row %d of a %d-row "
 		    "screen; keys on one side must be at least a row apart", path, fkey_names[i],
-		    fkey_names[j], row + 1, CHECK_ROWS);
+		    fkey_names[j], row + 1, CONFIG_MIN_ROWS);
 		p->side = FKEY_NONE;
 		return;
 	}

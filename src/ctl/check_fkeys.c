@@ -6,24 +6,23 @@
 /* Normal print on the smallest screen (80x24) keeps row 1 for the kiosk's id and the
  * last one (three in the demo) for warnings and status lines: a key level with those
  * has its items drawn beside the wrong row (src/kiosk/render.c). */
-#define SMALL_ROWS 24
 
 int
 check_function_keys(const struct kiosk_config *cfg, const struct layout_set *set,
     struct diag_list *d)
 {
 	int n = 0;
-	int last = SMALL_ROWS - (cfg->demo ? 4 : 2);
+	int last = CONFIG_MIN_ROWS - (cfg->demo ? 4 : 2);
 
 	for (int i = 0; i < CONFIG_FKEYS; i++) {
 		const struct fkey_place *p = &cfg->fkeys[i];
-		int row = p->side == FKEY_NONE ? 1 : config_fkey_row(p, SMALL_ROWS);
+		int row = p->side == FKEY_NONE ? 1 : config_fkey_row(p, CONFIG_MIN_ROWS);
 		if (row >= 1 && row <= last)
 			continue;
 		diag_add(d, cfg->path, p->where.line, p->where.column, "warning: F%d at %d %% is "
 		    "level with row %d of %d on an 80x24 screen, where no item can be drawn (rows "
 		    "2 to %d): its items are drawn off the key", i + 1, p->at_percent, row + 1,
-		    SMALL_ROWS, last + 1);
+		    CONFIG_MIN_ROWS, last + 1);
 		n++;
 	}
 	for (int i = 0; i < set->nscreens; i++) {

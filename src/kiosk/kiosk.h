@@ -177,6 +177,7 @@ struct kiosk {
 	int too_small;
 	int cut_off;             /* normal print: the last screen drawn did not fit (a defect) */
 	int off_key;             /* normal print: items it drew off their side key's row */
+	char layout_warned[32];  /* the screen last logged as cut off or off its keys */
 	int term_cols, term_rows;
 	int quit;
 };

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <wchar.h>
 
-#define MIN_COLS 80
-#define MIN_ROWS 24
 #define MARGIN 4
 
 int
@@ -255,7 +253,7 @@ render_draw(struct kiosk *k)
 	cut_off = off_key = 0;
 	k->cut_off = k->off_key = 0;
 	memset(taken, 0, sizeof taken);
-	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+	if (COLS < CONFIG_MIN_COLS || LINES < CONFIG_MIN_ROWS) {
 		k->too_small = 1;
 		draw_too_small(k);
 		return;

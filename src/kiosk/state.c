@@ -64,7 +64,7 @@ draw_traced(struct kiosk *k)
 	render_draw(k);
 	/* A layout too long for this terminal, or a side key where nothing can be drawn:
 	 * branch IT must change it. Said once a screen, not on every redraw. */
-	static char warned[sizeof k->screen.name];
+	char *warned = k->layout_warned;
 	if ((k->cut_off || k->off_key) && strcmp(warned, k->screen.name) != 0) {
 		if (k->cut_off)
 			log_warnx("screen %s does not fit %dx%d: text is cut off", k->screen.name,
@@ -76,7 +76,7 @@ draw_traced(struct kiosk *k)
 		trace_event("cut-off", "%s %dx%d cut=%d off-key=%d", k->screen.name,
 		    k->term_cols, k->term_rows, k->cut_off, k->off_key);
 	}
-	snprintf(warned, sizeof warned, "%s", k->cut_off || k->off_key ? k->screen.name : "");
+	snprintf(warned, sizeof k->layout_warned, "%s", k->cut_off || k->off_key ? k->screen.name : "");
 	if (trace_enabled()) {
 		char *shown = screen_shown_text(&k->screen);
 		char *q = trace_quote(shown);
