@@ -569,13 +569,13 @@ copy_file(const char *from, const char *to)
 	return rv;
 }
 
-/* kiosk-bankd (as uid, -1 for this one) on db with key must exit 1 at once and log
- * why, naming the file, without ever creating its socket. */
+/* kiosk-bankd at prog (as uid, -1 for this one) on db with key must exit 1 at once and
+ * log why, naming the file, without ever creating its socket. */
 static void
-refuses_db_as(const char *db, const char *key, const char *logfile, uid_t as,
-    const char *why)
+refuses_db_as(const char *prog, const char *db, const char *key, const char *logfile,
+    uid_t as, const char *why)
 {
-	char *argv[] = { (char *)bankd, "--db", (char *)db, "--socket", sock_path, "--key",
+	char *argv[] = { (char *)prog, "--db", (char *)db, "--socket", sock_path, "--key",
 	    (char *)key, "--kiosk-key", kpub_path, "--log", (char *)logfile, NULL };
 	char needle[256];
 	struct stat st;
@@ -589,7 +589,7 @@ refuses_db_as(const char *db, const char *key, const char *logfile, uid_t as,
 static void
 refuses_db(const char *db, const char *why)
 {
-	refuses_db_as(db, key_path, log_path, (uid_t)-1, why);
+	refuses_db_as(bankd, db, key_path, log_path, (uid_t)-1, why);
 }
 
 /* Locked, read-only, corrupt, not a bank: clear errors at start, exit 1. */
@@ -635,9 +635,14 @@ bad_db(void)
 	/* Read-only: root writes anything it can open, so run the adapter as another
 	 * user on a file it may only read; as a plain user, chmod is enough. */
 	if (geteuid() == 0) {
-		char rodir[64], rodb[128], rokey[128], rolog[128];
+		char rodir[64], robin[128], rodb[128], rokey[128], rolog[128];
 		strcpy(rodir, "/tmp/bankd-ro-XXXXXX");
 		CHECK(mkdtemp(rodir) != NULL && chmod(rodir, 0755) == 0);
+		/* The build tree may sit where the other user cannot reach (a checkout under
+		 * /root is mode 700): it runs its own copy of the program. */
+		snprintf(robin, sizeof robin, "%s/kiosk-bankd", rodir);
+		CHECK_EQ(copy_file(bankd, robin), 0);
+		CHECK(chmod(robin, 0755) == 0);
 		snprintf(rodb, sizeof rodb, "%s/bank.db", rodir);
 		snprintf(rokey, sizeof rokey, "%s/adapter.key", rodir);
 		snprintf(rolog, sizeof rolog, "%s/bankd.log", rodir);
@@ -649,8 +654,9 @@ bad_db(void)
 		CHECK(chown(rolog, NOBODY, NOBODY) == 0);
 		/* The other user must get through the test dir to the kiosk's key. */
 		CHECK(chmod(dir, 0711) == 0 && chmod(kpub_path, 0644) == 0);
-		refuses_db_as(rodb, rokey, rolog, NOBODY, "the database is read-only");
+		refuses_db_as(robin, rodb, rokey, rolog, NOBODY, "the database is read-only");
 		CHECK(chmod(dir, 0700) == 0);
+		unlink(robin);
 		unlink(rodb);
 		unlink(rokey);
 		unlink(rolog);
