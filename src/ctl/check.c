@@ -40,17 +40,22 @@ print_sorted(const struct diag_list *d, FILE *out)
 int
 ctl_check(int argc, char **argv)
 {
-	const char *path = "kiosk.yaml";
+	const char *path = "kiosk.yaml", *it_key = KIOSK_IT_KEY;
 	struct diag_list d = {0};
 	struct kiosk_setup s;
+	char signature[512] = "";
 	int warnings = 0;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: kioskctl check [kiosk.yaml]\n");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--it-key") == 0 && i + 1 < argc) {
+			it_key = argv[++i];
+		} else if (argv[i][0] != '-' && i == argc - 1) {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "usage: kioskctl check [--it-key FILE] [kiosk.yaml]\n");
+			return 2;
+		}
 	}
-	if (argc == 2)
-		path = argv[1];
 	config_load_all(path, &s, &d);
 	/* Without speech settings kiosk.yaml was not read far enough to check them. */
 	if (s.cfg.nspeech > 0) {
@@ -59,6 +64,9 @@ ctl_check(int argc, char **argv)
 		warnings += check_large_print(&s.cfg, &d);
 	}
 	warnings += check_function_keys(&s.cfg, &s.layouts, &d);
+	/* Only a configuration that reads can be matched against its manifest. */
+	if (d.count == warnings)
+		check_signature(&s.cfg, it_key, &d, signature, sizeof signature);
 	print_sorted(&d, stderr);
 	if (d.count > warnings) {
 		kiosk_setup_free(&s);
@@ -66,6 +74,7 @@ ctl_check(int argc, char **argv)
 		return 1;
 	}
 	report_large_print(&s.cfg, stdout);
+	printf("%s\n", signature);
 	printf("%s: OK, %d screens, %d languages\n", path, s.layouts.nscreens, s.cfg.nlanguages);
 	kiosk_setup_free(&s);
 	diag_free(&d);

@@ -8,7 +8,8 @@
 #include "config/config.h"
 #include "config/layout.h"
 
-/* argv[0] is "check"; argv[1], when given, the kiosk.yaml to check (default ./kiosk.yaml).
+/* argv[0] is "check"; then [--it-key FILE] (default KIOSK_IT_KEY) and the kiosk.yaml to
+ * check (default ./kiosk.yaml).
  * Returns the exit status: 0 when all is well, 1 when problems were found, 2 on misuse. */
 int ctl_check(int argc, char **argv);
 
@@ -32,5 +33,11 @@ void report_large_print(const struct kiosk_config *cfg, FILE *out);
  * lists with the other items. Warnings at the item's key; returns how many it added. */
 int check_function_keys(const struct kiosk_config *cfg, const struct layout_set *set,
     struct diag_list *d);
+
+/* check_sign.c: the signed manifest against IT's public key at it_key, as the kiosk
+ * checks it at start. Each problem goes to d; the state for stdout to line: verified,
+ * or unsigned mode where there is no key. */
+void check_signature(const struct kiosk_config *cfg, const char *it_key, struct diag_list *d,
+    char *line, size_t linesz);
 
 #endif

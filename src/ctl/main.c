@@ -13,7 +13,8 @@ static const struct {
 	int (*run)(int, char **);
 	const char *help;
 } verbs[] = {
-	{ "check", ctl_check, "check [kiosk.yaml]         validate the configuration and layouts" },
+	{ "check", ctl_check, "check [--it-key F] [kiosk.yaml]  validate the configuration, layouts, signature" },
+	{ "sign", ctl_sign, "sign --key IT.key [kiosk.yaml]  sign what customers see" },
 	{ "keygen", ctl_keygen, "keygen [--dir D] [--force] [NAME...]  make Ed25519 key pairs" },
 	{ "device", ctl_device, "device [--socket S] [LINE...]  act as the kiosk's hardware" },
 	{ "demo", ctl_demo, "demo [--config kiosk.yaml]  start the demo bank and the kiosk" },

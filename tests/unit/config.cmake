@@ -4,7 +4,8 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
   set(libs)
   if(t STREQUAL "test_config_check")
     set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c
-      ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c ${CMAKE_SOURCE_DIR}/src/ctl/check_fkeys.c)
+      ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c ${CMAKE_SOURCE_DIR}/src/ctl/check_fkeys.c
+      ${CMAKE_SOURCE_DIR}/src/ctl/check_sign.c)
     set(libs klargeprint PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c
@@ -29,3 +30,13 @@ if(TARGET kioskctl)
     set_tests_properties(kioskctl_check_${c} PROPERTIES LABELS "unit" TIMEOUT 60)
   endforeach()
 endif()
+
+# The signed manifest of kiosk.yaml, layouts and voice files, and kioskctl sign and check.
+add_executable(test_manifest ${CMAKE_CURRENT_LIST_DIR}/test_manifest.c
+  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c)
+target_include_directories(test_manifest PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_compile_definitions(test_manifest PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+target_link_libraries(test_manifest PRIVATE kconfig)
+add_dependencies(test_manifest kioskctl)
+add_test(NAME unit_manifest COMMAND test_manifest $<TARGET_FILE:kioskctl>)
+set_tests_properties(unit_manifest PROPERTIES LABELS unit TIMEOUT 60)
