@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/signed.h"
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 struct options {
-	const char *config, *audio, *devices, *trace, *log;
+	const char *config, *audio, *devices, *trace, *log, *it_key;
 	int demo, debug;
 };
 
@@ -30,12 +31,15 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: kiosk [--config FILE] [--audio alsa|alsa:DEV|wav:FILE|none]\n"
-	    "             [--devices SOCKET] [--trace FILE] [--log FILE] [--demo] [--debug]\n"
+	    "             [--devices SOCKET] [--trace FILE] [--log FILE] [--it-key FILE]\n"
+	    "             [--demo] [--debug]\n"
 	    "  --config FILE   kiosk configuration (default kiosk.yaml)\n"
 	    "  --audio SPEC    where speech goes, overriding audio.output\n"
 	    "  --devices PATH  device channel socket, overriding devices.socket\n"
 	    "  --trace FILE    append one line per event (docs/trace.md)\n"
 	    "  --log FILE      log file, overriding log\n"
+	    "  --it-key FILE   branch IT's public key for the signed configuration\n"
+	    "                  (default " KIOSK_IT_KEY "; none there: unsigned mode)\n"
 	    "  --demo          keyboard shortcuts for the hardware, overriding demo\n");
 }
 
@@ -48,6 +52,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "devices", required_argument, NULL, 'D' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "it-key", required_argument, NULL, 'k' },
 		{ "demo", no_argument, NULL, 'd' },
 		{ "debug", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -55,7 +60,7 @@ parse_options(int argc, char **argv, struct options *o)
 	};
 	int ch;
 
-	*o = (struct options){ .config = "kiosk.yaml" };
+	*o = (struct options){ .config = "kiosk.yaml", .it_key = KIOSK_IT_KEY };
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
@@ -63,6 +68,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'D': o->devices = optarg; break;
 		case 't': o->trace = optarg; break;
 		case 'l': o->log = optarg; break;
+		case 'k': o->it_key = optarg; break;
 		case 'd': o->demo = 1; break;
 		case 'g': o->debug = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -177,6 +183,14 @@ main(int argc, char **argv)
 	}
 	k.setup = &setup;
 	k.cfg = &setup.cfg;
+	/* Like a configuration error, a refused signature is printed before the screen is
+	 * touched; the customer is then shown and told, once the log is open. */
+	int signature = signed_check(k.cfg, o.it_key, &diags);
+	if (signature < 0) {
+		diag_print(&diags, stderr);
+		fprintf(stderr, "kiosk: the configuration is not as branch IT signed it "
+		    "(kioskctl check); out of service\n");
+	}
 	k.demo = o.demo || k.cfg->demo;
 	const char *logpath = o.log ? o.log : k.cfg->log_file;
 	if (logpath == NULL && isatty(STDERR_FILENO))
@@ -191,6 +205,14 @@ main(int argc, char **argv)
 		return 1;
 	if (o.trace != NULL && trace_open(o.trace) < 0) {
 		fprintf(stderr, "kiosk: cannot open trace %s\n", o.trace);
+		return 1;
+	}
+	signed_report(signature, &diags, o.it_key, o.audio);
+	if (signature < 0) {
+		diag_free(&diags);
+		kiosk_setup_free(&setup);
+		trace_close();
+		log_close();
 		return 1;
 	}
 	if (load_keys(&k) < 0)

@@ -206,7 +206,7 @@ class Kiosk:
         os.kill(self.kiosk_pid(), 9)
         return self.kiosk_exit()
 
-    def restart(self, env=""):
+    def restart(self, env="", extra_args=""):
         """Starts the kiosk again in a fresh terminal after it ended; the device channel
         is connected anew, and what the kiosk asked before is kept in self.asked."""
         subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
@@ -219,7 +219,7 @@ class Kiosk:
         for name in (("exit-status",), ("run", "devices.sock")):
             if os.path.exists(self.path(*name)):
                 os.unlink(self.path(*name))
-        return self.start(env=env)
+        return self.start(extra_args, env=env)
 
     def journal(self):
         """The kiosk's journal as (event, {key: value}) pairs; values are those without
