@@ -146,6 +146,7 @@ struct plan {
 	int height;  /* the rows of a page above its foot */
 	int pages;
 	struct big_list lines, input;
+	struct big_list warn; /* a warning too tall for the foot: over the page in view */
 };
 
 /* Where an item of n lines beside a key at key_row goes: its first line centred on the
@@ -205,9 +206,17 @@ big_lines(struct kiosk *k, struct plan *p, int avail)
 		big_add(&p->input, fs, b.s, p->size, p->cols, text);
 		strbuf_free(&b);
 	}
+	/* The warning joins the foot when it fits there with a line of the page; else it
+	 * takes the page in view, whichever that is, while it lasts. */
 	if (s->warning.show != NULL)
-		big_add(&p->input, fs, s->warning.show, p->size, p->cols,
+		big_add(&p->warn, fs, s->warning.show, p->size, p->cols,
 		    (struct big_line){ .item = -1, .mark = 1 });
+	if (p->input.n + p->warn.n < avail / p->rows) {
+		for (int i = 0; i < p->warn.n; i++)
+			big_push(&p->input, p->warn.v[i]);
+		free(p->warn.v);
+		p->warn = (struct big_list){0};
+	}
 	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
 	struct big_list foot = {0};
 	if (p->input.n >= avail / p->rows) {
@@ -299,6 +308,7 @@ plan_free(struct plan *p)
 {
 	big_free(&p->lines);
 	big_free(&p->input);
+	big_free(&p->warn);
 }
 
 static int
@@ -346,7 +356,12 @@ render_large(struct kiosk *k)
 	bkgdset(base);
 	erase();
 	int foot = 0;
-	for (int i = 0; i < p.lines.n; i++) {
+	for (int i = 0; i < p.warn.n && foot + p.rows <= p.height; i++) {
+		p.warn.v[i].row = foot;
+		draw_big(k->fonts, &p.warn.v[i], p.size, base);
+		foot += p.rows;
+	}
+	for (int i = 0; i < p.lines.n && p.warn.n == 0; i++) {
 		struct big_line *bl = &p.lines.v[i];
 		if (bl->page != k->lp_page)
 			continue;

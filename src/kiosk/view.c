@@ -213,6 +213,8 @@ add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 	add_text(k, SCREEN_TITLE, &ls->title, lang);
 	if (k->overlay == OVERLAY_NONE) {
 		add_message(k, k->s.message, lang);
+		if (k->lp_font_notice)
+			add_message(k, MSG_LARGE_PRINT_FONT, lang);
 		if (k->state->id == ST_NOTICE)
 			add_message(k, k->s.notice, lang);
 	}
@@ -256,8 +258,11 @@ view_pages(struct kiosk *k)
 		return;
 	if (k->lp_page >= k->lp_pages)
 		k->lp_page = 0;
-	const struct ltext *t = layout_message_id(&k->setup->layouts,
-	    controls_zero_pages(k) ? MSG_MORE_PAGES : MSG_MORE_PAGES_NEXT);
+	/* On the last page the same key goes back to the first: it says so. */
+	int last = k->lp_page == k->lp_pages - 1;
+	const struct ltext *t = layout_message_id(&k->setup->layouts, controls_zero_pages(k) ?
+	    (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
+	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT));
 	if (t == NULL)
 		return;
 	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
@@ -277,6 +282,8 @@ build(struct kiosk *k)
 	int multi = screen_is_multilingual(k->state->screen);
 
 	screen_reset(&k->screen, screen_to_str(id), multi ? "" : k->lang);
+	/* The message is this state's now: it stays with it until it is left. */
+	k->s.message_new = 0;
 	if (ls == NULL)
 		return;
 	if (!multi) {
@@ -313,10 +320,26 @@ view_build_too_small(struct kiosk *k, struct screen *s)
 	}
 }
 
+/* The warning is for now, in the customer's language, whatever the screen. */
+static void
+build_warning(struct kiosk *k)
+{
+	const struct ltext *t = k->warning == MSG_NONE ? NULL :
+	    layout_message_id(&k->setup->layouts, k->warning);
+	if (t == NULL)
+		return;
+	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
+	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
+	screen_set_warning(&k->screen, k->lang, show, say);
+	free(show);
+	free(say);
+}
+
 void
 view_build(struct kiosk *k)
 {
 	build(k);
+	build_warning(k);
 	view_pages(k);
 }
 
