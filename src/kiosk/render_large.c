@@ -21,6 +21,7 @@ struct big_line {
 	int mark;     /* the item in focus or being heard: reverse video and an arrow */
 	int item;     /* the item it belongs to, or -1: the lines of an item stay together */
 	int side;     /* FKEY_LEFT or FKEY_RIGHT: drawn level with its side key, at key_row */
+	int size;     /* the screen's, or smaller for a text whose number would not fit */
 	int key_row;
 	int page, row;
 };
@@ -43,8 +44,11 @@ big_add(struct big_list *l, const struct lp_fonts *fs, const char *text, int siz
 {
 	struct lp_lines w;
 	char *copy = xstrdup(text);
+	/* An amount, a date or a card's digits are never cut between lines: a text with one
+	 * too wide for a line at this size is drawn at the size it fits. */
+	like.size = lp_size_whole(fs, copy, size, cols);
 	/* Each line of the text wraps on its own; lp_wrap breaks at newlines too. */
-	lp_wrap(fs, copy, size, cols, &w);
+	lp_wrap(fs, copy, like.size, cols, &w);
 	for (int i = 0; i < w.count; i++) {
 		like.text = xstrdup(w.line[i]);
 		big_push(l, like);
@@ -66,6 +70,7 @@ side_add(struct big_list *l, const struct lp_fonts *fs, const char *label, int s
 	struct lp_lines w;
 	char *copy = xstrdup(label);
 	int left = like.side == FKEY_LEFT;
+	like.size = size;
 	lp_wrap(fs, copy, size, cols - lp_measure(fs, ARROW_LEFT, size), &w);
 	for (int i = 0; i < w.count; i++) {
 		struct strbuf b = {0};
@@ -111,10 +116,10 @@ theme_apply(const struct lp_theme *t)
 
 /* A side key's line is drawn against its edge of the screen, the focus arrow beside it. */
 static void
-draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t base)
+draw_big(const struct lp_fonts *fs, const struct big_line *bl, attr_t base)
 {
 	struct lp_block b;
-	if (lp_render(fs, bl->text, size, &b) != 0)
+	if (lp_render(fs, bl->text, bl->size, &b) != 0)
 		return;
 	int col = LP_MARGIN + 1, arrow_col = 0;
 	const char *arrow = ">";
@@ -267,20 +272,20 @@ plan_place(struct plan *p)
 		while (bl->side != FKEY_NONE && i + n < p->lines.n &&
 		    p->lines.v[i + n].item == bl->item)
 			n++;
-		int top = cursor;
+		int top = cursor, rows = lp_size_rows(bl->size);
 		if (bl->side != FKEY_NONE) {
 			top = side_top(p, bl->key_row, n);
 			if (top < cursor)
 				page++;
-		} else if (cursor + p->rows > p->height) {
+		} else if (cursor + rows > p->height) {
 			page++;
 			top = 0;
 		}
 		for (int j = 0; j < n; j++) {
 			bl[j].page = page;
-			bl[j].row = top + j * p->rows;
+			bl[j].row = top + j * rows;
 		}
-		cursor = top + n * p->rows;
+		cursor = top + n * rows;
 		i += n;
 	}
 	p->pages = page + 1;
@@ -358,19 +363,19 @@ render_large(struct kiosk *k)
 	int foot = 0;
 	for (int i = 0; i < p.warn.n && foot + p.rows <= p.height; i++) {
 		p.warn.v[i].row = foot;
-		draw_big(k->fonts, &p.warn.v[i], p.size, base);
+		draw_big(k->fonts, &p.warn.v[i], base);
 		foot += p.rows;
 	}
 	for (int i = 0; i < p.lines.n && p.warn.n == 0; i++) {
 		struct big_line *bl = &p.lines.v[i];
 		if (bl->page != k->lp_page)
 			continue;
-		draw_big(k->fonts, bl, p.size, base);
-		foot = bl->row + p.rows;
+		draw_big(k->fonts, bl, base);
+		foot = bl->row + lp_size_rows(bl->size);
 	}
 	for (int i = 0; i < p.input.n; i++) {
 		p.input.v[i].row = foot + i * p.rows;
-		draw_big(k->fonts, &p.input.v[i], p.size, base);
+		draw_big(k->fonts, &p.input.v[i], base);
 	}
 	/* "Page 1 of 3. More: press 0", in the model so that it is spoken too. */
 	if (k->screen.more.show != NULL) {

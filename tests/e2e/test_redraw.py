@@ -88,6 +88,34 @@ class ReceiptLargePrint(KioskTest):
         self.assertIn("¥11,845.60", last_shown(k))
 
 
+class AmountsWhole(KioskTest):
+    kiosk_args = {"cols": 132, "rows": 43}
+
+    def test_balance_whole_at_every_size(self):
+        k = self.k.start()
+        k.insert(LARGE)
+        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
+        k.keys("2")
+        k.in_state("pin")
+        k.type(LARGE_PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        k.keys("1")
+        k.in_state("balance")
+        seen = every_page(k)
+        self.assertTrue(on_some_page(seen, "¥12,345.60", 129), "the balance cut")
+        # Size 2 fits 8 digits a line: the amount's line is drawn at size 1, whole,
+        # the rest at size 2.
+        k.keys("F10")
+        k.wait_for(lambda: k.trace_events("text-size") == ["2"], "size 2")
+        seen = every_page(k)
+        rows = big("¥12,345.60", 129)
+        self.assertTrue(any(_in_order([l.rstrip() for l in s.splitlines()], rows)
+                            for s in seen), "the balance cut at size 2")
+        self.assertTrue(any(_in_order([l.rstrip() for l in s.splitlines()],
+                                      big("balance", 129, 2)) for s in seen))
+
+
 class WrongPinLargePrint(KioskTest):
     def test_wrong_pin_readable_on_its_pages(self):
         k = self.k.start()
