@@ -248,6 +248,21 @@ build_input(struct kiosk *k)
 	}
 }
 
+/* Message m, filled in the customer's language, put in the model by set. */
+static void
+set_filled(struct kiosk *k, enum message_id m,
+    void (*set)(struct screen *, const char *, const char *, const char *))
+{
+	const struct ltext *t = m == MSG_NONE ? NULL : layout_message_id(&k->setup->layouts, m);
+	if (t == NULL)
+		return;
+	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
+	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
+	set(&k->screen, k->lang, show, say);
+	free(show);
+	free(say);
+}
+
 /* Large print pages a screen too long for the terminal: the model says so, shown and
  * spoken, in the customer's language. */
 void
@@ -260,16 +275,8 @@ view_pages(struct kiosk *k)
 		k->lp_page = 0;
 	/* On the last page the same key goes back to the first: it says so. */
 	int last = k->lp_page == k->lp_pages - 1;
-	const struct ltext *t = layout_message_id(&k->setup->layouts, controls_zero_pages(k) ?
-	    (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
-	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT));
-	if (t == NULL)
-		return;
-	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
-	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
-	screen_set_more(&k->screen, k->lang, show, say);
-	free(show);
-	free(say);
+	set_filled(k, controls_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
+	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT), screen_set_more);
 }
 
 static void
@@ -320,26 +327,12 @@ view_build_too_small(struct kiosk *k, struct screen *s)
 	}
 }
 
-/* The warning is for now, in the customer's language, whatever the screen. */
-static void
-build_warning(struct kiosk *k)
-{
-	const struct ltext *t = k->warning == MSG_NONE ? NULL :
-	    layout_message_id(&k->setup->layouts, k->warning);
-	if (t == NULL)
-		return;
-	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
-	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
-	screen_set_warning(&k->screen, k->lang, show, say);
-	free(show);
-	free(say);
-}
-
 void
 view_build(struct kiosk *k)
 {
 	build(k);
-	build_warning(k);
+	/* The warning is for now, in the customer's language, whatever the screen. */
+	set_filled(k, k->warning, screen_set_warning);
 	view_pages(k);
 }
 

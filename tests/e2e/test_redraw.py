@@ -7,7 +7,7 @@ import re
 import unittest
 
 from kiosklib import KioskTest
-from test_large_print import big, has_blocks, _in_order
+from test_large_print import big, has_blocks, to_menu, _in_order
 
 LARGE = "6222000000000002"  # prefers large print; ¥12,345.60
 LARGE_PIN = "2580"
@@ -43,6 +43,14 @@ def on_some_page(seen, text, width=77):
 
 def last_shown(k):
     return k.trace_events("screen")[-1]
+
+
+def to_pin(k, lang_key="2"):
+    """The large print customer's card in, on the PIN screen."""
+    k.insert(LARGE)
+    k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
+    k.keys(lang_key)
+    k.in_state("pin")
 
 
 def withdraw_500(k, pan, pin, large):
@@ -93,13 +101,7 @@ class AmountsWhole(KioskTest):
 
     def test_balance_whole_at_every_size(self):
         k = self.k.start()
-        k.insert(LARGE)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys("2")
-        k.in_state("pin")
-        k.type(LARGE_PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        to_menu(k)
         k.keys("1")
         k.in_state("balance")
         seen = every_page(k)
@@ -119,10 +121,7 @@ class AmountsWhole(KioskTest):
 class WrongPinLargePrint(KioskTest):
     def test_wrong_pin_readable_on_its_pages(self):
         k = self.k.start()
-        k.insert(LARGE)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys("2")
-        k.in_state("pin")
+        to_pin(k)
         k.type("9999")
         k.keys("Enter")
         k.wait_for(lambda: "Wrong PIN" in last_shown(k), "the wrong PIN notice")
@@ -171,10 +170,7 @@ class TimeoutWarningLargePrint(KioskTest):
 
     def test_warning_on_the_page_in_view(self):
         k = self.k.start()
-        k.insert(LARGE)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys("2")
-        k.in_state("pin")
+        to_pin(k)
         k.keys("Down")
         k.see("Page 2 of")
         k.wait_for(lambda: k.trace_events("timeout-warning"), "the warning", timeout=30)
@@ -191,13 +187,7 @@ class LastPage(KioskTest):
     def test_last_page_says_what_0_does_there(self):
         k = self.k.start()
         k.headset_in()
-        k.insert(LARGE)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys("2")
-        k.in_state("pin")
-        k.type(LARGE_PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        to_menu(k)
         seen = every_page(k)
         self.assertNotIn("More: press 0", seen[-1])
         k.see("Back to page 1: press 0")
@@ -209,10 +199,7 @@ class LastPage(KioskTest):
     def test_in_chinese(self):
         k = self.k.start()
         k.headset_in()
-        k.insert(LARGE)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys("1")
-        k.in_state("pin")
+        to_pin(k, "1")
         k.see("下一页请按下箭头键")
         n = int(re.search(r"共(\d+)页", k.screen()).group(1))
         for _ in range(n - 1):
