@@ -360,8 +360,10 @@ render_large(struct kiosk *k)
 
 	bkgdset(base);
 	erase();
-	int foot = 0;
-	for (int i = 0; i < p.warn.n && foot + p.rows <= p.height; i++) {
+	/* A warning over the page takes all of it, the foot too: as much of it as fits,
+	 * from its first line ("Time is almost up"), until the next key. */
+	int foot = 0, avail = LINES - bottom_rows(k);
+	for (int i = 0; i < p.warn.n && foot + p.rows <= avail; i++) {
 		p.warn.v[i].row = foot;
 		draw_big(k->fonts, &p.warn.v[i], base);
 		foot += p.rows;
@@ -373,7 +375,7 @@ render_large(struct kiosk *k)
 		draw_big(k->fonts, bl, base);
 		foot = bl->row + lp_size_rows(bl->size);
 	}
-	for (int i = 0; i < p.input.n; i++) {
+	for (int i = 0; i < p.input.n && p.warn.n == 0; i++) {
 		p.input.v[i].row = foot + i * p.rows;
 		draw_big(k->fonts, &p.input.v[i], base);
 	}

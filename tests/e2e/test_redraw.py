@@ -175,7 +175,8 @@ class TimeoutWarningLargePrint(KioskTest):
         k.see("Page 2 of")
         k.wait_for(lambda: k.trace_events("timeout-warning"), "the warning", timeout=30)
         # Drawn big where the customer is looking, on the page in view.
-        k.wait_for(lambda: shows_big(k, "Time is"), "the warning drawn big")
+        k.wait_for(lambda: shows_big(k, "Time is") and shows_big(k, "almost up:"),
+                   "the warning drawn big")
         k.see("Page 2 of")
         # A key gives the time back and the page as it was.
         k.keys("*")
