@@ -106,6 +106,9 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_LARGE_PRINT_FONT, "large_print_font", NULL },
 	{ MSG_MORE_SERVICES, "more_services", NULL },
 	{ MSG_LARGE_PRINT_BADGE, "large_print_badge", NULL },
+	{ MSG_MORE_PAGES_LAST, "more_last", ph_pages },
+	{ MSG_MORE_PAGES_LAST_NEXT, "more_last_next", ph_pages },
+	{ MSG_TEXT_SIZE_OFF, "text_size_off", NULL },
 };
 
 const char *

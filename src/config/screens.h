@@ -60,6 +60,9 @@ enum message_id {
 	MSG_LARGE_PRINT_FONT,	/* large print without Unifont */
 	MSG_MORE_SERVICES,	/* large print's simple menu: the item that shows the rest */
 	MSG_LARGE_PRINT_BADGE,	/* drawn big on the welcome screen: how to get large print */
+	MSG_MORE_PAGES_LAST,	/* {page} {pages}: the last page, where 0 goes back to the first */
+	MSG_MORE_PAGES_LAST_NEXT, /* the same where 0 is typed: the down arrow */
+	MSG_TEXT_SIZE_OFF,	/* TEXT_SIZE with large print off: what it is for */
 	MSG_COUNT
 };
 

@@ -80,21 +80,21 @@ controls_large_print(struct kiosk *k, int on)
 	    lp_theme_at(k->lp_theme)->name);
 	/* The items and pages change: nothing stays in focus. */
 	k->focus = k->heard_item = -1;
-	/* Without Unifont, large print says why some text stays small, on this screen only
-	 * (a message waiting for the next screen keeps waiting). */
-	enum message_id waiting = k->s.message;
-	if (on && k->lp_degraded)
-		kiosk_set_message(k, MSG_LARGE_PRINT_FONT);
+	/* Without Unifont, large print says why some text stays small, on this screen
+	 * beside what it shows already. */
+	k->lp_font_notice = on && k->lp_degraded;
 	/* Said again: large print may page the screen, and that is said too. */
 	state_show(k);
-	k->s.message = waiting;
 }
 
 static void
 text_size_next(struct kiosk *k)
 {
+	/* Sizes are large print's: in normal print the key says so and changes nothing,
+	 * never a mode the customer did not ask for. */
 	if (!k->large) {
-		controls_large_print(k, 1);
+		trace_event("text-size-ignored", "%s", "large print is off");
+		kiosk_warn(k, MSG_TEXT_SIZE_OFF);
 		return;
 	}
 	k->lp_size = lp_size_next(k->lp_size, k->term_cols - 2,

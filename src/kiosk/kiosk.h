@@ -117,7 +117,11 @@ struct session {
 	int cash_out;            /* dispensed and not yet taken */
 	char entry[8];           /* other amount being typed */
 	int entry_len;
-	enum message_id message; /* shown on the next screen (MSG_NONE for none) */
+	/* What the screen shows besides its layout (a notice, the receipt): set before
+	 * state_enter for the state entered, or for the state's screen as it is shown
+	 * again; part of every redraw until the state changes (MSG_NONE for none). */
+	enum message_id message;
+	int message_new;         /* set since the last screen was built: not the old one's */
 	enum message_id notice;  /* the notice screen's message */
 	enum state_id notice_next;
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
@@ -153,6 +157,7 @@ struct kiosk {
 	int simple_all;          /* large print: all items of this screen, not the simple ones */
 	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
 	int lp_degraded;         /* Unifont missing: the bundled font alone */
+	int lp_font_notice;      /* large print came on in this state without Unifont */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	unsigned speech_off_after; /* speech goes off when this utterance ends */
@@ -166,6 +171,9 @@ struct kiosk {
 	/* Idle timer: counts from the last key, screen or end of speech. */
 	int64_t idle_since;
 	int warned;
+	/* For now, at the foot of the screen until the next key or state: the timeout
+	 * warning, the headset's, a key that does nothing here (MSG_NONE for none). */
+	enum message_id warning;
 	/* Keys pressed while the bank answers are acted on, in order, once it has. */
 	struct queued_key {
 		enum key_fn fn;
@@ -203,7 +211,11 @@ void state_resized(struct kiosk *k);
 /* Ends the session from anywhere: reverses a hold, returns the card, tells why. */
 void session_end(struct kiosk *k, enum message_id why);
 void session_reset(struct kiosk *k);
+/* m is what the next screen built shows: the state entered next, or this one's screen
+ * shown again; it stays on that state's screen, through every redraw, until it is left. */
 void kiosk_set_message(struct kiosk *k, enum message_id m);
+/* m at the foot of the screen, shown and said now, gone at the next key or state. */
+void kiosk_warn(struct kiosk *k, enum message_id m);
 void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
 void speech_off_when_said(struct kiosk *k);

@@ -21,6 +21,7 @@ struct big_line {
 	int mark;     /* the item in focus or being heard: reverse video and an arrow */
 	int item;     /* the item it belongs to, or -1: the lines of an item stay together */
 	int side;     /* FKEY_LEFT or FKEY_RIGHT: drawn level with its side key, at key_row */
+	int size;     /* the screen's, or smaller for a text whose number would not fit */
 	int key_row;
 	int page, row;
 };
@@ -43,8 +44,11 @@ big_add(struct big_list *l, const struct lp_fonts *fs, const char *text, int siz
 {
 	struct lp_lines w;
 	char *copy = xstrdup(text);
+	/* An amount, a date or a card's digits are never cut between lines: a text with one
+	 * too wide for a line at this size is drawn at the size it fits. */
+	like.size = lp_size_whole(fs, copy, size, cols);
 	/* Each line of the text wraps on its own; lp_wrap breaks at newlines too. */
-	lp_wrap(fs, copy, size, cols, &w);
+	lp_wrap(fs, copy, like.size, cols, &w);
 	for (int i = 0; i < w.count; i++) {
 		like.text = xstrdup(w.line[i]);
 		big_push(l, like);
@@ -66,6 +70,7 @@ side_add(struct big_list *l, const struct lp_fonts *fs, const char *label, int s
 	struct lp_lines w;
 	char *copy = xstrdup(label);
 	int left = like.side == FKEY_LEFT;
+	like.size = size;
 	lp_wrap(fs, copy, size, cols - lp_measure(fs, ARROW_LEFT, size), &w);
 	for (int i = 0; i < w.count; i++) {
 		struct strbuf b = {0};
@@ -111,10 +116,10 @@ theme_apply(const struct lp_theme *t)
 
 /* A side key's line is drawn against its edge of the screen, the focus arrow beside it. */
 static void
-draw_big(const struct lp_fonts *fs, const struct big_line *bl, int size, attr_t base)
+draw_big(const struct lp_fonts *fs, const struct big_line *bl, attr_t base)
 {
 	struct lp_block b;
-	if (lp_render(fs, bl->text, size, &b) != 0)
+	if (lp_render(fs, bl->text, bl->size, &b) != 0)
 		return;
 	int col = LP_MARGIN + 1, arrow_col = 0;
 	const char *arrow = ">";
@@ -146,6 +151,7 @@ struct plan {
 	int height;  /* the rows of a page above its foot */
 	int pages;
 	struct big_list lines, input;
+	struct big_list warn; /* a warning too tall for the foot: over the page in view */
 };
 
 /* Where an item of n lines beside a key at key_row goes: its first line centred on the
@@ -205,9 +211,17 @@ big_lines(struct kiosk *k, struct plan *p, int avail)
 		big_add(&p->input, fs, b.s, p->size, p->cols, text);
 		strbuf_free(&b);
 	}
+	/* The warning joins the foot when it fits there with a line of the page; else it
+	 * takes the page in view, whichever that is, while it lasts. */
 	if (s->warning.show != NULL)
-		big_add(&p->input, fs, s->warning.show, p->size, p->cols,
+		big_add(&p->warn, fs, s->warning.show, p->size, p->cols,
 		    (struct big_line){ .item = -1, .mark = 1 });
+	if (p->input.n + p->warn.n < avail / p->rows) {
+		for (int i = 0; i < p->warn.n; i++)
+			big_push(&p->input, p->warn.v[i]);
+		free(p->warn.v);
+		p->warn = (struct big_list){0};
+	}
 	/* A foot taller than the page (a long PIN wraps at 80x24) is paged with the rest. */
 	struct big_list foot = {0};
 	if (p->input.n >= avail / p->rows) {
@@ -258,20 +272,20 @@ plan_place(struct plan *p)
 		while (bl->side != FKEY_NONE && i + n < p->lines.n &&
 		    p->lines.v[i + n].item == bl->item)
 			n++;
-		int top = cursor;
+		int top = cursor, rows = lp_size_rows(bl->size);
 		if (bl->side != FKEY_NONE) {
 			top = side_top(p, bl->key_row, n);
 			if (top < cursor)
 				page++;
-		} else if (cursor + p->rows > p->height) {
+		} else if (cursor + rows > p->height) {
 			page++;
 			top = 0;
 		}
 		for (int j = 0; j < n; j++) {
 			bl[j].page = page;
-			bl[j].row = top + j * p->rows;
+			bl[j].row = top + j * rows;
 		}
-		cursor = top + n * p->rows;
+		cursor = top + n * rows;
 		i += n;
 	}
 	p->pages = page + 1;
@@ -299,6 +313,7 @@ plan_free(struct plan *p)
 {
 	big_free(&p->lines);
 	big_free(&p->input);
+	big_free(&p->warn);
 }
 
 static int
@@ -345,17 +360,24 @@ render_large(struct kiosk *k)
 
 	bkgdset(base);
 	erase();
-	int foot = 0;
-	for (int i = 0; i < p.lines.n; i++) {
+	/* A warning over the page takes all of it, the foot too: as much of it as fits,
+	 * from its first line ("Time is almost up"), until the next key. */
+	int foot = 0, avail = LINES - bottom_rows(k);
+	for (int i = 0; i < p.warn.n && foot + p.rows <= avail; i++) {
+		p.warn.v[i].row = foot;
+		draw_big(k->fonts, &p.warn.v[i], base);
+		foot += p.rows;
+	}
+	for (int i = 0; i < p.lines.n && p.warn.n == 0; i++) {
 		struct big_line *bl = &p.lines.v[i];
 		if (bl->page != k->lp_page)
 			continue;
-		draw_big(k->fonts, bl, p.size, base);
-		foot = bl->row + p.rows;
+		draw_big(k->fonts, bl, base);
+		foot = bl->row + lp_size_rows(bl->size);
 	}
-	for (int i = 0; i < p.input.n; i++) {
+	for (int i = 0; i < p.input.n && p.warn.n == 0; i++) {
 		p.input.v[i].row = foot + i * p.rows;
-		draw_big(k->fonts, &p.input.v[i], p.size, base);
+		draw_big(k->fonts, &p.input.v[i], base);
 	}
 	/* "Page 1 of 3. More: press 0", in the model so that it is spoken too. */
 	if (k->screen.more.show != NULL) {

@@ -76,12 +76,6 @@ screen_set_warning(struct screen *s, const char *lang, const char *show, const c
 }
 
 void
-screen_clear_warning(struct screen *s)
-{
-	text_free(&s->warning);
-}
-
-void
 screen_set_more(struct screen *s, const char *lang, const char *show, const char *say)
 {
 	text_free(&s->more);

@@ -62,7 +62,6 @@ void screen_add(struct screen *s, enum screen_part part, const char *lang,
 void screen_add_item(struct screen *s, const char *key, const char *lang,
     const char *show, const char *say);
 void screen_set_warning(struct screen *s, const char *lang, const char *show, const char *say);
-void screen_clear_warning(struct screen *s);
 void screen_set_more(struct screen *s, const char *lang, const char *show, const char *say);
 void screen_clear_more(struct screen *s);
 

@@ -139,26 +139,38 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->state = new;
 	k->idle_since = mono_usec();
 	k->warned = 0;
+	k->warning = MSG_NONE;
+	k->lp_font_notice = 0;
+	/* What the last state showed goes with it; a message set for this one comes. */
+	if (!k->s.message_new)
+		k->s.message = MSG_NONE;
 	if (k->overlay != OVERLAY_NONE)
 		overlay_forget(k);
 	k->focus = -1;
 	k->lp_page = 0;
 	k->simple_all = 0;
-	screen_clear_warning(&k->screen);
 	if (new->enter != NULL) {
 		new->enter(k);
 		if (k->state != new)
 			return; /* enter moved on at once */
 	}
 	state_show(k);
-	/* A message belongs to the screen it was shown on. */
-	k->s.message = MSG_NONE;
 }
 
 void
 kiosk_set_message(struct kiosk *k, enum message_id m)
 {
 	k->s.message = m;
+	k->s.message_new = 1;
+}
+
+void
+kiosk_warn(struct kiosk *k, enum message_id m)
+{
+	k->warning = m;
+	state_redraw(k);
+	if (k->screen.warning.say != NULL)
+		speak_text(k, k->screen.warning.lang, k->screen.warning.say);
 }
 
 void
@@ -176,6 +188,7 @@ session_reset(struct kiosk *k)
 		sodium_free(k->s.pin);
 	memset(&k->s, 0, sizeof k->s);
 	k->s.message = k->s.notice = MSG_NONE;
+	k->warning = MSG_NONE;
 	snprintf(k->lang, sizeof k->lang, "%s", k->cfg->default_language);
 	/* What a customer set is theirs alone: the next one starts from the defaults. */
 	controls_reset(k);
@@ -414,11 +427,10 @@ state_key(struct kiosk *k, enum key_fn fn)
 	/* Speech stops at once, whatever the key will do. */
 	speak_stop(k);
 	k->idle_since = mono_usec();
-	if (k->warned) {
+	if (k->warning != MSG_NONE) {
 		k->warned = 0;
-		screen_clear_warning(&k->screen);
-		view_pages(k);
-		render_draw(k);
+		k->warning = MSG_NONE;
+		state_redraw(k);
 	}
 	/* One request at a time: what a key does may depend on the answer (a second
 	 * ENTER must not withdraw twice), so it waits for it, in order. */
@@ -457,13 +469,8 @@ headset_lost(struct kiosk *k)
 	trace_event("headset-lost", "state=%s", k->state->name);
 	k->idle_since = mono_usec();
 	k->warned = 0;
-	if (t != NULL) {
-		screen_set_warning(&k->screen, k->lang, ltext_show(t, k->lang),
-		    ltext_say(t, k->lang));
-		view_pages(k);
-		render_draw(k);
-		speak_text(k, k->lang, ltext_say(t, k->lang));
-	}
+	if (t != NULL)
+		kiosk_warn(k, MSG_HEADSET_OUT);
 	speech_off_when_said(k);
 }
 
@@ -551,21 +558,12 @@ state_next_deadline(struct kiosk *k)
 static void
 state_warn(struct kiosk *k)
 {
-	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_TIMEOUT_WARNING);
-	if (t == NULL)
+	if (layout_message_id(&k->setup->layouts, MSG_TIMEOUT_WARNING) == NULL)
 		return;
-	const char *lang = k->screen.lang[0] ? k->screen.lang : k->lang;
-	char *show = view_fill(k, ltext_show(t, lang), lang, 0);
-	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
 	k->warned = 1;
 	k->idle_since = mono_usec();
-	screen_set_warning(&k->screen, lang, show, say);
 	trace_event("timeout-warning", "state=%s", k->state->name);
-	view_pages(k);
-	render_draw(k);
-	speak_text(k, lang, say);
-	free(show);
-	free(say);
+	kiosk_warn(k, MSG_TIMEOUT_WARNING);
 }
 
 void

@@ -240,7 +240,6 @@ pin_key(struct kiosk *k, enum key_fn fn)
 		if (k->s.pin_len < KPROTO_PIN_MIN) {
 			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
 			state_show(k);
-			k->s.message = MSG_NONE;
 			return;
 		}
 		pin_submit(k);

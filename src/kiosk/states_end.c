@@ -44,7 +44,6 @@ take_card_key(struct kiosk *k, enum key_fn fn)
 	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
 	kiosk_set_message(k, MSG_CANCELLED);
 	state_show(k);
-	k->s.message = MSG_NONE;
 }
 
 void

@@ -213,6 +213,8 @@ add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 	add_text(k, SCREEN_TITLE, &ls->title, lang);
 	if (k->overlay == OVERLAY_NONE) {
 		add_message(k, k->s.message, lang);
+		if (k->lp_font_notice)
+			add_message(k, MSG_LARGE_PRINT_FONT, lang);
 		if (k->state->id == ST_NOTICE)
 			add_message(k, k->s.notice, lang);
 	}
@@ -246,6 +248,21 @@ build_input(struct kiosk *k)
 	}
 }
 
+/* Message m, filled in the customer's language, put in the model by set. */
+static void
+set_filled(struct kiosk *k, enum message_id m,
+    void (*set)(struct screen *, const char *, const char *, const char *))
+{
+	const struct ltext *t = m == MSG_NONE ? NULL : layout_message_id(&k->setup->layouts, m);
+	if (t == NULL)
+		return;
+	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
+	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
+	set(&k->screen, k->lang, show, say);
+	free(show);
+	free(say);
+}
+
 /* Large print pages a screen too long for the terminal: the model says so, shown and
  * spoken, in the customer's language. */
 void
@@ -256,15 +273,10 @@ view_pages(struct kiosk *k)
 		return;
 	if (k->lp_page >= k->lp_pages)
 		k->lp_page = 0;
-	const struct ltext *t = layout_message_id(&k->setup->layouts,
-	    controls_zero_pages(k) ? MSG_MORE_PAGES : MSG_MORE_PAGES_NEXT);
-	if (t == NULL)
-		return;
-	char *show = view_fill(k, ltext_show(t, k->lang), k->lang, 0);
-	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
-	screen_set_more(&k->screen, k->lang, show, say);
-	free(show);
-	free(say);
+	/* On the last page the same key goes back to the first: it says so. */
+	int last = k->lp_page == k->lp_pages - 1;
+	set_filled(k, controls_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
+	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT), screen_set_more);
 }
 
 static void
@@ -277,6 +289,8 @@ build(struct kiosk *k)
 	int multi = screen_is_multilingual(k->state->screen);
 
 	screen_reset(&k->screen, screen_to_str(id), multi ? "" : k->lang);
+	/* The message is this state's now: it stays with it until it is left. */
+	k->s.message_new = 0;
 	if (ls == NULL)
 		return;
 	if (!multi) {
@@ -317,6 +331,8 @@ void
 view_build(struct kiosk *k)
 {
 	build(k);
+	/* The warning is for now, in the customer's language, whatever the screen. */
+	set_filled(k, k->warning, screen_set_warning);
 	view_pages(k);
 }
 

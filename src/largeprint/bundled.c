@@ -240,6 +240,28 @@ static const struct art {
 
 static struct lp_glyph glyphs[128];
 
+/* Punctuation inside numbers is drawn narrow, as wide as its ink and one empty column
+ * after it: "¥12,345.60" and "2026-12-04" then fit a line of 80x24 at size 1, whole. */
+#define NARROW ".,:;-"
+
+static void
+narrow(struct lp_glyph *g)
+{
+	uint16_t ink = 0;
+	for (int r = 0; r < LP_GLYPH_HEIGHT; r++)
+		ink |= g->rows[r];
+	if (ink == 0)
+		return;
+	int first = 0, last = GLYPH_WIDTH - 1;
+	while (!(ink & (0x8000u >> first)))
+		first++;
+	while (!(ink & (0x8000u >> last)))
+		last--;
+	for (int r = 0; r < LP_GLYPH_HEIGHT; r++)
+		g->rows[r] = (uint16_t)(g->rows[r] << first);
+	g->width = last - first + 2;
+}
+
 static int
 glyph_cmp(const void *a, const void *b)
 {
@@ -283,8 +305,11 @@ bundled_glyphs(struct lp_glyph **out)
 		for (int k = 0; *s != '\0'; k++) {
 			uint32_t cp = lp_utf8_next(&s);
 			if (n < (int)ARRAY_LEN(glyphs) &&
-			    art_glyph(&art[i], k, cp, &glyphs[n]) == 0)
+			    art_glyph(&art[i], k, cp, &glyphs[n]) == 0) {
+				if (cp < 0x80 && strchr(NARROW, (int)cp) != NULL)
+					narrow(&glyphs[n]);
 				n++;
+			}
 		}
 	}
 	qsort(glyphs, (size_t)n, sizeof glyphs[0], glyph_cmp);

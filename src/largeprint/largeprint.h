@@ -104,11 +104,15 @@ struct lp_lines {
 };
 
 /* Splits utf8 into lines of at most cols terminal columns at size: at spaces, between
- * CJK characters and at newlines; inside a word only when the word alone is too wide.
- * The spaces at a break are dropped. Returns the number of lines. Free with
- * lp_lines_free(). */
+ * CJK characters and at newlines; inside a word only when the word alone is too wide,
+ * and then never inside a number (an amount with its currency sign, a date, a time, a
+ * group of digits) unless that number alone is too wide. The spaces at a break are
+ * dropped. Returns the number of lines. Free with lp_lines_free(). */
 int lp_wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
     struct lp_lines *out);
+/* The largest size, size or below, at which lp_wrap() cuts no number of utf8 at cols;
+ * LP_SIZE_MIN when every size does. */
+int lp_size_whole(const struct lp_fonts *fs, const char *utf8, int size, int cols);
 void lp_lines_free(struct lp_lines *l);
 
 /* Decodes one UTF-8 character at *s and advances *s; a bad sequence gives U+FFFD. */

@@ -306,6 +306,31 @@ break_before(const struct item *v, int j)
 	return !no_start(v[j].cp) && !no_end(v[j - 1].cp);
 }
 
+static int
+is_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static int
+is_separator(uint32_t cp)
+{
+	return cp != 0 && cp < 0x80 && strchr(",.:-/", (int)cp) != NULL;
+}
+
+/* Would a cut just before v[j] split a number? Digits hold together, and so do the
+ * separators between them (12,345.60  2026-12-04  19:30) and a currency sign before
+ * them (¥500). */
+static int
+in_number(const struct item *v, int n, int j)
+{
+	uint32_t left = v[j - 1].cp, right = v[j].cp;
+	if (is_digit(right))
+		return is_digit(left) || left == 0xa5 || left == 0xffe5 || left == '$' ||
+		    (is_separator(left) && j >= 2 && is_digit(v[j - 2].cp));
+	return is_digit(left) && is_separator(right) && j + 1 < n && is_digit(v[j + 1].cp);
+}
+
 static void
 lines_add(struct lp_lines *l, const char *text, const struct item *v, int from, int to)
 {
@@ -317,9 +342,10 @@ lines_add(struct lp_lines *l, const char *text, const struct item *v, int from, 
 	l->line[l->count++] = xstrndup(text + start, end - start);
 }
 
-int
-lp_wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
-    struct lp_lines *out)
+/* lp_wrap(); *cut is set when a number had to be cut, being too wide alone. */
+static int
+wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
+    struct lp_lines *out, int *cut)
 {
 	struct item *v;
 	int n = items_get(fs, utf8, size, &v), start = 0;
@@ -341,8 +367,17 @@ lp_wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
 			end = j;
 		else if (brk > start)
 			end = brk;
-		else
-			end = j > start ? j : start + 1;  /* a word alone too wide: cut it */
+		else {
+			/* A word alone too wide is cut, before the number in it if it can. */
+			end = j > start ? j : start + 1;
+			int keep = end;
+			while (keep > start + 1 && keep < n && in_number(v, n, keep))
+				keep--;
+			if (keep < n && in_number(v, n, keep))
+				*cut = 1;
+			else
+				end = keep;
+		}
 		lines_add(out, utf8, v, start, end);
 		start = end;
 		while (start < n && is_space(v[start].cp) && wrapped)
@@ -355,6 +390,28 @@ lp_wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
 	}
 	free(v);
 	return out->count;
+}
+
+int
+lp_wrap(const struct lp_fonts *fs, const char *utf8, int size, int cols,
+    struct lp_lines *out)
+{
+	int cut = 0;
+	return wrap(fs, utf8, size, cols, out, &cut);
+}
+
+int
+lp_size_whole(const struct lp_fonts *fs, const char *utf8, int size, int cols)
+{
+	for (; size > LP_SIZE_MIN; size--) {
+		struct lp_lines l;
+		int cut = 0;
+		wrap(fs, utf8, size, cols, &l, &cut);
+		lp_lines_free(&l);
+		if (!cut)
+			break;
+	}
+	return size < LP_SIZE_MIN ? LP_SIZE_MIN : size;
 }
 
 void

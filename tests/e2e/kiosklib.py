@@ -288,7 +288,8 @@ class Kiosk:
     def trace(self):
         try:
             with open(self.trace_path, encoding="utf-8") as f:
-                return [parse_trace_line(l) for l in f if l.strip()]
+                # A line still being written is read on the next poll.
+                return [parse_trace_line(l) for l in f if l.strip() and l.endswith("\n")]
         except OSError:
             return []
 

@@ -65,6 +65,7 @@
  *   bank-down     kiosk-bankd stops; bank-up: a fresh demo bank starts and is reconnected
  *   resize:WxH    the terminal changes size (too small: the screen says so instead)
  *   notices       every message in turn on the notice screen, back to this screen after each
+ *   last-page:KEY KEY until large print shows the last page of the screen
  *   =STATE        the state must now be STATE; !MESSAGE: the screen must show MESSAGE;
  *                 ^SCREEN: the screen shown must be SCREEN (an overlay: help...)
  * Every step that shows something is checked. The demo bank: cards 1-3 active (PINs 1234,
@@ -76,7 +77,7 @@ static const struct journey {
 } journeys[] = {
 	{ "withdrawal with a receipt",
 	  "card:1 =language lang =pin ENTER !pin_too_short 12 CLEAR 3 ENTER !pin_too_short "
-	  "CLEAR CLEAR 1234 wait:ENTER =menu 1 =balance 1 =withdraw 6 =other_amount "
+	  "CLEAR CLEAR 1234 wait:ENTER =menu TEXT_SIZE !text_size_off 1 =balance 1 =withdraw 6 =other_amount "
 	  "ENTER !invalid_amount 150 ENTER !not_multiple 9900 ENTER !over_limit 3 CLEAR 300 "
 	  "ENTER =confirm 2 =withdraw 3 =confirm 1 =take_card take-card =take_cash take-cash "
 	  "=receipt 1 =take_receipt !receipt take-receipt =goodbye idle =welcome" },
@@ -111,7 +112,8 @@ static const struct journey {
 	  "PREVIOUS HELP ^help NEXT 5 ^describe_keys 1 2 ENTER ^menu NEXT ENTER =balance "
 	  "CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "large print from the card's preference: pages and the simple menu",
-	  "card:2 =language lang =pin !more_next NEXT !more_next 25 NEXT 80 ENTER =menu !more 2 "
+	  "card:2 =language lang =pin !more_next NEXT !more_next last-page:NEXT !more_last_next "
+	  "25 NEXT 80 ENTER =menu !more last-page:0 !more_last 0 !more 2 "
 	  "=withdraw !more_services 9 "
 	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
@@ -622,6 +624,12 @@ step(struct walk *w, const char *tok)
 	}
 	if (strcmp(tok, "notices") == 0) {
 		notices(w);
+		return;
+	}
+	if (strncmp(tok, "last-page:", 10) == 0) {
+		for (int n = 0; n < 64 && k->lp_page < k->lp_pages - 1; n++)
+			step(w, tok + 10);
+		expect(w, k->lp_pages > 1 && k->lp_page == k->lp_pages - 1, tok);
 		return;
 	}
 	if (strncmp(tok, "card:", 5) == 0) {
