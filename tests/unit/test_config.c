@@ -478,6 +478,21 @@ static const struct kcase cases[] = {
 	{ "function_keys a row apart", "demo: false\n", "demo: false\nfunction_keys:\n"
 	    "  F1: { side: left, at_percent: 48 }\n"
 	    "  F2: { side: left, at_percent: 47 }\n", NO_DIAGS },
+	/* Files and sockets the kiosk makes: their directories must be there. */
+	{ "log in a missing directory", "log: var/kiosk.log\n", "log: gone/kiosk.log\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: directory not found: T/gone") },
+	{ "log a directory", "log: var/kiosk.log\n", "log: var\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: T/var is a directory; name a file in it") },
+	{ "log in a file", "log: var/kiosk.log\n", "log: kiosk.yaml/kiosk.log\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: not a directory: T/kiosk.yaml") },
+	{ "journal in a missing directory", "demo: false\n",
+	    "demo: false\njournal: gone/journal\n", DIAGS(
+	    "T/kiosk.yaml:28:10: journal: directory not found: T/gone") },
+	{ "journal a directory", "demo: false\n", "demo: false\njournal: layouts\n", DIAGS(
+	    "T/kiosk.yaml:28:10: journal: T/layouts is a directory; name a file in it") },
+	{ "device socket in a missing directory", "  socket: var/run/devices.sock\n",
+	    "  socket: var/gone/devices.sock\n", DIAGS(
+	    "T/kiosk.yaml:13:11: devices.socket: directory not found: T/var/gone") },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -515,6 +530,38 @@ test_secret_key_mode(void)
 	tc_expect_all("readable secret key", DIAGS(
 	    "T/kiosk.yaml:9:12: kiosk_key: T/var/keys/kiosk.key can be read by other users; "
 	    "make it private (chmod 600)"));
+}
+
+/* Keys are read as the kiosk reads them at start: what it refuses, the check refuses. */
+static void
+test_key_contents(void)
+{
+	char key[300];
+	FILE *f;
+
+	tc_setup(base);
+	f = fopen(tc_path("var/keys/kiosk.key"), "r");
+	CHECK(f != NULL && fgets(key, sizeof key, f) != NULL);
+	if (f != NULL)
+		fclose(f);
+	key[100] = '\0';
+	tc_edit("var/keys/kiosk.key", NULL, key);
+	chmod(tc_path("var/keys/kiosk.key"), 0600);
+	tc_expect_all("secret key cut short", DIAGS(
+	    "T/kiosk.yaml:9:12: kiosk_key: T/var/keys/kiosk.key: wrong length: 100 hex "
+	    "characters, expected 128 for a secret key"));
+
+	tc_setup(base);
+	tc_edit("var/keys/adapter.pub", NULL, "-----BEGIN PUBLIC KEY-----\n");
+	tc_expect_all("garbage public key", DIAGS(
+	    "T/kiosk.yaml:7:15: adapter.public_key: T/var/keys/adapter.pub: not hex "
+	    "(unexpected character at offset 0)"));
+
+	tc_setup(base);
+	tc_edit("var/keys/adapter.pub", NULL, "");
+	tc_expect_all("empty public key", DIAGS(
+	    "T/kiosk.yaml:7:15: adapter.public_key: T/var/keys/adapter.pub: empty public key "
+	    "file"));
 }
 
 /* Files that are not a kiosk.yaml at all. */
@@ -611,6 +658,7 @@ main(void)
 	test_function_keys();
 	test_cases();
 	test_secret_key_mode();
+	test_key_contents();
 	test_not_a_config();
 	test_mangled();
 	tc_cleanup();

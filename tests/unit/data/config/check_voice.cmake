@@ -12,10 +12,12 @@ foreach(f zh.yaml en.yaml)
   file(READ ${FIXTURES}/broken-voice/voice/${f} content)
   file(WRITE ${WORK}/voice/${f} "${content}")
 endforeach()
-file(MAKE_DIRECTORY ${WORK}/var/keys)
-file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
-file(WRITE ${WORK}/var/keys/kiosk.key "secret\n")
-file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
+file(MAKE_DIRECTORY ${WORK}/var/run)
+execute_process(COMMAND ${KIOSKCTL} keygen --dir var/keys WORKING_DIRECTORY ${WORK}
+  RESULT_VARIABLE keygen_rc OUTPUT_QUIET)
+if(NOT keygen_rc EQUAL 0)
+  message(FATAL_ERROR "kioskctl keygen failed: ${keygen_rc}")
+endif()
 file(READ ${FIXTURES}/broken-voice.expected want_err)
 
 execute_process(COMMAND ${KIOSKCTL} check kiosk.yaml WORKING_DIRECTORY ${WORK}
