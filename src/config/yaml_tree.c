@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "common/util.h"
@@ -170,6 +171,13 @@ ydoc_load(struct ydoc *doc, const char *path, struct diag_list *d)
 	FILE *fp = fopen(path, "rb");
 	if (fp == NULL)
 		return -2;
+	/* A directory opens, and only its first read fails, with no reason libyaml keeps. */
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return -2;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(fp);
 		diag_add(d, path, 0, 0, "out of memory while reading");

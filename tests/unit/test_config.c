@@ -614,6 +614,34 @@ test_not_a_config(void)
 	diag_free(&d);
 }
 
+/* A directory where a YAML file is expected is named as such, not as invalid text. */
+static void
+test_directory_for_a_file(void)
+{
+	struct kiosk_setup s;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	mkdir(tc_path("dir.yaml"), 0755);
+	config_load_all(tc_path("dir.yaml"), &s, &d);
+	tc_expect("kiosk.yaml a directory", &d, DIAGS(
+	    "T/dir.yaml:0:0: cannot read: Is a directory"));
+	kiosk_setup_free(&s);
+	diag_free(&d);
+
+	tc_setup(base);
+	tc_remove("layouts/menu.yaml");
+	mkdir(tc_path("layouts/menu.yaml"), 0755);
+	tc_expect_all("layout a directory", DIAGS(
+	    "T/layouts/menu.yaml:0:0: cannot read: Is a directory"));
+
+	tc_setup(base);
+	tc_remove("voice/en.yaml");
+	mkdir(tc_path("voice/en.yaml"), 0755);
+	tc_expect_all("voice file a directory", DIAGS(
+	    "T/voice/en.yaml:0:0: cannot read: Is a directory"));
+}
+
 /* Never crash, whatever the bytes: every prefix of the shipped file, and byte flips. */
 static void
 test_mangled(void)
@@ -660,6 +688,7 @@ main(void)
 	test_secret_key_mode();
 	test_key_contents();
 	test_not_a_config();
+	test_directory_for_a_file();
 	test_mangled();
 	tc_cleanup();
 	if (test_failures > 0) {
