@@ -216,18 +216,18 @@ yget_number(struct yctx *c, const struct ynode *n, const char *path, double min,
 int
 yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", NULL };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", NULL };
-
-	if (n->type == YNODE_SCALAR && str_in_list(n->value, yes)) {
-		*out = 1;
+	/* YAML 1.1 also reads yes, no, on and off as booleans, and other readers of these
+	 * files would disagree on them: only the two words the documentation names. */
+	if (n->type == YNODE_SCALAR && n->plain &&
+	    (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0)) {
+		*out = n->value[0] == 't';
 		return 0;
 	}
-	if (n->type == YNODE_SCALAR && str_in_list(n->value, no)) {
-		*out = 0;
-		return 0;
-	}
-	if (n->type == YNODE_SCALAR && !ynode_is_null(n))
+	if (n->type == YNODE_SCALAR && !n->plain &&
+	    (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0))
+		yerr(c, n, "%s%sexpected true or false without quotes, found the text \"%s\"",
+		    YPATH(path), n->value);
+	else if (n->type == YNODE_SCALAR && !ynode_is_null(n))
 		yerr(c, n, "%s%sexpected true or false, found \"%s\"", YPATH(path), n->value);
 	else
 		yerr(c, n, "%s%sexpected true or false, found %s", YPATH(path), ynode_type_str(n));

@@ -40,6 +40,7 @@ int yget_int(struct yctx *c, const struct ynode *n, const char *path, long min, 
 /* A decimal number in [min, max], such as 9.5 (no hex, inf or nan). */
 int yget_number(struct yctx *c, const struct ynode *n, const char *path, double min,
     double max, double *out);
+/* A plain true or false: nothing else, not even in quotes. */
 int yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out);
 
 /* The closest of candidates to s within a small edit distance, or NULL. */

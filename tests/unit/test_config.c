@@ -374,6 +374,21 @@ static const struct kcase cases[] = {
 	    DIAGS("T/kiosk.yaml:20:11: audio.output: directory not found for the WAV file: T/out") },
 	{ "demo not a boolean", "demo: false\n", "demo: maybe\n", DIAGS(
 	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"maybe\"") },
+	/* Only the words docs/configuration.md names, not YAML 1.1's yes, no, on, off. */
+	{ "demo yes", "demo: false\n", "demo: yes\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"yes\"") },
+	{ "demo off", "demo: false\n", "demo: off\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"off\"") },
+	{ "demo capitalised", "demo: false\n", "demo: True\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"True\"") },
+	{ "demo quoted", "demo: false\n", "demo: \"true\"\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false without quotes, found the text "
+	    "\"true\"") },
+	{ "blank_screen quoted", "demo: false\n", "demo: false\nblank_screen: 'false'\n", DIAGS(
+	    "T/kiosk.yaml:28:15: blank_screen: expected true or false without quotes, found "
+	    "the text \"false\"") },
+	{ "blank_screen a list", "demo: false\n", "demo: false\nblank_screen: [true]\n", DIAGS(
+	    "T/kiosk.yaml:28:15: blank_screen: expected true or false, found a list") },
 	{ "large_print unknown theme", "demo: false\n",
 	    "demo: false\nlarge_print:\n  theme: white-on-blak\n", DIAGS(
 	    "T/kiosk.yaml:29:10: large_print.theme: unknown theme \"white-on-blak\" (did you "
