@@ -505,13 +505,21 @@ read_speech(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	}
 }
 
+/* Bindings grow by doubling: a keymap may list thousands of keys. */
+struct bindings {
+	struct binding *b;
+	int n, cap;
+};
+
 static void
-add_binding(struct binding **b, int *n, enum key_fn fn, const char *key,
-    const struct ynode *node, const char *path)
+add_binding(struct bindings *l, enum key_fn fn, const char *key, const struct ynode *node,
+    const char *path)
 {
-	*b = xrealloc(*b, (size_t)(*n + 1) * sizeof **b);
-	(*b)[*n] = (struct binding){ fn, key, node, path };
-	(*n)++;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->b = xrealloc(l->b, (size_t)l->cap * sizeof *l->b);
+	}
+	l->b[l->n++] = (struct binding){ fn, key, node, path };
 }
 
 static void
@@ -519,9 +527,9 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 {
 	const char *fnames[KEYFN_COUNT + 1];
 	char paths[KEYFN_COUNT][32];
-	int replaced[KEYFN_COUNT] = {0};
-	struct binding *b = NULL;
-	int nb = 0, ndef;
+	int replaced[KEYFN_COUNT] = {0}, first[KEYNAME_COUNT];
+	struct bindings l = {0};
+	int ndef;
 	const struct keymap_default *defs = keymap_defaults(&ndef);
 
 	for (int i = 0; i < KEYFN_COUNT; i++) {
@@ -574,33 +582,39 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 				yerr(c, kn, "%s: unknown key name \"%s\"", p, kn->value);
 				continue;
 			}
-			add_binding(&b, &nb, fn, kn->value, kn, paths[fn]);
+			add_binding(&l, fn, kn->value, kn, paths[fn]);
 		}
 	}
 	for (int i = 0; i < ndef; i++) {
 		if (replaced[defs[i].fn])
 			continue;
 		for (int j = 0; j < 4 && defs[i].keys[j] != NULL; j++)
-			add_binding(&b, &nb, defs[i].fn, defs[i].keys[j], NULL, paths[defs[i].fn]);
+			add_binding(&l, defs[i].fn, defs[i].keys[j], NULL, paths[defs[i].fn]);
 	}
 
-	/* One key, one function: report each clash once, at the binding kiosk.yaml made. */
+	/* One key, one function: report each clash once, at the binding kiosk.yaml made.
+	 * first[] holds the binding that has each key name so far, so one pass does it. */
+	const struct binding *b = l.b;
+	int nb = l.n;
 	int *dropped = xcalloc((size_t)nb + 1, sizeof *dropped);
+	for (int i = 0; i < KEYNAME_COUNT; i++)
+		first[i] = -1;
 	for (int j = 0; j < nb; j++) {
-		for (int i = 0; i < j; i++) {
-			if (dropped[i] || strcmp(b[i].key, b[j].key) != 0)
-				continue;
-			const struct binding *at = b[j].node ? &b[j] : &b[i];
-			const struct binding *other = at == &b[j] ? &b[i] : &b[j];
-			if (b[i].fn == b[j].fn)
-				yerr(c, at->node, "%s: key \"%s\" is listed twice", at->path, at->key);
-			else
-				yerr(c, at->node, "%s: key \"%s\" is already bound to %s%s", at->path,
-				    at->key, keyfn_to_str(other->fn),
-				    other->node ? "" : " by default; rebind that function too");
-			dropped[j] = 1;
-			break;
+		int *slot = &first[keyname_index(b[j].key)];
+		if (*slot < 0) {
+			*slot = j;
+			continue;
 		}
+		int i = *slot;
+		const struct binding *at = b[j].node ? &b[j] : &b[i];
+		const struct binding *other = at == &b[j] ? &b[i] : &b[j];
+		if (b[i].fn == b[j].fn)
+			yerr(c, at->node, "%s: key \"%s\" is listed twice", at->path, at->key);
+		else
+			yerr(c, at->node, "%s: key \"%s\" is already bound to %s%s", at->path,
+			    at->key, keyfn_to_str(other->fn),
+			    other->node ? "" : " by default; rebind that function too");
+		dropped[j] = 1;
 	}
 	cfg->keys = xcalloc((size_t)nb + 1, sizeof *cfg->keys);
 	for (int i = 0; i < nb; i++) {
@@ -611,7 +625,7 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		cfg->nkeys++;
 	}
 	free(dropped);
-	free(b);
+	free(l.b);
 }
 
 static void

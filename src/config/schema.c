@@ -84,14 +84,18 @@ int
 ymap_check(struct yctx *c, const struct ynode *n, const char *path,
     const char *const *known, const char *const *required)
 {
+	const struct ynode *first[YMAP_KNOWN_MAX] = {0}; /* per known key: where it was */
 	char p[256];
 
 	if (yexpect_mapping(c, n, path) == -1)
 		return -1;
 	for (int i = 0; i < n->npairs; i++) {
 		const struct ynode *k = n->pairs[i].key;
+		int at = 0;
+		while (known[at] != NULL && strcmp(known[at], k->value) != 0)
+			at++;
 		ypath_key(p, sizeof p, path, k->value);
-		if (!str_in_list(k->value, known)) {
+		if (known[at] == NULL) {
 			const char *s = ysuggest(k->value, known);
 			if (s != NULL)
 				yerr(c, k, "%s: unknown key (did you mean \"%s\"?)", p, s);
@@ -99,13 +103,14 @@ ymap_check(struct yctx *c, const struct ynode *n, const char *path,
 				yerr(c, k, "%s: unknown key", p);
 			continue;
 		}
-		for (int j = 0; j < i; j++) {
-			if (strcmp(n->pairs[j].key->value, k->value) == 0) {
-				yerr(c, k, "%s: duplicate key (first at line %d)", p,
-				    n->pairs[j].key->line);
-				break;
-			}
-		}
+		const struct ynode *dup = at < YMAP_KNOWN_MAX ? first[at] : NULL;
+		for (int j = 0; at >= YMAP_KNOWN_MAX && dup == NULL && j < i; j++)
+			if (strcmp(n->pairs[j].key->value, k->value) == 0)
+				dup = n->pairs[j].key;
+		if (dup != NULL)
+			yerr(c, k, "%s: duplicate key (first at line %d)", p, dup->line);
+		else if (at < YMAP_KNOWN_MAX)
+			first[at] = k;
 	}
 	for (; required != NULL && *required != NULL; required++)
 		if (ymap_get(n, *required) == NULL)

@@ -23,8 +23,10 @@ void ypath_key(char *out, size_t size, const char *path, const char *key);
 void ypath_index(char *out, size_t size, const char *path, int index);
 
 /* Reports unknown keys (with a suggestion), duplicate keys and missing required ones
- * (at the mapping). Both lists are NULL-terminated; required may be NULL. Returns 0 when
- * n is a mapping, -1 (reported) when it is not. */
+ * (at the mapping), in one pass over the mapping when known has at most YMAP_KNOWN_MAX
+ * names. Both lists are NULL-terminated; required may be NULL. Returns 0 when n is a mapping, -1
+ * (reported) when it is not. */
+#define YMAP_KNOWN_MAX 64
 int ymap_check(struct yctx *c, const struct ynode *n, const char *path,
     const char *const *known, const char *const *required);
 /* First value for key, NULL when absent. */

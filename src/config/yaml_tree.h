@@ -25,9 +25,9 @@ struct ynode {
 	size_t len;
 	int plain;		/* unquoted scalar: may be null, a number or a boolean */
 	struct ynode **items;	/* sequence */
-	int nitems;
+	int nitems, capitems;
 	struct ypair *pairs;	/* mapping, in file order */
-	int npairs;
+	int npairs, cappairs;
 };
 
 struct ydoc {

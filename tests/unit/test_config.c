@@ -579,6 +579,81 @@ test_key_contents(void)
 	    "file"));
 }
 
+/* Clashes are found through a table with one slot per key name: every name the keymap
+ * accepts has a slot of its own, so that checking stays linear in the keymap's length. */
+static void
+test_keyname_index(void)
+{
+	static const char *const named[] = { "Enter", "Backspace", "Escape", "Tab", "Space",
+		"Delete", "Insert", "Home", "End", "PageUp", "PageDown", "Up", "Down", "Left",
+		"Right", "KP_Enter", "KP_Plus", "KP_Minus", "KP_Multiply", "KP_Divide",
+		"KP_Decimal" };
+	char names[KEYNAME_COUNT + 1][16];
+	int seen[KEYNAME_COUNT] = {0}, n = 0;
+
+	for (int ch = 33; ch < 127; ch++)
+		snprintf(names[n++], sizeof names[0], "%c", ch);
+	for (int f = 1; f <= 12; f++)
+		snprintf(names[n++], sizeof names[0], "F%d", f);
+	for (int digit = 0; digit <= 9; digit++)
+		snprintf(names[n++], sizeof names[0], "KP_%d", digit);
+	for (size_t i = 0; i < ARRAY_LEN(named) && n <= KEYNAME_COUNT; i++)
+		snprintf(names[n++], sizeof names[0], "%s", named[i]);
+	CHECK(n == KEYNAME_COUNT);
+	for (int j = 0; j < n && j < KEYNAME_COUNT; j++) {
+		int i = keyname_index(names[j]);
+		CHECK(i >= 0 && i < KEYNAME_COUNT && keyname_valid(names[j]));
+		if (i >= 0 && i < KEYNAME_COUNT) {
+			CHECK(!seen[i]);
+			seen[i] = 1;
+		}
+	}
+	static const char *const bad[] = { "", " ", "F0", "F13", "F01", "F+1", "F 1", "KP_",
+		"KP_10", "enter", "\x7f", "ab" };
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		CHECK(keyname_index(bad[i]) == -1);
+		CHECK(!keyname_valid(bad[i]));
+	}
+}
+
+/* A keymap of 50,000 keys: every repeat is reported at its place, once. */
+static void
+test_long_keymap(void)
+{
+	enum { N = 50000 };
+	struct strbuf b = {0}, want = {0};
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	strbuf_add(&b, "  CANCEL: [Escape, Delete");
+	for (int i = 0; i < N; i++)
+		strbuf_add(&b, ", Insert");
+	strbuf_add(&b, "]\n");
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "  REPEAT: [\"*\", r]\n", b.s);
+	config_load(tc_path("kiosk.yaml"), &c, &d);
+	CHECK(d.count == N - 1);
+	/* "  CANCEL: [Escape, Delete, " is 27 columns; each ", Insert" 8 more. */
+	for (int i = 0; i < d.count; i++) {
+		strbuf_reset(&want);
+		strbuf_addf(&want, "keymap.CANCEL: key \"Insert\" is listed twice");
+		if (d.items[i].line != 25 || d.items[i].column != 28 + 8 * (i + 1) ||
+		    strcmp(d.items[i].message, want.s) != 0) {
+			fprintf(stderr, "long keymap: %d:%d: %s\n", d.items[i].line,
+			    d.items[i].column, d.items[i].message);
+			test_failures++;
+			break;
+		}
+	}
+	CHECK(config_key_fn(&c, "Insert") == KEYFN_CANCEL);
+	CHECK(config_key_fn(&c, "Delete") == KEYFN_CANCEL);
+	CHECK(config_key_fn(&c, "*") == KEYFN_REPEAT);
+	config_free(&c);
+	diag_free(&d);
+	strbuf_free(&b);
+	strbuf_free(&want);
+}
+
 /* Files that are not a kiosk.yaml at all. */
 static void
 test_not_a_config(void)
@@ -702,6 +777,8 @@ main(void)
 	test_cases();
 	test_secret_key_mode();
 	test_key_contents();
+	test_keyname_index();
+	test_long_keymap();
 	test_not_a_config();
 	test_directory_for_a_file();
 	test_mangled();
