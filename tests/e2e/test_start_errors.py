@@ -58,8 +58,9 @@ class StartErrors(unittest.TestCase):
         with open(self.k.path(name), "w") as f:
             f.write(content)
 
-    def kiosk_refuses(self, reason):
-        rc, out = run_on_terminal([Kiosk.bin("kiosk"), "--config", "kiosk.yaml"], self.k.dir)
+    def kiosk_refuses(self, reason, *args):
+        rc, out = run_on_terminal([Kiosk.bin("kiosk"), "--config", "kiosk.yaml"] +
+                                  list(args), self.k.dir)
         self.assertEqual(rc, 1, out)
         self.assertIn(reason, out)
         return out
@@ -105,6 +106,16 @@ class StartErrors(unittest.TestCase):
     def test_device_socket_in_missing_directory(self):
         self.edit("socket: run/devices.sock", "socket: gone/devices.sock")
         self.both_refuse(DEVICES_SOCKET + "directory not found: gone")
+
+    # Options override kiosk.yaml, so only opening finds these.
+    def test_log_option_cannot_open(self):
+        self.kiosk_refuses("kiosk: cannot open log gone/kiosk.log: No such file or "
+                           "directory", "--log", "gone/kiosk.log")
+
+    def test_devices_option_cannot_listen(self):
+        out = self.kiosk_refuses("kiosk: device channel: gone/devices.sock: No such file "
+                                 "or directory", "--devices", "gone/devices.sock")
+        self.assertNotIn("nothing started", out)
 
     def test_journal_in_use(self):
         # Only the open itself finds this, after the log has taken over stderr.
