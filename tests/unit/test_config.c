@@ -547,6 +547,16 @@ test_secret_key_mode(void)
 	    "make it private (chmod 600)"));
 }
 
+/* Left out, the journal is var/journal, reported where the settings start. */
+static void
+test_default_journal(void)
+{
+	tc_setup(base);
+	mkdir(tc_path("var/journal"), 0700);
+	tc_expect_all("default journal a directory", DIAGS(
+	    "T/kiosk.yaml:1:1: journal: T/var/journal is a directory; name a file in it"));
+}
+
 /* Keys are read as the kiosk reads them at start: what it refuses, the check refuses. */
 static void
 test_key_contents(void)
@@ -777,6 +787,7 @@ main(void)
 	test_cases();
 	test_secret_key_mode();
 	test_key_contents();
+	test_default_journal();
 	test_keyname_index();
 	test_long_keymap();
 	test_not_a_config();
