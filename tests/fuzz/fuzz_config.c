@@ -3,15 +3,16 @@
  * layout and a voice file, each read by the loader the kiosk and kioskctl check use.
  * A first line "# layouts/NAME.yaml" or "# voice/LANG.yaml" (a YAML comment, so the
  * rest stays the file it was) says what the input is; anything else is a kiosk.yaml.
- * The seed corpus is the shipped files with that line added (CMakeLists.txt).
+ * The seed corpus is the shipped files with that line added (CMakeLists.txt); they are
+ * read in a scratch copy of the shipped configuration, with real keys (test_config.h).
  * Whatever the bytes, the loaders must not crash, leak or read out of bounds, and a
  * file they refuse must come with at least one diagnostic.
  */
 #include "config/setup.h"
 
 #include "common/util.h"
+#include "test_config.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,44 +24,16 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char scratch[256];
 /* The shipped kiosk.yaml: the languages and paths a layout or voice file is read with. */
 static struct kiosk_config base;
-
-static void
-remove_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char p[512];
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-		remove_tree(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
+static char *lone; /* the input's file in fz-layouts or fz-voice, removed before the next */
 
 static void
 cleanup(void)
 {
 	config_free(&base);
-	remove_tree(scratch);
-}
-
-static char *
-in_scratch(const char *rel)
-{
-	struct strbuf b = {0};
-	strbuf_addf(&b, "%s/%s", scratch, rel);
-	return strbuf_take(&b);
+	free(lone);
+	tc_cleanup();
 }
 
 static void
@@ -76,37 +49,33 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct diag_list d = {0};
-	const char *tmp = getenv("TMPDIR");
 
 	(void)argc;
 	(void)argv;
-	snprintf(scratch, sizeof scratch, "%s/fuzz-config-XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(scratch) == NULL)
-		abort();
+	tc_setup(NULL);
 	atexit(cleanup);
-	/* Keys and the like are missing there: only the languages and paths matter. */
-	config_load(KIOSK_SOURCE_DIR "/kiosk.yaml", &base, &d);
+	if (mkdir(tc_path("fz-layouts"), 0700) < 0 || mkdir(tc_path("fz-voice"), 0700) < 0)
+		abort();
+	config_load(tc_path("kiosk.yaml"), &base, &d);
 	diag_free(&d);
 	if (base.nlanguages == 0)
 		abort();
 	return 0;
 }
 
-/* One directory with the input as its only file, where the loader looks for name. */
+/* A directory with the input as its only file, named where the loader looks for it. */
 static char *
 lone_file_dir(const char *dirname, const char *name, const uint8_t *data, size_t size)
 {
-	char *dir = in_scratch(dirname), *file;
 	struct strbuf b = {0};
 
-	remove_tree(dir);
-	if (mkdir(dir, 0700) < 0)
-		abort();
-	strbuf_addf(&b, "%s/%s", dir, name);
-	file = strbuf_take(&b);
-	write_file(file, data, size);
-	free(file);
-	return dir;
+	if (lone != NULL)
+		unlink(lone);
+	free(lone);
+	strbuf_addf(&b, "%s/%s", tc_path(dirname), name);
+	lone = strbuf_take(&b);
+	write_file(lone, data, size);
+	return xstrdup(tc_path(dirname));
 }
 
 /* The name after "# layouts/" or "# voice/" up to ".yaml", when it is a plain word. */
@@ -137,24 +106,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (header_name(data, size, "# layouts/", name, sizeof name)) {
 		struct kiosk_config cfg = base;
 		struct layout_set set = {0};
-		cfg.layouts_dir = lone_file_dir("layouts", name, data, size);
+		cfg.layouts_dir = lone_file_dir("fz-layouts", name, data, size);
 		r = layouts_load(&cfg, &set, &d);
 		layouts_free(&set);
 		free(cfg.layouts_dir);
 	} else if (header_name(data, size, "# voice/", name, sizeof name)) {
 		struct kiosk_config cfg = base;
 		struct voice_set set = {0};
-		cfg.voice_dir = lone_file_dir("voice", name, data, size);
+		cfg.voice_dir = lone_file_dir("fz-voice", name, data, size);
 		r = voices_load(&cfg, &set, &d);
 		voices_free(&set);
 		free(cfg.voice_dir);
 	} else {
 		struct kiosk_config cfg;
-		char *path = in_scratch("kiosk.yaml");
-		write_file(path, data, size);
-		r = config_load(path, &cfg, &d);
+		write_file(tc_path("fz-kiosk.yaml"), data, size);
+		r = config_load(tc_path("fz-kiosk.yaml"), &cfg, &d);
 		config_free(&cfg);
-		free(path);
 	}
 	if ((r == 0) != (d.count == 0))
 		abort();

@@ -29,16 +29,7 @@ function(edit_kiosk_yaml old new)
   file(WRITE ${WORK}/kiosk.yaml "${content}")
 endfunction()
 
-# The keys and the directory for sockets a deployed kiosk has, so that only the case's own
-# problems are reported. The keys are real: the check reads them as the kiosk does.
-macro(make_keys)
-  file(MAKE_DIRECTORY ${WORK}/var/run)
-  execute_process(COMMAND ${KIOSKCTL} keygen --dir var/keys WORKING_DIRECTORY ${WORK}
-    RESULT_VARIABLE keygen_rc OUTPUT_QUIET)
-  if(NOT keygen_rc EQUAL 0)
-    message(FATAL_ERROR "kioskctl keygen failed: ${keygen_rc}")
-  endif()
-endmacro()
+include(${CMAKE_CURRENT_LIST_DIR}/deployed.cmake)
 
 if(CASE STREQUAL "broken")
   # The broken kiosk.yaml and layouts replace the shipped ones; keys exist.

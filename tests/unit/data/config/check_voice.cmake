@@ -12,12 +12,8 @@ foreach(f zh.yaml en.yaml)
   file(READ ${FIXTURES}/broken-voice/voice/${f} content)
   file(WRITE ${WORK}/voice/${f} "${content}")
 endforeach()
-file(MAKE_DIRECTORY ${WORK}/var/run)
-execute_process(COMMAND ${KIOSKCTL} keygen --dir var/keys WORKING_DIRECTORY ${WORK}
-  RESULT_VARIABLE keygen_rc OUTPUT_QUIET)
-if(NOT keygen_rc EQUAL 0)
-  message(FATAL_ERROR "kioskctl keygen failed: ${keygen_rc}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/deployed.cmake)
+make_keys()
 file(READ ${FIXTURES}/broken-voice.expected want_err)
 
 execute_process(COMMAND ${KIOSKCTL} check kiosk.yaml WORKING_DIRECTORY ${WORK}
