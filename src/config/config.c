@@ -600,7 +600,10 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	for (int i = 0; i < KEYNAME_COUNT; i++)
 		first[i] = -1;
 	for (int j = 0; j < nb; j++) {
-		int *slot = &first[keyname_index(b[j].key)];
+		int key = keyname_index(b[j].key); /* valid: checked above, or a default */
+		if (key < 0)
+			continue;
+		int *slot = &first[key];
 		if (*slot < 0) {
 			*slot = j;
 			continue;
