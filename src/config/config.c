@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "config/schema.h"
 #include "config/text.h"
 #include "config/yaml_tree.h"
+#include "kiosk/proto.h"
 #include "largeprint/largeprint.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
@@ -62,7 +64,7 @@ get_path(struct yctx *c, const struct kiosk_config *cfg, const struct ynode *n,
 	return 0;
 }
 
-static void
+static int
 check_file(struct yctx *c, const struct ynode *n, const char *path, const char *file,
     int secret)
 {
@@ -73,13 +75,16 @@ check_file(struct yctx *c, const struct ynode *n, const char *path, const char *
 			yerr(c, n, "%s: file not found: %s", path, file);
 		else
 			yerr(c, n, "%s: cannot use %s: %s", path, file, strerror(errno));
-		return;
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode))
 		yerr(c, n, "%s: not a regular file: %s", path, file);
 	else if (secret && (st.st_mode & 077) != 0)
 		yerr(c, n, "%s: %s can be read by other users; make it private (chmod 600)",
 		    path, file);
+	else
+		return 0;
+	return -1;
 }
 
 static int
@@ -101,6 +106,52 @@ check_dir(struct yctx *c, const struct ynode *n, const char *path, const char *d
 	return 0;
 }
 
+/* A key file is read by the same function the kiosk loads it with at start, so that a
+ * key cut short or garbled is refused here, at its setting, and not only by the kiosk. */
+static void
+check_key(struct yctx *c, const struct ynode *n, const char *path, const char *file,
+    int secret)
+{
+	unsigned char pk[KPROTO_PK_LEN], *sk = NULL;
+	char err[256];
+	int r;
+
+	if (check_file(c, n, path, file, secret) == -1)
+		return;
+	if (sodium_init() < 0) {
+		yerr(c, n, "%s: cannot check %s: libsodium failed to start", path, file);
+		return;
+	}
+	if (!secret)
+		r = kproto_key_load_public(file, pk, err, sizeof err);
+	else if ((sk = sodium_malloc(KPROTO_SK_LEN)) != NULL)
+		r = kproto_key_load_secret(file, sk, err, sizeof err);
+	else {
+		snprintf(err, sizeof err, "%s: out of secure memory", file);
+		r = KPROTO_E_NOMEM;
+	}
+	sodium_free(sk);
+	if (r != KPROTO_OK)
+		yerr(c, n, "%s: %s", path, err);
+}
+
+/* A file the kiosk creates or appends to (log, journal): its directory must be there,
+ * and the name must not be a directory. */
+static void
+check_file_in_dir(struct yctx *c, const struct ynode *n, const char *path, const char *file)
+{
+	struct stat st;
+
+	if (stat(file, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			yerr(c, n, "%s: %s is a directory; name a file in it", path, file);
+		return;
+	}
+	char *dir = dir_of(file);
+	check_dir(c, n, path, dir);
+	free(dir);
+}
+
 static void
 check_socket(struct yctx *c, const struct ynode *n, const char *path, const char *sock)
 {
@@ -109,6 +160,18 @@ check_socket(struct yctx *c, const struct ynode *n, const char *path, const char
 	if (strlen(sock) >= sizeof sun.sun_path)
 		yerr(c, n, "%s: path too long for a socket (%zu bytes, at most %zu): %s", path,
 		    strlen(sock), sizeof sun.sun_path - 1, sock);
+}
+
+/* A socket the kiosk itself creates: its directory must be there. */
+static void
+check_listen_socket(struct yctx *c, const struct ynode *n, const char *path,
+    const char *sock)
+{
+	char *dir = dir_of(sock);
+
+	check_socket(c, n, path, sock);
+	check_dir(c, n, path, dir);
+	free(dir);
 }
 
 static void
@@ -188,7 +251,7 @@ read_adapter(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		check_socket(c, v, "adapter.socket", cfg->adapter_socket);
 	if ((v = ymap_get(n, "public_key")) != NULL &&
 	    get_path(c, cfg, v, "adapter.public_key", &cfg->adapter_public_key) == 0)
-		check_file(c, v, "adapter.public_key", cfg->adapter_public_key, 0);
+		check_key(c, v, "adapter.public_key", cfg->adapter_public_key, 0);
 	if ((v = ymap_get(n, "timeout_ms")) != NULL &&
 	    yget_int(c, v, "adapter.timeout_ms", CONFIG_TIMEOUT_MS_MIN, CONFIG_TIMEOUT_MS_MAX,
 	    &l) == 0)
@@ -205,7 +268,7 @@ read_devices(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		return;
 	if ((v = ymap_get(n, "socket")) != NULL &&
 	    get_path(c, cfg, v, "devices.socket", &cfg->device_socket) == 0)
-		check_socket(c, v, "devices.socket", cfg->device_socket);
+		check_listen_socket(c, v, "devices.socket", cfg->device_socket);
 }
 
 static void
@@ -442,13 +505,21 @@ read_speech(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	}
 }
 
+/* Bindings grow by doubling: a keymap may list thousands of keys. */
+struct bindings {
+	struct binding *b;
+	int n, cap;
+};
+
 static void
-add_binding(struct binding **b, int *n, enum key_fn fn, const char *key,
-    const struct ynode *node, const char *path)
+add_binding(struct bindings *l, enum key_fn fn, const char *key, const struct ynode *node,
+    const char *path)
 {
-	*b = xrealloc(*b, (size_t)(*n + 1) * sizeof **b);
-	(*b)[*n] = (struct binding){ fn, key, node, path };
-	(*n)++;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->b = xrealloc(l->b, (size_t)l->cap * sizeof *l->b);
+	}
+	l->b[l->n++] = (struct binding){ fn, key, node, path };
 }
 
 static void
@@ -456,9 +527,9 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 {
 	const char *fnames[KEYFN_COUNT + 1];
 	char paths[KEYFN_COUNT][32];
-	int replaced[KEYFN_COUNT] = {0};
-	struct binding *b = NULL;
-	int nb = 0, ndef;
+	int replaced[KEYFN_COUNT] = {0}, first[KEYNAME_COUNT];
+	struct bindings l = {0};
+	int ndef;
 	const struct keymap_default *defs = keymap_defaults(&ndef);
 
 	for (int i = 0; i < KEYFN_COUNT; i++) {
@@ -511,33 +582,42 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 				yerr(c, kn, "%s: unknown key name \"%s\"", p, kn->value);
 				continue;
 			}
-			add_binding(&b, &nb, fn, kn->value, kn, paths[fn]);
+			add_binding(&l, fn, kn->value, kn, paths[fn]);
 		}
 	}
 	for (int i = 0; i < ndef; i++) {
 		if (replaced[defs[i].fn])
 			continue;
 		for (int j = 0; j < 4 && defs[i].keys[j] != NULL; j++)
-			add_binding(&b, &nb, defs[i].fn, defs[i].keys[j], NULL, paths[defs[i].fn]);
+			add_binding(&l, defs[i].fn, defs[i].keys[j], NULL, paths[defs[i].fn]);
 	}
 
-	/* One key, one function: report each clash once, at the binding kiosk.yaml made. */
+	/* One key, one function: report each clash once, at the binding kiosk.yaml made.
+	 * first[] holds the binding that has each key name so far, so one pass does it. */
+	const struct binding *b = l.b;
+	int nb = l.n;
 	int *dropped = xcalloc((size_t)nb + 1, sizeof *dropped);
+	for (int i = 0; i < KEYNAME_COUNT; i++)
+		first[i] = -1;
 	for (int j = 0; j < nb; j++) {
-		for (int i = 0; i < j; i++) {
-			if (dropped[i] || strcmp(b[i].key, b[j].key) != 0)
-				continue;
-			const struct binding *at = b[j].node ? &b[j] : &b[i];
-			const struct binding *other = at == &b[j] ? &b[i] : &b[j];
-			if (b[i].fn == b[j].fn)
-				yerr(c, at->node, "%s: key \"%s\" is listed twice", at->path, at->key);
-			else
-				yerr(c, at->node, "%s: key \"%s\" is already bound to %s%s", at->path,
-				    at->key, keyfn_to_str(other->fn),
-				    other->node ? "" : " by default; rebind that function too");
-			dropped[j] = 1;
-			break;
+		int key = keyname_index(b[j].key); /* valid: checked above, or a default */
+		if (key < 0)
+			continue;
+		int *slot = &first[key];
+		if (*slot < 0) {
+			*slot = j;
+			continue;
 		}
+		int i = *slot;
+		const struct binding *at = b[j].node ? &b[j] : &b[i];
+		const struct binding *other = at == &b[j] ? &b[i] : &b[j];
+		if (b[i].fn == b[j].fn)
+			yerr(c, at->node, "%s: key \"%s\" is listed twice", at->path, at->key);
+		else
+			yerr(c, at->node, "%s: key \"%s\" is already bound to %s%s", at->path,
+			    at->key, keyfn_to_str(other->fn),
+			    other->node ? "" : " by default; rebind that function too");
+		dropped[j] = 1;
 	}
 	cfg->keys = xcalloc((size_t)nb + 1, sizeof *cfg->keys);
 	for (int i = 0; i < nb; i++) {
@@ -548,7 +628,7 @@ read_keymap(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		cfg->nkeys++;
 	}
 	free(dropped);
-	free(b);
+	free(l.b);
 }
 
 static void
@@ -566,7 +646,7 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		read_adapter(c, cfg, v);
 	if ((v = ymap_get(root, "kiosk_key")) != NULL &&
 	    get_path(c, cfg, v, "kiosk_key", &cfg->kiosk_key) == 0)
-		check_file(c, v, "kiosk_key", cfg->kiosk_key, 1);
+		check_key(c, v, "kiosk_key", cfg->kiosk_key, 1);
 	if ((v = ymap_get(root, "layouts")) != NULL) {
 		cfg->where_layouts = (struct config_where){ v->line, v->column };
 		if (get_path(c, cfg, v, "layouts", &cfg->layouts_dir) == 0)
@@ -586,14 +666,17 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 	if ((v = ymap_get(root, "speech")) != NULL)
 		read_speech(c, cfg, v);
 	read_keymap(c, cfg, ymap_get(root, "keymap"));
-	if ((v = ymap_get(root, "log")) != NULL && !ynode_is_null(v))
-		get_path(c, cfg, v, "log", &cfg->log_file);
+	if ((v = ymap_get(root, "log")) != NULL && !ynode_is_null(v) &&
+	    get_path(c, cfg, v, "log", &cfg->log_file) == 0)
+		check_file_in_dir(c, v, "log", cfg->log_file);
 	if ((v = ymap_get(root, "demo")) != NULL)
 		yget_bool(c, v, "demo", &cfg->demo);
 	if ((v = ymap_get(root, "blank_screen")) != NULL)
 		yget_bool(c, v, "blank_screen", &cfg->blank_screen);
-	if ((v = ymap_get(root, "journal")) != NULL && !ynode_is_null(v))
-		get_path(c, cfg, v, "journal", &cfg->journal);
+	/* Left out, the journal is var/journal: its directory is checked all the same. */
+	if ((v = ymap_get(root, "journal")) == NULL || ynode_is_null(v) ||
+	    get_path(c, cfg, v, "journal", &cfg->journal) == 0)
+		check_file_in_dir(c, v ? v : root, "journal", cfg->journal);
 	if ((v = ymap_get(root, "large_print")) != NULL)
 		read_large_print(c, cfg, v);
 	if ((v = ymap_get(root, "function_keys")) != NULL)

@@ -1,7 +1,6 @@
 #include "config/keyfn.h"
 
 #include <string.h>
-#include <stdlib.h>
 
 static const char *const keyfn_names[KEYFN_COUNT] = {
 	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
@@ -37,22 +36,28 @@ static const char *const named_keys[] = {
 };
 
 int
-keyname_valid(const char *name)
+keyname_index(const char *name)
 {
 	size_t len = strlen(name);
+
 	if (len == 1)
-		return name[0] > ' ' && name[0] < 127;
+		return name[0] > ' ' && name[0] < 127 ? name[0] - '!' : -1;
+	/* F1..F12 as written, no sign, space or leading zero. */
+	if (name[0] == 'F' && (len == 2 || len == 3) && name[1] >= '1' && name[1] <= '9' &&
+	    (len == 2 || (name[1] == '1' && name[2] >= '0' && name[2] <= '2')))
+		return 94 + (len == 2 ? name[1] - '1' : 9 + name[2] - '0');
+	if (strncmp(name, "KP_", 3) == 0 && len == 4 && name[3] >= '0' && name[3] <= '9')
+		return 94 + 12 + name[3] - '0';
 	for (size_t i = 0; i < sizeof named_keys / sizeof named_keys[0]; i++)
 		if (strcmp(named_keys[i], name) == 0)
-			return 1;
-	if (name[0] == 'F' && len <= 3) {
-		char *end;
-		long n = strtol(name + 1, &end, 10);
-		return *end == '\0' && n >= 1 && n <= 12;
-	}
-	if (strncmp(name, "KP_", 3) == 0 && len == 4)
-		return name[3] >= '0' && name[3] <= '9';
-	return 0;
+			return 94 + 12 + 10 + (int)i;
+	return -1;
+}
+
+int
+keyname_valid(const char *name)
+{
+	return keyname_index(name) >= 0;
 }
 
 static const struct keymap_default defaults[] = {

@@ -29,6 +29,10 @@ enum key_fn keyfn_from_str(const char *s);
  * F1..F12, Up, Down, Left, Right, KP_0..KP_9, KP_Enter, KP_Plus, KP_Minus, KP_Multiply,
  * KP_Divide, KP_Decimal. */
 int keyname_valid(const char *name);
+/* Each valid key name's own slot in 0..KEYNAME_COUNT-1 (a table indexed by key finds
+ * clashes in one pass), -1 for a name that is not valid. */
+#define KEYNAME_COUNT (94 + 12 + 10 + 21) /* ASCII 33..126, F1..F12, KP_0..KP_9, named */
+int keyname_index(const char *name);
 
 struct keymap_default {
 	enum key_fn fn;

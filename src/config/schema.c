@@ -84,14 +84,18 @@ int
 ymap_check(struct yctx *c, const struct ynode *n, const char *path,
     const char *const *known, const char *const *required)
 {
+	const struct ynode *first[YMAP_KNOWN_MAX] = {0}; /* per known key: where it was */
 	char p[256];
 
 	if (yexpect_mapping(c, n, path) == -1)
 		return -1;
 	for (int i = 0; i < n->npairs; i++) {
 		const struct ynode *k = n->pairs[i].key;
+		int at = 0;
+		while (known[at] != NULL && strcmp(known[at], k->value) != 0)
+			at++;
 		ypath_key(p, sizeof p, path, k->value);
-		if (!str_in_list(k->value, known)) {
+		if (known[at] == NULL) {
 			const char *s = ysuggest(k->value, known);
 			if (s != NULL)
 				yerr(c, k, "%s: unknown key (did you mean \"%s\"?)", p, s);
@@ -99,13 +103,14 @@ ymap_check(struct yctx *c, const struct ynode *n, const char *path,
 				yerr(c, k, "%s: unknown key", p);
 			continue;
 		}
-		for (int j = 0; j < i; j++) {
-			if (strcmp(n->pairs[j].key->value, k->value) == 0) {
-				yerr(c, k, "%s: duplicate key (first at line %d)", p,
-				    n->pairs[j].key->line);
-				break;
-			}
-		}
+		const struct ynode *dup = at < YMAP_KNOWN_MAX ? first[at] : NULL;
+		for (int j = 0; at >= YMAP_KNOWN_MAX && dup == NULL && j < i; j++)
+			if (strcmp(n->pairs[j].key->value, k->value) == 0)
+				dup = n->pairs[j].key;
+		if (dup != NULL)
+			yerr(c, k, "%s: duplicate key (first at line %d)", p, dup->line);
+		else if (at < YMAP_KNOWN_MAX)
+			first[at] = k;
 	}
 	for (; required != NULL && *required != NULL; required++)
 		if (ymap_get(n, *required) == NULL)
@@ -216,18 +221,18 @@ yget_number(struct yctx *c, const struct ynode *n, const char *path, double min,
 int
 yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", NULL };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", NULL };
-
-	if (n->type == YNODE_SCALAR && str_in_list(n->value, yes)) {
-		*out = 1;
+	/* YAML 1.1 also reads yes, no, on and off as booleans, and other readers of these
+	 * files would disagree on them: only the two words the documentation names. */
+	if (n->type == YNODE_SCALAR && n->plain &&
+	    (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0)) {
+		*out = n->value[0] == 't';
 		return 0;
 	}
-	if (n->type == YNODE_SCALAR && str_in_list(n->value, no)) {
-		*out = 0;
-		return 0;
-	}
-	if (n->type == YNODE_SCALAR && !ynode_is_null(n))
+	if (n->type == YNODE_SCALAR && !n->plain &&
+	    (strcmp(n->value, "true") == 0 || strcmp(n->value, "false") == 0))
+		yerr(c, n, "%s%sexpected true or false without quotes, found the text \"%s\"",
+		    YPATH(path), n->value);
+	else if (n->type == YNODE_SCALAR && !ynode_is_null(n))
 		yerr(c, n, "%s%sexpected true or false, found \"%s\"", YPATH(path), n->value);
 	else
 		yerr(c, n, "%s%sexpected true or false, found %s", YPATH(path), ynode_type_str(n));

@@ -23,8 +23,10 @@ void ypath_key(char *out, size_t size, const char *path, const char *key);
 void ypath_index(char *out, size_t size, const char *path, int index);
 
 /* Reports unknown keys (with a suggestion), duplicate keys and missing required ones
- * (at the mapping). Both lists are NULL-terminated; required may be NULL. Returns 0 when
- * n is a mapping, -1 (reported) when it is not. */
+ * (at the mapping), in one pass over the mapping when known has at most YMAP_KNOWN_MAX
+ * names. Both lists are NULL-terminated; required may be NULL. Returns 0 when n is a mapping, -1
+ * (reported) when it is not. */
+#define YMAP_KNOWN_MAX 64
 int ymap_check(struct yctx *c, const struct ynode *n, const char *path,
     const char *const *known, const char *const *required);
 /* First value for key, NULL when absent. */
@@ -40,6 +42,7 @@ int yget_int(struct yctx *c, const struct ynode *n, const char *path, long min, 
 /* A decimal number in [min, max], such as 9.5 (no hex, inf or nan). */
 int yget_number(struct yctx *c, const struct ynode *n, const char *path, double min,
     double max, double *out);
+/* A plain true or false: nothing else, not even in quotes. */
 int yget_bool(struct yctx *c, const struct ynode *n, const char *path, int *out);
 
 /* The closest of candidates to s within a small edit distance, or NULL. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "common/util.h"
@@ -61,8 +62,12 @@ attach(struct builder *b, struct ynode *n)
 	}
 	struct frame *f = &b->stack[b->depth - 1];
 	struct ynode *p = f->node;
+	/* Lists and mappings grow by doubling, so that a long one is read in linear time. */
 	if (p->type == YNODE_SEQUENCE) {
-		p->items = xrealloc(p->items, (size_t)(p->nitems + 1) * sizeof *p->items);
+		if (p->nitems == p->capitems) {
+			p->capitems = p->capitems ? p->capitems * 2 : 8;
+			p->items = xrealloc(p->items, (size_t)p->capitems * sizeof *p->items);
+		}
 		p->items[p->nitems++] = n;
 		return;
 	}
@@ -75,7 +80,10 @@ attach(struct builder *b, struct ynode *n)
 		f->key = n;
 		return;
 	}
-	p->pairs = xrealloc(p->pairs, (size_t)(p->npairs + 1) * sizeof *p->pairs);
+	if (p->npairs == p->cappairs) {
+		p->cappairs = p->cappairs ? p->cappairs * 2 : 8;
+		p->pairs = xrealloc(p->pairs, (size_t)p->cappairs * sizeof *p->pairs);
+	}
 	p->pairs[p->npairs].key = f->key;
 	p->pairs[p->npairs].value = n;
 	p->npairs++;
@@ -170,6 +178,13 @@ ydoc_load(struct ydoc *doc, const char *path, struct diag_list *d)
 	FILE *fp = fopen(path, "rb");
 	if (fp == NULL)
 		return -2;
+	/* A directory opens, and only its first read fails, with no reason libyaml keeps. */
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return -2;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(fp);
 		diag_add(d, path, 0, 0, "out of memory while reading");

@@ -25,9 +25,9 @@ struct ynode {
 	size_t len;
 	int plain;		/* unquoted scalar: may be null, a number or a boolean */
 	struct ynode **items;	/* sequence */
-	int nitems;
+	int nitems, capitems;
 	struct ypair *pairs;	/* mapping, in file order */
-	int npairs;
+	int npairs, cappairs;
 };
 
 struct ydoc {
@@ -37,7 +37,8 @@ struct ydoc {
 
 /* Reads path. Errors go to d with file as their file name; on an error the tree is
  * dropped (root NULL). Returns 0 when the file was read without error, -1 otherwise,
- * -2 when the file could not be opened (errno kept; nothing added to d). */
+ * -2 when the file could not be opened or is a directory (errno kept, EISDIR for a
+ * directory; nothing added to d). */
 int ydoc_load(struct ydoc *doc, const char *path, struct diag_list *d);
 void ydoc_free(struct ydoc *doc);
 

@@ -10,10 +10,13 @@
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,28 @@ struct options {
 	const char *config, *audio, *devices, *trace, *log, *it_key;
 	int demo, debug;
 };
+
+/* The terminal the kiosk was started from. Once the log takes over stderr (below), a
+ * reason to stop would otherwise reach the log alone. */
+static FILE *terminal;
+static int logging; /* the log is a file of its own, not the terminal */
+
+/* Says on the terminal, and in the log, why the kiosk does not start. */
+static int __attribute__((format(printf, 1, 2)))
+refuse(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(terminal, "kiosk: %s\n", msg);
+	fflush(terminal);
+	if (logging)
+		log_warnx("%s", msg);
+	return -1;
+}
 
 static void
 usage(FILE *out)
@@ -97,16 +122,13 @@ load_keys(struct kiosk *k)
 {
 	char err[256];
 	k->kiosk_sk = sodium_malloc(KPROTO_SK_LEN);
-	if (k->kiosk_sk == NULL) {
-		fprintf(stderr, "kiosk: cannot allocate protected memory for the key\n");
-		return -1;
-	}
+	if (k->kiosk_sk == NULL)
+		return refuse("cannot allocate protected memory for the key");
+	/* Read as kioskctl check read them; they may have changed since. */
 	if (kproto_key_load_secret(k->cfg->kiosk_key, k->kiosk_sk, err, sizeof err) != KPROTO_OK ||
 	    kproto_key_load_public(k->cfg->adapter_public_key, k->adapter_pk, err,
-	    sizeof err) != KPROTO_OK) {
-		fprintf(stderr, "kiosk: %s\n", err);
-		return -1;
-	}
+	    sizeof err) != KPROTO_OK)
+		return refuse("%s", err);
 	return 0;
 }
 
@@ -153,6 +175,82 @@ fonts_setup(struct kiosk *k)
 	return fs;
 }
 
+/* The log, the trace, the keys, the devices, the journal, speech and the screen, in
+ * that order. On failure the reason is on the terminal and what was opened is left for
+ * kiosk_stop. */
+static int
+kiosk_start(struct kiosk *k, const struct options *o)
+{
+	char err[256];
+
+	const char *logpath = o->log ? o->log : k->cfg->log_file;
+	if (logpath == NULL && isatty(STDERR_FILENO))
+		logpath = "/dev/null"; /* the terminal belongs to the customer's screen */
+	if (log_open("kiosk", logpath) < 0)
+		return refuse("cannot open log %s: %s", logpath, strerror(errno));
+	logging = logpath != NULL;
+	log_set_debug(o->debug);
+	/* Libraries that print (espeak-ng, ALSA) must not scribble over the screen. */
+	if (isatty(STDERR_FILENO)) {
+		int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+		FILE *t = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (t == NULL)
+			return refuse("cannot keep the terminal for errors: %s", strerror(errno));
+		terminal = t;
+		if (freopen(logpath, "a", stderr) == NULL)
+			return refuse("cannot send stderr to %s: %s", logpath, strerror(errno));
+	}
+	if (o->trace != NULL && trace_open(o->trace) < 0)
+		return refuse("cannot open trace %s: %s", o->trace, strerror(errno));
+	/* Before anything reaches the customer: the configuration as branch IT signed it. */
+	struct diag_list sd = {0};
+	int signature = signed_check(k->cfg, o->it_key, &sd);
+	if (signature < 0)
+		diag_print(&sd, terminal);
+	signed_report(signature, &sd, o->it_key, o->audio);
+	diag_free(&sd);
+	if (signature < 0)
+		return refuse("the configuration is not as branch IT signed it (kioskctl check "
+		    "%s): out of service", k->cfg->path);
+	if (load_keys(k) < 0)
+		return -1;
+	k->devices = devices_open(o->devices ? o->devices : k->cfg->device_socket, err,
+	    sizeof err);
+	if (k->devices == NULL)
+		return refuse("device channel: %s", err);
+	log_info("kiosk %s starting", k->cfg->kiosk_id);
+	/* Before the bank link: recovery needs the journal's open withdrawals. */
+	if (kiosk_journal_open(k, err, sizeof err) < 0)
+		return refuse("journal: %s", err);
+	k->speech = speech_setup(k->cfg, o->audio ? o->audio : k->cfg->audio);
+	k->fonts = fonts_setup(k);
+	k->bank = bank_new(k);
+	if (render_init() < 0)
+		return refuse("cannot start the terminal screen");
+	return 0;
+}
+
+/* Frees whatever kiosk_start opened, however far it got. */
+static void
+kiosk_stop(struct kiosk *k, int served)
+{
+	if (served)
+		render_end();
+	speech_shutdown(k->speech);
+	k->speech = NULL; /* session_reset below resets the customer's settings */
+	devices_close(k->devices);
+	bank_free(k->bank);
+	kiosk_journal_close(k);
+	if (served)
+		session_reset(k);
+	screen_free(&k->screen);
+	speak_forget(k);
+	if (k->fonts != NULL)
+		lp_fonts_close(k->fonts);
+	free(k->fonts);
+	sodium_free(k->kiosk_sk);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -160,8 +258,9 @@ main(int argc, char **argv)
 	struct kiosk_setup setup;
 	struct diag_list diags = {0};
 	struct kiosk k = {0};
-	char err[256];
+	int served = 0;
 
+	terminal = stderr;
 	if (parse_options(argc, argv, &o) < 0)
 		return 2;
 	locale_setup();
@@ -183,79 +282,22 @@ main(int argc, char **argv)
 	}
 	k.setup = &setup;
 	k.cfg = &setup.cfg;
-	/* Like a configuration error, a refused signature is printed before the screen is
-	 * touched; the customer is then shown and told, once the log is open. */
-	int signature = signed_check(k.cfg, o.it_key, &diags);
-	if (signature < 0) {
-		diag_print(&diags, stderr);
-		fprintf(stderr, "kiosk: the configuration is not as branch IT signed it "
-		    "(kioskctl check); out of service\n");
-	}
 	k.demo = o.demo || k.cfg->demo;
-	const char *logpath = o.log ? o.log : k.cfg->log_file;
-	if (logpath == NULL && isatty(STDERR_FILENO))
-		logpath = "/dev/null"; /* the terminal belongs to the customer's screen */
-	if (log_open("kiosk", logpath) < 0) {
-		fprintf(stderr, "kiosk: cannot open log %s\n", logpath);
-		return 1;
+	if (kiosk_start(&k, &o) == 0) {
+		served = 1;
+		keys_init();
+		session_reset(&k);
+		bank_connect(k.bank);
+		state_enter(&k, ST_WELCOME);
+		kiosk_run(&k);
 	}
-	log_set_debug(o.debug);
-	/* Libraries that print (espeak-ng, ALSA) must not scribble over the screen. */
-	if (isatty(STDERR_FILENO) && freopen(logpath, "a", stderr) == NULL)
-		return 1;
-	if (o.trace != NULL && trace_open(o.trace) < 0) {
-		fprintf(stderr, "kiosk: cannot open trace %s\n", o.trace);
-		return 1;
-	}
-	signed_report(signature, &diags, o.it_key, o.audio);
-	if (signature < 0) {
-		diag_free(&diags);
-		kiosk_setup_free(&setup);
-		trace_close();
-		log_close();
-		return 1;
-	}
-	if (load_keys(&k) < 0)
-		return 1;
-	k.devices = devices_open(o.devices ? o.devices : k.cfg->device_socket, err, sizeof err);
-	if (k.devices == NULL) {
-		fprintf(stderr, "kiosk: device channel: %s\n", err);
-		return 1;
-	}
-	log_info("kiosk %s starting", k.cfg->kiosk_id);
-	/* Before the bank link: recovery needs the journal's open withdrawals. */
-	if (kiosk_journal_open(&k, err, sizeof err) < 0) {
-		fprintf(stderr, "kiosk: journal: %s\n", err);
-		return 1;
-	}
-	k.speech = speech_setup(k.cfg, o.audio ? o.audio : k.cfg->audio);
-	k.fonts = fonts_setup(&k);
-	k.bank = bank_new(&k);
-	if (render_init() < 0) {
-		fprintf(stderr, "kiosk: cannot start the terminal screen\n");
-		return 1;
-	}
-	keys_init();
-	session_reset(&k);
-	bank_connect(k.bank);
-	state_enter(&k, ST_WELCOME);
-	kiosk_run(&k);
-
-	render_end();
-	speech_shutdown(k.speech);
-	k.speech = NULL; /* session_reset below resets the customer's settings */
-	devices_close(k.devices);
-	bank_free(k.bank);
-	kiosk_journal_close(&k);
-	session_reset(&k);
-	screen_free(&k.screen);
-	speak_forget(&k);
-	lp_fonts_close(k.fonts);
-	free(k.fonts);
-	sodium_free(k.kiosk_sk);
+	kiosk_stop(&k, served);
 	kiosk_setup_free(&setup);
-	log_info("kiosk stopped");
+	if (served)
+		log_info("kiosk stopped");
 	trace_close();
 	log_close();
-	return 0;
+	if (terminal != stderr)
+		fclose(terminal);
+	return served ? 0 : 1;
 }

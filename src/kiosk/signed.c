@@ -100,7 +100,6 @@ signed_report(int state, const struct diag_list *d, const char *it_key, const ch
 	for (int i = 0; i < d->count; i++)
 		log_warnx("signature: %s:%d:%d: %s", d->items[i].file, d->items[i].line,
 		    d->items[i].column, d->items[i].message);
-	log_warnx("the configuration is not as branch IT signed it: out of service");
 	if (trace_enabled()) {
 		struct strbuf b = {0};
 		strbuf_addf(&b, "%s %s", out_of_service[0][1], out_of_service[1][1]);

@@ -37,6 +37,7 @@ write_config(const struct kiosk_rig *r, const char *name, const char *src)
 	    "layouts: %s/layouts\n"
 	    "voice: %s/voice\n"
 	    "devices: { socket: devices.sock }\n"
+	    "journal: journal\n"
 	    "timeouts: { idle: 30, warning: 10, pin: 60, take: 20 }\n"
 	    "audio: { output: none }\n"
 	    "speech:\n"

@@ -374,6 +374,21 @@ static const struct kcase cases[] = {
 	    DIAGS("T/kiosk.yaml:20:11: audio.output: directory not found for the WAV file: T/out") },
 	{ "demo not a boolean", "demo: false\n", "demo: maybe\n", DIAGS(
 	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"maybe\"") },
+	/* Only the words docs/configuration.md names, not YAML 1.1's yes, no, on, off. */
+	{ "demo yes", "demo: false\n", "demo: yes\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"yes\"") },
+	{ "demo off", "demo: false\n", "demo: off\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"off\"") },
+	{ "demo capitalised", "demo: false\n", "demo: True\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false, found \"True\"") },
+	{ "demo quoted", "demo: false\n", "demo: \"true\"\n", DIAGS(
+	    "T/kiosk.yaml:27:7: demo: expected true or false without quotes, found the text "
+	    "\"true\"") },
+	{ "blank_screen quoted", "demo: false\n", "demo: false\nblank_screen: 'false'\n", DIAGS(
+	    "T/kiosk.yaml:28:15: blank_screen: expected true or false without quotes, found "
+	    "the text \"false\"") },
+	{ "blank_screen a list", "demo: false\n", "demo: false\nblank_screen: [true]\n", DIAGS(
+	    "T/kiosk.yaml:28:15: blank_screen: expected true or false, found a list") },
 	{ "large_print unknown theme", "demo: false\n",
 	    "demo: false\nlarge_print:\n  theme: white-on-blak\n", DIAGS(
 	    "T/kiosk.yaml:29:10: large_print.theme: unknown theme \"white-on-blak\" (did you "
@@ -478,6 +493,21 @@ static const struct kcase cases[] = {
 	{ "function_keys a row apart", "demo: false\n", "demo: false\nfunction_keys:\n"
 	    "  F1: { side: left, at_percent: 48 }\n"
 	    "  F2: { side: left, at_percent: 47 }\n", NO_DIAGS },
+	/* Files and sockets the kiosk makes: their directories must be there. */
+	{ "log in a missing directory", "log: var/kiosk.log\n", "log: gone/kiosk.log\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: directory not found: T/gone") },
+	{ "log a directory", "log: var/kiosk.log\n", "log: var\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: T/var is a directory; name a file in it") },
+	{ "log in a file", "log: var/kiosk.log\n", "log: kiosk.yaml/kiosk.log\n", DIAGS(
+	    "T/kiosk.yaml:26:6: log: not a directory: T/kiosk.yaml") },
+	{ "journal in a missing directory", "demo: false\n",
+	    "demo: false\njournal: gone/journal\n", DIAGS(
+	    "T/kiosk.yaml:28:10: journal: directory not found: T/gone") },
+	{ "journal a directory", "demo: false\n", "demo: false\njournal: layouts\n", DIAGS(
+	    "T/kiosk.yaml:28:10: journal: T/layouts is a directory; name a file in it") },
+	{ "device socket in a missing directory", "  socket: var/run/devices.sock\n",
+	    "  socket: var/gone/devices.sock\n", DIAGS(
+	    "T/kiosk.yaml:13:11: devices.socket: directory not found: T/var/gone") },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -515,6 +545,123 @@ test_secret_key_mode(void)
 	tc_expect_all("readable secret key", DIAGS(
 	    "T/kiosk.yaml:9:12: kiosk_key: T/var/keys/kiosk.key can be read by other users; "
 	    "make it private (chmod 600)"));
+}
+
+/* Left out, the journal is var/journal, reported where the settings start. */
+static void
+test_default_journal(void)
+{
+	tc_setup(base);
+	mkdir(tc_path("var/journal"), 0700);
+	tc_expect_all("default journal a directory", DIAGS(
+	    "T/kiosk.yaml:1:1: journal: T/var/journal is a directory; name a file in it"));
+}
+
+/* Keys are read as the kiosk reads them at start: what it refuses, the check refuses. */
+static void
+test_key_contents(void)
+{
+	char key[300];
+	FILE *f;
+
+	tc_setup(base);
+	f = fopen(tc_path("var/keys/kiosk.key"), "r");
+	CHECK(f != NULL && fgets(key, sizeof key, f) != NULL);
+	if (f != NULL)
+		fclose(f);
+	key[100] = '\0';
+	tc_edit("var/keys/kiosk.key", NULL, key);
+	chmod(tc_path("var/keys/kiosk.key"), 0600);
+	tc_expect_all("secret key cut short", DIAGS(
+	    "T/kiosk.yaml:9:12: kiosk_key: T/var/keys/kiosk.key: wrong length: 100 hex "
+	    "characters, expected 128 for a secret key"));
+
+	tc_setup(base);
+	tc_edit("var/keys/adapter.pub", NULL, "-----BEGIN PUBLIC KEY-----\n");
+	tc_expect_all("garbage public key", DIAGS(
+	    "T/kiosk.yaml:7:15: adapter.public_key: T/var/keys/adapter.pub: not hex "
+	    "(unexpected character at offset 0)"));
+
+	tc_setup(base);
+	tc_edit("var/keys/adapter.pub", NULL, "");
+	tc_expect_all("empty public key", DIAGS(
+	    "T/kiosk.yaml:7:15: adapter.public_key: T/var/keys/adapter.pub: empty public key "
+	    "file"));
+}
+
+/* Clashes are found through a table with one slot per key name: every name the keymap
+ * accepts has a slot of its own, so that checking stays linear in the keymap's length. */
+static void
+test_keyname_index(void)
+{
+	static const char *const named[] = { "Enter", "Backspace", "Escape", "Tab", "Space",
+		"Delete", "Insert", "Home", "End", "PageUp", "PageDown", "Up", "Down", "Left",
+		"Right", "KP_Enter", "KP_Plus", "KP_Minus", "KP_Multiply", "KP_Divide",
+		"KP_Decimal" };
+	char names[KEYNAME_COUNT + 1][16];
+	int seen[KEYNAME_COUNT] = {0}, n = 0;
+
+	for (int ch = 33; ch < 127; ch++)
+		snprintf(names[n++], sizeof names[0], "%c", ch);
+	for (int f = 1; f <= 12; f++)
+		snprintf(names[n++], sizeof names[0], "F%d", f);
+	for (int digit = 0; digit <= 9; digit++)
+		snprintf(names[n++], sizeof names[0], "KP_%d", digit);
+	for (size_t i = 0; i < ARRAY_LEN(named) && n <= KEYNAME_COUNT; i++)
+		snprintf(names[n++], sizeof names[0], "%s", named[i]);
+	CHECK(n == KEYNAME_COUNT);
+	for (int j = 0; j < n && j < KEYNAME_COUNT; j++) {
+		int i = keyname_index(names[j]);
+		CHECK(i >= 0 && i < KEYNAME_COUNT && keyname_valid(names[j]));
+		if (i >= 0 && i < KEYNAME_COUNT) {
+			CHECK(!seen[i]);
+			seen[i] = 1;
+		}
+	}
+	static const char *const bad[] = { "", " ", "F0", "F13", "F01", "F+1", "F 1", "KP_",
+		"KP_10", "enter", "\x7f", "ab" };
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		CHECK(keyname_index(bad[i]) == -1);
+		CHECK(!keyname_valid(bad[i]));
+	}
+}
+
+/* A keymap of 50,000 keys: every repeat is reported at its place, once. */
+static void
+test_long_keymap(void)
+{
+	enum { N = 50000 };
+	struct strbuf b = {0}, want = {0};
+	struct kiosk_config c;
+	struct diag_list d = {0};
+
+	strbuf_add(&b, "  CANCEL: [Escape, Delete");
+	for (int i = 0; i < N; i++)
+		strbuf_add(&b, ", Insert");
+	strbuf_add(&b, "]\n");
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "  REPEAT: [\"*\", r]\n", b.s);
+	config_load(tc_path("kiosk.yaml"), &c, &d);
+	CHECK(d.count == N - 1);
+	/* "  CANCEL: [Escape, Delete, " is 27 columns; each ", Insert" 8 more. */
+	for (int i = 0; i < d.count; i++) {
+		strbuf_reset(&want);
+		strbuf_addf(&want, "keymap.CANCEL: key \"Insert\" is listed twice");
+		if (d.items[i].line != 25 || d.items[i].column != 28 + 8 * (i + 1) ||
+		    strcmp(d.items[i].message, want.s) != 0) {
+			fprintf(stderr, "long keymap: %d:%d: %s\n", d.items[i].line,
+			    d.items[i].column, d.items[i].message);
+			test_failures++;
+			break;
+		}
+	}
+	CHECK(config_key_fn(&c, "Insert") == KEYFN_CANCEL);
+	CHECK(config_key_fn(&c, "Delete") == KEYFN_CANCEL);
+	CHECK(config_key_fn(&c, "*") == KEYFN_REPEAT);
+	config_free(&c);
+	diag_free(&d);
+	strbuf_free(&b);
+	strbuf_free(&want);
 }
 
 /* Files that are not a kiosk.yaml at all. */
@@ -567,6 +714,34 @@ test_not_a_config(void)
 	diag_free(&d);
 }
 
+/* A directory where a YAML file is expected is named as such, not as invalid text. */
+static void
+test_directory_for_a_file(void)
+{
+	struct kiosk_setup s;
+	struct diag_list d = {0};
+
+	tc_setup(base);
+	mkdir(tc_path("dir.yaml"), 0755);
+	config_load_all(tc_path("dir.yaml"), &s, &d);
+	tc_expect("kiosk.yaml a directory", &d, DIAGS(
+	    "T/dir.yaml:0:0: cannot read: Is a directory"));
+	kiosk_setup_free(&s);
+	diag_free(&d);
+
+	tc_setup(base);
+	tc_remove("layouts/menu.yaml");
+	mkdir(tc_path("layouts/menu.yaml"), 0755);
+	tc_expect_all("layout a directory", DIAGS(
+	    "T/layouts/menu.yaml:0:0: cannot read: Is a directory"));
+
+	tc_setup(base);
+	tc_remove("voice/en.yaml");
+	mkdir(tc_path("voice/en.yaml"), 0755);
+	tc_expect_all("voice file a directory", DIAGS(
+	    "T/voice/en.yaml:0:0: cannot read: Is a directory"));
+}
+
 /* Never crash, whatever the bytes: every prefix of the shipped file, and byte flips. */
 static void
 test_mangled(void)
@@ -611,7 +786,12 @@ main(void)
 	test_function_keys();
 	test_cases();
 	test_secret_key_mode();
+	test_key_contents();
+	test_default_journal();
+	test_keyname_index();
+	test_long_keymap();
 	test_not_a_config();
+	test_directory_for_a_file();
 	test_mangled();
 	tc_cleanup();
 	if (test_failures > 0) {

@@ -23,8 +23,9 @@ extern int test_failures;
 } while (0)
 
 /* A fresh directory holding kiosk.yaml (the test's own, when base is not NULL, else the
- * shipped one), copies of the shipped layouts/ and voice/, and private dummy key files
- * under var/keys. Returns its path (static buffer, valid until the next call). */
+ * shipped one), copies of the shipped layouts/ and voice/, a valid key pair under
+ * var/keys (kiosk.key, adapter.pub) and an empty var/run. Returns its path (static
+ * buffer, valid until the next call). */
 const char *tc_setup(const char *base_kiosk_yaml);
 /* Removes the directory made by tc_setup. */
 void tc_cleanup(void);

@@ -158,11 +158,17 @@ static const struct lcase cases[] = {
 	    "  - key: 6\n",
 	    "  - key: 1\n    hidden: true\n    amount: 50\n    label: { zh: ¥50, en: ¥50 }\n"
 	    "  - key: 6\n", NO_DIAGS },
+	{ "simple yes", "layouts/withdraw.yaml", "simple: true", "simple: yes", DIAGS(
+	    "T/layouts/withdraw.yaml:9:13: items.1.simple: expected true or false, "
+	    "found \"yes\"") },
+	{ "hidden quoted", "layouts/withdraw.yaml", "simple: true", "hidden: \"false\"", DIAGS(
+	    "T/layouts/withdraw.yaml:9:13: items.1.hidden: expected true or false without "
+	    "quotes, found the text \"false\"") },
 	{ "missing required choice", "layouts/receipt.yaml",
 	    "  - key: 2\n    choice: no\n    label: { zh: 不需要, en: No receipt }\n", "", DIAGS(
 	    "T/layouts/receipt.yaml:5:3: items: missing the \"no\" choice") },
 	{ "hidden required choice", "layouts/confirm.yaml", "    choice: change\n",
-	    "    choice: change\n    hidden: yes\n", DIAGS(
+	    "    choice: change\n    hidden: true\n", DIAGS(
 	    "T/layouts/confirm.yaml:5:3: items: the \"change\" choice cannot be hidden") },
 	{ "unknown choice", "layouts/confirm.yaml", "choice: confirm", "choice: ok", DIAGS(
 	    "T/layouts/confirm.yaml:6:13: items.1.choice: unknown choice \"ok\" "

@@ -1,6 +1,7 @@
 #include "test_config.h"
 
 #include <dirent.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "common/util.h"
 #include "config/setup.h"
+#include "kiosk/proto.h"
 
 int test_failures;
 
@@ -94,6 +96,27 @@ remove_tree(const char *path)
 	rmdir(path);
 }
 
+/* A real key pair, made once: the check reads keys as the kiosk does. */
+static void
+write_keys(void)
+{
+	static char sk_hex[KPROTO_SK_LEN * 2 + 2], pk_hex[KPROTO_PK_LEN * 2 + 2];
+
+	if (sk_hex[0] == '\0') {
+		unsigned char pk[KPROTO_PK_LEN], sk[KPROTO_SK_LEN];
+		if (sodium_init() < 0 || crypto_sign_keypair(pk, sk) != 0) {
+			fprintf(stderr, "cannot make a key pair\n");
+			exit(2);
+		}
+		sodium_bin2hex(sk_hex, sizeof sk_hex, sk, sizeof sk);
+		sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
+		strcat(sk_hex, "\n");
+		strcat(pk_hex, "\n");
+	}
+	write_all(tc_path("var/keys/adapter.pub"), pk_hex, 0644);
+	write_all(tc_path("var/keys/kiosk.key"), sk_hex, 0600);
+}
+
 void
 tc_cleanup(void)
 {
@@ -124,8 +147,8 @@ tc_setup(const char *base)
 	}
 	mkdir(tc_path("var"), 0755);
 	mkdir(tc_path("var/keys"), 0700);
-	write_all(tc_path("var/keys/adapter.pub"), "public\n", 0644);
-	write_all(tc_path("var/keys/kiosk.key"), "secret\n", 0600);
+	mkdir(tc_path("var/run"), 0700);
+	write_keys();
 	return scratch;
 }
 

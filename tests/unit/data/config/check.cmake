@@ -30,13 +30,7 @@ function(edit_kiosk_yaml old new)
   file(WRITE ${WORK}/kiosk.yaml "${content}")
 endfunction()
 
-# The keys a deployed kiosk has, so that only the case's own problems are reported.
-macro(make_keys)
-  file(MAKE_DIRECTORY ${WORK}/var/keys)
-  file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
-  file(WRITE ${WORK}/var/keys/kiosk.key "secret\n")
-  file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
-endmacro()
+include(${CMAKE_CURRENT_LIST_DIR}/deployed.cmake)
 
 if(CASE STREQUAL "broken")
   # The broken kiosk.yaml and layouts replace the shipped ones; keys exist.
@@ -47,8 +41,8 @@ if(CASE STREQUAL "broken")
     file(READ ${FIXTURES}/broken/${f} content)
     file(WRITE ${WORK}/${f} "${content}")
   endforeach()
-  file(MAKE_DIRECTORY ${WORK}/var/keys)
-  file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
+  make_keys()
+  file(REMOVE ${WORK}/var/keys/kiosk.key)
   set(want_rc 1)
   file(READ ${FIXTURES}/broken.expected want_err)
   set(want_out "")
@@ -58,9 +52,14 @@ elseif(CASE STREQUAL "ok")
   set(want_err "")
   set(want_out "${ok_out}")
 elseif(CASE STREQUAL "fresh")
-  # As in a fresh checkout: the keys are not generated yet, and that is all.
+  # As in a fresh checkout: no keys yet, and no var/ for the sockets, log and journal
+  # (kioskctl demo makes them), which the kiosk would refuse too.
   set(want_rc 1)
-  set(want_err "kiosk.yaml:15:15: adapter.public_key: file not found: var/keys/adapter.pub\nkiosk.yaml:19:12: kiosk_key: file not found: var/keys/kiosk.key\n")
+  set(want_err "kiosk.yaml:15:15: adapter.public_key: file not found: var/keys/adapter.pub
+kiosk.yaml:19:12: kiosk_key: file not found: var/keys/kiosk.key
+kiosk.yaml:25:11: devices.socket: directory not found: var/run
+kiosk.yaml:73:6: log: directory not found: var
+kiosk.yaml:77:10: journal: directory not found: var\n")
   set(want_out "")
 elseif(CASE STREQUAL "no_sound_card")
   # The shipped kiosk.yaml says alsa; a machine without a sound card still passes.

@@ -12,10 +12,8 @@ foreach(f zh.yaml en.yaml)
   file(READ ${FIXTURES}/broken-voice/voice/${f} content)
   file(WRITE ${WORK}/voice/${f} "${content}")
 endforeach()
-file(MAKE_DIRECTORY ${WORK}/var/keys)
-file(WRITE ${WORK}/var/keys/adapter.pub "public\n")
-file(WRITE ${WORK}/var/keys/kiosk.key "secret\n")
-file(CHMOD ${WORK}/var/keys/kiosk.key PERMISSIONS OWNER_READ OWNER_WRITE)
+include(${CMAKE_CURRENT_LIST_DIR}/deployed.cmake)
+make_keys()
 file(READ ${FIXTURES}/broken-voice.expected want_err)
 
 execute_process(COMMAND ${KIOSKCTL} check kiosk.yaml WORKING_DIRECTORY ${WORK}
