@@ -27,6 +27,7 @@ getent passwd kiosk-bankd >/dev/null || fail "no kiosk-bankd user"
 [ "$(mode /var/lib/kiosk-bankd/adapter.key)" = "600 kiosk-bankd" ] || fail "adapter.key mode"
 cmp -s /etc/kiosk/keys/kiosk.pub /var/lib/kiosk-bankd/kiosk.pub || fail "adapter lacks kiosk.pub"
 cmp -s /etc/kiosk/keys/adapter.pub /var/lib/kiosk-bankd/adapter.pub || fail "kiosk lacks adapter.pub"
+[ -d /run/kiosk ] || fail "no /run/kiosk from tmpfiles.d"
 [ -L /etc/systemd/system/multi-user.target.wants/kiosk-bankd.service ] ||
   fail "kiosk-bankd.service is not enabled"
 if grep -qi 'warning' "$t/postinst.out"; then cat "$t/postinst.out"; fail "postinst warned"; fi
@@ -46,7 +47,7 @@ if grep -q kiosk <<<"$out"; then echo "$out"; fail "systemd-analyze verify warne
 
 # The adapter with its unit's own command line, as its own user, as systemd starts it.
 runuser -u kiosk-bankd -- kiosk-bankd --db /var/lib/kiosk-bankd/bank.db --init-demo >/dev/null
-install -d -m 0755 -o kiosk-bankd -g kiosk-bankd /run/kiosk-bankd /run/kiosk
+install -d -m 0755 -o kiosk-bankd -g kiosk-bankd /run/kiosk-bankd
 cmdline=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/kiosk-bankd.service)
 # shellcheck disable=SC2086
 runuser -u kiosk-bankd -- $cmdline 2>"$t/bankd.err" &

@@ -44,6 +44,7 @@ dpkg-deb -x "$deb" "$t/root"
 for f in usr/bin/kiosk usr/bin/kiosk-bankd usr/bin/kioskctl etc/kiosk/kiosk.yaml \
     usr/share/kiosk/layouts/menu.yaml usr/share/kiosk/voice/zh.yaml \
     lib/systemd/system/kiosk-bankd.service lib/systemd/system/kiosk@.service \
+    usr/lib/tmpfiles.d/kiosk.conf \
     usr/share/man/man8/kiosk.8.gz usr/share/man/man8/kiosk-bankd.8.gz \
     usr/share/man/man8/kioskctl.8.gz usr/share/man/man5/kiosk.yaml.5.gz \
     usr/share/doc/kiosk/copyright usr/share/doc/kiosk/changelog.gz; do
