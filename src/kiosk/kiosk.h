@@ -154,6 +154,8 @@ struct kiosk {
 	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
 	int lp_degraded;         /* Unifont missing: the bundled font alone */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
+	enum key_fn last_key;    /* the double-strike filter: the last key and when */
+	int64_t last_key_at;
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	unsigned speech_off_after; /* speech goes off when this utterance ends */
 	struct devices *devices;
@@ -310,6 +312,9 @@ void keys_init(void);
 /* Reads one key: 0 when none is waiting. *fn is KEYFN_NONE for a key with no function,
  * *demo a demo shortcut letter, *resized set for a terminal resize. */
 int keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized);
+/* 1 when fn is the same key again within keypad.double_strike_ms: to be ignored, speech
+ * included (the press it repeats stopped it; what plays now answers that press). */
+int keys_double_strike(struct kiosk *k, enum key_fn fn, int64_t now);
 
 /* money.c */
 void money_show(int64_t fen, char *out, size_t outsz);
