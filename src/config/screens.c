@@ -73,6 +73,8 @@ static const char *const ph_note[] = { "note", NULL };
 static const char *const ph_seconds[] = { "seconds", NULL };
 static const char *const ph_size[] = { "width", "height", NULL };
 static const char *const ph_pages[] = { "page", "pages", NULL };
+static const char *const ph_text_size[] = { "size", "sizes", NULL };
+static const char *const ph_theme[] = { "theme", "themes", NULL };
 static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
 	NULL };
 
@@ -106,6 +108,10 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_LARGE_PRINT_FONT, "large_print_font", NULL },
 	{ MSG_MORE_SERVICES, "more_services", NULL },
 	{ MSG_LARGE_PRINT_BADGE, "large_print_badge", NULL },
+	{ MSG_LARGE_PRINT_ON, "large_print_on", NULL },
+	{ MSG_LARGE_PRINT_OFF, "large_print_off", NULL },
+	{ MSG_TEXT_SIZE, "text_size", ph_text_size },
+	{ MSG_THEME, "theme", ph_theme },
 };
 
 const char *

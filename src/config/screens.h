@@ -60,6 +60,10 @@ enum message_id {
 	MSG_LARGE_PRINT_FONT,	/* large print without Unifont */
 	MSG_MORE_SERVICES,	/* large print's simple menu: the item that shows the rest */
 	MSG_LARGE_PRINT_BADGE,	/* drawn big on the welcome screen: how to get large print */
+	MSG_LARGE_PRINT_ON,	/* the customer switched large print on, or off */
+	MSG_LARGE_PRINT_OFF,
+	MSG_TEXT_SIZE,		/* {size} {sizes}: TEXT_SIZE chose the next size */
+	MSG_THEME,		/* {theme} {themes}: THEME chose the next colours */
 	MSG_COUNT
 };
 

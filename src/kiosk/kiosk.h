@@ -151,6 +151,7 @@ struct kiosk {
 	 * page shown of a screen too long for one, and how many pages it has. */
 	int large, lp_size, lp_theme, lp_page, lp_pages;
 	int simple_all;          /* large print: all items of this screen, not the simple ones */
+	enum message_id setting; /* the setting last switched on this screen, or MSG_NONE */
 	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
 	int lp_degraded;         /* Unifont missing: the bundled font alone */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
@@ -223,6 +224,8 @@ void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
 void controls_large_print(struct kiosk *k, int on);
+/* How many large print sizes this terminal offers (1 up to that). */
+int controls_text_sizes(const struct kiosk *k);
 /* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
 int controls_zero_pages(const struct kiosk *k);
 /* 1 when fn turned the page of a long screen in large print. */
@@ -262,8 +265,8 @@ const struct litem *layout_item_on(struct kiosk *k, enum screen_id id, enum key_
 /* speak.c */
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
-/* A message without placeholders, in the screen's language, or in every language on a
- * screen shown in all of them. */
+/* A message, in the screen's language, or in every language on a screen shown in all of
+ * them. */
 void speak_message(struct kiosk *k, enum message_id m);
 void speak_stop(struct kiosk *k);
 enum voice_level { VOICE_VOLUME, VOICE_RATE };

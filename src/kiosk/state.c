@@ -144,6 +144,7 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->focus = -1;
 	k->lp_page = 0;
 	k->simple_all = 0;
+	k->setting = MSG_NONE;
 	screen_clear_warning(&k->screen);
 	if (new->enter != NULL) {
 		new->enter(k);

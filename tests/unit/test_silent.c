@@ -114,6 +114,10 @@ static const struct journey {
 	  "card:2 =language lang =pin !more_next NEXT !more_next 25 NEXT 80 ENTER =menu !more 2 "
 	  "=withdraw !more_services 9 "
 	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "switching large print, its size and its colours",
+	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
+	  "TEXT_SIZE !text_size THEME !theme LARGE_PRINT !large_print_off CANCEL =take_card "
+	  "take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
