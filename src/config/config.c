@@ -24,10 +24,12 @@
 #define DEFAULT_SPEECH_PERCENT 200
 #define DEFAULT_RATE 160
 #define DEFAULT_VOLUME 100
+/* A tremor's second strike comes within about half a second (EN 301 549 5.8). */
+#define DEFAULT_DOUBLE_STRIKE_MS 500
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	"journal", "blank_screen", "large_print", "function_keys", NULL };
+	"journal", "blank_screen", "large_print", "function_keys", "keypad", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -314,6 +316,20 @@ read_timeouts(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		    cfg->timeout_warning, names[i], *vals[i]);
 		break;
 	}
+}
+
+static void
+read_keypad(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
+{
+	static const char *const known[] = { "double_strike_ms", NULL };
+	const struct ynode *v;
+	long l;
+
+	if (ynode_is_null(n) || ymap_check(c, n, "keypad", known, NULL) == -1)
+		return;
+	if ((v = ymap_get(n, "double_strike_ms")) != NULL && yget_int(c, v,
+	    "keypad.double_strike_ms", 0, CONFIG_DOUBLE_STRIKE_MS_MAX, &l) == 0)
+		cfg->double_strike_ms = (int)l;
 }
 
 static void
@@ -681,6 +697,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		read_large_print(c, cfg, v);
 	if ((v = ymap_get(root, "function_keys")) != NULL)
 		config_read_function_keys(c, cfg, v);
+	if ((v = ymap_get(root, "keypad")) != NULL)
+		read_keypad(c, cfg, v);
 }
 
 int
@@ -698,6 +716,7 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->timeout_pin = DEFAULT_PIN;
 	cfg->timeout_take = DEFAULT_TAKE;
 	cfg->timeout_speech_percent = DEFAULT_SPEECH_PERCENT;
+	cfg->double_strike_ms = DEFAULT_DOUBLE_STRIKE_MS;
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");
 	cfg->lp_theme = xstrdup("white-on-black");

@@ -73,6 +73,8 @@ static const char *const ph_note[] = { "note", NULL };
 static const char *const ph_seconds[] = { "seconds", NULL };
 static const char *const ph_size[] = { "width", "height", NULL };
 static const char *const ph_pages[] = { "page", "pages", NULL };
+static const char *const ph_text_size[] = { "size", "sizes", NULL };
+static const char *const ph_theme[] = { "theme", "themes", NULL };
 static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
 	NULL };
 
@@ -109,6 +111,10 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_MORE_PAGES_LAST, "more_last", ph_pages },
 	{ MSG_MORE_PAGES_LAST_NEXT, "more_last_next", ph_pages },
 	{ MSG_TEXT_SIZE_OFF, "text_size_off", NULL },
+	{ MSG_LARGE_PRINT_ON, "large_print_on", NULL },
+	{ MSG_LARGE_PRINT_OFF, "large_print_off", NULL },
+	{ MSG_TEXT_SIZE, "text_size", ph_text_size },
+	{ MSG_THEME, "theme", ph_theme },
 };
 
 const char *

@@ -63,6 +63,10 @@ enum message_id {
 	MSG_MORE_PAGES_LAST,	/* {page} {pages}: the last page, where 0 goes back to the first */
 	MSG_MORE_PAGES_LAST_NEXT, /* the same where 0 is typed: the down arrow */
 	MSG_TEXT_SIZE_OFF,	/* TEXT_SIZE with large print off: what it is for */
+	MSG_LARGE_PRINT_ON,	/* the customer switched large print on, or off */
+	MSG_LARGE_PRINT_OFF,
+	MSG_TEXT_SIZE,		/* {size} {sizes}: TEXT_SIZE chose the next size */
+	MSG_THEME,		/* {theme} {themes}: THEME chose the next colours */
 	MSG_COUNT
 };
 

@@ -66,6 +66,7 @@ controls_reset(struct kiosk *k)
 	k->lp_size = LP_SIZE_MIN;
 	k->lp_page = 0;
 	k->lp_theme = 0;
+	k->setting = MSG_NONE;
 	for (int i = 0; i < lp_theme_count(); i++)
 		if (strcmp(lp_theme_at(i)->name, k->cfg->lp_theme) == 0)
 			k->lp_theme = i;
@@ -87,6 +88,35 @@ controls_large_print(struct kiosk *k, int on)
 	state_show(k);
 }
 
+/* Large print's room on this terminal: less the margins and the page line (and the demo's
+ * status lines). */
+static int
+lp_cols(const struct kiosk *k)
+{
+	return k->term_cols - 2;
+}
+
+static int
+lp_rows(const struct kiosk *k)
+{
+	return k->term_rows - (k->demo ? 3 : 1);
+}
+
+int
+controls_text_sizes(const struct kiosk *k)
+{
+	return lp_size_largest(lp_cols(k), lp_rows(k));
+}
+
+/* A setting the customer switched: shown on this screen until it changes, and said. */
+static void
+setting_switched(struct kiosk *k, enum message_id m)
+{
+	k->setting = m;
+	state_redraw(k);
+	speak_message(k, m);
+}
+
 static void
 text_size_next(struct kiosk *k)
 {
@@ -97,14 +127,13 @@ text_size_next(struct kiosk *k)
 		kiosk_warn(k, MSG_TEXT_SIZE_OFF);
 		return;
 	}
-	k->lp_size = lp_size_next(k->lp_size, k->term_cols - 2,
-	    k->term_rows - (k->demo ? 3 : 1));
+	k->lp_size = lp_size_next(k->lp_size, lp_cols(k), lp_rows(k));
 	if (k->lp_size == 0)
 		k->lp_size = LP_SIZE_MIN;
 	k->lp_page = 0;
 	k->focus = k->heard_item = -1;
 	trace_event("text-size", "%d", k->lp_size);
-	state_redraw(k);
+	setting_switched(k, MSG_TEXT_SIZE);
 }
 
 static void
@@ -112,7 +141,7 @@ theme_next(struct kiosk *k)
 {
 	k->lp_theme = (k->lp_theme + 1) % lp_theme_count();
 	trace_event("theme", "%s", lp_theme_at(k->lp_theme)->name);
-	state_redraw(k);
+	setting_switched(k, MSG_THEME);
 }
 
 int
@@ -257,6 +286,8 @@ controls_key(struct kiosk *k, enum key_fn fn)
 		return 1;
 	switch (fn) {
 	case KEYFN_LARGE_PRINT:
+		/* Said with the screen, first: large print may page it, and that is said too. */
+		k->setting = k->large ? MSG_LARGE_PRINT_OFF : MSG_LARGE_PRINT_ON;
 		controls_large_print(k, !k->large);
 		return 1;
 	case KEYFN_TEXT_SIZE:

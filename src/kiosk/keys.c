@@ -2,6 +2,7 @@
 #include "kiosk/kiosk.h"
 
 #include "common/log.h"
+#include "common/trace.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -116,4 +117,22 @@ keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized)
 	    strchr("abcdethQ", (int)ch))
 		*demo = (int)ch;
 	return 1;
+}
+
+/* A trembling hand strikes a key twice, and a terminal repeats a key held down: the same
+ * function again within keypad.double_strike_ms of its last press is ignored (EN 301 549
+ * 5.8). Each ignored press starts the window again, so a held key acts once however long
+ * it is held. Other keys in between, and keys after the window, act as ever. */
+int
+keys_double_strike(struct kiosk *k, enum key_fn fn, int64_t now)
+{
+	int64_t since = now - k->last_key_at;
+	int again = fn == k->last_key && since < (int64_t)k->cfg->double_strike_ms * 1000;
+
+	k->last_key = fn;
+	k->last_key_at = now;
+	if (again)
+		trace_event("key-ignored", "%s after=%lldms", KEYFN_IS_DIGIT(fn) ? "digit" :
+		    keyfn_to_str(fn), (long long)(since / 1000));
+	return again;
 }

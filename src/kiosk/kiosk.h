@@ -155,10 +155,13 @@ struct kiosk {
 	 * page shown of a screen too long for one, and how many pages it has. */
 	int large, lp_size, lp_theme, lp_page, lp_pages;
 	int simple_all;          /* large print: all items of this screen, not the simple ones */
+	enum message_id setting; /* the setting last switched on this screen, or MSG_NONE */
 	struct lp_fonts *fonts;  /* NULL when no font could be read: normal print only */
 	int lp_degraded;         /* Unifont missing: the bundled font alone */
 	int lp_font_notice;      /* large print came on in this state without Unifont */
 	int64_t last_repeat;     /* REPEAT twice within a moment: the last sentence only */
+	enum key_fn last_key;    /* the double-strike filter: the last key and when */
+	int64_t last_key_at;
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
 	unsigned speech_off_after; /* speech goes off when this utterance ends */
 	struct devices *devices;
@@ -233,6 +236,8 @@ void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
 void controls_large_print(struct kiosk *k, int on);
+/* How many large print sizes this terminal offers (1 up to that). */
+int controls_text_sizes(const struct kiosk *k);
 /* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
 int controls_zero_pages(const struct kiosk *k);
 /* 1 when fn turned the page of a long screen in large print. */
@@ -272,8 +277,8 @@ const struct litem *layout_item_on(struct kiosk *k, enum screen_id id, enum key_
 /* speak.c */
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
-/* A message without placeholders, in the screen's language, or in every language on a
- * screen shown in all of them. */
+/* A message, in the screen's language, or in every language on a screen shown in all of
+ * them. */
 void speak_message(struct kiosk *k, enum message_id m);
 void speak_stop(struct kiosk *k);
 enum voice_level { VOICE_VOLUME, VOICE_RATE };
@@ -322,6 +327,9 @@ void keys_init(void);
 /* Reads one key: 0 when none is waiting. *fn is KEYFN_NONE for a key with no function,
  * *demo a demo shortcut letter, *resized set for a terminal resize. */
 int keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized);
+/* 1 when fn is the same key again within keypad.double_strike_ms: to be ignored, speech
+ * included (the press it repeats stopped it; what plays now answers that press). */
+int keys_double_strike(struct kiosk *k, enum key_fn fn, int64_t now);
 
 /* money.c */
 void money_show(int64_t fen, char *out, size_t outsz);

@@ -67,7 +67,8 @@ read_keys(struct kiosk *k)
 			log_info("terminal resized to %dx%d", COLS, LINES);
 			state_resized(k);
 		} else if (fn != KEYFN_NONE && !k->too_small) {
-			state_key(k, fn);
+			if (!keys_double_strike(k, fn, mono_usec()))
+				state_key(k, fn);
 		} else if (demo != 0) {
 			kiosk_demo_key(k, demo);
 		}

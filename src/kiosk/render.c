@@ -2,6 +2,8 @@
 #include "kiosk/kiosk.h"
 
 #include "common/util.h"
+#include "kiosk/render_theme.h"
+#include "largeprint/largeprint.h"
 
 #include <curses.h>
 #include <locale.h>
@@ -30,6 +32,9 @@ render_end(void)
 	if (!isendwin())
 		endwin();
 }
+
+/* The customer's theme, in normal print as in large print. */
+static const struct lp_theme *theme;
 
 /* Set when a text did not fit above its last row: a screen that would be cut off. */
 static int cut_off;
@@ -81,6 +86,7 @@ draw_text(int row, int col, int width, int last_row, const char *text, attr_t at
 	int used = 0;
 	size_t len = wcslen(w), start = 0;
 
+	attr = render_theme_attr(theme, attr);
 	attron(attr);
 	while (start < len) {
 		if (w[start] == L'\n') {
@@ -253,6 +259,8 @@ render_draw(struct kiosk *k)
 	cut_off = off_key = 0;
 	k->cut_off = k->off_key = 0;
 	memset(taken, 0, sizeof taken);
+	theme = lp_theme_at(k->lp_theme);
+	bkgdset(render_theme_base(theme));
 	if (COLS < CONFIG_MIN_COLS || LINES < CONFIG_MIN_ROWS) {
 		k->too_small = 1;
 		draw_too_small(k);
@@ -270,7 +278,7 @@ render_draw(struct kiosk *k)
 		refresh();
 		return;
 	}
-	bkgdset(A_NORMAL);
+	bkgdset(render_theme_base(theme));
 	erase();
 	mvaddstr(0, MARGIN, k->cfg->kiosk_id);
 

@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/render_theme.h"
 #include "largeprint/largeprint.h"
 
 #include <curses.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LP_PAIR 1
 #define LP_MARGIN 1
 
 /* One line of large text, as wrapped to the screen's width, and where the plan puts it. */
@@ -89,29 +89,6 @@ big_free(struct big_list *l)
 	for (int i = 0; i < l->n; i++)
 		free(l->v[i].text);
 	free(l->v);
-}
-
-/* The theme's colours: exactly, where the terminal lets colours be changed (the Linux
- * console's stock "yellow" is brown), else its basic colours. The palette is set once
- * per theme, not on every redraw (the item heard redraws the screen word by word). */
-static attr_t
-theme_apply(const struct lp_theme *t)
-{
-	static const struct lp_theme *applied;
-	if (!has_colors())
-		return t->fg8 == LP_BLACK ? A_REVERSE : A_NORMAL;
-	if (t == applied)
-		return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
-	applied = t;
-	start_color();
-	if (can_change_color() && COLORS >= 8) {
-		init_color((short)t->fg8, (short)(t->fg.r * 1000 / 255),
-		    (short)(t->fg.g * 1000 / 255), (short)(t->fg.b * 1000 / 255));
-		init_color((short)t->bg8, (short)(t->bg.r * 1000 / 255),
-		    (short)(t->bg.g * 1000 / 255), (short)(t->bg.b * 1000 / 255));
-	}
-	init_pair(LP_PAIR, (short)t->fg8, (short)t->bg8);
-	return COLOR_PAIR(LP_PAIR) | (t->fg_bright ? A_BOLD : A_NORMAL);
 }
 
 /* A side key's line is drawn against its edge of the screen, the focus arrow beside it. */
@@ -353,7 +330,7 @@ render_large(struct kiosk *k)
 	struct plan p;
 	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
 		return -1;
-	attr_t base = theme_apply(lp_theme_at(k->lp_theme));
+	attr_t base = render_theme_base(lp_theme_at(k->lp_theme));
 	k->lp_pages = p.pages;
 	if (k->lp_page >= k->lp_pages)
 		k->lp_page = 0;
@@ -401,14 +378,15 @@ render_large_badge(struct kiosk *k, int row, int last_row)
 	if (lp_render(k->fonts, text, LP_SIZE_MIN, &b) != 0)
 		return -1;
 	int col = COLS - b.cols - 2 > 0 ? COLS - b.cols - 2 : 0;
-	attron(A_BOLD);
+	attr_t attr = render_theme_attr(lp_theme_at(k->lp_theme), A_BOLD);
+	attron(attr);
 	for (int r = 0; r < b.rows; r++)
 		mvaddstr(row + r, col, b.line[r]);
 	for (int i = 0; i < b.nsmall; i++) {
 		wchar_t w[2] = { (wchar_t)b.small[i].cp, L'\0' };
 		mvaddwstr(row + b.small_row, col + b.small[i].col, w);
 	}
-	attroff(A_BOLD);
+	attroff(attr);
 	lp_block_free(&b);
 	return 0;
 }

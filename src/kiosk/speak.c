@@ -94,6 +94,15 @@ speak_text(struct kiosk *k, const char *lang, const char *text)
 	speech_script_free(&sc);
 }
 
+static void
+speech_script_add_filled(struct kiosk *k, struct speech_script *sc, const struct ltext *t,
+    const char *lang)
+{
+	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
+	speech_script_add(sc, lang, say);
+	free(say);
+}
+
 void
 speak_message(struct kiosk *k, enum message_id m)
 {
@@ -102,11 +111,10 @@ speak_message(struct kiosk *k, enum message_id m)
 		return;
 	struct speech_script sc = {0};
 	if (k->screen.lang[0] != '\0')
-		speech_script_add(&sc, k->lang, ltext_say(t, k->lang));
+		speech_script_add_filled(k, &sc, t, k->lang);
 	else
 		for (int i = 0; i < k->cfg->nlanguages; i++)
-			speech_script_add(&sc, k->cfg->languages[i],
-			    ltext_say(t, k->cfg->languages[i]));
+			speech_script_add_filled(k, &sc, t, k->cfg->languages[i]);
 	say_script(k, &sc, 0);
 	speech_script_free(&sc);
 }

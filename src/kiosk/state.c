@@ -149,6 +149,7 @@ state_enter(struct kiosk *k, enum state_id id)
 	k->focus = -1;
 	k->lp_page = 0;
 	k->simple_all = 0;
+	k->setting = MSG_NONE;
 	if (new->enter != NULL) {
 		new->enter(k);
 		if (k->state != new)

@@ -2,6 +2,7 @@
 #include "kiosk/kiosk.h"
 
 #include "common/util.h"
+#include "largeprint/largeprint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,10 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "speed_max", RATE_LEVELS, v, 0);
 	fill_number(&f, "page", k->lp_page + 1, v, 1);
 	fill_number(&f, "pages", k->lp_pages, v, 0);
+	fill_number(&f, "size", k->lp_size, v, 1);
+	fill_number(&f, "sizes", controls_text_sizes(k), v, 0);
+	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
+	fill_number(&f, "themes", lp_theme_count(), v, 0);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
 	if (strstr(tmpl, "{screen_help}") != NULL) {
 		const struct lscreen *under = layout_screen_id(&k->setup->layouts,
@@ -210,6 +215,9 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 static void
 add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {
+	/* A setting just switched, first: it is what the customer is looking for. */
+	if (k->overlay == OVERLAY_NONE)
+		add_message(k, k->setting, lang);
 	add_text(k, SCREEN_TITLE, &ls->title, lang);
 	if (k->overlay == OVERLAY_NONE) {
 		add_message(k, k->s.message, lang);

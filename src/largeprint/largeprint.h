@@ -156,6 +156,20 @@ double lp_contrast(struct lp_rgb a, struct lp_rgb b);
 double lp_theme_contrast(const struct lp_theme *t);
 double lp_theme_contrast_on(const struct lp_theme *t, const struct lp_palette *p);
 
+/* What a renderer adds to a theme's colours, named apart from curses: normal print asks
+ * for bold titles, reverse (standout) notices and items, dim status lines; large print
+ * for reverse items. */
+enum lp_draw { LP_DRAW_BOLD = 1, LP_DRAW_REVERSE = 2, LP_DRAW_DIM = 4 };
+/* The attributes text asking for want is drawn with in theme t: the theme's own bold for a
+ * bright foreground, and reverse as asked. Bold on a dark foreground (a terminal draws it
+ * grey) and dim (a faded foreground) would take the theme below 7:1, so never. */
+int lp_theme_draw(const struct lp_theme *t, int want);
+/* The ratio of text drawn with attributes draw (lp_theme_draw's) in t's basic colours on
+ * a terminal with palette p; changed: the terminal took the theme's own colours for
+ * fg8 and bg8 (init_color), while a bold foreground takes colour fg8 + 8 as it was. */
+double lp_theme_contrast_drawn(const struct lp_theme *t, const struct lp_palette *p,
+    int changed, int draw);
+
 int lp_theme_count(void);
 const struct lp_theme *lp_theme_at(int i);
 const struct lp_theme *lp_theme_find(const char *name);

@@ -71,6 +71,28 @@ lp_theme_contrast_on(const struct lp_theme *t, const struct lp_palette *p)
 }
 
 int
+lp_theme_draw(const struct lp_theme *t, int want)
+{
+	return (t->fg_bright ? LP_DRAW_BOLD : 0) | (want & LP_DRAW_REVERSE);
+}
+
+double
+lp_theme_contrast_drawn(const struct lp_theme *t, const struct lp_palette *p, int changed,
+    int draw)
+{
+	int fg8 = (int)t->fg8 + (draw & LP_DRAW_BOLD ? 8 : 0);
+	struct lp_rgb fg = changed && fg8 == (int)t->fg8 ? t->fg : p->c[fg8];
+	struct lp_rgb bg = changed ? t->bg : p->c[t->bg8];
+
+	/* xterm's faint: the foreground half way to the background. */
+	if (draw & LP_DRAW_DIM)
+		fg = (struct lp_rgb){ (uint8_t)((fg.r + bg.r) / 2), (uint8_t)((fg.g + bg.g) / 2),
+			(uint8_t)((fg.b + bg.b) / 2) };
+	/* Reverse swaps the two, which leaves their ratio as it is. */
+	return lp_contrast(fg, bg);
+}
+
+int
 lp_theme_count(void)
 {
 	return (int)ARRAY_LEN(themes);

@@ -47,6 +47,8 @@ speech:
 log: kiosk.log
 journal: journal
 demo: false
+keypad:
+  double_strike_ms: 0
 """
 
 
@@ -96,8 +98,11 @@ def field(rest, name):
 
 class Kiosk:
     def __init__(self, idle=60, warning=20, pin=90, take=30, cols=80, rows=24,
-                 start_bank=True, config_text=None, speech_percent=100):
+                 start_bank=True, config_text=None, speech_percent=100,
+                 double_strike_ms=0):
         # speech_percent 100: tests time speech mode like the screen unless they ask.
+        # double_strike_ms 0: tests press keys faster than any hand, the same one twice
+        # too; None leaves the kiosk's default.
         self.dir = tempfile.mkdtemp(prefix="kiosk-e2e-")
         self.cols, self.rows = cols, rows
         self.tmux = ["tmux", "-L", "kiosk-" + os.path.basename(self.dir), "-f", "/dev/null"]
@@ -109,10 +114,14 @@ class Kiosk:
         os.makedirs(self.path("run"))
         subprocess.run([self.bin("kioskctl"), "keygen", "--dir", self.path("keys")],
                        check=True, stdout=subprocess.DEVNULL)
+        text = config_text or CONFIG.format(src=SRC, idle=idle, warning=warning, pin=pin,
+                                            take=take, speech_percent=speech_percent)
+        if double_strike_ms != 0:
+            text = text.replace("keypad:\n  double_strike_ms: 0\n", "" if double_strike_ms
+                                is None else "keypad:\n  double_strike_ms: %d\n" %
+                                double_strike_ms)
         with open(self.path("kiosk.yaml"), "w") as f:
-            f.write(config_text or CONFIG.format(src=SRC, idle=idle, warning=warning,
-                                                 pin=pin, take=take,
-                                                 speech_percent=speech_percent))
+            f.write(text)
         subprocess.run([self.bin("kiosk-bankd"), "--db", self.path("bank.db"),
                         "--init-demo"], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
@@ -320,6 +329,16 @@ class Kiosk:
     def keys_at_once(self, *keys):
         """Several keys in one write, as a burst of key presses arrives."""
         subprocess.run(self.tmux + ["send-keys", "-t", "0"] + list(keys), check=True)
+
+    def hold(self, key, seconds, delay=0.25, every=0.03):
+        """A key held down: pressed, then after delay repeated every `every` seconds by
+        the terminal's auto-repeat, for `seconds` in all."""
+        end = time.monotonic() + seconds
+        subprocess.run(self.tmux + ["send-keys", "-t", "0", key], check=True)
+        time.sleep(delay)
+        while time.monotonic() < end:
+            subprocess.run(self.tmux + ["send-keys", "-t", "0", key], check=True)
+            time.sleep(every)
 
     def type(self, digits):
         for d in digits:

@@ -244,7 +244,8 @@ class ThemesAndSizes(KioskTest):
         k.keys("F10")
         k.wait_for(lambda: k.trace_events("text-size"), "size changed")
         self.assertEqual(k.trace_events("text-size")[-1], "2")
-        k.wait_for(lambda: shows_big_size(k, "Main menu", 129, 2), "size 2")
+        # "Text size 2 of 2.", first on the page: its first line at size 2.
+        k.wait_for(lambda: shows_big_size(k, "Text", 129, 2), "size 2")
 
 
 class Terminals(unittest.TestCase):
@@ -258,7 +259,8 @@ class Terminals(unittest.TestCase):
         k.wait_for(lambda: has_blocks(k), "large print on " + term)
         k.keys("Home")
         k.wait_for(lambda: k.trace_events("theme"), "theme changed")
-        k.wait_for(lambda: shows_big(k, "请选择语言"), "still drawn on " + term)
+        # The new colours' notice comes first on the page.
+        k.wait_for(lambda: shows_big(k, "颜色2，共4种。"), "still drawn on " + term)
         out = subprocess.run(k.tmux + ["capture-pane", "-p", "-e", "-t", "0"],
                              capture_output=True, text=True, check=True).stdout
         self.assertRegex(out, r"\x1b\[(?:[0-9;]*;)?(43|103)m", "a yellow background")

@@ -3,7 +3,8 @@
 add_executable(test_largeprint ${CMAKE_CURRENT_LIST_DIR}/test_largeprint.c)
 target_include_directories(test_largeprint PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(test_largeprint PRIVATE klargeprint)
-foreach(t unifont_cjk sizes bundled missing_font corrupt_font fallback_char wrap wrap_numbers themes)
+foreach(t unifont_cjk sizes bundled missing_font corrupt_font fallback_char wrap wrap_numbers themes
+    themes_drawn)
   add_test(NAME largeprint_${t}
     COMMAND test_largeprint ${t} ${CMAKE_CURRENT_BINARY_DIR}/largeprint-${t})
   set_tests_properties(largeprint_${t} PROPERTIES LABELS "unit" TIMEOUT 30)

@@ -158,6 +158,32 @@ test_defaults(void)
 	diag_free(&d);
 }
 
+/* keypad: the same key again within double_strike_ms is ignored (EN 301 549 5.8); a
+ * window that suits a tremor unless kiosk.yaml says otherwise, 0 for none. */
+static void
+test_keypad(void)
+{
+	static const struct { const char *text; int ms; } v[] = {
+		{ "", 500 },
+		{ "keypad:\n  double_strike_ms: 0\n", 0 },
+		{ "keypad:\n  double_strike_ms: 1000\n", 1000 },
+		{ "keypad: { double_strike_ms: 250 }\n", 250 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
+		struct kiosk_config c;
+		struct diag_list d = {0};
+		char text[128];
+		snprintf(text, sizeof text, "demo: false\n%s", v[i].text);
+		tc_setup(base);
+		tc_replace("kiosk.yaml", "demo: false\n", text);
+		CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
+		tc_expect("keypad", &d, NO_DIAGS);
+		CHECK(c.double_strike_ms == v[i].ms);
+		config_free(&c);
+		diag_free(&d);
+	}
+}
+
 /* large_print: read into the fields the kiosk uses; the font taken from kiosk.yaml's
  * directory, and not looked for. */
 static void
@@ -508,6 +534,26 @@ static const struct kcase cases[] = {
 	{ "device socket in a missing directory", "  socket: var/run/devices.sock\n",
 	    "  socket: var/gone/devices.sock\n", DIAGS(
 	    "T/kiosk.yaml:13:11: devices.socket: directory not found: T/var/gone") },
+	{ "keypad double strike too long", "demo: false\n",
+	    "demo: false\nkeypad:\n  double_strike_ms: 1001\n", DIAGS(
+	    "T/kiosk.yaml:29:21: keypad.double_strike_ms: 1001 is out of range (0..1000)") },
+	{ "keypad double strike negative", "demo: false\n",
+	    "demo: false\nkeypad:\n  double_strike_ms: -1\n", DIAGS(
+	    "T/kiosk.yaml:29:21: keypad.double_strike_ms: -1 is out of range (0..1000)") },
+	{ "keypad double strike in seconds", "demo: false\n",
+	    "demo: false\nkeypad:\n  double_strike_ms: 0.5s\n", DIAGS(
+	    "T/kiosk.yaml:29:21: keypad.double_strike_ms: expected a whole number, "
+	    "found \"0.5s\"") },
+	{ "keypad double strike a mapping", "demo: false\n",
+	    "demo: false\nkeypad:\n  double_strike_ms: { ms: 500 }\n", DIAGS(
+	    "T/kiosk.yaml:29:21: keypad.double_strike_ms: expected a whole number, "
+	    "found a mapping") },
+	{ "keypad unknown key", "demo: false\n",
+	    "demo: false\nkeypad:\n  double_strike: 500\n", DIAGS(
+	    "T/kiosk.yaml:29:3: keypad.double_strike: unknown key") },
+	{ "keypad a list", "demo: false\n", "demo: false\nkeypad: [500]\n", DIAGS(
+	    "T/kiosk.yaml:28:9: keypad: expected a mapping, found a list") },
+	{ "keypad left empty", "demo: false\n", "demo: false\nkeypad:\n", NO_DIAGS },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -783,6 +829,7 @@ main(void)
 	test_base();
 	test_defaults();
 	test_large_print();
+	test_keypad();
 	test_function_keys();
 	test_cases();
 	test_secret_key_mode();

@@ -330,6 +330,29 @@ test_function_keys(void)
 	free(err);
 }
 
+/* The double-strike window, as branch IT may mistype it. */
+static void
+test_keypad(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "  double_strike_ms: 500\n", "  double_strike_ms: 0.5\n");
+	CHECK(run_check(1, argv, &out, &err) == 1);
+	CHECK_STR(err, "kiosk.yaml:86:21: keypad.double_strike_ms: expected a whole number, "
+	    "found \"0.5\"\n");
+	free(out);
+	free(err);
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "  double_strike_ms: 500\n", "  double_strike_ms: 5000\n");
+	CHECK(run_check(1, argv, &out, &err) == 1);
+	CHECK_STR(err, "kiosk.yaml:86:21: keypad.double_strike_ms: 5000 is out of range "
+	    "(0..1000)\n");
+	free(out);
+	free(err);
+}
+
 static void
 test_usage(void)
 {
@@ -354,6 +377,7 @@ main(void)
 	test_large_print_size();
 	test_large_print_font();
 	test_function_keys();
+	test_keypad();
 	test_usage();
 	tc_cleanup();
 	if (test_failures > 0) {

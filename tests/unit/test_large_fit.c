@@ -33,7 +33,8 @@ static const struct text_var samples[] = {
 	{ "card", "**** 0002" }, { "kiosk", "BR001-K01" }, { "date", "2026-11-22" },
 	{ "time", "14:05" }, { "width", "79" }, { "height", "23" }, { "page", "10" },
 	{ "pages", "10" }, { "volume", "8" }, { "volume_max", "8" }, { "speed", "7" },
-	{ "speed_max", "7" }, { "key", "F8" }, { "label", "Back to the main menu" },
+	{ "speed_max", "7" }, { "size", "3" }, { "sizes", "3" }, { "theme", "4" },
+	{ "themes", "4" }, { "key", "F8" }, { "label", "Back to the main menu" },
 	{ "screen_help", "This is the main menu. Press the number of a service." },
 };
 

@@ -601,6 +601,43 @@ test_themes(void)
 	CHECK(lp_theme_contrast(&dim) < 1.1);
 }
 
+/* Every theme stays at 7:1 whatever either print mode asks of it (bold titles, reverse
+ * items and notices, dim status lines), as a terminal draws it: with the theme's own
+ * colours (init_color) or the basic ones, on xterm's palette and on the Linux console's
+ * once its palette is changed (unchanged, its yellow is brown: test_themes). */
+static void
+test_themes_drawn(void)
+{
+	static const struct {
+		const struct lp_palette *p;
+		int changed;
+	} terms[] = { { &lp_palette_xterm, 1 }, { &lp_palette_xterm, 0 },
+		{ &lp_palette_linux, 1 } };
+	for (int i = 0; i < lp_theme_count(); i++) {
+		const struct lp_theme *t = lp_theme_at(i);
+		for (int want = 0; want <= (LP_DRAW_BOLD | LP_DRAW_REVERSE | LP_DRAW_DIM); want++)
+			for (size_t j = 0; j < ARRAY_LEN(terms); j++) {
+				int draw = lp_theme_draw(t, want);
+				double r = lp_theme_contrast_drawn(t, terms[j].p, terms[j].changed,
+				    draw);
+				if (r < 7.0)
+					fprintf(stderr, "theme %s asked for %d (drawn %d) on %s%s: "
+					    "%.1f:1\n", t->name, want, draw, terms[j].p->name,
+					    terms[j].changed ? " changed" : "", r);
+				CHECK(r >= 7.0);
+				/* Reverse, the mark of the item heard or in focus, is kept. */
+				CHECK((draw & LP_DRAW_REVERSE) == (want & LP_DRAW_REVERSE));
+			}
+	}
+	/* The model: bold black is grey, and dim halves the foreground. */
+	const struct lp_theme *by = lp_theme_find("black-on-yellow");
+	CHECK(lp_theme_contrast_drawn(by, &lp_palette_xterm, 1, LP_DRAW_BOLD) < 4.0);
+	CHECK(lp_theme_contrast_drawn(lp_theme_find("white-on-black"), &lp_palette_xterm, 1,
+	    LP_DRAW_DIM) < 7.0);
+	CHECK(fabs(lp_theme_contrast_drawn(by, &lp_palette_xterm, 1, 0) -
+	    lp_theme_contrast(by)) < 1e-9);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -612,6 +649,7 @@ main(int argc, char **argv)
 		{ "bundled", test_bundled }, { "missing_font", test_missing_font },
 		{ "corrupt_font", test_corrupt_font }, { "fallback_char", test_fallback_char },
 		{ "wrap", test_wrap }, { "wrap_numbers", test_wrap_numbers }, { "themes", test_themes },
+		{ "themes_drawn", test_themes_drawn },
 	};
 
 	if (argc != 3) {

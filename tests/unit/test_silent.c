@@ -116,6 +116,10 @@ static const struct journey {
 	  "25 NEXT 80 ENTER =menu !more last-page:0 !more_last 0 !more 2 "
 	  "=withdraw !more_services 9 "
 	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "switching large print, its size and its colours",
+	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
+	  "TEXT_SIZE !text_size THEME !theme LARGE_PRINT !large_print_off CANCEL =take_card "
+	  "take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
