@@ -51,6 +51,7 @@ money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 struct fill {
 	struct text_var v[32];
 	int n;
+	const char *private; /* said in place of a private value, or NULL to say it */
 };
 
 static void
@@ -60,6 +61,18 @@ fill_add(struct fill *f, const char *name, char *value)
 		f->v[f->n++] = (struct text_var){ name, value };
 	else
 		free(value);
+}
+
+/* A private value: a balance or anything derived from it, the holder's name, the card
+ * number. Whatever text asks for it, only a headset hears it. */
+static void
+fill_private(struct fill *f, const char *name, char *value)
+{
+	if (f->private != NULL) {
+		free(value);
+		value = xstrdup(f->private);
+	}
+	fill_add(f, name, value);
 }
 
 static void
@@ -95,25 +108,24 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
 	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
 	 * headset. */
-	const char *private = v != NULL && !k->headset ? v->private_value : NULL;
-	struct fill f = { .n = 0 };
+	struct fill f = { .n = 0, .private = v != NULL && !k->headset ? v->private_value :
+	    NULL };
 	char buf[160];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	holder_name(s->card.holder, lang, buf, sizeof buf);
-	fill_add(&f, "name", xstrdup(private ? private : buf));
+	fill_private(&f, "name", xstrdup(buf));
 	snprintf(buf, sizeof buf, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
-	fill_add(&f, "card", private ? xstrdup(private) : v == NULL ? xstrdup(buf) :
+	fill_private(&f, "card", v == NULL ? xstrdup(buf) :
 	    s->pan[0] ? voice_card(v, s->pan) : xstrdup(""));
-	fill_add(&f, "balance", private ? xstrdup(private) :
-	    money_text(k, s->balance_fen, lang, spoken));
-	fill_add(&f, "available", private ? xstrdup(private) :
-	    money_text(k, s->available_fen, lang, spoken));
+	fill_private(&f, "balance", money_text(k, s->balance_fen, lang, spoken));
+	fill_private(&f, "available", money_text(k, s->available_fen, lang, spoken));
+	/* The most a card can take is its balance when that is below the daily limit. */
+	fill_private(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
 	fill_add(&f, "amount", money_text(k, s->amount_fen, lang, spoken));
 	fill_add(&f, "note", money_text(k, s->note_fen, lang, spoken));
-	fill_add(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
 	fill_add(&f, "kiosk", xstrdup(k->cfg->kiosk_id));
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
