@@ -182,6 +182,16 @@ screen_is_multilingual(enum screen_id id)
 	return id == SCREEN_WELCOME || id == SCREEN_OUT_OF_SERVICE || id == SCREEN_LANGUAGE;
 }
 
+/* Fast cash beyond what the card can take now (its balance, or what is left of its
+ * daily limit) is not offered: not shown, not said. Its key, pressed all the same, says
+ * why it cannot be paid. */
+static int
+item_offered(const struct kiosk *k, const struct litem *it)
+{
+	return !it->hidden && (it->kind != LITEM_AMOUNT ||
+	    (int64_t)it->amount * 100 <= withdraw_max(&k->s));
+}
+
 int
 view_simple(struct kiosk *k)
 {
@@ -190,7 +200,7 @@ view_simple(struct kiosk *k)
 		return 0;
 	int simple = 0, other = 0;
 	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden) {
+		if (item_offered(k, &ls->items[i])) {
 			simple += ls->items[i].simple;
 			other += !ls->items[i].simple;
 		}
@@ -203,7 +213,7 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 	int simple = k->overlay == OVERLAY_NONE && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++) {
 		const struct litem *it = &ls->items[i];
-		if (it->hidden || (simple && !it->simple))
+		if (!item_offered(k, it) || (simple && !it->simple))
 			continue;
 		/* On the language screen each choice is labelled in its own language. */
 		const char *il = ls->id == SCREEN_LANGUAGE ? it->target : lang;

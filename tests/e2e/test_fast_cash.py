@@ -1,0 +1,43 @@
+"""Fast cash offers only what the card can take now."""
+import unittest
+
+from kiosklib import KioskTest
+
+PAN = "6222000000000003"  # 王芳, ¥800
+
+
+def to_withdraw(k, pan, pin):
+    k.insert(pan)
+    k.keys("2")  # English
+    k.hears("Enter your PIN")
+    k.type(pin)
+    k.keys("Enter")
+    k.in_state("menu")
+    k.keys("2")
+    k.in_state("withdraw")
+
+
+class FastCash(KioskTest):
+    def test_amounts_beyond_reach_are_not_offered(self):
+        k = self.k.start()
+        k.headset_in()
+        to_withdraw(k, PAN, "1357")
+        k.hears("Other amount, press 6")
+        said = k.spoken()[-1]
+        for amount in ("100 yuan, press 1", "200 yuan, press 2", "500 yuan, press 3"):
+            self.assertIn(amount, said)
+        self.assertNotIn("1000 yuan", said)
+        self.assertNotIn("2000 yuan", said)
+        k.see("¥500")
+        k.not_see("¥1,000")
+        k.not_see("¥2,000")
+        # Pressed all the same (a sequence learnt by heart): it says why, and stays.
+        k.keys("4")
+        k.hears("Not enough money")
+        self.assertEqual(k.state(), "withdraw")
+        k.keys("3")
+        k.in_state("confirm")
+
+
+if __name__ == "__main__":
+    unittest.main()
