@@ -106,6 +106,9 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_LARGE_PRINT_FONT, "large_print_font", NULL },
 	{ MSG_MORE_SERVICES, "more_services", NULL },
 	{ MSG_LARGE_PRINT_BADGE, "large_print_badge", NULL },
+	{ MSG_MORE_TIME, "more_time", NULL },
+	{ MSG_CARD_BACK, "card_back", NULL },
+	{ MSG_IN_MORE_CHOICES, "in_more_choices", NULL },
 };
 
 const char *

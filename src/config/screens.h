@@ -60,6 +60,9 @@ enum message_id {
 	MSG_LARGE_PRINT_FONT,	/* large print without Unifont */
 	MSG_MORE_SERVICES,	/* large print's simple menu: the item that shows the rest */
 	MSG_LARGE_PRINT_BADGE,	/* drawn big on the welcome screen: how to get large print */
+	MSG_MORE_TIME,		/* a key after the timeout warning: the time starts again */
+	MSG_CARD_BACK,		/* a card put in before this visit ended: given straight back */
+	MSG_IN_MORE_CHOICES,	/* the simple menu: a key of a choice under "more choices" */
 	MSG_COUNT
 };
 

@@ -207,6 +207,20 @@ view_simple(struct kiosk *k)
 	return simple > 0 && other > 0;
 }
 
+int
+view_in_more_choices(struct kiosk *k, enum key_fn fn)
+{
+	if (k->overlay != OVERLAY_NONE || !view_simple(k))
+		return 0;
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	const char *key = keyfn_to_str(fn);
+	for (int i = 0; i < ls->nitems; i++)
+		if (!ls->items[i].simple && item_offered(k, &ls->items[i]) &&
+		    strcmp(ls->items[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {

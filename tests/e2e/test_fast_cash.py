@@ -1,9 +1,11 @@
-"""Fast cash offers only what the card can take now."""
+"""Fast cash offers only what the card can take now, and the simple menu of large print
+says how to reach the choices it leaves out."""
 import unittest
 
 from kiosklib import KioskTest
 
 PAN = "6222000000000003"  # 王芳, ¥800
+PAN_LARGE = "6222000000000002"  # 李秀英, prefers large print
 
 
 def to_withdraw(k, pan, pin):
@@ -36,6 +38,23 @@ class FastCash(KioskTest):
         k.hears("Not enough money")
         self.assertEqual(k.state(), "withdraw")
         k.keys("3")
+        k.in_state("confirm")
+
+
+class SimpleMenu(KioskTest):
+    def test_a_key_under_more_choices_says_how_to_reach_it(self):
+        k = self.k.start()
+        k.headset_in()
+        to_withdraw(k, PAN_LARGE, "2580")
+        k.hears("More choices, press 9")
+        self.assertNotIn("200 yuan", k.spoken()[-1])
+        k.keys("2")  # ¥200: not in the simple menu
+        k.hears("That choice is under More choices: press 9")
+        self.assertEqual(k.trace_events("note")[-1].split(" ")[0], "in_more_choices")
+        self.assertEqual(k.state(), "withdraw")
+        k.keys("9")
+        k.wait_for(lambda: "200 yuan, press 2" in k.spoken()[-1], "all the choices")
+        k.keys("2")
         k.in_state("confirm")
 
 

@@ -1,5 +1,6 @@
 """Private values (balances and what derives from them, names, card numbers) reach only
-a headset: never the loudspeaker."""
+a headset: never the loudspeaker, whether speech went there by the SPEECH key or stayed
+on after the headset was pulled out."""
 import unittest
 
 from kiosklib import KioskTest
@@ -42,6 +43,58 @@ class Loudspeaker(KioskTest):
         self.assertIn("not said aloud", said)
         for s in k.spoken():
             self.assertNotIn("800 yuan", s)
+
+
+class HeadsetPulled(KioskTest):
+    def test_a_key_after_the_headset_is_pulled_says_nothing_private(self):
+        k = self.k.start()
+        k.headset_in()
+        to_withdraw(k)
+        k.hears("You can take up to 800 yuan")
+        pulled = len(k.spoken())
+        k.device("headset-out")
+        k.see("press ENTER to go on without speech")
+        k.hears("The headset was unplugged")
+        k.wait_for(lambda: k.trace_events("speech-mode")[-1:] == ["off"], "speech off")
+        # A key: the session still waits, and says again how to go on, nothing else.
+        said = len(k.spoken())
+        k.keys("2")
+        k.wait_for(lambda: len(k.spoken()) > said, "how to go on said again")
+        self.assertIn("The headset was unplugged", k.spoken()[-1])
+        self.assertEqual(k.state(), "withdraw")
+        k.see("press ENTER to go on without speech")
+        # ENTER: on by the screen alone, said once.
+        k.keys("Enter")
+        k.see("Speech is off")
+        k.hears("Speech is off")
+        said = len(k.spoken())
+        screens = len(k.trace_events("screen"))
+        k.keys("2")
+        k.in_state("confirm")
+        k.see("¥200.00")
+        # Speech starts before a screen is drawn: once it is drawn, nothing was said.
+        k.wait_for(lambda: len(k.trace_events("screen")) > screens, "confirm drawn")
+        self.assertEqual(len(k.spoken()), said, k.spoken()[said:])
+        for s in k.spoken()[pulled:]:
+            self.assertNotIn("800", s)
+        # The headset back: speech on, the screen said with what it holds.
+        k.device("headset-in")
+        k.hears("200 yuan")
+        self.assertEqual(k.state(), "confirm")
+
+    def test_waits_for_the_headset_without_a_timeout(self):
+        k = self.k.start()
+        k.headset_in()
+        to_withdraw(k)
+        k.device("headset-out")
+        k.hears("The headset was unplugged")
+        # Back in: the waiting ends and the screen is said again, with its limit.
+        k.device("headset-in")
+        k.wait_for(lambda: "You can take up to 800 yuan" in k.spoken()[-1],
+                   "the screen said again")
+        k.not_see("The headset was unplugged")
+        self.assertEqual(k.state(), "withdraw")
+        self.assertEqual(k.trace_events("headset-wait-end")[-1:], ["headset-in"])
 
 
 if __name__ == "__main__":

@@ -65,6 +65,30 @@ class Timeout(KioskTest):
         self.assertEqual(k.balance(PAN), 500000)
 
 
+class KeyAfterWarning(KioskTest):
+    kiosk_args = {"idle": 10, "warning": 4, "pin": 10, "take": 10}
+
+    def test_the_first_key_only_gives_more_time(self):
+        k = self.k.start()
+        k.headset_in()
+        k.insert(PAN)
+        k.keys("2")
+        k.type("1234")
+        k.keys("Enter")
+        k.in_state("menu")
+        k.see("Time is almost up", timeout=30)
+        # 1 is Balance on the menu: after the warning it only gives more time.
+        k.keys("1")
+        k.see("you have more time")
+        k.hears("you have more time")
+        k.not_see("Time is almost up")
+        self.assertEqual(k.state(), "menu")
+        self.assertEqual(len(k.trace_events("more-time")), 1)
+        # The next key acts.
+        k.keys("1")
+        k.in_state("balance")
+
+
 class HeadsetOnTheWelcomeScreen(KioskTest):
     kiosk_args = {"idle": 10, "warning": 4, "speech_percent": 200}
 
