@@ -359,25 +359,23 @@ key_is_secret(const struct kiosk *k, enum key_fn fn)
 	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
 }
 
-/* A word about the screen, not a new one: shown where the timeout warning goes and said,
- * until the next key. While the session waits for the headset it is said aloud (a note
- * holds nothing private) although speech is off. */
-static void
-state_note(struct kiosk *k, enum message_id m)
+/* Shows message m where the timeout warning goes, and says it: while the session waits
+ * for the headset, aloud (such messages hold nothing private) although speech is off.
+ * -1 when the layouts have no such message. */
+static int
+warning_put(struct kiosk *k, enum message_id m)
 {
 	const struct ltext *t = layout_message_id(&k->setup->layouts, m);
 	if (t == NULL)
-		return;
+		return -1;
 	const char *lang = k->screen.lang[0] ? k->screen.lang : k->lang;
 	char *show = view_fill(k, ltext_show(t, lang), lang, 0);
 	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
 	int pages = k->lp_pages;
-	k->noted = 1;
 	screen_set_warning(&k->screen, lang, show, say);
-	trace_event("note", "%s state=%s", message_to_str(m), k->state->name);
 	view_pages(k);
 	render_draw(k);
-	/* In large print the note may add a page: the new page line is said with it. */
+	/* In large print it may add a page: the new page line is said with it. */
 	const struct screen_text *more = &k->screen.more;
 	if (k->lp_pages != pages && more->say != NULL) {
 		char *both = xcalloc(1, strlen(say) + strlen(more->say) + 2);
@@ -391,6 +389,16 @@ state_note(struct kiosk *k, enum message_id m)
 		speak_text(k, lang, say);
 	free(show);
 	free(say);
+	return 0;
+}
+
+/* A word about the screen, not a new one, until the next key. */
+static void
+state_note(struct kiosk *k, enum message_id m)
+{
+	trace_event("note", "%s state=%s", message_to_str(m), k->state->name);
+	if (warning_put(k, m) == 0)
+		k->noted = 1;
 }
 
 static void
@@ -626,21 +634,11 @@ state_next_deadline(struct kiosk *k)
 static void
 state_warn(struct kiosk *k)
 {
-	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_TIMEOUT_WARNING);
-	if (t == NULL)
+	trace_event("timeout-warning", "state=%s", k->state->name);
+	if (warning_put(k, MSG_TIMEOUT_WARNING) == -1)
 		return;
-	const char *lang = k->screen.lang[0] ? k->screen.lang : k->lang;
-	char *show = view_fill(k, ltext_show(t, lang), lang, 0);
-	char *say = view_fill(k, ltext_say(t, lang), lang, 1);
 	k->warned = 1;
 	k->idle_since = mono_usec();
-	screen_set_warning(&k->screen, lang, show, say);
-	trace_event("timeout-warning", "state=%s", k->state->name);
-	view_pages(k);
-	render_draw(k);
-	speak_text(k, lang, say);
-	free(show);
-	free(say);
 }
 
 void

@@ -9,12 +9,7 @@ PAN_LARGE = "6222000000000002"  # 李秀英, prefers large print
 
 
 def to_withdraw(k, pan, pin):
-    k.insert(pan)
-    k.keys("2")  # English
-    k.hears("Enter your PIN")
-    k.type(pin)
-    k.keys("Enter")
-    k.in_state("menu")
+    k.sign_in(pan, pin)
     k.keys("2")
     k.in_state("withdraw")
 

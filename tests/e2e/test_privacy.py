@@ -9,12 +9,7 @@ PAN = "6222000000000003"  # 王芳, ¥800: the most she can take is her balance
 
 
 def to_withdraw(k):
-    k.insert(PAN)
-    k.keys("2")  # English
-    k.hears("Enter your PIN")
-    k.type("1357")
-    k.keys("Enter")
-    k.in_state("menu")
+    k.sign_in(PAN, "1357")
     k.keys("2")
     k.in_state("withdraw")
 

@@ -71,11 +71,7 @@ class KeyAfterWarning(KioskTest):
     def test_the_first_key_only_gives_more_time(self):
         k = self.k.start()
         k.headset_in()
-        k.insert(PAN)
-        k.keys("2")
-        k.type("1234")
-        k.keys("Enter")
-        k.in_state("menu")
+        k.sign_in(PAN, "1234")
         k.see("Time is almost up", timeout=30)
         # 1 is Balance on the menu: after the warning it only gives more time.
         k.keys("1")
