@@ -184,12 +184,15 @@ screen_is_multilingual(enum screen_id id)
 
 /* Fast cash beyond what the card can take now (its balance, or what is left of its
  * daily limit) is not offered: not shown, not said. Its key, pressed all the same, says
- * why it cannot be paid. */
+ * why it cannot be paid. Through the loudspeaker every amount is offered: the ones left
+ * out would tell bystanders about the balance. */
 static int
 item_offered(const struct kiosk *k, const struct litem *it)
 {
-	return !it->hidden && (it->kind != LITEM_AMOUNT ||
-	    (int64_t)it->amount * 100 <= withdraw_max(&k->s));
+	if (it->hidden)
+		return 0;
+	return it->kind != LITEM_AMOUNT || (k->speech_on && !k->headset) ||
+	    (int64_t)it->amount * 100 <= withdraw_max(&k->s);
 }
 
 int

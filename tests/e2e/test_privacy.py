@@ -27,6 +27,9 @@ class Loudspeaker(KioskTest):
         said = [s for s in k.spoken() if "You can take up to" in s][-1]
         self.assertNotIn("800", said)
         self.assertIn("not said aloud", said)
+        # Nor do the amounts offered tell it: none is left out aloud.
+        self.assertIn("2000 yuan, press 5", said)
+        k.see("¥2,000")
         # A refusal that names what is available keeps it private too.
         k.keys("6")
         k.in_state("other_amount")
