@@ -372,11 +372,12 @@ layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn)
 	if (ls == NULL)
 		return NULL;
 	const char *key = keyfn_to_str(fn);
-	/* The simple menu's keys are those it shows. */
+	/* The simple menu's keys are those it shows, and those of amounts beyond reach,
+	 * which say why they cannot be paid as they do in the full menu. */
 	int simple = id == k->state->screen && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden && (!simple || ls->items[i].simple) &&
-		    strcmp(ls->items[i].key, key) == 0)
+		if (!ls->items[i].hidden && (!simple || ls->items[i].simple ||
+		    !item_offered(k, &ls->items[i])) && strcmp(ls->items[i].key, key) == 0)
 			return &ls->items[i];
 	return NULL;
 }

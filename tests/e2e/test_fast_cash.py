@@ -36,6 +36,18 @@ class FastCash(KioskTest):
         k.in_state("confirm")
 
 
+    def test_beyond_reach_in_the_simple_menu_says_why(self):
+        k = self.k.start()
+        k.headset_in()
+        k.keys("F9")  # large print: the withdraw screen is a simple menu
+        k.wait_for(lambda: k.trace_events("large-print"), "large print on")
+        to_withdraw(k, PAN, "1357")
+        k.hears("More choices, press 9")
+        k.keys("5")  # ¥2,000: neither simple nor within reach
+        k.hears("Not enough money")
+        self.assertEqual(k.state(), "withdraw")
+
+
 class SimpleMenu(KioskTest):
     def test_a_key_under_more_choices_says_how_to_reach_it(self):
         k = self.k.start()
