@@ -94,6 +94,20 @@ class HeadsetPulled(KioskTest):
         self.assertEqual(k.state(), "withdraw")
         self.assertEqual(k.trace_events("headset-wait-end")[-1:], ["headset-in"])
 
+    def test_speech_key_goes_on_through_the_loudspeaker_keeping_the_limit(self):
+        k = self.k.start()
+        k.headset_in()
+        to_withdraw(k)
+        k.device("headset-out")
+        k.hears("The headset was unplugged")
+        k.keys("F12")  # chosen after the warning: speech through the loudspeaker
+        k.wait_for(lambda: k.trace_events("speech-mode")[-1:] == ["on"], "speech on")
+        k.hears("not said aloud")
+        said = k.spoken()[-1]
+        self.assertIn("You can take up to", said)
+        self.assertNotIn("800", said)
+        self.assertEqual(k.trace_events("headset-wait-end")[-1:], ["SPEECH"])
+
 
 if __name__ == "__main__":
     unittest.main()
