@@ -115,6 +115,9 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_LARGE_PRINT_OFF, "large_print_off", NULL },
 	{ MSG_TEXT_SIZE, "text_size", ph_text_size },
 	{ MSG_THEME, "theme", ph_theme },
+	{ MSG_MORE_TIME, "more_time", NULL },
+	{ MSG_CARD_BACK, "card_back", NULL },
+	{ MSG_IN_MORE_CHOICES, "in_more_choices", NULL },
 };
 
 const char *

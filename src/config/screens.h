@@ -67,6 +67,9 @@ enum message_id {
 	MSG_LARGE_PRINT_OFF,
 	MSG_TEXT_SIZE,		/* {size} {sizes}: TEXT_SIZE chose the next size */
 	MSG_THEME,		/* {theme} {themes}: THEME chose the next colours */
+	MSG_MORE_TIME,		/* a key after the timeout warning: the time starts again */
+	MSG_CARD_BACK,		/* a card put in before this visit ended: given straight back */
+	MSG_IN_MORE_CHOICES,	/* the simple menu: a key of a choice under "more choices" */
 	MSG_COUNT
 };
 

@@ -127,6 +127,7 @@ struct session {
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
 	int listened;            /* speech was on at some point: listening-length timeouts */
 	int oriented;            /* the headset orientation was given (or skipped) */
+	int headset_wait;        /* the headset was pulled out: waiting for it or a key */
 };
 
 struct kiosk {
@@ -163,7 +164,6 @@ struct kiosk {
 	enum key_fn last_key;    /* the double-strike filter: the last key and when */
 	int64_t last_key_at;
 	int rate_level;          /* 1..RATE_LEVELS; reset for every customer */
-	unsigned speech_off_after; /* speech goes off when this utterance ends */
 	struct devices *devices;
 	struct bank *bank;
 	struct journal *journal;   /* the electronic journal; NULL when none (unit tests) */
@@ -174,8 +174,8 @@ struct kiosk {
 	/* Idle timer: counts from the last key, screen or end of speech. */
 	int64_t idle_since;
 	int warned;
-	/* For now, at the foot of the screen until the next key or state: the timeout
-	 * warning, the headset's, a key that does nothing here (MSG_NONE for none). */
+	/* At the foot of the screen until the next key or state: the timeout warning, the
+	 * headset's, a note about a key (MSG_NONE for none). */
 	enum message_id warning;
 	/* Keys pressed while the bank answers are acted on, in order, once it has. */
 	struct queued_key {
@@ -221,7 +221,6 @@ void kiosk_set_message(struct kiosk *k, enum message_id m);
 void kiosk_warn(struct kiosk *k, enum message_id m);
 void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
-void speech_off_when_said(struct kiosk *k);
 void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
 /* The listener now hears part of utterance id: highlights the item it belongs to. */
 void kiosk_speech_progress(struct kiosk *k, unsigned id, int part);
@@ -271,12 +270,16 @@ const char *view_message_show(struct kiosk *k, enum message_id m);
 const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);
 /* Large print shows the state's screen as a simple menu: its simple items and "more". */
 int view_simple(struct kiosk *k);
+/* fn is the key of a choice the simple menu leaves under "more choices". */
+int view_in_more_choices(struct kiosk *k, enum key_fn fn);
 /* The same on another screen (an overlay's). */
 const struct litem *layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn);
 
 /* speak.c */
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
+/* The same even while speech is off: only for text that is never private. */
+void speak_aloud(struct kiosk *k, const char *lang, const char *text);
 /* A message, in the screen's language, or in every language on a screen shown in all of
  * them. */
 void speak_message(struct kiosk *k, enum message_id m);

@@ -86,7 +86,14 @@ speak_screen(struct kiosk *k)
 void
 speak_text(struct kiosk *k, const char *lang, const char *text)
 {
-	if (!k->speech_on || k->speech == NULL)
+	if (k->speech_on)
+		speak_aloud(k, lang, text);
+}
+
+void
+speak_aloud(struct kiosk *k, const char *lang, const char *text)
+{
+	if (k->speech == NULL)
 		return;
 	struct speech_script sc = {0};
 	speech_script_add(&sc, lang, text);

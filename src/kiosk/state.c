@@ -170,7 +170,12 @@ kiosk_warn(struct kiosk *k, enum message_id m)
 {
 	k->warning = m;
 	state_redraw(k);
-	if (k->screen.warning.say != NULL)
+	if (k->screen.warning.say == NULL)
+		return;
+	/* While the session waits for the headset, aloud: such notes hold nothing private. */
+	if (k->s.headset_wait)
+		speak_aloud(k, k->screen.warning.lang, k->screen.warning.say);
+	else
 		speak_text(k, k->screen.warning.lang, k->screen.warning.say);
 }
 
@@ -309,15 +314,6 @@ kiosk_bank_up(struct kiosk *k)
 		state_enter(k, ST_WELCOME);
 }
 
-/* Speech goes off once the headset message has been said. */
-void
-speech_off_when_said(struct kiosk *k)
-{
-	k->speech_off_after = k->utterance;
-	if (k->speech_off_after == 0)
-		kiosk_speech_toggle(k, 0);
-}
-
 void
 kiosk_speech_toggle(struct kiosk *k, int on)
 {
@@ -369,11 +365,6 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 	k->utterance = 0;
 	if (k->overlay != OVERLAY_NONE)
 		overlay_speech_end(k, stopped == SPEECH_DONE);
-	if (k->speech_off_after == id) {
-		k->speech_off_after = 0;
-		if (!k->headset)
-			kiosk_speech_toggle(k, 0);
-	}
 	/* The idle timer starts once the customer has heard the screen. */
 	k->idle_since = mono_usec();
 }
@@ -385,6 +376,22 @@ int
 key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
 	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
+}
+
+/* A word about the screen, not a new one, at its foot until the next key. */
+static void
+state_note(struct kiosk *k, enum message_id m)
+{
+	trace_event("note", "%s state=%s", message_to_str(m), k->state->name);
+	kiosk_warn(k, m);
+}
+
+static void
+note_clear(struct kiosk *k)
+{
+	k->warned = 0;
+	k->warning = MSG_NONE;
+	state_redraw(k);
 }
 
 static void
@@ -418,8 +425,32 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 		session_end(k, MSG_CANCELLED);
 		return;
 	}
+	if (view_in_more_choices(k, fn)) {
+		state_note(k, MSG_IN_MORE_CHOICES);
+		return;
+	}
 	if (k->state->key != NULL)
 		k->state->key(k, fn);
+}
+
+/* The headset was pulled out and the session waits for it (headset_lost): ENTER goes on
+ * by the screen alone, SPEECH on through the loudspeaker, CANCEL ends as ever; any other
+ * key says again how to go on. Returns 1 when the key is done. */
+static int
+headset_wait_key(struct kiosk *k, enum key_fn fn)
+{
+	if (fn != KEYFN_ENTER && fn != KEYFN_SPEECH && fn != KEYFN_CANCEL) {
+		state_note(k, MSG_HEADSET_OUT);
+		return 1;
+	}
+	log_info("headset: the customer goes on without it (%s)", keyfn_to_str(fn));
+	trace_event("headset-wait-end", "%s", keyfn_to_str(fn));
+	k->idle_since = mono_usec();
+	/* Said aloud once, while the session still waits: from here the screen alone. */
+	if (fn == KEYFN_ENTER)
+		state_note(k, MSG_SPEECH_OFF);
+	k->s.headset_wait = 0;
+	return fn == KEYFN_ENTER;
 }
 
 void
@@ -428,10 +459,18 @@ state_key(struct kiosk *k, enum key_fn fn)
 	/* Speech stops at once, whatever the key will do. */
 	speak_stop(k);
 	k->idle_since = mono_usec();
-	if (k->warning != MSG_NONE) {
-		k->warned = 0;
-		k->warning = MSG_NONE;
-		state_redraw(k);
+	int was_warned = k->warned;
+	if (k->warning != MSG_NONE)
+		note_clear(k);
+	if (k->s.headset_wait) {
+		if (headset_wait_key(k, fn))
+			return;
+	} else if (was_warned && fn != KEYFN_CANCEL) {
+		/* The warning asked for any key to get more time: that is all this one does
+		 * (CANCEL still gets out). */
+		trace_event("more-time", "state=%s", k->state->name);
+		state_note(k, MSG_MORE_TIME);
+		return;
 	}
 	/* One request at a time: what a key does may depend on the answer (a second
 	 * ENTER must not withdraw twice), so it waits for it, in order. */
@@ -459,20 +498,30 @@ state_keys_resume(struct kiosk *k)
 	}
 }
 
-/* A headset pulled out mid-session: never a silent timeout. The session waits with the
- * longer listening timeouts, and the screen and loudspeaker say how to go on (nothing
- * private is in that message). */
+/* A headset pulled out mid-session: never a silent timeout. Speech goes off at once, so
+ * nothing private reaches the loudspeaker; the session waits, its timer stopped, until
+ * the headset is back or a key says how to go on (headset_wait_key); the screen and the
+ * loudspeaker say so. */
 static void
 headset_lost(struct kiosk *k)
 {
-	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_HEADSET_OUT);
 	log_info("headset unplugged during a session: waiting for it");
 	trace_event("headset-lost", "state=%s", k->state->name);
-	k->idle_since = mono_usec();
+	kiosk_speech_toggle(k, 0);
+	k->s.headset_wait = 1;
 	k->warned = 0;
-	if (t != NULL)
-		kiosk_warn(k, MSG_HEADSET_OUT);
-	speech_off_when_said(k);
+	state_note(k, MSG_HEADSET_OUT);
+}
+
+/* A card put in while no card is in and the last visit is still ending (goodbye, cash or
+ * receipt out): it is given straight back, shown and said, and the visit goes on. */
+static void
+card_give_back(struct kiosk *k)
+{
+	log_info("card: put in on the %s screen: given back", k->state->name);
+	trace_event("card-refused", "state=%s", k->state->name);
+	devices_send(k, "eject-card");
+	state_note(k, MSG_CARD_BACK);
 }
 
 void
@@ -491,11 +540,16 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			headset_lost(k);
 			return;
 		}
+		if (ev == DEV_HEADSET_IN && k->s.headset_wait) {
+			k->s.headset_wait = 0;
+			trace_event("headset-wait-end", "%s", "headset-in");
+			k->idle_since = mono_usec();
+			k->warning = MSG_NONE; /* the note asked for the headset */
+			state_redraw(k);
+		}
 		if (ev == DEV_HEADSET_IN && k->speech_on) {
-			/* Back in before the loudspeaker finished saying it was pulled out (or
-			 * speech was on without one): speech stays on, and the screen is said
-			 * again, now with its private values. */
-			k->speech_off_after = 0;
+			/* Speech was on without one (SPEECH): the screen is said again, now
+			 * with its private values. */
 			speak_screen(k);
 			return;
 		}
@@ -508,6 +562,11 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 		return;
 	default:
 		break;
+	}
+	if (ev == DEV_CARD_INSERT && !k->s.card_in && k->state->id != ST_WELCOME &&
+	    k->state->id != ST_OUT_OF_SERVICE) {
+		card_give_back(k);
+		return;
 	}
 	if (k->state->device != NULL)
 		k->state->device(k, ev, arg);
@@ -538,8 +597,9 @@ idle_deadline(struct kiosk *k)
 	int total = idle_seconds(k);
 	int warning = k->cfg->timeout_warning;
 
-	/* The clock does not run while the customer is still listening, or has paused. */
-	if (total == 0 || k->utterance != 0 || k->too_small ||
+	/* The clock does not run while the customer is still listening, or has paused, or
+	 * the session waits for the headset. */
+	if (total == 0 || k->utterance != 0 || k->too_small || k->s.headset_wait ||
 	    (k->speech != NULL && speech_paused(k->speech)))
 		return 0;
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)

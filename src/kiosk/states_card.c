@@ -100,6 +100,9 @@ welcome_device(struct kiosk *k, enum device_event ev, const char *arg)
 		return;
 	}
 	k->s.card_in = 1;
+	/* Listening-length timeouts are this customer's only if speech is on for them: a
+	 * headset plugged in and out before they came says nothing about them. */
+	k->s.listened = k->speech_on;
 	journal_card_in(k, arg);
 	snprintf(k->s.pan, sizeof k->s.pan, "%s", arg);
 	struct kproto_card_open m;

@@ -52,6 +52,7 @@ money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 struct fill {
 	struct text_var v[32];
 	int n;
+	const char *private; /* said in place of a private value, or NULL to say it */
 };
 
 static void
@@ -61,6 +62,18 @@ fill_add(struct fill *f, const char *name, char *value)
 		f->v[f->n++] = (struct text_var){ name, value };
 	else
 		free(value);
+}
+
+/* A private value: a balance or anything derived from it, the holder's name, the card
+ * number. Whatever text asks for it, only a headset hears it. */
+static void
+fill_private(struct fill *f, const char *name, char *value)
+{
+	if (f->private != NULL) {
+		free(value);
+		value = xstrdup(f->private);
+	}
+	fill_add(f, name, value);
 }
 
 static void
@@ -96,25 +109,24 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	const struct voice_rules *v = spoken ? voice_for(&k->setup->voices, lang) : NULL;
 	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
 	 * headset. */
-	const char *private = v != NULL && !k->headset ? v->private_value : NULL;
-	struct fill f = { .n = 0 };
+	struct fill f = { .n = 0, .private = v != NULL && !k->headset ? v->private_value :
+	    NULL };
 	char buf[160];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	holder_name(s->card.holder, lang, buf, sizeof buf);
-	fill_add(&f, "name", xstrdup(private ? private : buf));
+	fill_private(&f, "name", xstrdup(buf));
 	snprintf(buf, sizeof buf, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
-	fill_add(&f, "card", private ? xstrdup(private) : v == NULL ? xstrdup(buf) :
+	fill_private(&f, "card", v == NULL ? xstrdup(buf) :
 	    s->pan[0] ? voice_card(v, s->pan) : xstrdup(""));
-	fill_add(&f, "balance", private ? xstrdup(private) :
-	    money_text(k, s->balance_fen, lang, spoken));
-	fill_add(&f, "available", private ? xstrdup(private) :
-	    money_text(k, s->available_fen, lang, spoken));
+	fill_private(&f, "balance", money_text(k, s->balance_fen, lang, spoken));
+	fill_private(&f, "available", money_text(k, s->available_fen, lang, spoken));
+	/* The most a card can take is its balance when that is below the daily limit. */
+	fill_private(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
 	fill_add(&f, "amount", money_text(k, s->amount_fen, lang, spoken));
 	fill_add(&f, "note", money_text(k, s->note_fen, lang, spoken));
-	fill_add(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
 	fill_add(&f, "kiosk", xstrdup(k->cfg->kiosk_id));
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
@@ -175,6 +187,19 @@ screen_is_multilingual(enum screen_id id)
 	return id == SCREEN_WELCOME || id == SCREEN_OUT_OF_SERVICE || id == SCREEN_LANGUAGE;
 }
 
+/* Fast cash beyond what the card can take now (its balance, or what is left of its
+ * daily limit) is not offered: not shown, not said. Its key, pressed all the same, says
+ * why it cannot be paid. Through the loudspeaker every amount is offered: the ones left
+ * out would tell bystanders about the balance. */
+static int
+item_offered(const struct kiosk *k, const struct litem *it)
+{
+	if (it->hidden)
+		return 0;
+	return it->kind != LITEM_AMOUNT || (k->speech_on && !k->headset) ||
+	    (int64_t)it->amount * 100 <= withdraw_max(&k->s);
+}
+
 int
 view_simple(struct kiosk *k)
 {
@@ -183,11 +208,25 @@ view_simple(struct kiosk *k)
 		return 0;
 	int simple = 0, other = 0;
 	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden) {
+		if (item_offered(k, &ls->items[i])) {
 			simple += ls->items[i].simple;
 			other += !ls->items[i].simple;
 		}
 	return simple > 0 && other > 0;
+}
+
+int
+view_in_more_choices(struct kiosk *k, enum key_fn fn)
+{
+	if (k->overlay != OVERLAY_NONE || !view_simple(k))
+		return 0;
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	const char *key = keyfn_to_str(fn);
+	for (int i = 0; i < ls->nitems; i++)
+		if (!ls->items[i].simple && item_offered(k, &ls->items[i]) &&
+		    strcmp(ls->items[i].key, key) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -196,7 +235,7 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 	int simple = k->overlay == OVERLAY_NONE && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++) {
 		const struct litem *it = &ls->items[i];
-		if (it->hidden || (simple && !it->simple))
+		if (!item_offered(k, it) || (simple && !it->simple))
 			continue;
 		/* On the language screen each choice is labelled in its own language. */
 		const char *il = ls->id == SCREEN_LANGUAGE ? it->target : lang;
@@ -357,11 +396,12 @@ layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn)
 	if (ls == NULL)
 		return NULL;
 	const char *key = keyfn_to_str(fn);
-	/* The simple menu's keys are those it shows. */
+	/* The simple menu's keys are those it shows, and those of amounts beyond reach,
+	 * which say why they cannot be paid as they do in the full menu. */
 	int simple = id == k->state->screen && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++)
-		if (!ls->items[i].hidden && (!simple || ls->items[i].simple) &&
-		    strcmp(ls->items[i].key, key) == 0)
+		if (!ls->items[i].hidden && (!simple || ls->items[i].simple ||
+		    !item_offered(k, &ls->items[i])) && strcmp(ls->items[i].key, key) == 0)
 			return &ls->items[i];
 	return NULL;
 }

@@ -351,6 +351,16 @@ class Kiosk:
         self.wait_for(lambda: len(self.trace_events("state")) > before,
                       "the kiosk to take the card")
 
+    def sign_in(self, pan, pin, lang_key="2"):
+        """Inserts a card, chooses the language (2: English) and types the PIN: the
+        main menu."""
+        self.insert(pan)
+        self.keys(lang_key)
+        self.in_state("pin")
+        self.type(pin)
+        self.keys("Enter")
+        return self.in_state("menu")
+
     def device(self, line):
         self.dev.sendall(line.encode() + b"\n")
 

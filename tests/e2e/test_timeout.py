@@ -65,5 +65,45 @@ class Timeout(KioskTest):
         self.assertEqual(k.balance(PAN), 500000)
 
 
+class KeyAfterWarning(KioskTest):
+    kiosk_args = {"idle": 10, "warning": 4, "pin": 10, "take": 10}
+
+    def test_the_first_key_only_gives_more_time(self):
+        k = self.k.start()
+        k.headset_in()
+        k.sign_in(PAN, "1234")
+        k.see("Time is almost up", timeout=30)
+        # 1 is Balance on the menu: after the warning it only gives more time.
+        k.keys("1")
+        k.see("you have more time")
+        k.hears("you have more time")
+        k.not_see("Time is almost up")
+        self.assertEqual(k.state(), "menu")
+        self.assertEqual(len(k.trace_events("more-time")), 1)
+        # The next key acts.
+        k.keys("1")
+        k.in_state("balance")
+
+
+class HeadsetOnTheWelcomeScreen(KioskTest):
+    kiosk_args = {"idle": 10, "warning": 4, "speech_percent": 200}
+
+    def test_does_not_lengthen_the_next_customers_timeouts(self):
+        k = self.k.start()
+        # Someone plugs a headset in and out before the next customer comes.
+        k.headset_in()
+        k.device("headset-out")
+        k.wait_for(lambda: k.trace_events("speech-mode")[-1:] == ["off"], "speech off")
+        k.insert(PAN)
+        k.in_state("language")
+        k.wait_for(lambda: k.trace_events("timeout-warning"), "the warning", timeout=30)
+        events = k.trace()
+        entered = max(t for t, ev, rest in events if ev == "state"
+                      and rest.startswith("language"))
+        warned = next(t for t, ev, rest in events if ev == "timeout-warning")
+        # Warned after idle - warning = 6 s of a reader's timeout, not 16 s of a listener's.
+        self.assertLess((warned - entered) / 1e6, 11.0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -80,7 +80,8 @@ static const struct journey {
 	  "CLEAR CLEAR 1234 wait:ENTER =menu TEXT_SIZE !text_size_off 1 =balance 1 =withdraw 6 =other_amount "
 	  "ENTER !invalid_amount 150 ENTER !not_multiple 9900 ENTER !over_limit 3 CLEAR 300 "
 	  "ENTER =confirm 2 =withdraw 3 =confirm 1 =take_card take-card =take_cash take-cash "
-	  "=receipt 1 =take_receipt !receipt take-receipt =goodbye idle =welcome" },
+	  "=receipt 1 =take_receipt !receipt take-receipt =goodbye card:2 !card_back idle "
+	  "=welcome" },
 	{ "wrong PINs, then too little money",
 	  "card:3 =language lang =pin 0000 ENTER !wrong_pin 0000 ENTER !wrong_pin 1357 ENTER "
 	  "=menu 2 =withdraw 4 !insufficient_funds CANCEL =take_card !cancelled take-card "
@@ -95,9 +96,10 @@ static const struct journey {
 	  "card:6222000000000099 =language lang =take_card !card_unknown take-card =goodbye "
 	  "idle =welcome" },
 	{ "warnings, the headset pulled out and every message",
-	  "card:1 =language idle !timeout_warning lang =pin idle !timeout_warning 1234 ENTER "
-	  "=menu resize:72x18 !terminal_too_small resize:80x24 =menu headset-out !headset_out "
-	  "headset-in =menu headset-out quiet headset-in =menu notices =menu CANCEL =take_card "
+	  "card:1 =language idle !timeout_warning REPEAT !more_time lang =pin idle "
+	  "!timeout_warning CLEAR !more_time 1234 ENTER =menu resize:72x18 !terminal_too_small "
+	  "resize:80x24 =menu headset-out !headset_out headset-in =menu headset-out quiet 2 "
+	  "!headset_out ENTER !speech_off =menu headset-in =menu notices =menu CANCEL =take_card "
 	  "!cancelled take-card =goodbye idle =welcome" },
 	{ "walking away: the card is kept",
 	  "card:1 =language lang =pin 1234 ENTER =menu idle !timeout_warning idle =take_card "
@@ -114,7 +116,7 @@ static const struct journey {
 	{ "large print from the card's preference: pages and the simple menu",
 	  "card:2 =language lang =pin !more_next NEXT !more_next last-page:NEXT !more_last_next "
 	  "25 NEXT 80 ENTER =menu !more last-page:0 !more_last 0 !more 2 "
-	  "=withdraw !more_services 9 "
+	  "=withdraw !more_services 2 !in_more_choices 9 "
 	  "=withdraw 0 !more 0 CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "switching large print, its size and its colours",
 	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
@@ -133,7 +135,6 @@ static const struct {
 	const char *why;
 } notice_only[] = {
 	{ MSG_SPEECH_ON, "not shown: turning speech on says the screen instead" },
-	{ MSG_SPEECH_OFF, "not shown: turning speech off says nothing" },
 	{ MSG_CONTINUE, "not used by any screen" },
 	{ MSG_SCREEN_OFF, "drawn by the renderer over a blanked screen, whose model (and "
 	  "speech) stays the screen's; said when BLANK turns it on (e2e_help)" },

@@ -234,9 +234,9 @@ test_timeouts(struct kiosk *k)
 	state_tick(k, t0 + 20 * 1000000LL);
 	CHECK(k->warned);
 	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "10 seconds"));
-	key(k, KEYFN_REPEAT); /* any key extends */
+	key(k, KEYFN_1); /* any key extends, and does nothing else: not Balance */
 	CHECK(!k->warned);
-	CHECK(k->screen.warning.show == NULL);
+	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "more time"));
 	CHECK_STATE(k, ST_MENU);
 	t0 = k->idle_since;
 	state_tick(k, t0 + 20 * 1000000LL);
