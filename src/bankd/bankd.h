@@ -1,6 +1,7 @@
 /*
  * kiosk-bankd: the reference core-banking adapter. It answers the kiosk's signed
- * requests from a SQLite bank file. Internals shared by its files and unit tests.
+ * requests from a bank database: a SQLite file, or PostgreSQL for a fleet. Internals
+ * shared by its files and unit tests.
  */
 #ifndef BANKD_BANKD_H
 #define BANKD_BANKD_H
@@ -10,7 +11,6 @@
 #include <sys/types.h>
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -22,20 +22,38 @@
 #define BANKD_PIN_TRIES 3
 #define BANKD_SCHEMA_VERSION 2       /* 2: holds.kiosk_id (version 1 files are upgraded) */
 
-/* ---- db.c: the bank file -------------------------------------------------------- */
+/* ---- db.c: the bank database -------------------------------------------------- */
+
+/* An open bank database; its backend (ledger_backend.h) is chosen by the spec. */
+struct db;
 
 /*
- * Opens an existing bank file read-write: WAL, synchronous=FULL, foreign keys, a busy
- * timeout. Refuses with a clear err a missing, read-only, locked, corrupt or foreign
- * file. Upgrades a schema version 1 file, and logs the holds still open per kiosk:
- * they stay held until the kiosk that made them settles them (SETTLE).
+ * spec names the bank: "postgresql://..." or "postgres://..." (a libpq URI) or a libpq
+ * conninfo ("host=/run/pg dbname=bank", anything with a '=') for PostgreSQL, otherwise
+ * the path of a SQLite file. 1 for PostgreSQL, 0 for SQLite.
  */
-int db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen);
-/* Deletes path (and its -wal/-shm) and writes the demo bank. */
-int db_init_demo(const char *path, char *err, size_t errlen);
-void db_close(sqlite3 *db);
+int db_spec_is_pg(const char *spec);
+/*
+ * Opens an existing bank read-write and checks it is usable: refuses with a clear err
+ * a missing, read-only, locked, corrupt or foreign bank, an unreachable server, a
+ * refused login, or a schema version this program does not know (an older PostgreSQL
+ * schema wants --migrate; an older SQLite file is upgraded). Logs the holds still open
+ * per kiosk: they stay held until the kiosk that made them settles them (SETTLE).
+ */
+int db_open(const char *spec, struct db **dbp, char *err, size_t errlen);
+/* Replaces the bank at spec (file, or the tables in the database) by the demo bank. */
+int db_init_demo(const char *spec, char *err, size_t errlen);
+/* Creates the schema where there is none, or upgrades it to BANKD_SCHEMA_VERSION. */
+int db_migrate(const char *spec, char *err, size_t errlen);
+void db_close(struct db *db);
+/* The file, or the PostgreSQL database and host (never a password), for logs. */
+const char *db_name(const struct db *db);
 /* Runs every statement of sql (no parameters); 0 or -1 with err. */
-int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+int db_exec(struct db *db, const char *sql, char *err, size_t errlen);
+/* One integer from a one-row query (for tests and checks); 0 or -1. */
+int db_query_int(struct db *db, const char *sql, int64_t *out);
+/* The schema version stored in the bank; -1 if it cannot be read. */
+int db_schema_version(struct db *db);
 
 /* ---- ledger.c: money operations, each in one transaction --------------------------- */
 
@@ -44,7 +62,7 @@ enum ledger_status {
 	LEDGER_REPEAT,       /* txid already in this state: nothing changed */
 	LEDGER_UNKNOWN_TX,   /* no hold with this txid for this card */
 	LEDGER_CONFLICT,     /* txid exists with another card/amount or in another state */
-	LEDGER_ERROR,        /* SQLite failed; logged */
+	LEDGER_ERROR,        /* the database failed (nothing changed); logged */
 };
 const char *ledger_status_to_str(enum ledger_status s);
 
@@ -52,28 +70,28 @@ const char *ledger_status_to_str(enum ledger_status s);
 void ledger_set_clock(time_t (*now)(void));
 
 /* CARD_INFO for pan; KPROTO_CARD_UNKNOWN if there is no such card. */
-enum ledger_status ledger_card_open(sqlite3 *db, const char *pan,
+enum ledger_status ledger_card_open(struct db *db, const char *pan,
     struct kproto_card_info *out);
 /* Checks pin against the stored hash, counts tries, locks at zero. */
-enum ledger_status ledger_pin_verify(sqlite3 *db, const char *pan, const char *pin,
+enum ledger_status ledger_pin_verify(struct db *db, const char *pan, const char *pin,
     struct kproto_pin_result *out);
-enum ledger_status ledger_balance(sqlite3 *db, const char *pan,
+enum ledger_status ledger_balance(struct db *db, const char *pan,
     struct kproto_balance_info *out);
 /* What the card may still withdraw today (completed and held withdrawals count). */
-enum ledger_status ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out);
+enum ledger_status ledger_daily_remaining(struct db *db, const char *pan, int64_t *out);
 /*
  * Holds amount for txid if allowed, recording the kiosk that asked; out->status says
  * why not. Repeating an approved txid with the same kiosk, card and amount returns the
  * same approval (LEDGER_REPEAT) and holds nothing more.
  */
-enum ledger_status ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
-    const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
+enum ledger_status ledger_withdraw_auth(struct db *db, const char *kiosk_id,
+    const char *pan, const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
     struct kproto_withdraw_result *out);
 /* Turns the hold into a debit; LEDGER_REPEAT if already completed (no second debit). */
-enum ledger_status ledger_withdraw_complete(sqlite3 *db, const char *pan,
+enum ledger_status ledger_withdraw_complete(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN]);
 /* Releases the hold; LEDGER_REPEAT if already reversed, CONFLICT if completed. */
-enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
+enum ledger_status ledger_withdraw_reverse(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN]);
 /*
  * Recovery: completes or reverses (enum kproto_settle_outcome) a hold that kiosk_id
@@ -82,10 +100,10 @@ enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
  * or another kiosk made it. was (may be NULL) gets the hold's state before: "held",
  * "completed", "reversed", or "" when there is none.
  */
-enum ledger_status ledger_settle(sqlite3 *db, const char *kiosk_id,
+enum ledger_status ledger_settle(struct db *db, const char *kiosk_id,
     const unsigned char txid[KPROTO_TXID_LEN], int outcome, char *was, size_t wassz);
 /* Logs how many holds are open, per kiosk. */
-void ledger_log_open_holds(sqlite3 *db);
+void ledger_log_open_holds(struct db *db);
 
 /* ---- session.c: one kiosk connection's card session and permission table ---------- */
 
@@ -116,7 +134,7 @@ struct bank_session {
 };
 
 struct bank {
-	sqlite3 *db;
+	struct db *db;
 	const unsigned char *sk;              /* adapter secret key, opens sealed PINs */
 };
 

@@ -1,8 +1,8 @@
 /*
  * kiosk-bankd: the reference core-banking adapter.
  *
- *   kiosk-bankd --db FILE --init-demo
- *   kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]
+ *   kiosk-bankd --db BANK --init-demo | --migrate
+ *   kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]
  *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
  *               [--log FILE] [--debug]
  */
@@ -34,16 +34,20 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: kiosk-bankd --db FILE --init-demo\n"
-	    "       kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]\n"
+	    "usage: kiosk-bankd --db BANK --init-demo | --migrate\n"
+	    "       kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]\n"
 	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
 	    "                   [--log FILE] [--debug]\n"
 	    "\n"
 	    "The reference core-banking adapter: answers the kiosk's signed requests\n"
-	    "from a SQLite bank file.\n"
+	    "from a bank database, a SQLite file or PostgreSQL.\n"
 	    "\n"
-	    "  --db FILE         the bank file (SQLite)\n"
-	    "  --init-demo       create (or recreate) the demo bank in FILE and exit\n"
+	    "  --db BANK         the bank: a SQLite file (one kiosk), or a PostgreSQL\n"
+	    "                    database shared by a fleet, as a URI postgresql://...\n"
+	    "                    or a libpq conninfo such as \"host=/run/pg dbname=bank\"\n"
+	    "  --init-demo       replace the bank by the demo bank and exit\n"
+	    "  --migrate         create the bank's schema, or upgrade it to this version,\n"
+	    "                    and exit (PostgreSQL refuses to start on an older one)\n"
 	    "  --socket PATH     Unix socket to serve on (created with mode 0600)\n"
 	    "  --key FILE        the adapter's secret key (default %s)\n"
 	    "  --kiosk-key FILE  the kiosk's public key to accept (default %s)\n"
@@ -116,6 +120,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "init-demo", no_argument, NULL, 'I' },
+		{ "migrate", no_argument, NULL, 'M' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "kiosk-key", required_argument, NULL, 'K' },
@@ -136,12 +141,13 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct bank bk;
 	char err[1024];
-	int ch, init_demo = 0, debug = 0, lfd;
+	int ch, init_demo = 0, migrate = 0, debug = 0, lfd;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db_path = optarg; break;
 		case 'I': init_demo = 1; break;
+		case 'M': migrate = 1; break;
 		case 's': socket_path = optarg; break;
 		case 'k': key_path = optarg; break;
 		case 'K': kiosk_key_path = optarg; break;
@@ -175,9 +181,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc || db_path == NULL || (!init_demo && socket_path == NULL)) {
+	if (optind < argc || db_path == NULL || (init_demo && migrate) ||
+	    (!init_demo && !migrate && socket_path == NULL)) {
 		fprintf(stderr, "kiosk-bankd: %s\n", optind < argc ? "unexpected argument" :
-		    db_path == NULL ? "--db FILE is required" : "--socket PATH is required");
+		    db_path == NULL ? "--db BANK is required" : init_demo && migrate ?
+		    "--init-demo and --migrate do not go together" :
+		    "--socket PATH is required");
 		usage(stderr);
 		return 2;
 	}
@@ -191,6 +200,12 @@ main(int argc, char **argv)
 
 	if (init_demo) {
 		if (db_init_demo(db_path, err, sizeof err) < 0)
+			fatalx("%s", err);
+		log_close();
+		return 0;
+	}
+	if (migrate) {
+		if (db_migrate(db_path, err, sizeof err) < 0)
 			fatalx("%s", err);
 		log_close();
 		return 0;
@@ -225,7 +240,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < nallow; i++)
 		snprintf(uids + strlen(uids), sizeof uids - strlen(uids), "%s%u", i ? "," : "",
 		    (unsigned)allow_uids[i]);
-	log_info("serving %s on %s (uids %s, at most %lld connections)", db_path,
+	log_info("serving %s on %s (uids %s, at most %lld connections)", db_name(bk.db),
 	    socket_path, uids, max_conns);
 	struct serve_config cfg = {
 		.socket_path = socket_path,
