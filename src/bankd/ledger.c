@@ -106,9 +106,14 @@ enum ledger_status
 ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 {
 	struct card_row r;
-	int found = db->ops->card_load(db, pan, 0, &r);
+	int found;
 
 	memset(out, 0, sizeof *out);
+	/* Reads, too, run in a transaction: the backend checks its connection there. */
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_load(db, pan, 0, &r);
+	ledger_rollback(db);
 	if (found < 0)
 		return LEDGER_ERROR;
 	if (found == 0) {
@@ -190,10 +195,15 @@ enum ledger_status
 ledger_balance(struct db *db, const char *pan, struct kproto_balance_info *out)
 {
 	struct card_row r;
+	int ok;
 
 	memset(out, 0, sizeof *out);
-	if (db->ops->card_load(db, pan, 0, &r) <= 0 ||
-	    account_available(db, &r, &out->available_fen) < 0)
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	ok = db->ops->card_load(db, pan, 0, &r) > 0 &&
+	    account_available(db, &r, &out->available_fen) == 0;
+	ledger_rollback(db);
+	if (!ok)
 		return LEDGER_ERROR;
 	out->balance_fen = r.balance_fen;
 	snprintf(out->currency, sizeof out->currency, "%s", r.currency);

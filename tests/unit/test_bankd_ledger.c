@@ -688,14 +688,27 @@ test_pg_open_errors(void)
 	db_close(admin);
 }
 
+/* Ends every connection to the bank but admin's, as a server restart would. */
+static void
+pg_kick(struct db *admin)
+{
+	char err[512];
+
+	CHECK(db_exec(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	    "datname = current_database() AND pid <> pg_backend_pid()", err, sizeof err) == 0);
+}
+
 /*
  * The server ends the adapter's connection (a restart, a failover, a DBA): the request
- * in flight fails and moves nothing, the next one reconnects, and both are logged.
+ * in flight fails and moves nothing, the next one reconnects, whether it reads or
+ * moves money, and both are logged.
  */
 static void
 test_pg_connection_lost(struct db *db)
 {
 	struct kproto_withdraw_result wr;
+	struct kproto_card_info ci;
+	struct kproto_balance_info bi;
 	struct db *admin = NULL;
 	unsigned char t[16];
 	char err[512];
@@ -705,17 +718,25 @@ test_pg_connection_lost(struct db *db)
 	if (admin == NULL)
 		return;
 	txid_make(t, 91);
-	CHECK(db_exec(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-	    "datname = current_database() AND pid <> pg_backend_pid()", err, sizeof err) == 0);
+	pg_kick(admin);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
 	CHECK_EQ(count_rows(admin, "SELECT count(*) FROM holds"), before);
 	CHECK(log_contains("PostgreSQL database \"ledger\" (host ") &&
 	    log_contains(": lost the connection to the database"));
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
-	CHECK(log_contains("\"ledger\" (host ") && log_contains(": connected again"));
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+	CHECK(log_contains("\"ledger\" (host ") && log_contains(": connected again"));
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
 	CHECK_EQ(count_rows(admin, "SELECT count(*) FROM holds"), before + 1);
+
+	/* The first request of the next customer only reads. */
+	pg_kick(admin);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	pg_kick(admin);
+	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_ERROR);
+	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
 	db_close(admin);
 }
 
