@@ -177,7 +177,7 @@ pg_num(struct pg_num *b, int64_t v)
 	return b->s;
 }
 
-/* ---- connecting and the schema ------------------------------------------------------ */
+/* ---- connecting and the schema --------------------------------------------------- */
 
 static int
 pg_setup(struct db *d, char *err, size_t errlen)
@@ -375,15 +375,18 @@ pg_rollback(struct db *d)
 static int
 pg_begin_schema(struct db *d, int *v, char *err, size_t errlen)
 {
-	if (pg_cmd(d, "begin", "BEGIN", 0, NULL) < 0 ||
-	    pg_run(d, "migration lock", PG_MIGRATE_LOCK, 0, NULL, PGRES_TUPLES_OK) == NULL ||
-	    pg_version(d, v) < 0) {
-		char m[512];
-		pg_message(m, sizeof m, PQerrorMessage(((struct pg *)d->priv)->conn));
-		snprintf(err, errlen, "%s: %s", d->name, m);
-		return -1;
+	PGresult *lock;
+	char m[512];
+
+	if (pg_cmd(d, "begin", "BEGIN", 0, NULL) == 0 && (lock = pg_run(d, "migration lock",
+	    PG_MIGRATE_LOCK, 0, NULL, PGRES_TUPLES_OK)) != NULL) {
+		PQclear(lock);
+		if (pg_version(d, v) == 0)
+			return 0;
 	}
-	return 0;
+	pg_message(m, sizeof m, PQerrorMessage(((struct pg *)d->priv)->conn));
+	snprintf(err, errlen, "%s: %s", d->name, m);
+	return -1;
 }
 
 static int
@@ -455,7 +458,7 @@ pg_query_int(struct db *d, const char *sql, int64_t *out)
 	return ok ? 0 : -1;
 }
 
-/* ---- reconnecting ------------------------------------------------------------------- */
+/* ---- reconnecting ---------------------------------------------------------------- */
 
 /* 0 when the connection is usable, reconnecting if it was lost and the backoff allows. */
 static int
@@ -496,7 +499,7 @@ pg_begin(struct db *d)
 	return pg_cmd(d, "begin", "BEGIN", 0, NULL);
 }
 
-/* ---- the ledger's rows -------------------------------------------------------------- */
+/* ---- the ledger's rows ----------------------------------------------------------- */
 
 static int
 pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)

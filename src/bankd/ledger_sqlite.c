@@ -354,7 +354,7 @@ sq_db_exec(struct db *d, const char *sql, char *err, size_t errlen)
 	return sq_exec(d->priv, sql, err, errlen);
 }
 
-/* ---- the ledger's rows -------------------------------------------------------------- */
+/* ---- the ledger's rows ----------------------------------------------------------- */
 
 static sqlite3_stmt *
 sq_prepare(sqlite3 *db, const char *sql)

@@ -740,6 +740,39 @@ test_pg_connection_lost(struct db *db)
 	db_close(admin);
 }
 
+/*
+ * Another session holds the card's row (a stuck adapter, a DBA's open transaction):
+ * the request fails within the lock timeout, before the kiosk's own deadline, rather
+ * than hanging the adapter, and holds nothing.
+ */
+static void
+test_pg_timeouts(struct db *db)
+{
+	struct kproto_withdraw_result wr;
+	struct db *other = NULL;
+	unsigned char t[16];
+	char err[512];
+	int64_t before = count_rows(db, "SELECT count(*) FROM holds");
+
+	CHECK_EQ(count_rows(db, "SELECT setting::int FROM pg_settings WHERE name = "
+	    "'statement_timeout'"), 3000);
+	CHECK(db_open(path, &other, err, sizeof err) == 0);
+	if (other == NULL)
+		return;
+	CHECK(db_exec(other, "BEGIN; SELECT 1 FROM cards WHERE pan = '" PAN1 "' FOR UPDATE",
+	    err, sizeof err) == 0);
+	txid_make(t, 92);
+	time_t t0 = time(NULL);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+	CHECK(time(NULL) - t0 <= 4);
+	CHECK(log_contains("lock timeout"));
+	CHECK(db_exec(other, "ROLLBACK", err, sizeof err) == 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds"), before);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+	db_close(other);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -777,6 +810,7 @@ main(int argc, char **argv)
 	test_adapters_share_card(db);
 	if (pg != NULL) {
 		test_pg_connection_lost(db);
+		test_pg_timeouts(db);
 		db_close(db);
 		test_pg_schema();
 		test_pg_open_errors();
