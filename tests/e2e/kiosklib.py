@@ -395,9 +395,11 @@ class Kiosk:
         if self.pg_db:
             parts = sql.split("?")
             assert len(parts) == len(args) + 1, sql
-            query = parts[0] + "".join(sql_literal(a) + p for a, p in zip(args, parts[1:]))
+            query = parts[0] + "".join(sql_literal(a) + p
+                                       for a, p in zip(args, parts[1:]))
             # JSON keeps the columns' types: numbers come back as ints, text as str.
-            out = psql(self.bank, "SELECT COALESCE(json_agg(t), '[]') FROM (%s) t" % query)
+            out = psql(self.bank,
+                       "SELECT COALESCE(json_agg(t), '[]') FROM (%s) t" % query)
             return [tuple(row.values()) for row in json.loads(out)]
         con = sqlite3.connect(self.path("bank.db"))
         try:
