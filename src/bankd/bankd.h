@@ -72,7 +72,17 @@ void ledger_set_clock(time_t (*now)(void));
 /* CARD_INFO for pan; KPROTO_CARD_UNKNOWN if there is no such card. */
 enum ledger_status ledger_card_open(struct db *db, const char *pan,
     struct kproto_card_info *out);
-/* Checks pin against the stored hash, counts tries, locks at zero. */
+/*
+ * A PIN check in two steps, so that the slow hash can run off the event loop:
+ * ledger_pin_hash gives the stored hash of a card that may still try (*checkable 1),
+ * or fills out with LOCKED (*checkable 0); ledger_pin_record counts the try once the
+ * PIN was compared (match), resetting the tries or locking the card at zero.
+ */
+enum ledger_status ledger_pin_hash(struct db *db, const char *pan, char *hash,
+    size_t hashsz, int *checkable, struct kproto_pin_result *out);
+enum ledger_status ledger_pin_record(struct db *db, const char *pan, int match,
+    struct kproto_pin_result *out);
+/* Both steps at once: checks pin against the stored hash, counts tries. */
 enum ledger_status ledger_pin_verify(struct db *db, const char *pan, const char *pin,
     struct kproto_pin_result *out);
 enum ledger_status ledger_balance(struct db *db, const char *pan,
@@ -105,6 +115,34 @@ enum ledger_status ledger_settle(struct db *db, const char *kiosk_id,
 /* Logs how many holds are open, per kiosk. */
 void ledger_log_open_holds(struct db *db);
 
+/* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
+
+#define BANKD_PIN_WORKERS_MAX 64
+#define BANKD_PIN_QUEUE_PER_WORKER 4  /* default --pin-queue, per worker */
+#define BANKD_PIN_QUEUE_MAX 4096
+
+struct pin_job {
+	int conn_id;                          /* whose PIN_VERIFY this answers */
+	char pan[KPROTO_PAN_MAX + 1];
+	char *pin;                            /* guarded memory, wiped once compared */
+	char hash[128];                       /* crypto_pwhash_STRBYTES */
+	int match;                            /* the verdict */
+	struct pin_job *next;
+};
+
+/*
+ * Starts workers threads that take at most workers + queue checks at once; returns
+ * the fd the loop polls for finished checks, or -1 with err.
+ */
+int pinpool_start(int workers, int queue, char *err, size_t errlen);
+struct pin_job *pinpool_job_new(int conn_id, const char *pan);
+void pinpool_job_free(struct pin_job *j);
+/* Queues j (the pool owns it then); -1 when the pool is full: the kiosk is told busy. */
+int pinpool_submit(struct pin_job *j);
+/* A finished check, or NULL; the caller frees it. */
+struct pin_job *pinpool_take(void);
+void pinpool_stop(void);
+
 /* ---- session.c: one kiosk connection's card session and permission table ---------- */
 
 enum bank_state {
@@ -131,11 +169,13 @@ struct bank_session {
 	uint8_t card_status;                  /* from CARD_OPEN */
 	struct bank_tx tx[BANK_TX_MAX];
 	int ntx;
+	int pin_pending;                      /* a PIN check is with the pool */
 };
 
 struct bank {
 	struct db *db;
 	const unsigned char *sk;              /* adapter secret key, opens sealed PINs */
+	int pin_pool;                         /* PIN checks go to pinpool.c (else inline) */
 };
 
 void bank_session_init(struct bank_session *s, int id);
@@ -153,6 +193,13 @@ void bank_session_reset(struct bank_session *s);
  */
 void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
     struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp);
+/*
+ * With bk->pin_pool, a PIN_VERIFY is answered later: dispatch leaves *resp_type 0 and
+ * s->pin_pending set, and the answer is made by bank_session_pin_done once the pool
+ * returned the job (s NULL when the connection closed meanwhile: the try still counts).
+ */
+void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
+    uint8_t *resp_type, struct kproto_buf *resp);
 
 /* ---- serve.c: the socket and the poll loop -------------------------------------- */
 
@@ -170,6 +217,7 @@ struct serve_config {
 	int max_conns;                        /* connections open at once */
 	int io_timeout_ms;                    /* for the handshake, and for a frame once
 					       * its first byte arrived */
+	int pin_fd;                           /* pinpool_start's, or -1 (ignored by poll) */
 };
 
 /* Creates the socket (0600, replacing a stale one); -1 with err if it cannot. */

@@ -140,33 +140,64 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 	return LEDGER_OK;
 }
 
+/* What a PIN_RESULT says of a card that may not try (locked, lost, unknown). */
+static void
+pin_locked(struct kproto_pin_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->note_fen = BANKD_NOTE_FEN;
+	out->status = KPROTO_PIN_LOCKED;
+}
+
+static int
+card_may_try(const struct card_row *r)
+{
+	return strcmp(r->status, "active") == 0 && r->tries_left > 0;
+}
+
 enum ledger_status
-ledger_pin_verify(struct db *db, const char *pan, const char *pin,
+ledger_pin_hash(struct db *db, const char *pan, char *hash, size_t hashsz,
+    int *checkable, struct kproto_pin_result *out)
+{
+	struct card_row r;
+	int found, ok;
+
+	*checkable = 0;
+	pin_locked(out);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_load(db, pan, 0, &r);
+	ok = found >= 0;
+	if (found > 0 && card_may_try(&r)) {
+		if ((ok = db->ops->card_pin_hash(db, pan, hash, hashsz) == 0))
+			*checkable = 1;
+		else
+			log_warnx("ledger: no PIN hash for the card");
+	}
+	ledger_rollback(db);
+	return ok ? LEDGER_OK : LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_pin_record(struct db *db, const char *pan, int match,
     struct kproto_pin_result *out)
 {
-	char hash[crypto_pwhash_STRBYTES];
 	struct card_row r;
 	int found;
 
-	memset(out, 0, sizeof *out);
-	out->note_fen = BANKD_NOTE_FEN;
-	/* The try counter is read and written under one write lock, so two kiosks
-	 * guessing at once cannot get more than three tries between them. */
+	pin_locked(out);
+	/* The try counter is read and written under the card's lock, so two kiosks
+	 * guessing at once cannot get more than three tries between them; a card locked
+	 * while its PIN was being checked stays locked, whatever the PIN. */
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
 	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
 		goto fail;
-	if (found == 0 || strcmp(r.status, "active") != 0 || r.tries_left <= 0) {
-		out->status = KPROTO_PIN_LOCKED;
-		out->tries_left = 0;
+	if (found == 0 || !card_may_try(&r)) {
 		ledger_rollback(db);
 		return LEDGER_OK;
 	}
-	if (db->ops->card_pin_hash(db, pan, hash, sizeof hash) < 0) {
-		log_warnx("ledger: no PIN hash for the card");
-		goto fail;
-	}
-	if (crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0) {
+	if (match) {
 		if (r.tries_left != BANKD_PIN_TRIES &&
 		    db->ops->card_set_tries(db, pan, BANKD_PIN_TRIES) < 0)
 			goto fail;
@@ -182,13 +213,28 @@ ledger_pin_verify(struct db *db, const char *pan, const char *pin,
 		out->status = left == 0 ? KPROTO_PIN_LOCKED : KPROTO_PIN_WRONG;
 		out->tries_left = (uint8_t)left;
 	}
-	sodium_memzero(hash, sizeof hash);
-	return ledger_commit(db);
+	if (ledger_commit(db) == LEDGER_OK)
+		return LEDGER_OK;
 fail:
-	sodium_memzero(hash, sizeof hash);
 	ledger_rollback(db);
 	memset(out, 0, sizeof *out);
 	return LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_pin_verify(struct db *db, const char *pan, const char *pin,
+    struct kproto_pin_result *out)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	enum ledger_status ls;
+	int checkable;
+
+	ls = ledger_pin_hash(db, pan, hash, sizeof hash, &checkable, out);
+	if (ls == LEDGER_OK && checkable)
+		ls = ledger_pin_record(db, pan, crypto_pwhash_str_verify(hash, pin,
+		    strlen(pin)) == 0, out);
+	sodium_memzero(hash, sizeof hash);
+	return ls;
 }
 
 enum ledger_status

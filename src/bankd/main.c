@@ -4,7 +4,7 @@
  *   kiosk-bankd --db BANK --init-demo | --migrate
  *   kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]
  *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
- *               [--log FILE] [--debug]
+ *               [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]
  */
 #include "bankd.h"
 
@@ -30,6 +30,15 @@ on_signal(int sig)
 	quit = sig;
 }
 
+/* One PIN worker per processor: a hash keeps one core busy for its whole time. */
+static long
+default_pin_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > BANKD_PIN_WORKERS_MAX ? BANKD_PIN_WORKERS_MAX : n;
+}
+
 static void
 usage(FILE *out)
 {
@@ -37,7 +46,7 @@ usage(FILE *out)
 	    "usage: kiosk-bankd --db BANK --init-demo | --migrate\n"
 	    "       kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]\n"
 	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
-	    "                   [--log FILE] [--debug]\n"
+	    "                   [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]\n"
 	    "\n"
 	    "The reference core-banking adapter: answers the kiosk's signed requests\n"
 	    "from a bank database, a SQLite file or PostgreSQL.\n"
@@ -57,12 +66,17 @@ usage(FILE *out)
 	    "                    one replaces the oldest that has not finished its handshake\n"
 	    "  --io-timeout MS   time allowed for the handshake, and for a frame once begun\n"
 	    "                    (default %d)\n"
+	    "  --pin-workers N   threads that check PINs, off the loop that serves every\n"
+	    "                    kiosk (default: one per processor, here %ld)\n"
+	    "  --pin-queue N     PIN checks waiting for a worker at most; beyond, the kiosk\n"
+	    "                    is told the adapter is busy (default %d per worker)\n"
 	    "  --log FILE        append the log to FILE instead of stderr\n"
 	    "  --debug           log every frame\n"
 	    "  --help            this text\n"
 	    "\n"
 	    "Keys are made with: kioskctl keygen\n", DEFAULT_KEY, DEFAULT_KIOSK_KEY,
-	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS);
+	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS, default_pin_workers(),
+	    BANKD_PIN_QUEUE_PER_WORKER);
 }
 
 /* A decimal number in [min, max], nothing else; -1 if it is not one. */
@@ -127,6 +141,8 @@ main(int argc, char **argv)
 		{ "allow-uid", required_argument, NULL, 'u' },
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "io-timeout", required_argument, NULL, 't' },
+		{ "pin-workers", required_argument, NULL, 'w' },
+		{ "pin-queue", required_argument, NULL, 'q' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -138,8 +154,9 @@ main(int argc, char **argv)
 	uid_t allow_uids[BANKD_ALLOW_UIDS_MAX];
 	int nallow = 0;
 	long long max_conns = BANKD_MAX_CONNS, io_timeout = BANKD_IO_TIMEOUT_MS;
+	long long pin_workers = default_pin_workers(), pin_queue = -1;
 	struct sigaction sa;
-	struct bank bk;
+	struct bank bk = { 0 };
 	char err[1024];
 	int ch, init_demo = 0, migrate = 0, debug = 0, lfd;
 
@@ -168,6 +185,20 @@ main(int argc, char **argv)
 			if ((io_timeout = parse_number(optarg, 10, 600000)) < 0) {
 				fprintf(stderr, "kiosk-bankd: --io-timeout: expected 10 to 600000 "
 				    "ms\n");
+				return 2;
+			}
+			break;
+		case 'w':
+			if ((pin_workers = parse_number(optarg, 1, BANKD_PIN_WORKERS_MAX)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --pin-workers: expected 1 to %d\n",
+				    BANKD_PIN_WORKERS_MAX);
+				return 2;
+			}
+			break;
+		case 'q':
+			if ((pin_queue = parse_number(optarg, 0, BANKD_PIN_QUEUE_MAX)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --pin-queue: expected 0 to %d\n",
+				    BANKD_PIN_QUEUE_MAX);
 				return 2;
 			}
 			break;
@@ -231,6 +262,12 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	if (pin_queue < 0)
+		pin_queue = pin_workers * BANKD_PIN_QUEUE_PER_WORKER;
+	int pin_fd = pinpool_start((int)pin_workers, (int)pin_queue, err, sizeof err);
+	if (pin_fd < 0)
+		fatalx("%s", err);
+	bk.pin_pool = 1;
 	if ((lfd = serve_listen(socket_path, err, sizeof err)) < 0)
 		fatalx("%s", err);
 	/* The kiosk normally runs as the adapter's own user. */
@@ -250,9 +287,11 @@ main(int argc, char **argv)
 		.nallow_uids = nallow,
 		.max_conns = (int)max_conns,
 		.io_timeout_ms = (int)io_timeout,
+		.pin_fd = pin_fd,
 	};
 	serve_run(&bk, &cfg, lfd, &quit);
 	log_info("stopped by signal %d", (int)quit);
+	pinpool_stop();
 
 	db_close(bk.db);
 	sodium_free(sk);

@@ -291,6 +291,24 @@ serve_handshake(struct serve_conn *c)
 	bank_session_set_kiosk(&c->s, c->kc.peer_id);
 }
 
+/* Sends the answer the session made (resp_type 0: none yet, a PIN being checked). */
+static void
+serve_answer(struct serve_conn *c, uint8_t rtype)
+{
+	int rv;
+
+	if (rtype == 0)
+		return;
+	rv = kproto_send(&c->kc, rtype, &serve_resp);
+	if (rv != KPROTO_OK) {
+		log_warnx("conn %d: cannot send %s [%s]: %s", c->s.id, kproto_type_to_str(rtype),
+		    kproto_err_to_str(rv), kproto_strerror(rv));
+		serve_close(c, "send failed");
+		return;
+	}
+	log_debug("conn %d: response %s", c->s.id, kproto_type_to_str(rtype));
+}
+
 static void
 serve_request(struct bank *bk, struct serve_conn *c)
 {
@@ -314,15 +332,29 @@ serve_request(struct bank *bk, struct serve_conn *c)
 	/* The answer leaves only once the ledger's COMMIT returned: whatever the kiosk is
 	 * told was done is on disk. */
 	bank_session_dispatch(bk, &c->s, type, &serve_req, &rtype, &serve_resp);
-	rv = kproto_send(&c->kc, rtype, &serve_resp);
 	kproto_buf_wipe(&serve_req);
-	if (rv != KPROTO_OK) {
-		log_warnx("conn %d: cannot send %s [%s]: %s", c->s.id, kproto_type_to_str(rtype),
-		    kproto_err_to_str(rv), kproto_strerror(rv));
-		serve_close(c, "send failed");
-		return;
+	serve_answer(c, rtype);
+}
+
+/* Answers every PIN check the workers finished; a closed connection's still counts. */
+static void
+serve_pins_done(struct bank *bk)
+{
+	struct pin_job *j;
+
+	while ((j = pinpool_take()) != NULL) {
+		struct serve_conn *c = NULL;
+		uint8_t rtype = 0;
+
+		for (int i = 0; i < serve_nconns && c == NULL; i++)
+			if (serve_conns[i].used && serve_conns[i].s.id == j->conn_id &&
+			    serve_conns[i].s.pin_pending)
+				c = &serve_conns[i];
+		bank_session_pin_done(bk, c != NULL ? &c->s : NULL, j, &rtype, &serve_resp);
+		pinpool_job_free(j);
+		if (c != NULL)
+			serve_answer(c, rtype);
 	}
-	log_debug("conn %d: response %s", c->s.id, kproto_type_to_str(rtype));
 }
 
 /*
@@ -366,8 +398,8 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 
 	serve_nconns = cfg->max_conns;
 	serve_conns = xcalloc((size_t)serve_nconns, sizeof *serve_conns);
-	pfd = xcalloc((size_t)serve_nconns + 1, sizeof *pfd);
-	map = xcalloc((size_t)serve_nconns + 1, sizeof *map);
+	pfd = xcalloc((size_t)serve_nconns + 2, sizeof *pfd);
+	map = xcalloc((size_t)serve_nconns + 2, sizeof *map);
 	for (int i = 0; i < serve_nconns; i++)
 		serve_conns[i].kc.fd = -1;
 	/* Signals arrive only inside ppoll, so a SIGTERM is never missed between the
@@ -384,9 +416,13 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 		pfd[n].fd = lfd;
 		pfd[n].events = POLLIN;
 		map[n++] = NULL;
+		pfd[n].fd = cfg->pin_fd;
+		pfd[n].events = POLLIN;
+		map[n++] = NULL;
 		for (int i = 0; i < serve_nconns; i++) {
 			struct serve_conn *c = &serve_conns[i];
-			if (!c->used)
+			/* One request at a time: the next is read once the PIN was answered. */
+			if (!c->used || c->s.pin_pending)
 				continue;
 			int64_t deadline = serve_deadline(c, cfg);
 			if (deadline != 0 && deadline <= now) {
@@ -412,7 +448,9 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 			break;
 		}
 		now = mono_usec();
-		for (int i = 1; i < n; i++) {
+		if (pfd[1].revents & POLLIN)
+			serve_pins_done(bk);
+		for (int i = 2; i < n; i++) {
 			struct serve_conn *c = map[i];
 			if (pfd[i].revents == 0 || !c->used)
 				continue;
