@@ -553,6 +553,52 @@ pin_busy(void)
 	stop_bankd(pid);
 }
 
+/*
+ * Kiosks that send requests and never read the answers: the adapter queues the
+ * answers their sockets do not take and drops each kiosk whose queue overflows;
+ * meanwhile an honest kiosk's answers stay under 100 ms.
+ */
+static void
+non_readers(void)
+{
+	struct kproto_conn good, bad[3];
+	struct kproto_buf empty;
+	int alive[3];
+	long long worst = 0;
+	pid_t pid;
+
+	log_mark();
+	pid = start_bankd();
+	CHECK_EQ(connect_kiosk(&good, kiosk_sk), KPROTO_OK);
+	session(&good);
+	for (int k = 0; k < 3; k++) {
+		CHECK_EQ(connect_kiosk(&bad[k], kiosk_sk), KPROTO_OK);
+		session(&bad[k]);
+		/* Their own sends must not wait for an adapter that stopped reading. */
+		bad[k].io_timeout_ms = 20;
+		alive[k] = 1;
+	}
+	kproto_buf_init(&empty);
+	for (int round = 0; round < 300; round++) {
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < 10 && alive[k]; j++)
+				alive[k] = kproto_send(&bad[k], KPROTO_MSG_BALANCE, &empty) ==
+				    KPROTO_OK;
+		long long t = balance(&good, 500000);
+		if (t < 0 || t > worst)
+			worst = t < 0 ? 1000000 : t;
+	}
+	if (worst >= 100)
+		fprintf(stderr, "slowest honest BALANCE: %lld ms\n", worst);
+	CHECK(worst < 100);
+	CHECK(log_wait("closed (answers not read)"));
+	CHECK(!alive[0] && !alive[1] && !alive[2]);
+	for (int k = 0; k < 3; k++)
+		kproto_conn_close(&bad[k]);
+	kproto_conn_close(&good);
+	stop_bankd(pid);
+}
+
 /* Connects as uid from a child process; its exit status is 0 when the handshake
  * completed. */
 static int
@@ -878,6 +924,7 @@ main(int argc, char **argv)
 	full_of_sessions();
 	pin_off_loop();
 	pin_busy();
+	non_readers();
 	peer_uid();
 
 	/* A socket left behind by a killed adapter is replaced on the next start. */
