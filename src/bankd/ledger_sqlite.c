@@ -315,7 +315,7 @@ static int
 sq_create(struct db *d, const char *path, char *err, size_t errlen)
 {
 	static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-	char p[4096], msg[512];
+	char p[4096], msg[512], version[64];
 	sqlite3 *db = NULL;
 	int rc;
 
@@ -335,9 +335,10 @@ sq_create(struct db *d, const char *path, char *err, size_t errlen)
 	}
 	if (sq_setup(db, path, err, errlen) < 0)
 		goto fail;
+	snprintf(version, sizeof version, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION);
 	if (sq_exec(db, "BEGIN", msg, sizeof msg) < 0 ||
 	    sq_exec(db, sq_schema, msg, sizeof msg) < 0 ||
-	    sq_exec(db, "PRAGMA user_version = 2", msg, sizeof msg) < 0) {
+	    sq_exec(db, version, msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s: cannot write the schema: %s", path, msg);
 		goto fail;
 	}

@@ -482,6 +482,32 @@ test_upgrade(void)
 	remove_bank_file(p);
 }
 
+/* --migrate on SQLite: a missing file becomes an empty bank, an older one is upgraded. */
+static void
+test_sqlite_migrate(void)
+{
+	char err[512], p[160];
+	struct db *db = NULL;
+
+	snprintf(p, sizeof p, "%s/new.db", dir);
+	CHECK(db_migrate(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 0);
+	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
+	    "PRAGMA user_version = 1", err, sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+	CHECK(db_migrate(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db != NULL)
+		CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	db_close(db);
+	remove_bank_file(p);
+}
+
 /* The bank file is refused with a clear reason when it is not usable. */
 static void
 test_open_errors(void)
@@ -818,6 +844,7 @@ main(int argc, char **argv)
 		db_close(db);
 		test_open_errors();
 		test_upgrade();
+		test_sqlite_migrate();
 	}
 	log_close();
 	if (failures > 0) {
