@@ -7,7 +7,8 @@ foreach(t test_bankd_ledger test_bankd_session)
   target_link_libraries(${t} PRIVATE bankd_objs)
   add_test(NAME ${t} COMMAND ${t} sqlite)
   set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
-  add_test(NAME ${t}_pg COMMAND ${t} pg ${KIOSK_PG_CONNINFO})
+  add_test(NAME ${t}_pg COMMAND ${t} pg ${KIOSK_PG_CONNINFO}
+    ${CMAKE_SOURCE_DIR}/tests/pg/pg-server)
   set_tests_properties(${t}_pg PROPERTIES LABELS "unit;pg" TIMEOUT 120
     FIXTURES_REQUIRED pg)
 endforeach()

@@ -1,8 +1,9 @@
 /*
  * kiosk-bankd's bank and ledger on each backend: a real temporary SQLite file, or a
  * real PostgreSQL server (tests/pg/pg-server, which the ctest fixture starts).
- * Usage: test_bankd_ledger [sqlite | pg CONNINFO], CONNINFO naming server and user;
- * the databases ledger, ledger_mig and ledger_ro must exist on it.
+ * Usage: test_bankd_ledger [sqlite | pg CONNINFO PG-SERVER], CONNINFO naming server and
+ * user (the databases ledger, ledger_mig and ledger_ro must exist on it), PG-SERVER the
+ * script tests/pg/pg-server, which starts a second server to crash and restart.
  */
 #include "bankd/bankd.h"
 
@@ -799,16 +800,72 @@ test_pg_timeouts(struct db *db)
 	db_close(other);
 }
 
+static int
+run(const char *script, const char *what, const char *pgdir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "%s %s %s bank >/dev/null", script, what, pgdir);
+	return system(cmd);
+}
+
+/*
+ * The database server crashes and comes back: while it is down every request fails
+ * at once (nothing moved), reconnecting is tried no more often than a growing backoff
+ * allows and each failure is logged; once it is back, a request reconnects and works.
+ */
+static void
+test_pg_server_restart(const char *script)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_card_info ci;
+	char pgdir[64], spec[600], err[1024];
+	struct db *db = NULL;
+	unsigned char t[16];
+	long long t0;
+	int tries = 0;
+
+	/* A name for the server's directory, which pg-server makes for its user. */
+	strcpy(pgdir, "/tmp/bankd-pgdown-XXXXXX");
+	if (mkdtemp(pgdir) == NULL || rmdir(pgdir) < 0 || run(script, "start", pgdir) != 0) {
+		CHECK(!"a second PostgreSQL server starts");
+		return;
+	}
+	snprintf(spec, sizeof spec, "host=%s user=bank dbname=bank", pgdir);
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db != NULL) {
+		CHECK_EQ(run(script, "crash", pgdir), 0);
+		txid_make(t, 93);
+		CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+		CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+		CHECK(log_contains("cannot reconnect") && log_contains("next try in 250 ms"));
+		t0 = (long long)time(NULL);
+		CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+		CHECK((long long)time(NULL) - t0 <= 1);
+		CHECK_EQ(run(script, "restart", pgdir), 0);
+		while (ledger_card_open(db, PAN1, &ci) != LEDGER_OK && tries++ < 100)
+			usleep(50000);
+		CHECK(tries < 100);
+		CHECK_EQ(ci.status, KPROTO_CARD_OK);
+		CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds"), 0);
+		CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
+		CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+		db_close(db);
+	}
+	run(script, "stop", pgdir);
+}
+
 int
 main(int argc, char **argv)
 {
 	char err[1024];
 	struct db *db = NULL;
 
-	if (argc == 3 && strcmp(argv[1], "pg") == 0)
+	if (argc == 4 && strcmp(argv[1], "pg") == 0)
 		pg = argv[2];
 	else if (argc > 2 || (argc == 2 && strcmp(argv[1], "sqlite") != 0)) {
-		fprintf(stderr, "usage: test_bankd_ledger [sqlite | pg CONNINFO]\n");
+		fprintf(stderr, "usage: test_bankd_ledger [sqlite | pg CONNINFO PG-SERVER]\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -840,6 +897,7 @@ main(int argc, char **argv)
 		db_close(db);
 		test_pg_schema();
 		test_pg_open_errors();
+		test_pg_server_restart(argv[3]);
 	} else {
 		db_close(db);
 		test_open_errors();

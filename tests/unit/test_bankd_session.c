@@ -1,7 +1,8 @@
 /*
  * kiosk-bankd's permission table: each request answered in each state, through
  * bank_session_dispatch on a real demo bank on either backend.
- * Usage: test_bankd_session [sqlite | pg CONNINFO] (with a database "session" there).
+ * Usage: test_bankd_session [sqlite | pg CONNINFO [PG-SERVER]] (with a database
+ * "session" on that server; PG-SERVER is not used here).
  */
 #include "bankd/bankd.h"
 
@@ -457,10 +458,10 @@ int
 main(int argc, char **argv)
 {
 	char dir[64], path[512], log_path[128], err[1024];
-	int pg = argc == 3 && strcmp(argv[1], "pg") == 0;
+	int pg = argc >= 3 && strcmp(argv[1], "pg") == 0;
 
 	if (!pg && argc > 1 && (argc > 2 || strcmp(argv[1], "sqlite") != 0)) {
-		fprintf(stderr, "usage: test_bankd_session [sqlite | pg CONNINFO]\n");
+		fprintf(stderr, "usage: test_bankd_session [sqlite | pg CONNINFO [PG-SERVER]]\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
