@@ -118,9 +118,10 @@ pg_failed(struct db *d, const char *what, const PGresult *res)
 
 	pg_message(m, sizeof m, res != NULL && PQresultErrorMessage(res)[0] != '\0' ?
 	    PQresultErrorMessage(res) : PQerrorMessage(p->conn));
-	/* A failure without a SQLSTATE is libpq's own: the server is gone, even when
+	/* An error without a SQLSTATE is libpq's own: the server is gone, even when
 	 * libpq has not marked the connection bad yet. */
-	if (PQstatus(p->conn) == CONNECTION_BAD || state == NULL) {
+	if (PQstatus(p->conn) == CONNECTION_BAD || res == NULL ||
+	    (PQresultStatus(res) == PGRES_FATAL_ERROR && state == NULL)) {
 		if (!p->lost)
 			log_warnx("%s: lost the connection to the database (%s): %s; the request "
 			    "fails, the next one reconnects", d->name, what, m);
