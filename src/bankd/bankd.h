@@ -1,6 +1,7 @@
 /*
  * kiosk-bankd: the reference core-banking adapter. It answers the kiosk's signed
- * requests from a SQLite bank file. Internals shared by its files and unit tests.
+ * requests from a bank database: a SQLite file, or PostgreSQL for a fleet. Internals
+ * shared by its files and unit tests.
  */
 #ifndef BANKD_BANKD_H
 #define BANKD_BANKD_H
@@ -10,7 +11,6 @@
 #include <sys/types.h>
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -22,20 +22,38 @@
 #define BANKD_PIN_TRIES 3
 #define BANKD_SCHEMA_VERSION 2       /* 2: holds.kiosk_id (version 1 files are upgraded) */
 
-/* ---- db.c: the bank file -------------------------------------------------------- */
+/* ---- db.c: the bank database -------------------------------------------------- */
+
+/* An open bank database; its backend (ledger_backend.h) is chosen by the spec. */
+struct db;
 
 /*
- * Opens an existing bank file read-write: WAL, synchronous=FULL, foreign keys, a busy
- * timeout. Refuses with a clear err a missing, read-only, locked, corrupt or foreign
- * file. Upgrades a schema version 1 file, and logs the holds still open per kiosk:
- * they stay held until the kiosk that made them settles them (SETTLE).
+ * spec names the bank: "postgresql://..." or "postgres://..." (a libpq URI) or a libpq
+ * conninfo ("host=/run/pg dbname=bank", anything with a '=') for PostgreSQL, otherwise
+ * the path of a SQLite file. 1 for PostgreSQL, 0 for SQLite.
  */
-int db_open(const char *path, sqlite3 **dbp, char *err, size_t errlen);
-/* Deletes path (and its -wal/-shm) and writes the demo bank. */
-int db_init_demo(const char *path, char *err, size_t errlen);
-void db_close(sqlite3 *db);
+int db_spec_is_pg(const char *spec);
+/*
+ * Opens an existing bank read-write and checks it is usable: refuses with a clear err
+ * a missing, read-only, locked, corrupt or foreign bank, an unreachable server, a
+ * refused login, or a schema version this program does not know (an older PostgreSQL
+ * schema wants --migrate; an older SQLite file is upgraded). Logs the holds still open
+ * per kiosk: they stay held until the kiosk that made them settles them (SETTLE).
+ */
+int db_open(const char *spec, struct db **dbp, char *err, size_t errlen);
+/* Replaces the bank at spec (file, or the tables in the database) by the demo bank. */
+int db_init_demo(const char *spec, char *err, size_t errlen);
+/* Creates the schema where there is none, or upgrades it to BANKD_SCHEMA_VERSION. */
+int db_migrate(const char *spec, char *err, size_t errlen);
+void db_close(struct db *db);
+/* The file, or the PostgreSQL database and host (never a password), for logs. */
+const char *db_name(const struct db *db);
 /* Runs every statement of sql (no parameters); 0 or -1 with err. */
-int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+int db_exec(struct db *db, const char *sql, char *err, size_t errlen);
+/* One integer from a one-row query (for tests and checks); 0 or -1. */
+int db_query_int(struct db *db, const char *sql, int64_t *out);
+/* The schema version stored in the bank; -1 if it cannot be read. */
+int db_schema_version(struct db *db);
 
 /* ---- ledger.c: money operations, each in one transaction --------------------------- */
 
@@ -44,7 +62,7 @@ enum ledger_status {
 	LEDGER_REPEAT,       /* txid already in this state: nothing changed */
 	LEDGER_UNKNOWN_TX,   /* no hold with this txid for this card */
 	LEDGER_CONFLICT,     /* txid exists with another card/amount or in another state */
-	LEDGER_ERROR,        /* SQLite failed; logged */
+	LEDGER_ERROR,        /* the database failed (nothing changed); logged */
 };
 const char *ledger_status_to_str(enum ledger_status s);
 
@@ -52,28 +70,38 @@ const char *ledger_status_to_str(enum ledger_status s);
 void ledger_set_clock(time_t (*now)(void));
 
 /* CARD_INFO for pan; KPROTO_CARD_UNKNOWN if there is no such card. */
-enum ledger_status ledger_card_open(sqlite3 *db, const char *pan,
+enum ledger_status ledger_card_open(struct db *db, const char *pan,
     struct kproto_card_info *out);
-/* Checks pin against the stored hash, counts tries, locks at zero. */
-enum ledger_status ledger_pin_verify(sqlite3 *db, const char *pan, const char *pin,
+/*
+ * A PIN check in two steps, so that the slow hash can run off the event loop:
+ * ledger_pin_hash gives the stored hash of a card that may still try (*checkable 1),
+ * or fills out with LOCKED (*checkable 0); ledger_pin_record counts the try once the
+ * PIN was compared (match), resetting the tries or locking the card at zero.
+ */
+enum ledger_status ledger_pin_hash(struct db *db, const char *pan, char *hash,
+    size_t hashsz, int *checkable, struct kproto_pin_result *out);
+enum ledger_status ledger_pin_record(struct db *db, const char *pan, int match,
     struct kproto_pin_result *out);
-enum ledger_status ledger_balance(sqlite3 *db, const char *pan,
+/* Both steps at once: checks pin against the stored hash, counts tries. */
+enum ledger_status ledger_pin_verify(struct db *db, const char *pan, const char *pin,
+    struct kproto_pin_result *out);
+enum ledger_status ledger_balance(struct db *db, const char *pan,
     struct kproto_balance_info *out);
 /* What the card may still withdraw today (completed and held withdrawals count). */
-enum ledger_status ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out);
+enum ledger_status ledger_daily_remaining(struct db *db, const char *pan, int64_t *out);
 /*
  * Holds amount for txid if allowed, recording the kiosk that asked; out->status says
  * why not. Repeating an approved txid with the same kiosk, card and amount returns the
  * same approval (LEDGER_REPEAT) and holds nothing more.
  */
-enum ledger_status ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
-    const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
+enum ledger_status ledger_withdraw_auth(struct db *db, const char *kiosk_id,
+    const char *pan, const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
     struct kproto_withdraw_result *out);
 /* Turns the hold into a debit; LEDGER_REPEAT if already completed (no second debit). */
-enum ledger_status ledger_withdraw_complete(sqlite3 *db, const char *pan,
+enum ledger_status ledger_withdraw_complete(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN]);
 /* Releases the hold; LEDGER_REPEAT if already reversed, CONFLICT if completed. */
-enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
+enum ledger_status ledger_withdraw_reverse(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN]);
 /*
  * Recovery: completes or reverses (enum kproto_settle_outcome) a hold that kiosk_id
@@ -82,10 +110,38 @@ enum ledger_status ledger_withdraw_reverse(sqlite3 *db, const char *pan,
  * or another kiosk made it. was (may be NULL) gets the hold's state before: "held",
  * "completed", "reversed", or "" when there is none.
  */
-enum ledger_status ledger_settle(sqlite3 *db, const char *kiosk_id,
+enum ledger_status ledger_settle(struct db *db, const char *kiosk_id,
     const unsigned char txid[KPROTO_TXID_LEN], int outcome, char *was, size_t wassz);
 /* Logs how many holds are open, per kiosk. */
-void ledger_log_open_holds(sqlite3 *db);
+void ledger_log_open_holds(struct db *db);
+
+/* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
+
+#define BANKD_PIN_WORKERS_MAX 64
+#define BANKD_PIN_QUEUE_PER_WORKER 4  /* default --pin-queue, per worker */
+#define BANKD_PIN_QUEUE_MAX 4096
+
+struct pin_job {
+	int conn_id;                          /* whose PIN_VERIFY this answers */
+	char pan[KPROTO_PAN_MAX + 1];
+	char *pin;                            /* guarded memory, wiped once compared */
+	char hash[128];                       /* crypto_pwhash_STRBYTES */
+	int match;                            /* the verdict */
+	struct pin_job *next;
+};
+
+/*
+ * Starts workers threads that take at most workers + queue checks at once; returns
+ * the fd the loop polls for finished checks, or -1 with err.
+ */
+int pinpool_start(int workers, int queue, char *err, size_t errlen);
+struct pin_job *pinpool_job_new(int conn_id, const char *pan);
+void pinpool_job_free(struct pin_job *j);
+/* Queues j (the pool owns it then); -1 when the pool is full: the kiosk is told busy. */
+int pinpool_submit(struct pin_job *j);
+/* A finished check, or NULL; the caller frees it. */
+struct pin_job *pinpool_take(void);
+void pinpool_stop(void);
 
 /* ---- session.c: one kiosk connection's card session and permission table ---------- */
 
@@ -113,11 +169,13 @@ struct bank_session {
 	uint8_t card_status;                  /* from CARD_OPEN */
 	struct bank_tx tx[BANK_TX_MAX];
 	int ntx;
+	int pin_pending;                      /* a PIN check is with the pool */
 };
 
 struct bank {
-	sqlite3 *db;
+	struct db *db;
 	const unsigned char *sk;              /* adapter secret key, opens sealed PINs */
+	int pin_pool;                         /* PIN checks go to pinpool.c (else inline) */
 };
 
 void bank_session_init(struct bank_session *s, int id);
@@ -135,6 +193,13 @@ void bank_session_reset(struct bank_session *s);
  */
 void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
     struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp);
+/*
+ * With bk->pin_pool, a PIN_VERIFY is answered later: dispatch leaves *resp_type 0 and
+ * s->pin_pending set, and the answer is made by bank_session_pin_done once the pool
+ * returned the job (s NULL when the connection closed meanwhile: the try still counts).
+ */
+void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
+    uint8_t *resp_type, struct kproto_buf *resp);
 
 /* ---- serve.c: the socket and the poll loop -------------------------------------- */
 
@@ -152,6 +217,7 @@ struct serve_config {
 	int max_conns;                        /* connections open at once */
 	int io_timeout_ms;                    /* for the handshake, and for a frame once
 					       * its first byte arrived */
+	int pin_fd;                           /* pinpool_start's, or -1 (ignored by poll) */
 };
 
 /* Creates the socket (0600, replacing a stale one); -1 with err if it cannot. */

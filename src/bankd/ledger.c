@@ -1,36 +1,18 @@
 /*
- * Money operations. Each runs in one BEGIN IMMEDIATE transaction, so two kiosks on one
- * bank file cannot both spend the same balance, and each is idempotent by txid: a
- * repeated request finds the hold already in the wanted state and changes nothing.
- * The caller answers the kiosk only after the function returned, that is after COMMIT.
+ * Money operations, the same on every backend. Each runs in one transaction that locks
+ * the card and its account first (the whole file on SQLite, the rows on PostgreSQL),
+ * so two kiosks cannot both spend the same balance or daily limit, and each is
+ * idempotent by txid: a repeated request finds the hold already in the wanted state
+ * and changes nothing. The caller answers the kiosk only after the function returned,
+ * that is after COMMIT.
  */
-#include "bankd.h"
+#include "ledger_backend.h"
 
 #include "common/log.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-struct card_row {
-	int64_t account_id;
-	int64_t balance_fen;
-	char status[16];
-	int tries_left;
-	char lang[KPROTO_LANG_MAX + 1];
-	int large_print;
-	int speech;
-	char holder[KPROTO_HOLDER_MAX + 1];
-	char currency[KPROTO_CURRENCY_MAX + 1];
-};
-
-struct hold_row {
-	char pan[KPROTO_PAN_MAX + 1];
-	int64_t amount_fen;
-	char state[16];
-	int has_kiosk;                        /* NULL in holds from schema version 1 */
-	char kiosk_id[KPROTO_ID_MAX + 1];
-};
 
 static time_t
 ledger_default_clock(void)
@@ -59,141 +41,31 @@ ledger_status_to_str(enum ledger_status s)
 	return "?";
 }
 
-static sqlite3_stmt *
-ledger_prepare(sqlite3 *db, const char *sql)
+static int
+ledger_begin(struct db *db)
 {
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_warnx("ledger: prepare failed: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
+	return db->ops->begin(db);
 }
 
-/* Runs a statement that returns no rows. */
-static int
-ledger_done(sqlite3 *db, sqlite3_stmt *st)
+static enum ledger_status
+ledger_commit(struct db *db)
 {
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE) {
-		log_warnx("ledger: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-ledger_simple(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = ledger_prepare(db, sql);
-	int rv = st != NULL ? ledger_done(db, st) : -1;
-
-	sqlite3_finalize(st);
-	return rv;
-}
-
-static int
-ledger_begin(sqlite3 *db)
-{
-	return ledger_simple(db, "BEGIN IMMEDIATE");
-}
-
-static int
-ledger_commit(sqlite3 *db)
-{
-	if (ledger_simple(db, "COMMIT") == 0)
-		return 0;
-	ledger_simple(db, "ROLLBACK");
-	return -1;
+	return db->ops->commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
 }
 
 static void
-ledger_rollback(sqlite3 *db)
+ledger_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db))
-		ledger_simple(db, "ROLLBACK");
-}
-
-static void
-copy_text(char *out, size_t outsz, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	snprintf(out, outsz, "%s", t != NULL ? (const char *)t : "");
-}
-
-/* 1 found, 0 no such card, -1 error. */
-static int
-card_load(sqlite3 *db, const char *pan, struct card_row *r)
-{
-	sqlite3_stmt *st = ledger_prepare(db,
-	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
-	    "c.large_print, c.speech, a.holder, a.currency "
-	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = ?");
-	int rv = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		memset(r, 0, sizeof *r);
-		r->account_id = sqlite3_column_int64(st, 0);
-		r->balance_fen = sqlite3_column_int64(st, 1);
-		copy_text(r->status, sizeof r->status, st, 2);
-		r->tries_left = sqlite3_column_int(st, 3);
-		copy_text(r->lang, sizeof r->lang, st, 4);
-		r->large_print = sqlite3_column_int(st, 5);
-		r->speech = sqlite3_column_int(st, 6);
-		copy_text(r->holder, sizeof r->holder, st, 7);
-		copy_text(r->currency, sizeof r->currency, st, 8);
-		rv = 1;
-		break;
-	case SQLITE_DONE:
-		rv = 0;
-		break;
-	default:
-		log_warnx("ledger: card lookup: %s", sqlite3_errmsg(db));
-	}
-	sqlite3_finalize(st);
-	return rv;
-}
-
-/* One integer from a query taking an optional text parameter, then nargs integers. */
-static int
-ledger_sum(sqlite3 *db, const char *sql, const char *text, const int64_t *args, int nargs,
-    int64_t *out)
-{
-	sqlite3_stmt *st = ledger_prepare(db, sql);
-	int rv = -1, i = 1;
-
-	if (st == NULL)
-		return -1;
-	if (text != NULL)
-		sqlite3_bind_text(st, i++, text, -1, SQLITE_STATIC);
-	for (int k = 0; k < nargs; k++)
-		sqlite3_bind_int64(st, i++, args[k]);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rv = 0;
-	} else
-		log_warnx("ledger: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rv;
+	db->ops->rollback(db);
 }
 
 /* Balance minus every hold still open on any card of the account. */
 static int
-account_available(sqlite3 *db, const struct card_row *r, int64_t *avail)
+account_available(struct db *db, const struct card_row *r, int64_t *avail)
 {
 	int64_t held = 0;
 
-	if (ledger_sum(db, "SELECT COALESCE(SUM(h.amount_fen), 0) FROM holds h "
-	    "JOIN cards c ON c.pan = h.pan WHERE c.account_id = ? AND h.state = 'held'",
-	    NULL, &r->account_id, 1, &held) < 0)
+	if (db->ops->account_held(db, r->account_id, &held) < 0)
 		return -1;
 	*avail = r->balance_fen - held;
 	return 0;
@@ -201,29 +73,26 @@ account_available(sqlite3 *db, const struct card_row *r, int64_t *avail)
 
 /* Withdrawals held or completed on pan during today's calendar day (local time). */
 static int
-daily_used(sqlite3 *db, const char *pan, int64_t *used)
+daily_used(struct db *db, const char *pan, int64_t *used)
 {
 	time_t now = ledger_now();
 	struct tm tm;
-	int64_t bounds[2];
+	int64_t from;
 
 	/* The bank's calendar day is local time; tm_isdst = -1 lets mktime find midnight
 	 * on a day when the clocks change. */
 	localtime_r(&now, &tm);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	bounds[0] = (int64_t)mktime(&tm);
+	from = (int64_t)mktime(&tm);
 	tm.tm_mday++;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	bounds[1] = (int64_t)mktime(&tm);
-	return ledger_sum(db, "SELECT COALESCE(SUM(amount_fen), 0) FROM holds "
-	    "WHERE pan = ? AND state IN ('held', 'completed') AND created >= ? AND created < ?",
-	    pan, bounds, 2, used);
+	return db->ops->card_withdrawn(db, pan, from, (int64_t)mktime(&tm), used);
 }
 
 enum ledger_status
-ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out)
+ledger_daily_remaining(struct db *db, const char *pan, int64_t *out)
 {
 	int64_t used = 0;
 
@@ -234,12 +103,17 @@ ledger_daily_remaining(sqlite3 *db, const char *pan, int64_t *out)
 }
 
 enum ledger_status
-ledger_card_open(sqlite3 *db, const char *pan, struct kproto_card_info *out)
+ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 {
 	struct card_row r;
-	int found = card_load(db, pan, &r);
+	int found;
 
 	memset(out, 0, sizeof *out);
+	/* Reads, too, run in a transaction: the backend checks its connection there. */
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_load(db, pan, 0, &r);
+	ledger_rollback(db);
 	if (found < 0)
 		return LEDGER_ERROR;
 	if (found == 0) {
@@ -266,72 +140,66 @@ ledger_card_open(sqlite3 *db, const char *pan, struct kproto_card_info *out)
 	return LEDGER_OK;
 }
 
-static int
-card_pin_hash(sqlite3 *db, const char *pan, char *hash, size_t hashsz)
+/* What a PIN_RESULT says of a card that may not try (locked, lost, unknown). */
+static void
+pin_locked(struct kproto_pin_result *out)
 {
-	sqlite3_stmt *st = ledger_prepare(db, "SELECT pin_hash FROM cards WHERE pan = ?");
-	int rv = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
-		if (t != NULL && strlen((const char *)t) < hashsz) {
-			memcpy(hash, t, strlen((const char *)t) + 1);
-			rv = 0;
-		}
-	}
-	if (rv < 0)
-		log_warnx("ledger: no PIN hash for the card");
-	sqlite3_finalize(st);
-	return rv;
+	memset(out, 0, sizeof *out);
+	out->note_fen = BANKD_NOTE_FEN;
+	out->status = KPROTO_PIN_LOCKED;
 }
 
 static int
-card_set_tries(sqlite3 *db, const char *pan, int tries)
+card_may_try(const struct card_row *r)
 {
-	sqlite3_stmt *st = ledger_prepare(db, "UPDATE cards SET tries_left = ?, "
-	    "status = CASE WHEN ? = 0 THEN 'locked' ELSE status END WHERE pan = ?");
-	int rv;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, tries);
-	sqlite3_bind_int(st, 2, tries);
-	sqlite3_bind_text(st, 3, pan, -1, SQLITE_STATIC);
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	return rv;
+	return strcmp(r->status, "active") == 0 && r->tries_left > 0;
 }
 
 enum ledger_status
-ledger_pin_verify(sqlite3 *db, const char *pan, const char *pin,
+ledger_pin_hash(struct db *db, const char *pan, char *hash, size_t hashsz,
+    int *checkable, struct kproto_pin_result *out)
+{
+	struct card_row r;
+	int found, ok;
+
+	*checkable = 0;
+	pin_locked(out);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_load(db, pan, 0, &r);
+	ok = found >= 0;
+	if (found > 0 && card_may_try(&r)) {
+		if ((ok = db->ops->card_pin_hash(db, pan, hash, hashsz) == 0))
+			*checkable = 1;
+		else
+			log_warnx("ledger: no PIN hash for the card");
+	}
+	ledger_rollback(db);
+	return ok ? LEDGER_OK : LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_pin_record(struct db *db, const char *pan, int match,
     struct kproto_pin_result *out)
 {
-	char hash[crypto_pwhash_STRBYTES];
 	struct card_row r;
 	int found;
 
-	memset(out, 0, sizeof *out);
-	out->note_fen = BANKD_NOTE_FEN;
-	/* The try counter is read and written under one write lock, so two kiosks
-	 * guessing at once cannot get more than three tries between them. */
+	pin_locked(out);
+	/* The try counter is read and written under the card's lock, so two kiosks
+	 * guessing at once cannot get more than three tries between them; a card locked
+	 * while its PIN was being checked stays locked, whatever the PIN. */
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((found = card_load(db, pan, &r)) < 0)
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
 		goto fail;
-	if (found == 0 || strcmp(r.status, "active") != 0 || r.tries_left <= 0) {
-		out->status = KPROTO_PIN_LOCKED;
-		out->tries_left = 0;
+	if (found == 0 || !card_may_try(&r)) {
 		ledger_rollback(db);
 		return LEDGER_OK;
 	}
-	if (card_pin_hash(db, pan, hash, sizeof hash) < 0)
-		goto fail;
-	if (crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0) {
+	if (match) {
 		if (r.tries_left != BANKD_PIN_TRIES &&
-		    card_set_tries(db, pan, BANKD_PIN_TRIES) < 0)
+		    db->ops->card_set_tries(db, pan, BANKD_PIN_TRIES) < 0)
 			goto fail;
 		out->status = KPROTO_PIN_OK;
 		out->tries_left = BANKD_PIN_TRIES;
@@ -340,80 +208,52 @@ ledger_pin_verify(sqlite3 *db, const char *pan, const char *pin,
 			goto fail;
 	} else {
 		int left = r.tries_left - 1;
-		if (card_set_tries(db, pan, left) < 0)
+		if (db->ops->card_set_tries(db, pan, left) < 0)
 			goto fail;
 		out->status = left == 0 ? KPROTO_PIN_LOCKED : KPROTO_PIN_WRONG;
 		out->tries_left = (uint8_t)left;
 	}
-	sodium_memzero(hash, sizeof hash);
-	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
+	if (ledger_commit(db) == LEDGER_OK)
+		return LEDGER_OK;
 fail:
-	sodium_memzero(hash, sizeof hash);
 	ledger_rollback(db);
 	memset(out, 0, sizeof *out);
 	return LEDGER_ERROR;
 }
 
 enum ledger_status
-ledger_balance(sqlite3 *db, const char *pan, struct kproto_balance_info *out)
+ledger_pin_verify(struct db *db, const char *pan, const char *pin,
+    struct kproto_pin_result *out)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	enum ledger_status ls;
+	int checkable;
+
+	ls = ledger_pin_hash(db, pan, hash, sizeof hash, &checkable, out);
+	if (ls == LEDGER_OK && checkable)
+		ls = ledger_pin_record(db, pan, crypto_pwhash_str_verify(hash, pin,
+		    strlen(pin)) == 0, out);
+	sodium_memzero(hash, sizeof hash);
+	return ls;
+}
+
+enum ledger_status
+ledger_balance(struct db *db, const char *pan, struct kproto_balance_info *out)
 {
 	struct card_row r;
+	int ok;
 
 	memset(out, 0, sizeof *out);
-	if (card_load(db, pan, &r) <= 0 || account_available(db, &r, &out->available_fen) < 0)
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	ok = db->ops->card_load(db, pan, 0, &r) > 0 &&
+	    account_available(db, &r, &out->available_fen) == 0;
+	ledger_rollback(db);
+	if (!ok)
 		return LEDGER_ERROR;
 	out->balance_fen = r.balance_fen;
 	snprintf(out->currency, sizeof out->currency, "%s", r.currency);
 	return LEDGER_OK;
-}
-
-/* 1 found, 0 none, -1 error. */
-static int
-hold_load(sqlite3 *db, const char *txhex, struct hold_row *h)
-{
-	sqlite3_stmt *st = ledger_prepare(db,
-	    "SELECT pan, amount_fen, state, kiosk_id FROM holds WHERE txid = ?");
-	int rv = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		copy_text(h->pan, sizeof h->pan, st, 0);
-		h->amount_fen = sqlite3_column_int64(st, 1);
-		copy_text(h->state, sizeof h->state, st, 2);
-		h->has_kiosk = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		copy_text(h->kiosk_id, sizeof h->kiosk_id, st, 3);
-		rv = 1;
-		break;
-	case SQLITE_DONE:
-		rv = 0;
-		break;
-	default:
-		log_warnx("ledger: hold lookup: %s", sqlite3_errmsg(db));
-	}
-	sqlite3_finalize(st);
-	return rv;
-}
-
-static int
-hold_set_state(sqlite3 *db, const char *txhex, const char *state)
-{
-	sqlite3_stmt *st = ledger_prepare(db, "UPDATE holds SET state = ?, settled = ? "
-	    "WHERE txid = ? AND state = 'held'");
-	int rv;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)ledger_now());
-	sqlite3_bind_text(st, 3, txhex, -1, SQLITE_STATIC);
-	rv = ledger_done(db, st);
-	if (rv == 0 && sqlite3_changes(db) != 1)
-		rv = -1;
-	sqlite3_finalize(st);
-	return rv;
 }
 
 /* The hold was made by kiosk_id (holds from before kiosk ids were kept match none). */
@@ -424,24 +264,24 @@ hold_of_kiosk(const struct hold_row *h, const char *kiosk_id)
 }
 
 enum ledger_status
-ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
+ledger_withdraw_auth(struct db *db, const char *kiosk_id, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN], int64_t amount_fen,
     struct kproto_withdraw_result *out)
 {
 	char txhex[KPROTO_TXID_LEN * 2 + 1];
 	struct hold_row h;
 	struct card_row r;
-	sqlite3_stmt *st;
 	int64_t avail = 0, used = 0;
-	int found, rv;
+	int found;
 
 	memset(out, 0, sizeof *out);
 	out->amount_fen = amount_fen;
 	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if (card_load(db, pan, &r) <= 0 || account_available(db, &r, &avail) < 0 ||
-	    (found = hold_load(db, txhex, &h)) < 0)
+	if (db->ops->card_load(db, pan, 1, &r) <= 0 ||
+	    account_available(db, &r, &avail) < 0 ||
+	    (found = db->ops->hold_load(db, txhex, 0, &h)) < 0)
 		goto fail;
 	/* The txid first: a retry after a lost answer gets its approval back, not a
 	 * second hold. */
@@ -480,61 +320,29 @@ ledger_withdraw_auth(sqlite3 *db, const char *kiosk_id, const char *pan,
 		return LEDGER_OK;
 	}
 
-	st = ledger_prepare(db, "INSERT INTO holds (txid, pan, amount_fen, "
-	    "state, created, settled, kiosk_id) VALUES (?, ?, ?, 'held', ?, NULL, ?)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, amount_fen);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)ledger_now());
-	sqlite3_bind_text(st, 5, kiosk_id, -1, SQLITE_STATIC);
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	if (rv < 0)
+	if (db->ops->hold_insert(db, txhex, pan, amount_fen, (int64_t)ledger_now(),
+	    kiosk_id) < 0)
 		goto fail;
 	out->available_after_fen = avail - amount_fen;
-	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
+	return ledger_commit(db);
 fail:
 	ledger_rollback(db);
 	return LEDGER_ERROR;
 }
 
 /*
- * Inside a transaction: turns the held row h into a debit of its card's account.
+ * Inside a transaction: turns the held row h into a debit of its card's account r.
  * hold_set_state only moves a 'held' row and the ledger's unique (txid, kind) index
  * refuses a second row: two completions racing cannot both debit.
  */
 static int
-hold_debit(sqlite3 *db, const char *txhex, const struct hold_row *h)
+hold_debit(struct db *db, const char *txhex, const struct hold_row *h,
+    const struct card_row *r)
 {
-	struct card_row r;
-	sqlite3_stmt *st;
-	int rv;
-
-	if (card_load(db, h->pan, &r) <= 0 || hold_set_state(db, txhex, "completed") < 0)
+	if (db->ops->hold_set_state(db, txhex, "completed", (int64_t)ledger_now()) < 0)
 		return -1;
-	if ((st = ledger_prepare(db, "UPDATE accounts SET balance_fen = balance_fen - ? "
-	    "WHERE id = ?")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, h->amount_fen);
-	sqlite3_bind_int64(st, 2, r.account_id);
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	if (rv < 0)
-		return -1;
-
-	if ((st = ledger_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
-	    "balance_after_fen, at) VALUES (?, ?, 'withdrawal', ?, ?, ?)")) == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r.account_id);
-	sqlite3_bind_int64(st, 3, -h->amount_fen);
-	sqlite3_bind_int64(st, 4, r.balance_fen - h->amount_fen);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)ledger_now());
-	rv = ledger_done(db, st);
-	sqlite3_finalize(st);
-	return rv;
+	return db->ops->account_debit(db, r->account_id, txhex, h->amount_fen,
+	    r->balance_fen - h->amount_fen, (int64_t)ledger_now());
 }
 
 /* Who may settle a hold: the card's own session, or after a crash the kiosk that made it. */
@@ -560,13 +368,14 @@ hold_owned_by_kiosk(const struct hold_row *h, const char *kiosk_id, const char *
  * (reverse). Settling it again the same way is LEDGER_REPEAT and moves nothing; the
  * other way is LEDGER_CONFLICT. was, when not NULL, gets the state found. */
 static enum ledger_status
-hold_settle(sqlite3 *db, const unsigned char txid[KPROTO_TXID_LEN], int outcome,
+hold_settle(struct db *db, const unsigned char txid[KPROTO_TXID_LEN], int outcome,
     int (*owns)(const struct hold_row *, const char *, const char *), const char *who,
     char *was, size_t wassz)
 {
 	const char *want = outcome == KPROTO_SETTLE_COMPLETE ? "completed" : "reversed";
 	char txhex[KPROTO_TXID_LEN * 2 + 1];
 	struct hold_row h;
+	struct card_row r;
 	int found;
 
 	if (was != NULL && wassz > 0)
@@ -574,7 +383,13 @@ hold_settle(sqlite3 *db, const unsigned char txid[KPROTO_TXID_LEN], int outcome,
 	sodium_bin2hex(txhex, sizeof txhex, txid, KPROTO_TXID_LEN);
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((found = hold_load(db, txhex, &h)) < 0)
+	/* The card's rows are locked before the hold's, in the order withdraw_auth takes
+	 * them, so that two adapters settling and authorising never wait on each other;
+	 * the hold is read again once they are held. */
+	if ((found = db->ops->hold_load(db, txhex, 0, &h)) < 0)
+		goto fail;
+	if (found && (db->ops->card_load(db, h.pan, 1, &r) <= 0 ||
+	    (found = db->ops->hold_load(db, txhex, 1, &h)) < 0))
 		goto fail;
 	if (!found || !owns(&h, who, txhex)) {
 		ledger_rollback(db);
@@ -586,31 +401,31 @@ hold_settle(sqlite3 *db, const unsigned char txid[KPROTO_TXID_LEN], int outcome,
 		ledger_rollback(db);
 		return strcmp(h.state, want) == 0 ? LEDGER_REPEAT : LEDGER_CONFLICT;
 	}
-	if (outcome == KPROTO_SETTLE_COMPLETE ? hold_debit(db, txhex, &h) < 0 :
-	    hold_set_state(db, txhex, "reversed") < 0)
+	if (outcome == KPROTO_SETTLE_COMPLETE ? hold_debit(db, txhex, &h, &r) < 0 :
+	    db->ops->hold_set_state(db, txhex, "reversed", (int64_t)ledger_now()) < 0)
 		goto fail;
-	return ledger_commit(db) == 0 ? LEDGER_OK : LEDGER_ERROR;
+	return ledger_commit(db);
 fail:
 	ledger_rollback(db);
 	return LEDGER_ERROR;
 }
 
 enum ledger_status
-ledger_withdraw_complete(sqlite3 *db, const char *pan,
+ledger_withdraw_complete(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN])
 {
 	return hold_settle(db, txid, KPROTO_SETTLE_COMPLETE, hold_owned_by_card, pan, NULL, 0);
 }
 
 enum ledger_status
-ledger_withdraw_reverse(sqlite3 *db, const char *pan,
+ledger_withdraw_reverse(struct db *db, const char *pan,
     const unsigned char txid[KPROTO_TXID_LEN])
 {
 	return hold_settle(db, txid, KPROTO_SETTLE_REVERSE, hold_owned_by_card, pan, NULL, 0);
 }
 
 enum ledger_status
-ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO_TXID_LEN],
+ledger_settle(struct db *db, const char *kiosk_id, const unsigned char txid[KPROTO_TXID_LEN],
     int outcome, char *was, size_t wassz)
 {
 	if (was != NULL && wassz > 0)
@@ -620,32 +435,28 @@ ledger_settle(sqlite3 *db, const char *kiosk_id, const unsigned char txid[KPROTO
 	return hold_settle(db, txid, outcome, hold_owned_by_kiosk, kiosk_id, was, wassz);
 }
 
-void
-ledger_log_open_holds(sqlite3 *db)
+static void
+log_kiosk_holds(void *arg, const char *kiosk_id, int64_t n, int64_t fen)
 {
-	sqlite3_stmt *st = ledger_prepare(db, "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
-	    "FROM holds WHERE state = 'held' GROUP BY kiosk_id ORDER BY kiosk_id");
-	int n = 0, rc;
+	(*(int *)arg)++;
+	/* Left held on purpose: only the kiosk knows whether the cash went out. */
+	if (kiosk_id != NULL)
+		log_info("open holds of kiosk \"%s\": %lld, %lld.%02lld yuan, kept until "
+		    "that kiosk settles them", kiosk_id, (long long)n, (long long)(fen / 100),
+		    (long long)(fen % 100));
+	else
+		log_warnx("open holds of no known kiosk (made before kiosk ids were kept): "
+		    "%lld, %lld.%02lld yuan, to be settled by branch staff", (long long)n,
+		    (long long)(fen / 100), (long long)(fen % 100));
+}
 
-	if (st == NULL)
-		return;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *k = sqlite3_column_text(st, 0);
-		int64_t fen = sqlite3_column_int64(st, 2);
-		/* Left held on purpose: only the kiosk knows whether the cash went out. */
-		if (k != NULL)
-			log_info("open holds of kiosk \"%s\": %d, %lld.%02lld yuan, kept until "
-			    "that kiosk settles them", (const char *)k, sqlite3_column_int(st, 1),
-			    (long long)(fen / 100), (long long)(fen % 100));
-		else
-			log_warnx("open holds of no known kiosk (made before kiosk ids were kept): "
-			    "%d, %lld.%02lld yuan, to be settled by branch staff",
-			    sqlite3_column_int(st, 1), (long long)(fen / 100), (long long)(fen % 100));
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		log_warnx("ledger: open holds: %s", sqlite3_errmsg(db));
+void
+ledger_log_open_holds(struct db *db)
+{
+	int n = 0;
+
+	if (db->ops->open_holds(db, log_kiosk_holds, &n) < 0)
+		log_warnx("ledger: cannot list the open holds");
 	else if (n == 0)
 		log_info("no open holds");
-	sqlite3_finalize(st);
 }

@@ -1,10 +1,10 @@
 /*
  * kiosk-bankd: the reference core-banking adapter.
  *
- *   kiosk-bankd --db FILE --init-demo
- *   kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]
+ *   kiosk-bankd --db BANK --init-demo | --migrate
+ *   kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]
  *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
- *               [--log FILE] [--debug]
+ *               [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]
  */
 #include "bankd.h"
 
@@ -30,20 +30,33 @@ on_signal(int sig)
 	quit = sig;
 }
 
+/* One PIN worker per processor: a hash keeps one core busy for its whole time. */
+static long
+default_pin_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > BANKD_PIN_WORKERS_MAX ? BANKD_PIN_WORKERS_MAX : n;
+}
+
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: kiosk-bankd --db FILE --init-demo\n"
-	    "       kiosk-bankd --db FILE --socket PATH [--key FILE] [--kiosk-key FILE]\n"
+	    "usage: kiosk-bankd --db BANK --init-demo | --migrate\n"
+	    "       kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]\n"
 	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
-	    "                   [--log FILE] [--debug]\n"
+	    "                   [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]\n"
 	    "\n"
 	    "The reference core-banking adapter: answers the kiosk's signed requests\n"
-	    "from a SQLite bank file.\n"
+	    "from a bank database, a SQLite file or PostgreSQL.\n"
 	    "\n"
-	    "  --db FILE         the bank file (SQLite)\n"
-	    "  --init-demo       create (or recreate) the demo bank in FILE and exit\n"
+	    "  --db BANK         the bank: a SQLite file (one kiosk), or a PostgreSQL\n"
+	    "                    database shared by a fleet, as a URI postgresql://...\n"
+	    "                    or a libpq conninfo such as \"host=/run/pg dbname=bank\"\n"
+	    "  --init-demo       replace the bank by the demo bank and exit\n"
+	    "  --migrate         create the bank's schema, or upgrade it to this version,\n"
+	    "                    and exit (PostgreSQL refuses to start on an older one)\n"
 	    "  --socket PATH     Unix socket to serve on (created with mode 0600)\n"
 	    "  --key FILE        the adapter's secret key (default %s)\n"
 	    "  --kiosk-key FILE  the kiosk's public key to accept (default %s)\n"
@@ -53,12 +66,17 @@ usage(FILE *out)
 	    "                    one replaces the oldest that has not finished its handshake\n"
 	    "  --io-timeout MS   time allowed for the handshake, and for a frame once begun\n"
 	    "                    (default %d)\n"
+	    "  --pin-workers N   threads that check PINs, off the loop that serves every\n"
+	    "                    kiosk (default: one per processor, here %ld)\n"
+	    "  --pin-queue N     PIN checks waiting for a worker at most; beyond, the kiosk\n"
+	    "                    is told the adapter is busy (default %d per worker)\n"
 	    "  --log FILE        append the log to FILE instead of stderr\n"
 	    "  --debug           log every frame\n"
 	    "  --help            this text\n"
 	    "\n"
 	    "Keys are made with: kioskctl keygen\n", DEFAULT_KEY, DEFAULT_KIOSK_KEY,
-	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS);
+	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS, default_pin_workers(),
+	    BANKD_PIN_QUEUE_PER_WORKER);
 }
 
 /* A decimal number in [min, max], nothing else; -1 if it is not one. */
@@ -116,12 +134,15 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "init-demo", no_argument, NULL, 'I' },
+		{ "migrate", no_argument, NULL, 'M' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "kiosk-key", required_argument, NULL, 'K' },
 		{ "allow-uid", required_argument, NULL, 'u' },
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "io-timeout", required_argument, NULL, 't' },
+		{ "pin-workers", required_argument, NULL, 'w' },
+		{ "pin-queue", required_argument, NULL, 'q' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,15 +154,17 @@ main(int argc, char **argv)
 	uid_t allow_uids[BANKD_ALLOW_UIDS_MAX];
 	int nallow = 0;
 	long long max_conns = BANKD_MAX_CONNS, io_timeout = BANKD_IO_TIMEOUT_MS;
+	long long pin_workers = default_pin_workers(), pin_queue = -1;
 	struct sigaction sa;
-	struct bank bk;
+	struct bank bk = { 0 };
 	char err[1024];
-	int ch, init_demo = 0, debug = 0, lfd;
+	int ch, init_demo = 0, migrate = 0, debug = 0, lfd;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db_path = optarg; break;
 		case 'I': init_demo = 1; break;
+		case 'M': migrate = 1; break;
 		case 's': socket_path = optarg; break;
 		case 'k': key_path = optarg; break;
 		case 'K': kiosk_key_path = optarg; break;
@@ -165,6 +188,20 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'w':
+			if ((pin_workers = parse_number(optarg, 1, BANKD_PIN_WORKERS_MAX)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --pin-workers: expected 1 to %d\n",
+				    BANKD_PIN_WORKERS_MAX);
+				return 2;
+			}
+			break;
+		case 'q':
+			if ((pin_queue = parse_number(optarg, 0, BANKD_PIN_QUEUE_MAX)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --pin-queue: expected 0 to %d\n",
+				    BANKD_PIN_QUEUE_MAX);
+				return 2;
+			}
+			break;
 		case 'l': log_path = optarg; break;
 		case 'D': debug = 1; break;
 		case 'h':
@@ -175,9 +212,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc || db_path == NULL || (!init_demo && socket_path == NULL)) {
+	if (optind < argc || db_path == NULL || (init_demo && migrate) ||
+	    (!init_demo && !migrate && socket_path == NULL)) {
 		fprintf(stderr, "kiosk-bankd: %s\n", optind < argc ? "unexpected argument" :
-		    db_path == NULL ? "--db FILE is required" : "--socket PATH is required");
+		    db_path == NULL ? "--db BANK is required" : init_demo && migrate ?
+		    "--init-demo and --migrate do not go together" :
+		    "--socket PATH is required");
 		usage(stderr);
 		return 2;
 	}
@@ -191,6 +231,12 @@ main(int argc, char **argv)
 
 	if (init_demo) {
 		if (db_init_demo(db_path, err, sizeof err) < 0)
+			fatalx("%s", err);
+		log_close();
+		return 0;
+	}
+	if (migrate) {
+		if (db_migrate(db_path, err, sizeof err) < 0)
 			fatalx("%s", err);
 		log_close();
 		return 0;
@@ -216,6 +262,12 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	if (pin_queue < 0)
+		pin_queue = pin_workers * BANKD_PIN_QUEUE_PER_WORKER;
+	int pin_fd = pinpool_start((int)pin_workers, (int)pin_queue, err, sizeof err);
+	if (pin_fd < 0)
+		fatalx("%s", err);
+	bk.pin_pool = 1;
 	if ((lfd = serve_listen(socket_path, err, sizeof err)) < 0)
 		fatalx("%s", err);
 	/* The kiosk normally runs as the adapter's own user. */
@@ -225,7 +277,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < nallow; i++)
 		snprintf(uids + strlen(uids), sizeof uids - strlen(uids), "%s%u", i ? "," : "",
 		    (unsigned)allow_uids[i]);
-	log_info("serving %s on %s (uids %s, at most %lld connections)", db_path,
+	log_info("serving %s on %s (uids %s, at most %lld connections)", db_name(bk.db),
 	    socket_path, uids, max_conns);
 	struct serve_config cfg = {
 		.socket_path = socket_path,
@@ -235,9 +287,11 @@ main(int argc, char **argv)
 		.nallow_uids = nallow,
 		.max_conns = (int)max_conns,
 		.io_timeout_ms = (int)io_timeout,
+		.pin_fd = pin_fd,
 	};
 	serve_run(&bk, &cfg, lfd, &quit);
 	log_info("stopped by signal %d", (int)quit);
+	pinpool_stop();
 
 	db_close(bk.db);
 	sodium_free(sk);

@@ -3,7 +3,9 @@
  * own card session; a bad frame, a failed or slow handshake, a frame left half sent or
  * a peer running as a uid not allowed closes that connection only. When the table is
  * full, a newcomer pushes out the least advanced connection that has not finished its
- * handshake, never an established session.
+ * handshake, never an established session. Answers never block the loop: each
+ * connection queues what the socket does not take at once, is written to as it drains,
+ * and is dropped when a kiosk that does not read lets its queue overflow or stall.
  */
 /* ppoll, accept4 and SO_PEERCRED: the kiosk runs on Linux only. */
 #define _GNU_SOURCE
@@ -30,6 +32,8 @@
 /* Lines about connections that never completed a handshake (refused, accepted,
  * dropped, closed) logged per second; the rest are counted, then summed up. */
 #define SERVE_NOISY_PER_SEC 50
+/* Answers queued for one kiosk that is not reading them: hundreds of frames. */
+#define SERVE_OUT_MAX (64 * 1024)
 
 struct serve_conn {
 	int used;
@@ -40,6 +44,9 @@ struct serve_conn {
 	int64_t accepted_usec;
 	int64_t active_usec;      /* last time the socket had something for us */
 	int64_t frame_usec;       /* first byte of the frame being read, 0 if none */
+	unsigned char *out;       /* answers the socket did not take yet */
+	size_t outlen, outoff;    /* queued bytes, and how many of them are written */
+	int64_t out_usec;         /* when the socket last took bytes while some waited */
 };
 
 static struct serve_conn *serve_conns;
@@ -162,6 +169,9 @@ serve_close(struct serve_conn *c, const char *why)
 	if (c->s.state != BANK_NO_CARD)
 		bank_session_reset(&c->s);
 	kproto_conn_close(&c->kc);
+	free(c->out);
+	c->out = NULL;
+	c->outlen = c->outoff = 0;
 	c->used = 0;
 }
 
@@ -291,8 +301,74 @@ serve_handshake(struct serve_conn *c)
 	bank_session_set_kiosk(&c->s, c->kc.peer_id);
 }
 
+/* Writes what the socket takes now; -1 (connection closed) if the kiosk went away. */
+static int
+serve_flush(struct serve_conn *c)
+{
+	while (c->outoff < c->outlen) {
+		ssize_t n = send(c->kc.fd, c->out + c->outoff, c->outlen - c->outoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0) {
+			log_warnx("conn %d: cannot send: %s", c->s.id, strerror(errno));
+			serve_close(c, "send failed");
+			return -1;
+		}
+		c->outoff += (size_t)n;
+		c->out_usec = mono_usec();
+	}
+	c->outlen = c->outoff = 0;
+	return 0;
+}
+
+/*
+ * Queues the answer the session made (resp_type 0: none yet, a PIN being checked) as
+ * one signed frame, and writes what the socket takes.
+ */
 static void
-serve_request(struct bank *bk, struct serve_conn *c)
+serve_answer(struct serve_conn *c, const struct serve_config *cfg, uint8_t rtype)
+{
+	size_t len;
+	int rv;
+
+	if (rtype == 0)
+		return;
+	rv = kproto_frame_encode(c->kc.out, sizeof c->kc.out, &len, rtype, c->kc.send_seq,
+	    c->kc.session, serve_resp.data, serve_resp.len, cfg->sk);
+	if (rv != KPROTO_OK) {
+		log_warnx("conn %d: cannot frame %s: %s", c->s.id, kproto_type_to_str(rtype),
+		    kproto_strerror(rv));
+		serve_close(c, "send failed");
+		return;
+	}
+	if (c->outlen - c->outoff + len > SERVE_OUT_MAX) {
+		log_warnx("conn %d: kiosk \"%s\" does not read its answers (%zu bytes waiting)",
+		    c->s.id, c->kc.peer_id, c->outlen - c->outoff);
+		serve_close(c, "answers not read");
+		return;
+	}
+	if (c->out == NULL)
+		c->out = xmalloc(SERVE_OUT_MAX);
+	if (c->outoff > 0) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	if (c->outlen == 0)
+		c->out_usec = mono_usec();
+	memcpy(c->out + c->outlen, c->kc.out, len);
+	c->outlen += len;
+	c->kc.send_seq++;
+	if (serve_flush(c) == 0)
+		log_debug("conn %d: response %s%s", c->s.id, kproto_type_to_str(rtype),
+		    c->outlen > 0 ? " (queued)" : "");
+}
+
+static void
+serve_request(struct bank *bk, const struct serve_config *cfg, struct serve_conn *c)
 {
 	uint8_t type = 0, rtype = 0;
 	int rv = kproto_recv(&c->kc, &type, &serve_req);
@@ -314,15 +390,36 @@ serve_request(struct bank *bk, struct serve_conn *c)
 	/* The answer leaves only once the ledger's COMMIT returned: whatever the kiosk is
 	 * told was done is on disk. */
 	bank_session_dispatch(bk, &c->s, type, &serve_req, &rtype, &serve_resp);
-	rv = kproto_send(&c->kc, rtype, &serve_resp);
 	kproto_buf_wipe(&serve_req);
-	if (rv != KPROTO_OK) {
-		log_warnx("conn %d: cannot send %s [%s]: %s", c->s.id, kproto_type_to_str(rtype),
-		    kproto_err_to_str(rv), kproto_strerror(rv));
-		serve_close(c, "send failed");
-		return;
+	serve_answer(c, cfg, rtype);
+}
+
+/* Answers every PIN check the workers finished; a closed connection's still counts. */
+static void
+serve_pins_done(struct bank *bk, const struct serve_config *cfg)
+{
+	struct pin_job *j;
+
+	while ((j = pinpool_take()) != NULL) {
+		struct serve_conn *c = NULL;
+		uint8_t rtype = 0;
+
+		for (int i = 0; i < serve_nconns && c == NULL; i++)
+			if (serve_conns[i].used && serve_conns[i].s.id == j->conn_id &&
+			    serve_conns[i].s.pin_pending)
+				c = &serve_conns[i];
+		bank_session_pin_done(bk, c != NULL ? &c->s : NULL, j, &rtype, &serve_resp);
+		pinpool_job_free(j);
+		if (c != NULL)
+			serve_answer(c, cfg, rtype);
 	}
-	log_debug("conn %d: response %s", c->s.id, kproto_type_to_str(rtype));
+}
+
+/* The kiosk has not read its answers for longer than it has been sending a frame. */
+static int
+serve_out_stalled(const struct serve_conn *c)
+{
+	return c->outlen > 0 && (c->frame_usec == 0 || c->out_usec < c->frame_usec);
 }
 
 /*
@@ -336,6 +433,8 @@ serve_deadline(const struct serve_conn *c, const struct serve_config *cfg)
 
 	if (!kproto_conn_ready(&c->kc))
 		return c->accepted_usec + t;
+	if (serve_out_stalled(c))
+		return c->out_usec + t;
 	if (c->frame_usec != 0)
 		return c->frame_usec + t;
 	return 0;
@@ -349,6 +448,11 @@ serve_expire(struct serve_conn *c, const struct serve_config *cfg)
 		    "frame)", c->s.id, cfg->io_timeout_ms, c->kc.state == KPROTO_CONN_NEW ?
 		    "no HELLO" : "no HELLO_CONFIRM", c->kc.inlen);
 		serve_close(c, "handshake timeout");
+	} else if (serve_out_stalled(c)) {
+		log_warnx("conn %d: kiosk \"%s\" read none of its answers for %d ms (%zu "
+		    "bytes waiting)", c->s.id, c->kc.peer_id, cfg->io_timeout_ms,
+		    c->outlen - c->outoff);
+		serve_close(c, "answers not read");
 	} else {
 		log_warnx("conn %d: frame not completed within %d ms (%zu bytes received)",
 		    c->s.id, cfg->io_timeout_ms, c->kc.inlen);
@@ -366,8 +470,8 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 
 	serve_nconns = cfg->max_conns;
 	serve_conns = xcalloc((size_t)serve_nconns, sizeof *serve_conns);
-	pfd = xcalloc((size_t)serve_nconns + 1, sizeof *pfd);
-	map = xcalloc((size_t)serve_nconns + 1, sizeof *map);
+	pfd = xcalloc((size_t)serve_nconns + 2, sizeof *pfd);
+	map = xcalloc((size_t)serve_nconns + 2, sizeof *map);
 	for (int i = 0; i < serve_nconns; i++)
 		serve_conns[i].kc.fd = -1;
 	/* Signals arrive only inside ppoll, so a SIGTERM is never missed between the
@@ -384,6 +488,9 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 		pfd[n].fd = lfd;
 		pfd[n].events = POLLIN;
 		map[n++] = NULL;
+		pfd[n].fd = cfg->pin_fd;
+		pfd[n].events = POLLIN;
+		map[n++] = NULL;
 		for (int i = 0; i < serve_nconns; i++) {
 			struct serve_conn *c = &serve_conns[i];
 			if (!c->used)
@@ -398,8 +505,12 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 				if (wait_ms < 0 || left < wait_ms)
 					wait_ms = left;
 			}
+			/* One request at a time: the next is read once the PIN was answered. */
+			short ev = (c->s.pin_pending ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0);
+			if (ev == 0)
+				continue;
 			pfd[n].fd = c->kc.fd;
-			pfd[n].events = POLLIN;
+			pfd[n].events = ev;
 			map[n++] = c;
 		}
 
@@ -412,13 +523,19 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 			break;
 		}
 		now = mono_usec();
-		for (int i = 1; i < n; i++) {
+		if (pfd[1].revents & POLLIN)
+			serve_pins_done(bk, cfg);
+		for (int i = 2; i < n; i++) {
 			struct serve_conn *c = map[i];
 			if (pfd[i].revents == 0 || !c->used)
 				continue;
 			c->active_usec = now;
+			if ((pfd[i].revents & POLLOUT) && serve_flush(c) < 0)
+				continue;
+			if (!(pfd[i].revents & ~POLLOUT) || c->s.pin_pending)
+				continue;
 			if (kproto_conn_ready(&c->kc))
-				serve_request(bk, c);
+				serve_request(bk, cfg, c);
 			else
 				serve_handshake(c);
 			/* A frame's clock starts at its first byte and stops at its last. */

@@ -226,12 +226,58 @@ session_card_open(struct bank *bk, struct bank_session *s, struct kproto_buf *re
 	    KPROTO_MSG_CARD_INFO, resp_type, resp);
 }
 
+/* The answer to a PIN_VERIFY once the ledger counted the try. */
+static void
+session_pin_result(struct bank_session *s, enum ledger_status ls,
+    const struct kproto_pin_result *pr, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	if (ls != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
+		return;
+	}
+	if (pr->status == KPROTO_PIN_OK)
+		session_enter(s, BANK_AUTHED);
+	else if (pr->status == KPROTO_PIN_LOCKED)
+		session_enter(s, BANK_CARD_REFUSED);
+	log_info("conn %d: PIN_VERIFY %s -> PIN_RESULT %s tries=%u", s->id, s->pan_masked,
+	    kproto_pin_status_to_str(pr->status), pr->tries_left);
+	session_reply(s, KPROTO_MSG_PIN_VERIFY, kproto_pin_result_pack(resp, pr),
+	    KPROTO_MSG_PIN_RESULT, resp_type, resp);
+}
+
+/* Hands the check to the pool; answers now only if it need not or cannot wait. */
+static void
+session_pin_queue(struct bank *bk, struct bank_session *s, struct pin_job *j,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_pin_result pr;
+	enum ledger_status ls;
+	int checkable;
+
+	ls = ledger_pin_hash(bk->db, s->pan, j->hash, sizeof j->hash, &checkable, &pr);
+	if (ls != LEDGER_OK || !checkable) {
+		pinpool_job_free(j);
+		session_pin_result(s, ls, &pr, resp_type, resp);
+		return;
+	}
+	if (pinpool_submit(j) < 0) {
+		pinpool_job_free(j);
+		/* Not a try: the PIN was never compared. */
+		session_error(s, KPROTO_MSG_PIN_VERIFY, KPROTO_ERROR_INTERNAL, resp_type, resp,
+		    "PIN_VERIFY: busy, every PIN worker and queue place taken; try again");
+		return;
+	}
+	s->pin_pending = 1;
+	*resp_type = 0;
+}
+
 static void
 session_pin_verify(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
     uint8_t *resp_type, struct kproto_buf *resp)
 {
 	struct kproto_pin_verify pv;
 	struct kproto_pin_result pr;
+	struct pin_job *j = NULL;
 	enum ledger_status ls;
 	char *pin;
 	int rv;
@@ -240,33 +286,52 @@ session_pin_verify(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 		session_malformed(s, KPROTO_MSG_PIN_VERIFY, rv, resp_type, resp);
 		return;
 	}
-	if ((pin = sodium_malloc(KPROTO_PIN_MAX + 1)) == NULL) {
+	if (bk->pin_pool) {
+		if ((j = pinpool_job_new(s->id, s->pan)) == NULL) {
+			session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
+			return;
+		}
+		pin = j->pin;
+	} else if ((pin = sodium_malloc(KPROTO_PIN_MAX + 1)) == NULL) {
 		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
 		return;
 	}
 	rv = kproto_pin_open(pv.sealed, pv.sealed_len, bk->sk, pin, KPROTO_PIN_MAX + 1);
 	if (rv != KPROTO_OK) {
-		sodium_free(pin);
+		if (j != NULL)
+			pinpool_job_free(j);
+		else
+			sodium_free(pin);
 		/* Not a try: a PIN that does not open was not typed by the customer. */
 		session_error(s, KPROTO_MSG_PIN_VERIFY, KPROTO_ERROR_MALFORMED, resp_type, resp,
 		    "malformed PIN_VERIFY: sealed PIN does not open (%s)", kproto_strerror(rv));
 		return;
 	}
+	if (j != NULL) {
+		session_pin_queue(bk, s, j, resp_type, resp);
+		return;
+	}
 	ls = ledger_pin_verify(bk->db, s->pan, pin, &pr);
 	sodium_memzero(pin, KPROTO_PIN_MAX + 1);
 	sodium_free(pin);
-	if (ls != LEDGER_OK) {
-		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
+	session_pin_result(s, ls, &pr, resp_type, resp);
+}
+
+void
+bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_pin_result pr;
+	enum ledger_status ls = ledger_pin_record(bk->db, j->pan, j->match, &pr);
+
+	if (s == NULL) {
+		log_info("PIN check of a closed connection %d counted: %s", j->conn_id,
+		    ls == LEDGER_OK ? kproto_pin_status_to_str(pr.status) : "database error");
 		return;
 	}
-	if (pr.status == KPROTO_PIN_OK)
-		session_enter(s, BANK_AUTHED);
-	else if (pr.status == KPROTO_PIN_LOCKED)
-		session_enter(s, BANK_CARD_REFUSED);
-	log_info("conn %d: PIN_VERIFY %s -> PIN_RESULT %s tries=%u", s->id, s->pan_masked,
-	    kproto_pin_status_to_str(pr.status), pr.tries_left);
-	session_reply(s, KPROTO_MSG_PIN_VERIFY, kproto_pin_result_pack(resp, &pr),
-	    KPROTO_MSG_PIN_RESULT, resp_type, resp);
+	s->pin_pending = 0;
+	kproto_buf_init(resp);
+	session_pin_result(s, ls, &pr, resp_type, resp);
 }
 
 static void

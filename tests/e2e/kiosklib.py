@@ -1,9 +1,13 @@
 """A kiosk rig for end-to-end tests: the real kiosk in a tmux terminal, the real
 kiosk-bankd on a Unix socket with a fresh SQLite demo bank, and a device client on the
 kiosk's device channel. Tests assert what a customer would notice: the screen text, the
-speech (from the trace), and the bank's balances."""
+speech (from the trace), and the bank's balances.
+
+With KIOSK_PG_CONNINFO set (server and user, e.g. "host=/tmp/pg user=bank"), the bank
+is a fresh PostgreSQL database on that server instead, one per rig."""
 
 import difflib
+import json
 import os
 import shlex
 import shutil
@@ -18,6 +22,20 @@ BIN = os.environ.get("KIOSK_BIN", "")
 SRC = os.environ.get("KIOSK_SRC", "")
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 WAIT = float(os.environ.get("KIOSK_TEST_WAIT", "15"))
+PG = os.environ.get("KIOSK_PG_CONNINFO")
+
+
+def psql(conninfo, sql):
+    """Runs sql on PostgreSQL with the client psql; its output."""
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                           "-d", conninfo, "-c", sql],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def sql_literal(value):
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 CONFIG = """\
 kiosk_id: TEST-K01
@@ -122,9 +140,14 @@ class Kiosk:
                                 double_strike_ms)
         with open(self.path("kiosk.yaml"), "w") as f:
             f.write(text)
-        subprocess.run([self.bin("kiosk-bankd"), "--db", self.path("bank.db"),
-                        "--init-demo"], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        self.pg_db = None
+        self.bank = self.path("bank.db")
+        if PG:
+            self.pg_db = os.path.basename(self.dir).replace("-", "_").lower()
+            psql(PG + " dbname=postgres", "CREATE DATABASE " + self.pg_db)
+            self.bank = PG + " dbname=" + self.pg_db
+        subprocess.run([self.bin("kiosk-bankd"), "--db", self.bank, "--init-demo"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if start_bank:
             self.start_bank()
 
@@ -142,7 +165,7 @@ class Kiosk:
         if os.path.exists(sock):  # left by a killed adapter
             os.unlink(sock)
         self.bank_proc = subprocess.Popen(
-            [self.bin("kiosk-bankd"), "--db", self.path("bank.db"), "--socket", sock,
+            [self.bin("kiosk-bankd"), "--db", self.bank, "--socket", sock,
              "--key", self.path("keys", "adapter.key"),
              "--kiosk-key", self.path("keys", "kiosk.pub"),
              "--log", self.path("bankd.log")],
@@ -251,6 +274,8 @@ class Kiosk:
         if self.dev:
             self.dev.close()
         self.stop_bank()
+        if self.pg_db and not os.environ.get("KIOSK_KEEP"):
+            psql(PG + " dbname=postgres", "DROP DATABASE IF EXISTS " + self.pg_db)
         if os.environ.get("KIOSK_KEEP"):
             print("kept", self.dir)
         else:
@@ -396,6 +421,16 @@ class Kiosk:
 
     # -- the bank ------------------------------------------------------------------------
     def db(self, sql, *args):
+        """The rows of a query with ? parameters, as tuples, on either backend."""
+        if self.pg_db:
+            parts = sql.split("?")
+            assert len(parts) == len(args) + 1, sql
+            query = parts[0] + "".join(sql_literal(a) + p
+                                       for a, p in zip(args, parts[1:]))
+            # JSON keeps the columns' types: numbers come back as ints, text as str.
+            out = psql(self.bank,
+                       "SELECT COALESCE(json_agg(t), '[]') FROM (%s) t" % query)
+            return [tuple(row.values()) for row in json.loads(out)]
         con = sqlite3.connect(self.path("bank.db"))
         try:
             return con.execute(sql, args).fetchall()

@@ -1,7 +1,15 @@
-/* kiosk-bankd's bank file and ledger against a real temporary SQLite file. */
+/*
+ * kiosk-bankd's bank and ledger on each backend: a real temporary SQLite file, or a
+ * real PostgreSQL server (tests/pg/pg-server, which the ctest fixture starts).
+ * Usage: test_bankd_ledger [sqlite | pg CONNINFO PG-SERVER], CONNINFO naming server and
+ * user (the databases ledger, ledger_mig and ledger_ro must exist on it), PG-SERVER the
+ * script tests/pg/pg-server, which starts a second server to crash and restart.
+ */
 #include "bankd/bankd.h"
 
 #include "common/log.h"
+
+#include <sys/wait.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -19,7 +27,8 @@
 #define PAN5 "6222000000000005"
 #define KIOSK "BR001-K01"
 
-static char dir[64], path[128];
+static char dir[64], path[512], log_path[128];
+static const char *pg;                   /* the server's conninfo, or NULL for SQLite */
 static time_t fake_now;
 
 static time_t
@@ -28,11 +37,11 @@ fake_clock(void)
 	return fake_now;
 }
 
-static sqlite3 *
-reopen(sqlite3 *db)
+static struct db *
+reopen(struct db *db)
 {
 	char err[512];
-	sqlite3 *n = NULL;
+	struct db *n = NULL;
 
 	db_close(db);
 	if (db_open(path, &n, err, sizeof err) < 0)
@@ -42,16 +51,48 @@ reopen(sqlite3 *db)
 }
 
 static int64_t
-count_rows(sqlite3 *db, const char *sql)
+count_rows(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t n = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return db_query_int(db, sql, &n) == 0 ? n : -1;
+}
+
+/* The bank named name: a file in dir, or a database on the server. */
+static void
+bank_spec(char *out, size_t outsz, const char *name)
+{
+	if (pg != NULL)
+		snprintf(out, outsz, "%s dbname=%s", pg, name);
+	else
+		snprintf(out, outsz, "%s/%s.db", dir, name);
+}
+
+static int
+log_contains(const char *needle)
+{
+	static char text[1 << 16];
+	FILE *f = fopen(log_path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return 0;
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return strstr(text, needle) != NULL;
+}
+
+static void
+remove_bank_file(const char *p)
+{
+	const char *sfx[] = { "", "-wal", "-shm" };
+
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		char f[600];
+		snprintf(f, sizeof f, "%s%s", p, sfx[i]);
+		unlink(f);
+	}
 }
 
 static void
@@ -63,7 +104,7 @@ txid_make(unsigned char *txid, int n)
 }
 
 static void
-test_demo(sqlite3 *db)
+test_demo(struct db *db)
 {
 	struct kproto_card_info ci;
 	struct kproto_balance_info bi;
@@ -110,11 +151,11 @@ test_demo(sqlite3 *db)
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '$argon2%'"),
 	    5);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '%1234%'"), 0);
-	CHECK_EQ(count_rows(db, "PRAGMA user_version"), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 }
 
-static sqlite3 *
-test_pin(sqlite3 *db)
+static struct db *
+test_pin(struct db *db)
 {
 	struct kproto_pin_result pr;
 	struct kproto_card_info ci;
@@ -170,7 +211,7 @@ test_pin(sqlite3 *db)
 }
 
 static void
-test_withdraw(sqlite3 *db)
+test_withdraw(struct db *db)
 {
 	struct kproto_withdraw_result wr;
 	struct kproto_balance_info bi;
@@ -270,7 +311,7 @@ test_withdraw(sqlite3 *db)
 
 /* Daily limit on a rich account, so that the limit and not the balance decides. */
 static void
-test_daily_limit(sqlite3 *db)
+test_daily_limit(struct db *db)
 {
 	struct kproto_withdraw_result wr;
 	unsigned char a[16], b[16], c[16], d[16];
@@ -326,7 +367,7 @@ test_daily_limit(sqlite3 *db)
 }
 
 static int64_t
-balance_of(sqlite3 *db, const char *pan)
+balance_of(struct db *db, const char *pan)
 {
 	struct kproto_balance_info bi;
 
@@ -337,7 +378,7 @@ balance_of(sqlite3 *db, const char *pan)
 
 /* Recovery: only the kiosk that made a hold settles it, each way at most once. */
 static void
-test_settle(sqlite3 *db)
+test_settle(struct db *db)
 {
 	struct kproto_withdraw_result wr;
 	unsigned char a[16], b[16], c[16], d[16];
@@ -406,7 +447,7 @@ static void
 test_upgrade(void)
 {
 	char err[512], p[160];
-	sqlite3 *db = NULL;
+	struct db *db = NULL;
 	struct kproto_withdraw_result wr;
 	unsigned char t[16];
 
@@ -426,25 +467,46 @@ test_upgrade(void)
 		fprintf(stderr, "db_open: %s\n", err);
 		return;
 	}
-	CHECK_EQ(count_rows(db, "PRAGMA user_version"), 2);
+	CHECK_EQ(db_schema_version(db), 2);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id IS NULL AND "
 	    "state = 'held'"), 1);
 	CHECK_EQ(ledger_settle(db, KIOSK, t, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN3, t), LEDGER_OK);
 	db_close(db);
 	/* A version the adapter does not know is still refused. */
-	CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
 	CHECK(db_exec(db, "PRAGMA user_version = 3", err, sizeof err) == 0);
-	sqlite3_close(db);
+	db_close(db);
 	db = NULL;
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
 	CHECK(strstr(err, "schema version 3") != NULL);
-	const char *sfx[] = { "", "-wal", "-shm" };
-	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-		char f[200];
-		snprintf(f, sizeof f, "%s%s", p, sfx[i]);
-		unlink(f);
-	}
+	remove_bank_file(p);
+}
+
+/* --migrate on SQLite: a missing file becomes an empty bank, an older one is upgraded. */
+static void
+test_sqlite_migrate(void)
+{
+	char err[512], p[160];
+	struct db *db = NULL;
+
+	snprintf(p, sizeof p, "%s/new.db", dir);
+	CHECK(db_migrate(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 0);
+	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
+	    "PRAGMA user_version = 1", err, sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+	CHECK(db_migrate(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &db, err, sizeof err) == 0);
+	if (db != NULL)
+		CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	db_close(db);
+	remove_bank_file(p);
 }
 
 /* The bank file is refused with a clear reason when it is not usable. */
@@ -452,7 +514,7 @@ static void
 test_open_errors(void)
 {
 	char err[512], p[160];
-	sqlite3 *db = NULL;
+	struct db *db = NULL;
 	FILE *f;
 
 	snprintf(p, sizeof p, "%s/missing.db", dir);
@@ -472,39 +534,348 @@ test_open_errors(void)
 	CHECK(strstr(err, "not a SQLite database") != NULL);
 	unlink(p);
 
+	/* Some other application's SQLite file. */
 	snprintf(p, sizeof p, "%s/other.db", dir);
-	sqlite3 *o = NULL;
-	CHECK(sqlite3_open(p, &o) == SQLITE_OK);
-	CHECK(db_exec(o, "CREATE TABLE t (x)", err, sizeof err) == 0);
-	sqlite3_close(o);
+	struct db *o = NULL;
+	CHECK(db_init_demo(p, err, sizeof err) == 0);
+	CHECK(db_open(p, &o, err, sizeof err) == 0);
+	CHECK(db_exec(o, "DROP TABLE ledger; DROP TABLE holds; DROP TABLE cards; "
+	    "DROP TABLE accounts; CREATE TABLE t (x); PRAGMA user_version = 0", err,
+	    sizeof err) == 0);
+	db_close(o);
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
 	CHECK(strstr(err, "not a kiosk bank file") != NULL);
-	unlink(p);
+	remove_bank_file(p);
 
 	/* Another process holding the write lock. */
-	CHECK(sqlite3_open(path, &o) == SQLITE_OK);
+	o = NULL;
+	CHECK(db_open(path, &o, err, sizeof err) == 0);
 	CHECK(db_exec(o, "BEGIN EXCLUSIVE", err, sizeof err) == 0);
 	CHECK(db_open(path, &db, err, sizeof err) < 0);
 	CHECK(strstr(err, "locked") != NULL);
 	db_exec(o, "ROLLBACK", err, sizeof err);
-	sqlite3_close(o);
+	db_close(o);
 	CHECK(db_open(path, &db, err, sizeof err) == 0);
 	db_close(db);
 }
 
-int
-main(void)
+/*
+ * Four adapters on one bank, each authorising ¥100 withdrawals on one card as fast as
+ * it can: the card's balance bounds what they approve together, exactly. Each child
+ * process has its own connection; its exit status is how many it got approved.
+ */
+static void
+test_adapters_share_card(struct db *db)
+{
+	const char *pan = "6222000000000007";
+	char err[256];
+	int approved = 0;
+	pid_t kids[4];
+
+	CHECK(db_exec(db, "INSERT INTO accounts (id, holder, balance_fen, currency) VALUES "
+	    "(70, 'Test Shared', 300000, 'CNY'); INSERT INTO cards (pan, account_id, "
+	    "pin_hash, status, tries_left) VALUES ('6222000000000007', 70, 'x', 'active', 3)",
+	    err, sizeof err) == 0);
+	for (int k = 0; k < 4; k++) {
+		if ((kids[k] = fork()) != 0)
+			continue;
+		struct kproto_withdraw_result wr;
+		unsigned char t[16];
+		struct db *mine = NULL;
+		int n = 0;
+
+		if (db_open(path, &mine, err, sizeof err) < 0)
+			_exit(255);
+		for (int i = 0; i < 20; i++) {
+			txid_make(t, i);
+			t[1] = (unsigned char)(k + 1);
+			if (ledger_withdraw_auth(mine, k ? "BR001-K02" : KIOSK, pan, t, 10000,
+			    &wr) == LEDGER_OK && wr.status == KPROTO_WD_APPROVED)
+				n++;
+		}
+		db_close(mine);
+		_exit(n);
+	}
+	for (int k = 0; k < 4; k++) {
+		int st;
+		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+		approved += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	}
+	/* ¥3,000 is 30 notes, asked for 80 times. */
+	CHECK_EQ(approved, 30);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE pan = '6222000000000007' "
+	    "AND state = 'held'"), 30);
+	CHECK_EQ(count_rows(db, "SELECT balance_fen FROM accounts WHERE id = 70"), 300000);
+}
+
+/* The schema of a PostgreSQL bank: created and upgraded by migration only. */
+static void
+test_pg_schema(void)
+{
+	char spec[600], err[1024];
+	struct db *db = NULL;
+
+	bank_spec(spec, sizeof spec, "ledger_mig");
+	/* Empty the database, whatever an earlier run left. */
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK(db_exec(db, "DROP TABLE ledger, holds, cards, accounts, schema_version", err,
+	    sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+
+	CHECK(db_open(spec, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "no kiosk bank in this database") != NULL &&
+	    strstr(err, "--migrate") != NULL && strstr(err, "\"ledger_mig\"") != NULL);
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 0);
+
+	/* A version 1 schema with a hold in it: refused until migrated, the hold kept. */
+	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
+	    "UPDATE schema_version SET version = 1; "
+	    "INSERT INTO accounts (id, holder, balance_fen) VALUES (1, 'Old', 10000); "
+	    "INSERT INTO cards (pan, account_id, pin_hash, status, tries_left) VALUES "
+	    "('6222000000000001', 1, 'x', 'active', 3); "
+	    "INSERT INTO holds (txid, pan, amount_fen, state, created) VALUES "
+	    "('7a000000000000000000000000000001', '6222000000000001', 10000, 'held', 1)",
+	    err, sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+	CHECK(db_open(spec, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "schema version 1 is older") != NULL &&
+	    strstr(err, "--migrate") != NULL);
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK_EQ(db_schema_version(db), 2);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id IS NULL AND "
+	    "state = 'held'"), 1);
+
+	/* A newer schema than this program knows: neither served nor migrated. */
+	CHECK(db_exec(db, "UPDATE schema_version SET version = 3", err, sizeof err) == 0);
+	db_close(db);
+	db = NULL;
+	CHECK(db_open(spec, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "schema version 3 is newer") != NULL);
+	CHECK(db_migrate(spec, err, sizeof err) < 0);
+	CHECK(strstr(err, "schema version 3 is newer") != NULL);
+}
+
+/* A PostgreSQL bank that cannot be used is refused at start, with the reason. */
+static void
+test_pg_open_errors(void)
+{
+	char spec[600], err[1024];
+	struct db *db = NULL, *admin = NULL;
+
+	CHECK(db_open("host=/nonexistent-pg-dir user=bank dbname=ledger", &db, err,
+	    sizeof err) < 0);
+	CHECK(strstr(err, "cannot connect to the PostgreSQL database") != NULL &&
+	    strstr(err, "/nonexistent-pg-dir") != NULL);
+	CHECK(strchr(err, '\n') == NULL);
+	CHECK(db_open("host=/tmp dbname", &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "cannot connect") != NULL && strstr(err, "dbname") != NULL);
+	snprintf(spec, sizeof spec, "%s dbname=ledger user=no_such_teller", pg);
+	CHECK(db_open(spec, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "role \"no_such_teller\" does not exist") != NULL);
+	CHECK(db_init_demo(spec, err, sizeof err) < 0);
+	CHECK(db == NULL);
+
+	/* A read-only database: refused at start; switched read-only while serving, the
+	 * request fails and holds nothing. */
+	bank_spec(spec, sizeof spec, "ledger_ro");
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &admin, err, sizeof err) == 0);
+	if (admin == NULL)
+		return;
+	CHECK(db_exec(admin, "ALTER DATABASE ledger_ro SET default_transaction_read_only = "
+	    "on", err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) < 0);
+	CHECK(strstr(err, "the database is read-only") != NULL);
+	CHECK(db_init_demo(spec, err, sizeof err) < 0);
+	CHECK(db_exec(admin, "ALTER DATABASE ledger_ro RESET default_transaction_read_only",
+	    err, sizeof err) == 0);
+
+	struct kproto_withdraw_result wr;
+	unsigned char t[16];
+	txid_make(t, 90);
+	CHECK(db_exec(admin, "SET default_transaction_read_only = on", err, sizeof err) == 0);
+	CHECK_EQ(ledger_withdraw_auth(admin, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+	CHECK(db_exec(admin, "SET default_transaction_read_only = off", err, sizeof err) == 0);
+	CHECK_EQ(count_rows(admin, "SELECT count(*) FROM holds"), 0);
+	db_close(admin);
+}
+
+/* Ends every connection to the bank but admin's, as a server restart would. */
+static void
+pg_kick(struct db *admin)
 {
 	char err[512];
-	sqlite3 *db = NULL;
 
+	CHECK(db_exec(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	    "datname = current_database() AND pid <> pg_backend_pid()", err, sizeof err) == 0);
+}
+
+/*
+ * The server ends the adapter's connection (a restart, a failover, a DBA): the request
+ * in flight fails and moves nothing, the next one reconnects, whether it reads or
+ * moves money, and both are logged.
+ */
+static void
+test_pg_connection_lost(struct db *db)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_card_info ci;
+	struct kproto_balance_info bi;
+	struct db *admin = NULL;
+	unsigned char t[16];
+	char err[512];
+	int64_t before = count_rows(db, "SELECT count(*) FROM holds");
+
+	CHECK(db_open(path, &admin, err, sizeof err) == 0);
+	if (admin == NULL)
+		return;
+	txid_make(t, 91);
+	pg_kick(admin);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+	CHECK_EQ(count_rows(admin, "SELECT count(*) FROM holds"), before);
+	CHECK(log_contains("PostgreSQL database \"ledger\" (host ") &&
+	    log_contains(": lost the connection to the database"));
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+	CHECK(log_contains("\"ledger\" (host ") && log_contains(": connected again"));
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+	CHECK_EQ(count_rows(admin, "SELECT count(*) FROM holds"), before + 1);
+
+	/* The first request of the next customer only reads. */
+	pg_kick(admin);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	pg_kick(admin);
+	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_ERROR);
+	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
+	db_close(admin);
+}
+
+/*
+ * Another session holds the card's row (a stuck adapter, a DBA's open transaction):
+ * the request fails within the lock timeout, before the kiosk's own deadline, rather
+ * than hanging the adapter, and holds nothing.
+ */
+static void
+test_pg_timeouts(struct db *db)
+{
+	struct kproto_withdraw_result wr;
+	struct db *other = NULL;
+	unsigned char t[16];
+	char err[512];
+	int64_t before = count_rows(db, "SELECT count(*) FROM holds");
+
+	CHECK_EQ(count_rows(db, "SELECT setting::int FROM pg_settings WHERE name = "
+	    "'statement_timeout'"), 3000);
+	CHECK(db_open(path, &other, err, sizeof err) == 0);
+	if (other == NULL)
+		return;
+	CHECK(db_exec(other, "BEGIN; SELECT 1 FROM cards WHERE pan = '" PAN1 "' FOR UPDATE",
+	    err, sizeof err) == 0);
+	txid_make(t, 92);
+	time_t t0 = time(NULL);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+	CHECK(time(NULL) - t0 <= 4);
+	CHECK(log_contains("lock timeout"));
+	CHECK(db_exec(other, "ROLLBACK", err, sizeof err) == 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds"), before);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+	db_close(other);
+}
+
+static int
+run(const char *script, const char *what, const char *pgdir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "%s %s %s bank >/dev/null", script, what, pgdir);
+	return system(cmd);
+}
+
+/*
+ * The database server crashes and comes back: while it is down every request fails
+ * at once (nothing moved), reconnecting is tried no more often than a growing backoff
+ * allows and each failure is logged; once it is back, a request reconnects and works.
+ */
+static void
+test_pg_server_restart(const char *script)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_card_info ci;
+	char pgdir[64], spec[600], err[1024];
+	struct db *db = NULL;
+	unsigned char t[16];
+	long long t0;
+	int tries = 0;
+
+	/* A name for the server's directory, which pg-server makes for its user. */
+	strcpy(pgdir, "/tmp/bankd-pgdown-XXXXXX");
+	if (mkdtemp(pgdir) == NULL || rmdir(pgdir) < 0 || run(script, "start", pgdir) != 0) {
+		CHECK(!"a second PostgreSQL server starts");
+		return;
+	}
+	snprintf(spec, sizeof spec, "host=%s user=bank dbname=bank", pgdir);
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db != NULL) {
+		CHECK_EQ(run(script, "crash", pgdir), 0);
+		txid_make(t, 93);
+		CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_ERROR);
+		CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+		CHECK(log_contains("cannot reconnect") && log_contains("next try in 250 ms"));
+		t0 = (long long)time(NULL);
+		CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_ERROR);
+		CHECK((long long)time(NULL) - t0 <= 1);
+		CHECK_EQ(run(script, "restart", pgdir), 0);
+		while (ledger_card_open(db, PAN1, &ci) != LEDGER_OK && tries++ < 100)
+			usleep(50000);
+		CHECK(tries < 100);
+		CHECK_EQ(ci.status, KPROTO_CARD_OK);
+		CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds"), 0);
+		CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 10000, &wr), LEDGER_OK);
+		CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+		db_close(db);
+	}
+	run(script, "stop", pgdir);
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[1024];
+	struct db *db = NULL;
+
+	if (argc == 4 && strcmp(argv[1], "pg") == 0)
+		pg = argv[2];
+	else if (argc > 2 || (argc == 2 && strcmp(argv[1], "sqlite") != 0)) {
+		fprintf(stderr, "usage: test_bankd_ledger [sqlite | pg CONNINFO PG-SERVER]\n");
+		return 2;
+	}
 	if (sodium_init() < 0)
 		return 1;
-	log_open("test", NULL);
 	strcpy(dir, "/tmp/bankd-ledger-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof path, "%s/bank.db", dir);
+	snprintf(log_path, sizeof log_path, "%s/test.log", dir);
+	log_open("test", log_path);
+	bank_spec(path, sizeof path, "ledger");
 	fake_now = time(NULL);
 	ledger_set_clock(fake_clock);
 
@@ -519,19 +890,28 @@ main(void)
 	test_withdraw(db);
 	test_daily_limit(db);
 	test_settle(db);
-	db_close(db);
-	test_open_errors();
-	test_upgrade();
-
+	test_adapters_share_card(db);
+	if (pg != NULL) {
+		test_pg_connection_lost(db);
+		test_pg_timeouts(db);
+		db_close(db);
+		test_pg_schema();
+		test_pg_open_errors();
+		test_pg_server_restart(argv[3]);
+	} else {
+		db_close(db);
+		test_open_errors();
+		test_upgrade();
+		test_sqlite_migrate();
+	}
+	log_close();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed (files kept in %s)\n", failures, dir);
 		return 1;
 	}
-	const char *files[] = { "bank.db", "bank.db-wal", "bank.db-shm" };
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-		unlink(path);
-	}
+	if (pg == NULL)
+		remove_bank_file(path);
+	unlink(log_path);
 	rmdir(dir);
 	printf("ok\n");
 	return 0;

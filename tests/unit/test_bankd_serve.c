@@ -428,6 +428,176 @@ full_of_sessions(void)
 	stop_bankd(pid);
 }
 
+/* Sends a PIN_VERIFY for pin without waiting for its answer. */
+static void
+pin_send(struct kproto_conn *c, const char *pin)
+{
+	struct kproto_pin_verify pv;
+	struct kproto_buf b;
+
+	CHECK_EQ(kproto_pin_seal(pin, adapter_pk, pv.sealed, sizeof pv.sealed,
+	    &pv.sealed_len), KPROTO_OK);
+	CHECK_EQ(kproto_pin_verify_pack(&b, &pv), KPROTO_OK);
+	CHECK_EQ(kproto_send(c, KPROTO_MSG_PIN_VERIFY, &b), KPROTO_OK);
+}
+
+/* CARD_OPEN of pan, then pin_send. */
+static void
+card_and_pin_send(struct kproto_conn *c, const char *pan, const char *pin)
+{
+	struct kproto_card_open co;
+	struct kproto_buf b;
+	uint8_t type = 0;
+
+	snprintf(co.pan, sizeof co.pan, "%s", pan);
+	CHECK_EQ(kproto_card_open_pack(&b, &co), KPROTO_OK);
+	CHECK_EQ(kproto_request(c, KPROTO_MSG_CARD_OPEN, &b, &type, &b, 5000), KPROTO_OK);
+	CHECK_EQ(type, KPROTO_MSG_CARD_INFO);
+	pin_send(c, pin);
+}
+
+/* The answer to a PIN_VERIFY sent before: PIN_RESULT's status, or -code for ERROR. */
+static int
+pin_answer(struct kproto_conn *c, struct kproto_pin_result *pr)
+{
+	struct kproto_error e;
+	struct kproto_buf b;
+	uint8_t type = 0;
+
+	CHECK_EQ(kproto_recv_wait(c, &type, &b, 5000), KPROTO_OK);
+	if (type == KPROTO_MSG_ERROR) {
+		CHECK_EQ(kproto_error_unpack(&b, &e), KPROTO_OK);
+		return -(int)e.code;
+	}
+	CHECK_EQ(type, KPROTO_MSG_PIN_RESULT);
+	CHECK_EQ(kproto_pin_result_unpack(&b, pr), KPROTO_OK);
+	return pr->status;
+}
+
+/*
+ * PIN hashes are slow on purpose, so they are checked off the loop that serves every
+ * kiosk: while one customer's PIN is being checked, another kiosk's balance is
+ * answered, and the PIN's answer comes after it.
+ */
+static void
+pin_off_loop(void)
+{
+	const char *extra[] = { "--pin-workers", "1", NULL };
+	struct kproto_pin_result pr;
+	struct kproto_conn a, b;
+	pid_t pid;
+
+	log_mark();
+	pid = start_bankd_with(db_path, extra);
+	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
+	CHECK_EQ(connect_kiosk(&b, kiosk_sk), KPROTO_OK);
+	session(&b);
+	card_and_pin_send(&a, "6222000000000003", "1357");
+	CHECK(balance(&b, 500000) >= 0);
+	struct pollfd pfd = { .fd = a.fd, .events = POLLIN };
+	CHECK_EQ(poll(&pfd, 1, 0), 0);
+	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_OK);
+	CHECK_EQ(pr.available_fen, 80000);
+	CHECK(log_wait("1 PIN workers"));
+	kproto_conn_close(&a);
+
+	/* A wrong PIN counts even when the kiosk hangs up before the answer. */
+	struct kproto_card_info ci;
+	struct kproto_card_open co = { .pan = "6222000000000002" };
+	struct kproto_buf buf;
+	uint8_t type = 0;
+	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
+	card_and_pin_send(&a, co.pan, "0000");
+	kproto_conn_close(&a);
+	CHECK(log_wait("PIN_VERIFY 622200******0002 -> PIN_RESULT wrong tries=2"));
+	kproto_buf_init(&buf);
+	CHECK_EQ(kproto_request(&b, KPROTO_MSG_CARD_CLOSE, &buf, &type, &buf, 5000),
+	    KPROTO_OK);
+	CHECK_EQ(type, KPROTO_MSG_OK);
+	CHECK_EQ(kproto_card_open_pack(&buf, &co), KPROTO_OK);
+	CHECK_EQ(kproto_request(&b, KPROTO_MSG_CARD_OPEN, &buf, &type, &buf, 5000),
+	    KPROTO_OK);
+	CHECK_EQ(kproto_card_info_unpack(&buf, &ci), KPROTO_OK);
+	CHECK_EQ(ci.tries_left, 2);
+	kproto_conn_close(&b);
+	stop_bankd(pid);
+}
+
+/*
+ * With every worker and queue place taken, a PIN_VERIFY is answered busy at once; it
+ * was no try, so the same PIN afterwards opens the card with all three tries left.
+ */
+static void
+pin_busy(void)
+{
+	const char *extra[] = { "--pin-workers", "1", "--pin-queue", "0", NULL };
+	struct kproto_pin_result pr;
+	struct kproto_conn a, c;
+	pid_t pid;
+
+	log_mark();
+	pid = start_bankd_with(db_path, extra);
+	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
+	CHECK_EQ(connect_kiosk(&c, kiosk_sk), KPROTO_OK);
+	card_and_pin_send(&a, "6222000000000001", "1234");
+	card_and_pin_send(&c, "6222000000000003", "1357");
+	CHECK_EQ(pin_answer(&c, &pr), -KPROTO_ERROR_INTERNAL);
+	CHECK(log_wait("PIN_VERIFY: busy"));
+	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_OK);
+	pin_send(&c, "1357");
+	CHECK_EQ(pin_answer(&c, &pr), KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	kproto_conn_close(&a);
+	kproto_conn_close(&c);
+	stop_bankd(pid);
+}
+
+/*
+ * Kiosks that send requests and never read the answers: the adapter queues the
+ * answers their sockets do not take and drops each kiosk whose queue overflows;
+ * meanwhile an honest kiosk's answers stay under 100 ms.
+ */
+static void
+non_readers(void)
+{
+	struct kproto_conn good, bad[3];
+	struct kproto_buf empty;
+	int alive[3];
+	long long worst = 0;
+	pid_t pid;
+
+	log_mark();
+	pid = start_bankd();
+	CHECK_EQ(connect_kiosk(&good, kiosk_sk), KPROTO_OK);
+	session(&good);
+	for (int k = 0; k < 3; k++) {
+		CHECK_EQ(connect_kiosk(&bad[k], kiosk_sk), KPROTO_OK);
+		session(&bad[k]);
+		/* Their own sends must not wait for an adapter that stopped reading. */
+		bad[k].io_timeout_ms = 20;
+		alive[k] = 1;
+	}
+	kproto_buf_init(&empty);
+	for (int round = 0; round < 300; round++) {
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < 10 && alive[k]; j++)
+				alive[k] = kproto_send(&bad[k], KPROTO_MSG_BALANCE, &empty) ==
+				    KPROTO_OK;
+		long long t = balance(&good, 500000);
+		if (t < 0 || t > worst)
+			worst = t < 0 ? 1000000 : t;
+	}
+	if (worst >= 100)
+		fprintf(stderr, "slowest honest BALANCE: %lld ms\n", worst);
+	CHECK(worst < 100);
+	CHECK(log_wait("closed (answers not read)"));
+	CHECK(!alive[0] && !alive[1] && !alive[2]);
+	for (int k = 0; k < 3; k++)
+		kproto_conn_close(&bad[k]);
+	kproto_conn_close(&good);
+	stop_bankd(pid);
+}
+
 /* Connects as uid from a child process; its exit status is 0 when the handshake
  * completed. */
 static int
@@ -757,6 +927,9 @@ main(int argc, char **argv)
 	kproto_conn_close(&good);
 
 	full_of_sessions();
+	pin_off_loop();
+	pin_busy();
+	non_readers();
 	peer_uid();
 
 	/* A socket left behind by a killed adapter is replaced on the next start. */

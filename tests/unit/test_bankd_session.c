@@ -1,6 +1,8 @@
 /*
  * kiosk-bankd's permission table: each request answered in each state, through
- * bank_session_dispatch on a real demo bank file.
+ * bank_session_dispatch on a real demo bank on either backend.
+ * Usage: test_bankd_session [sqlite | pg CONNINFO [PG-SERVER]] (with a database
+ * "session" on that server; PG-SERVER is not used here).
  */
 #include "bankd/bankd.h"
 
@@ -453,16 +455,24 @@ test_log_clean(const char *log_path)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	char dir[64], path[128], log_path[128], err[512];
+	char dir[64], path[512], log_path[128], err[1024];
+	int pg = argc >= 3 && strcmp(argv[1], "pg") == 0;
 
+	if (!pg && argc > 1 && (argc > 2 || strcmp(argv[1], "sqlite") != 0)) {
+		fprintf(stderr, "usage: test_bankd_session [sqlite | pg CONNINFO [PG-SERVER]]\n");
+		return 2;
+	}
 	if (sodium_init() < 0)
 		return 1;
 	strcpy(dir, "/tmp/bankd-session-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof path, "%s/bank.db", dir);
+	if (pg)
+		snprintf(path, sizeof path, "%s dbname=session", argv[2]);
+	else
+		snprintf(path, sizeof path, "%s/bank.db", dir);
 	snprintf(log_path, sizeof log_path, "%s/bankd.log", dir);
 	log_open("test", log_path);
 	log_set_debug(1);

@@ -1,0 +1,108 @@
+/*
+ * Where the ledger keeps its rows: one op table per database (ledger_sqlite.c,
+ * ledger_pg.c). The money rules (ledger.c) and the demo bank (db.c) call only these
+ * ops, so a backend holds SQL and nothing that decides about money. Only the backends
+ * include their database's header.
+ */
+#ifndef BANKD_LEDGER_BACKEND_H
+#define BANKD_LEDGER_BACKEND_H
+
+#include "bankd.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct card_row {
+	int64_t account_id;
+	int64_t balance_fen;
+	char status[16];
+	int tries_left;
+	char lang[KPROTO_LANG_MAX + 1];
+	int large_print;
+	int speech;
+	char holder[KPROTO_HOLDER_MAX + 1];
+	char currency[KPROTO_CURRENCY_MAX + 1];
+};
+
+struct hold_row {
+	char pan[KPROTO_PAN_MAX + 1];
+	int64_t amount_fen;
+	char state[16];
+	int has_kiosk;                        /* NULL in holds from schema version 1 */
+	char kiosk_id[KPROTO_ID_MAX + 1];
+};
+
+/* A card of the demo bank, with its account. */
+struct demo_card {
+	const char *pan;
+	const char *pin;
+	const char *holder;
+	int64_t balance_fen;
+	const char *status;
+	int tries_left;
+	const char *lang;
+	int large_print;
+	int speech;
+};
+
+/*
+ * Unless said otherwise an op returns 0, or -1 after logging what the database said.
+ * Lookups return 1 found, 0 not found, -1 error. Row ops run inside begin..commit;
+ * lock asks for the row to stay locked until then (SELECT ... FOR UPDATE), so that two
+ * adapters on one database judge a card one after the other. Warning: commit must
+ * return 0 only when the database said the transaction committed.
+ */
+struct db_ops {
+	const char *name;
+	/* Connects and checks: usable, writable, schema at BANKD_SCHEMA_VERSION. */
+	int (*open)(struct db *db, const char *spec, char *err, size_t errlen);
+	/* Replaces whatever bank is there by an empty one at the current schema version,
+	 * inside a transaction left open for the demo rows. */
+	int (*create)(struct db *db, const char *spec, char *err, size_t errlen);
+	/* Creates the schema, or upgrades it to the current version. */
+	int (*migrate)(struct db *db, const char *spec, char *err, size_t errlen);
+	void (*close)(struct db *db);
+	int (*exec)(struct db *db, const char *sql, char *err, size_t errlen);
+	int (*query_int)(struct db *db, const char *sql, int64_t *out);
+	int (*schema_version)(struct db *db, int *out);
+
+	int (*begin)(struct db *db);
+	int (*commit)(struct db *db);
+	void (*rollback)(struct db *db);
+
+	int (*card_load)(struct db *db, const char *pan, int lock, struct card_row *r);
+	int (*card_pin_hash)(struct db *db, const char *pan, char *hash, size_t hashsz);
+	int (*card_set_tries)(struct db *db, const char *pan, int tries);
+	/* Sum of the holds still open on every card of the account. */
+	int (*account_held)(struct db *db, int64_t account_id, int64_t *out);
+	/* Sum of pan's holds held or completed, created in [from, to). */
+	int (*card_withdrawn)(struct db *db, const char *pan, int64_t from, int64_t to,
+	    int64_t *out);
+	int (*hold_load)(struct db *db, const char *txhex, int lock, struct hold_row *h);
+	int (*hold_insert)(struct db *db, const char *txhex, const char *pan,
+	    int64_t amount_fen, int64_t created, const char *kiosk_id);
+	/* Moves a 'held' hold to state; -1 if no held row moved. */
+	int (*hold_set_state)(struct db *db, const char *txhex, const char *state,
+	    int64_t settled);
+	/* Debits the account and writes its ledger row (kind 'withdrawal'). */
+	int (*account_debit)(struct db *db, int64_t account_id, const char *txhex,
+	    int64_t amount_fen, int64_t balance_after_fen, int64_t at);
+	/* Calls fn once per kiosk with open holds; kiosk_id NULL for holds of none. */
+	int (*open_holds)(struct db *db, void (*fn)(void *arg, const char *kiosk_id,
+	    int64_t n, int64_t fen), void *arg);
+	/* Inserts a demo account, its card and its opening ledger row. */
+	int (*demo_add)(struct db *db, const struct demo_card *c, const char *pin_hash,
+	    int64_t at);
+};
+
+struct db {
+	const struct db_ops *ops;
+	void *priv;
+	char name[256];                       /* for messages: the file, or host/dbname */
+};
+
+extern const struct db_ops ledger_sqlite_ops;
+extern const struct db_ops ledger_pg_ops;
+
+#endif

@@ -1,0 +1,732 @@
+/*
+ * The PostgreSQL backend: one database for a fleet of kiosks and several adapters.
+ * Money operations run at READ COMMITTED with the card's and account's rows locked
+ * (SELECT ... FOR UPDATE) before anything is judged, so two adapters take turns on a
+ * card; every other statement then sees what the one before committed. The schema is
+ * versioned in the table schema_version and changed only by --migrate or --init-demo.
+ * A lost connection fails the request in flight (its transaction never committed) and
+ * is reconnected before a later one, no sooner than a growing backoff allows.
+ */
+#include "ledger_backend.h"
+
+#include "common/log.h"
+#include "common/util.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The kiosk gives up on an answer after 5 s: the database must answer sooner. */
+#define PG_SESSION_SETUP \
+	"SET statement_timeout = '3s'; SET lock_timeout = '2s'; " \
+	"SET idle_in_transaction_session_timeout = '10s'; SET synchronous_commit = on; " \
+	"SET client_min_messages = warning"
+#define PG_BACKOFF_MIN_MS 250
+#define PG_BACKOFF_MAX_MS 30000
+/* Serialises --migrate and --init-demo of adapters sharing one database. */
+#define PG_MIGRATE_LOCK "SELECT pg_advisory_xact_lock(7210514)"
+
+struct pg {
+	PGconn *conn;
+	int lost;                             /* reconnect before the next request */
+	int64_t retry_at;                     /* mono_usec; no reconnect before then */
+	int backoff_ms;
+};
+
+/*
+ * Migration i brings the schema from version i to i + 1. Warning: never edit one that
+ * has shipped; add the next, and raise BANKD_SCHEMA_VERSION with it.
+ */
+static const char *const pg_migrations[] = {
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
+	"INSERT INTO schema_version VALUES (0);"
+	"CREATE TABLE accounts ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  holder TEXT NOT NULL,"
+	"  balance_fen BIGINT NOT NULL CHECK (balance_fen >= 0),"
+	"  currency TEXT NOT NULL DEFAULT 'CNY');"
+	"CREATE TABLE cards ("
+	"  pan TEXT PRIMARY KEY,"
+	"  account_id BIGINT NOT NULL REFERENCES accounts(id),"
+	"  pin_hash TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost')),"
+	"  tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3),"
+	"  lang TEXT NOT NULL DEFAULT '',"
+	"  large_print INTEGER NOT NULL DEFAULT 0,"
+	"  speech INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE holds ("
+	"  txid TEXT PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),"
+	"  state TEXT NOT NULL CHECK (state IN ('held', 'completed', 'reversed')),"
+	"  created BIGINT NOT NULL,"
+	"  settled BIGINT);"
+	"CREATE INDEX holds_pan_created ON holds (pan, created);"
+	"CREATE TABLE ledger ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  txid TEXT,"
+	"  account_id BIGINT NOT NULL REFERENCES accounts(id),"
+	"  kind TEXT NOT NULL,"
+	"  amount_fen BIGINT NOT NULL,"
+	"  balance_after_fen BIGINT NOT NULL,"
+	"  at BIGINT NOT NULL);"
+	/* The last line of defence against paying one withdrawal twice. */
+	"CREATE UNIQUE INDEX ledger_txid_kind ON ledger (txid, kind) WHERE txid IS NOT NULL;",
+
+	"ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
+	"CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';",
+};
+
+_Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
+    "one migration per schema version");
+
+/* libpq's messages end in newlines and continue on indented lines; a log takes one. */
+static void
+pg_message(char *out, size_t outsz, const char *msg)
+{
+	size_t n = 0;
+
+	for (const char *p = msg != NULL ? msg : ""; *p != '\0' && n + 1 < outsz; p++) {
+		char c = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+			continue;
+		out[n++] = c;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+static void
+pg_notice(void *arg, const char *message)
+{
+	char m[512];
+
+	(void)arg;
+	pg_message(m, sizeof m, message);
+	log_debug("database: %s", m);
+}
+
+/* After a failed statement: the connection is marked lost if it broke. */
+static void
+pg_failed(struct db *d, const char *what, const PGresult *res)
+{
+	struct pg *p = d->priv;
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	char m[512];
+
+	pg_message(m, sizeof m, res != NULL && PQresultErrorMessage(res)[0] != '\0' ?
+	    PQresultErrorMessage(res) : PQerrorMessage(p->conn));
+	/* An error without a SQLSTATE is libpq's own: the server is gone, even when
+	 * libpq has not marked the connection bad yet. */
+	if (PQstatus(p->conn) == CONNECTION_BAD || res == NULL ||
+	    (PQresultStatus(res) == PGRES_FATAL_ERROR && state == NULL)) {
+		if (!p->lost)
+			log_warnx("%s: lost the connection to the database (%s): %s; the request "
+			    "fails, the next one reconnects", d->name, what, m);
+		p->lost = 1;
+		return;
+	}
+	log_warnx("ledger: %s: %s%s%s%s", what, m, state != NULL ? " (SQLSTATE " : "",
+	    state != NULL ? state : "", state != NULL ? ")" : "");
+}
+
+/* Runs sql with text parameters; the result if its status is want, else NULL (logged). */
+static PGresult *
+pg_run(struct db *d, const char *what, const char *sql, int n, const char *const *params,
+    ExecStatusType want)
+{
+	struct pg *p = d->priv;
+	PGresult *res = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+
+	if (res != NULL && PQresultStatus(res) == want)
+		return res;
+	pg_failed(d, what, res);
+	PQclear(res);
+	return NULL;
+}
+
+static int
+pg_cmd(struct db *d, const char *what, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = pg_run(d, what, sql, n, params, PGRES_COMMAND_OK);
+
+	PQclear(res);
+	return res != NULL ? 0 : -1;
+}
+
+/* The whole number in a result field (a bank's numbers are all integers). */
+static int64_t
+pg_int(const PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static void
+pg_text(char *out, size_t outsz, const PGresult *res, int row, int col)
+{
+	snprintf(out, outsz, "%s", PQgetvalue(res, row, col));
+}
+
+struct pg_num {
+	char s[24];
+};
+
+static const char *
+pg_num(struct pg_num *b, int64_t v)
+{
+	snprintf(b->s, sizeof b->s, "%lld", (long long)v);
+	return b->s;
+}
+
+/* ---- connecting and the schema --------------------------------------------------- */
+
+static int
+pg_setup(struct db *d, char *err, size_t errlen)
+{
+	struct pg *p = d->priv;
+	PGresult *res = PQexec(p->conn, PG_SESSION_SETUP);
+	char m[512];
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_message(m, sizeof m, PQerrorMessage(p->conn));
+		snprintf(err, errlen, "%s: cannot set up the session: %s", d->name, m);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_connect(struct db *d, const char *spec, char *err, size_t errlen)
+{
+	/* Later keywords win: what spec says about the timeout or name is kept. */
+	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
+	    NULL };
+	const char *vals[] = { "2", "kiosk-bankd", spec, NULL };
+	struct pg *p = calloc(1, sizeof *p);
+	char m[512];
+
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	d->priv = p;
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	if (p->conn == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		pg_message(m, sizeof m, PQerrorMessage(p->conn));
+		snprintf(err, errlen, "cannot connect to the PostgreSQL database: %s", m);
+		return -1;
+	}
+	snprintf(d->name, sizeof d->name, "PostgreSQL database \"%s\" (host %s)",
+	    PQdb(p->conn), PQhost(p->conn));
+	PQsetNoticeProcessor(p->conn, pg_notice, NULL);
+	return pg_setup(d, err, errlen);
+}
+
+/* A standby, or a database set read-only, would refuse every withdrawal: say so now. */
+static int
+pg_check_writable(struct db *d, char *err, size_t errlen)
+{
+	PGresult *res = pg_run(d, "read-only check", "SELECT pg_is_in_recovery(), "
+	    "current_setting('transaction_read_only')", 0, NULL, PGRES_TUPLES_OK);
+	int ro;
+
+	if (res == NULL) {
+		snprintf(err, errlen, "%s: cannot ask whether it is writable", d->name);
+		return -1;
+	}
+	ro = strcmp(PQgetvalue(res, 0, 0), "t") == 0 || strcmp(PQgetvalue(res, 0, 1), "on") == 0;
+	PQclear(res);
+	if (ro) {
+		snprintf(err, errlen, "%s: the database is read-only (a standby server, or "
+		    "default_transaction_read_only is on); the bank needs one that accepts "
+		    "writes", d->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The schema's version: 0 when there is none. */
+static int
+pg_version(struct db *d, int *out)
+{
+	PGresult *res = pg_run(d, "schema version", "SELECT to_regclass('schema_version') "
+	    "IS NOT NULL", 0, NULL, PGRES_TUPLES_OK);
+	int exists;
+
+	if (res == NULL)
+		return -1;
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	*out = 0;
+	if (!exists)
+		return 0;
+	res = pg_run(d, "schema version", "SELECT max(version) FROM schema_version", 0, NULL,
+	    PGRES_TUPLES_OK);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		*out = (int)pg_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* Inside a transaction: brings the schema from version from to the current one. */
+static int
+pg_upgrade(struct db *d, int from, char *err, size_t errlen)
+{
+	struct pg *p = d->priv;
+	struct pg_num b;
+	char m[512];
+
+	for (int v = from; v < BANKD_SCHEMA_VERSION; v++) {
+		PGresult *res = PQexec(p->conn, pg_migrations[v]);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+		PQclear(res);
+		const char *params[] = { pg_num(&b, v + 1) };
+		if (!ok || pg_cmd(d, "schema version", "UPDATE schema_version SET version = $1",
+		    1, params) < 0) {
+			pg_message(m, sizeof m, PQerrorMessage(p->conn));
+			snprintf(err, errlen, "%s: cannot migrate the schema to version %d: %s",
+			    d->name, v + 1, m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+pg_open(struct db *d, const char *spec, char *err, size_t errlen)
+{
+	int v;
+
+	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0)
+		return -1;
+	if (pg_version(d, &v) < 0) {
+		snprintf(err, errlen, "%s: cannot read the schema version", d->name);
+		return -1;
+	}
+	if (v == 0) {
+		snprintf(err, errlen, "%s: no kiosk bank in this database (create its schema "
+		    "with kiosk-bankd --db ... --migrate, or the demo bank with --init-demo)",
+		    d->name);
+		return -1;
+	}
+	if (v < BANKD_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d is older than this kiosk-bankd's "
+		    "%d; upgrade it with kiosk-bankd --db ... --migrate", d->name, v,
+		    BANKD_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v > BANKD_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d is newer than this kiosk-bankd "
+		    "knows (%d); run the kiosk-bankd that wrote it", d->name, v,
+		    BANKD_SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pg_close(struct db *d)
+{
+	struct pg *p = d->priv;
+
+	if (p == NULL)
+		return;
+	PQfinish(p->conn);
+	free(p);
+	d->priv = NULL;
+}
+
+static int
+pg_commit(struct db *d)
+{
+	struct pg *p = d->priv;
+	PGresult *res = PQexec(p->conn, "COMMIT");
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK. */
+	if (ok && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		log_warnx("ledger: the database rolled the transaction back");
+		ok = 0;
+	} else if (!ok)
+		pg_failed(d, "commit", res);
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static void
+pg_rollback(struct db *d)
+{
+	struct pg *p = d->priv;
+	PGTransactionStatusType ts = PQtransactionStatus(p->conn);
+
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+}
+
+/* BEGIN, locked against other migrations, then the schema's version. */
+static int
+pg_begin_schema(struct db *d, int *v, char *err, size_t errlen)
+{
+	PGresult *lock;
+	char m[512];
+
+	if (pg_cmd(d, "begin", "BEGIN", 0, NULL) == 0 && (lock = pg_run(d, "migration lock",
+	    PG_MIGRATE_LOCK, 0, NULL, PGRES_TUPLES_OK)) != NULL) {
+		PQclear(lock);
+		if (pg_version(d, v) == 0)
+			return 0;
+	}
+	pg_message(m, sizeof m, PQerrorMessage(((struct pg *)d->priv)->conn));
+	snprintf(err, errlen, "%s: %s", d->name, m);
+	return -1;
+}
+
+static int
+pg_create(struct db *d, const char *spec, char *err, size_t errlen)
+{
+	int v;
+
+	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
+	    pg_begin_schema(d, &v, err, errlen) < 0)
+		return -1;
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS ledger, holds, cards, "
+	    "accounts, schema_version", 0, NULL) < 0) {
+		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
+		return -1;
+	}
+	return pg_upgrade(d, 0, err, errlen);
+}
+
+static int
+pg_migrate(struct db *d, const char *spec, char *err, size_t errlen)
+{
+	int v;
+
+	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
+	    pg_begin_schema(d, &v, err, errlen) < 0)
+		return -1;
+	if (v > BANKD_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d is newer than this kiosk-bankd "
+		    "knows (%d); nothing changed", d->name, v, BANKD_SCHEMA_VERSION);
+		return -1;
+	}
+	if (pg_upgrade(d, v, err, errlen) < 0)
+		return -1;
+	if (pg_commit(d) < 0) {
+		snprintf(err, errlen, "%s: the migration did not commit (see the log)", d->name);
+		return -1;
+	}
+	if (v == BANKD_SCHEMA_VERSION)
+		log_info("%s: schema already at version %d", d->name, v);
+	else
+		log_info("%s: schema migrated from version %d to %d", d->name, v,
+		    BANKD_SCHEMA_VERSION);
+	return 0;
+}
+
+static int
+pg_exec(struct db *d, const char *sql, char *err, size_t errlen)
+{
+	struct pg *p = d->priv;
+	PGresult *res = PQexec(p->conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	PQclear(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return 0;
+	pg_message(err, errlen, PQerrorMessage(p->conn));
+	return -1;
+}
+
+static int
+pg_query_int(struct db *d, const char *sql, int64_t *out)
+{
+	PGresult *res = pg_run(d, "query", sql, 0, NULL, PGRES_TUPLES_OK);
+	int ok = res != NULL && PQntuples(res) >= 1 && PQnfields(res) >= 1;
+
+	if (ok)
+		*out = pg_int(res, 0, 0);
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* ---- reconnecting ---------------------------------------------------------------- */
+
+/* 0 when the connection is usable, reconnecting if it was lost and the backoff allows. */
+static int
+pg_ensure(struct db *d)
+{
+	struct pg *p = d->priv;
+	int64_t now = mono_usec();
+	char err[512];
+
+	if (!p->lost && PQstatus(p->conn) == CONNECTION_OK)
+		return 0;
+	if (now < p->retry_at) {
+		log_debug("%s: not connected; next try in %lld ms", d->name,
+		    (long long)(p->retry_at - now) / 1000);
+		return -1;
+	}
+	PQreset(p->conn);
+	if (PQstatus(p->conn) == CONNECTION_OK && pg_setup(d, err, sizeof err) == 0) {
+		log_info("%s: connected again", d->name);
+		p->lost = 0;
+		p->backoff_ms = 0;
+		return 0;
+	}
+	pg_message(err, sizeof err, PQerrorMessage(p->conn));
+	p->lost = 1;
+	p->backoff_ms = p->backoff_ms == 0 ? PG_BACKOFF_MIN_MS :
+	    p->backoff_ms * 2 > PG_BACKOFF_MAX_MS ? PG_BACKOFF_MAX_MS : p->backoff_ms * 2;
+	p->retry_at = mono_usec() + (int64_t)p->backoff_ms * 1000;
+	log_warnx("%s: cannot reconnect: %s; next try in %d ms", d->name, err, p->backoff_ms);
+	return -1;
+}
+
+static int
+pg_begin(struct db *d)
+{
+	if (pg_ensure(d) < 0)
+		return -1;
+	return pg_cmd(d, "begin", "BEGIN", 0, NULL);
+}
+
+/* ---- the ledger's rows ----------------------------------------------------------- */
+
+static int
+pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
+{
+	const char *params[] = { pan };
+	PGresult *res = pg_run(d, "card lookup", lock ?
+	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
+	    "c.large_print, c.speech, a.holder, a.currency "
+	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1 "
+	    "FOR UPDATE" :
+	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
+	    "c.large_print, c.speech, a.holder, a.currency "
+	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1",
+	    1, params, PGRES_TUPLES_OK);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		memset(r, 0, sizeof *r);
+		r->account_id = pg_int(res, 0, 0);
+		r->balance_fen = pg_int(res, 0, 1);
+		pg_text(r->status, sizeof r->status, res, 0, 2);
+		r->tries_left = (int)pg_int(res, 0, 3);
+		pg_text(r->lang, sizeof r->lang, res, 0, 4);
+		r->large_print = (int)pg_int(res, 0, 5);
+		r->speech = (int)pg_int(res, 0, 6);
+		pg_text(r->holder, sizeof r->holder, res, 0, 7);
+		pg_text(r->currency, sizeof r->currency, res, 0, 8);
+	}
+	PQclear(res);
+	return found;
+}
+
+static int
+pg_card_pin_hash(struct db *d, const char *pan, char *hash, size_t hashsz)
+{
+	const char *params[] = { pan };
+	PGresult *res = pg_run(d, "PIN hash", "SELECT pin_hash FROM cards WHERE pan = $1", 1,
+	    params, PGRES_TUPLES_OK);
+	int rv = -1;
+
+	if (res != NULL && PQntuples(res) == 1 &&
+	    (size_t)PQgetlength(res, 0, 0) < hashsz) {
+		memcpy(hash, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0) + 1);
+		rv = 0;
+	}
+	PQclear(res);
+	return rv;
+}
+
+static int
+pg_card_set_tries(struct db *d, const char *pan, int tries)
+{
+	struct pg_num b;
+	const char *params[] = { pg_num(&b, tries), pan };
+
+	return pg_cmd(d, "PIN tries", "UPDATE cards SET tries_left = $1, "
+	    "status = CASE WHEN $1 = 0 THEN 'locked' ELSE status END WHERE pan = $2", 2,
+	    params);
+}
+
+static int
+pg_sum(struct db *d, const char *sql, int n, const char *const *params, int64_t *out)
+{
+	PGresult *res = pg_run(d, "sum", sql, n, params, PGRES_TUPLES_OK);
+
+	if (res == NULL)
+		return -1;
+	*out = pg_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_account_held(struct db *d, int64_t account_id, int64_t *out)
+{
+	struct pg_num b;
+	const char *params[] = { pg_num(&b, account_id) };
+
+	return pg_sum(d, "SELECT COALESCE(SUM(h.amount_fen), 0) FROM holds h "
+	    "JOIN cards c ON c.pan = h.pan WHERE c.account_id = $1 AND h.state = 'held'",
+	    1, params, out);
+}
+
+static int
+pg_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	struct pg_num b1, b2;
+	const char *params[] = { pan, pg_num(&b1, from), pg_num(&b2, to) };
+
+	return pg_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM holds WHERE pan = $1 "
+	    "AND state IN ('held', 'completed') AND created >= $2 AND created < $3", 3,
+	    params, out);
+}
+
+static int
+pg_hold_load(struct db *d, const char *txhex, int lock, struct hold_row *h)
+{
+	const char *params[] = { txhex };
+	PGresult *res = pg_run(d, "hold lookup", lock ?
+	    "SELECT pan, amount_fen, state, kiosk_id FROM holds WHERE txid = $1 FOR UPDATE" :
+	    "SELECT pan, amount_fen, state, kiosk_id FROM holds WHERE txid = $1", 1, params,
+	    PGRES_TUPLES_OK);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		pg_text(h->pan, sizeof h->pan, res, 0, 0);
+		h->amount_fen = pg_int(res, 0, 1);
+		pg_text(h->state, sizeof h->state, res, 0, 2);
+		h->has_kiosk = !PQgetisnull(res, 0, 3);
+		pg_text(h->kiosk_id, sizeof h->kiosk_id, res, 0, 3);
+	}
+	PQclear(res);
+	return found;
+}
+
+static int
+pg_hold_insert(struct db *d, const char *txhex, const char *pan, int64_t amount_fen,
+    int64_t created, const char *kiosk_id)
+{
+	struct pg_num b1, b2;
+	const char *params[] = { txhex, pan, pg_num(&b1, amount_fen), pg_num(&b2, created),
+	    kiosk_id };
+
+	return pg_cmd(d, "hold", "INSERT INTO holds (txid, pan, amount_fen, state, created, "
+	    "settled, kiosk_id) VALUES ($1, $2, $3, 'held', $4, NULL, $5)", 5, params);
+}
+
+static int
+pg_hold_set_state(struct db *d, const char *txhex, const char *state, int64_t settled)
+{
+	struct pg_num b;
+	const char *params[] = { state, pg_num(&b, settled), txhex };
+	PGresult *res = pg_run(d, "hold state", "UPDATE holds SET state = $1, settled = $2 "
+	    "WHERE txid = $3 AND state = 'held'", 3, params, PGRES_COMMAND_OK);
+	int moved = res != NULL && strcmp(PQcmdTuples(res), "1") == 0;
+
+	PQclear(res);
+	return moved ? 0 : -1;
+}
+
+static int
+pg_account_debit(struct db *d, int64_t account_id, const char *txhex, int64_t amount_fen,
+    int64_t balance_after_fen, int64_t at)
+{
+	struct pg_num amount, account, debit, after, when;
+	const char *upd[] = { pg_num(&amount, amount_fen), pg_num(&account, account_id) };
+	const char *ins[] = { txhex, account.s, pg_num(&debit, -amount_fen),
+	    pg_num(&after, balance_after_fen), pg_num(&when, at) };
+
+	if (pg_cmd(d, "debit", "UPDATE accounts SET balance_fen = balance_fen - $1 "
+	    "WHERE id = $2", 2, upd) < 0)
+		return -1;
+	return pg_cmd(d, "ledger row", "INSERT INTO ledger (txid, account_id, kind, "
+	    "amount_fen, balance_after_fen, at) VALUES ($1, $2, 'withdrawal', $3, $4, $5)", 5,
+	    ins);
+}
+
+static int
+pg_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), void *arg)
+{
+	PGresult *res = pg_run(d, "open holds", "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
+	    "FROM holds WHERE state = 'held' GROUP BY kiosk_id ORDER BY kiosk_id", 0, NULL,
+	    PGRES_TUPLES_OK);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		fn(arg, PQgetisnull(res, i, 0) ? NULL : PQgetvalue(res, i, 0), pg_int(res, i, 1),
+		    pg_int(res, i, 2));
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
+{
+	struct pg_num b1, b2, b3, b4, b5;
+	const char *acc[] = { c->holder, pg_num(&b1, c->balance_fen), BANKD_CURRENCY };
+	PGresult *res = pg_run(d, "demo account", "INSERT INTO accounts (holder, balance_fen, "
+	    "currency) VALUES ($1, $2, $3) RETURNING id", 3, acc, PGRES_TUPLES_OK);
+	char account[24];
+
+	if (res == NULL)
+		return -1;
+	pg_text(account, sizeof account, res, 0, 0);
+	PQclear(res);
+	const char *card[] = { c->pan, account, pin_hash, c->status,
+	    pg_num(&b2, c->tries_left), c->lang, pg_num(&b3, c->large_print),
+	    pg_num(&b4, c->speech) };
+	const char *led[] = { account, pg_num(&b1, c->balance_fen), pg_num(&b5, at) };
+	if (pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
+	    "tries_left, lang, large_print, speech) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	    8, card) < 0)
+		return -1;
+	return pg_cmd(d, "demo ledger", "INSERT INTO ledger (txid, account_id, kind, "
+	    "amount_fen, balance_after_fen, at) VALUES (NULL, $1, 'opening', $2, $2, $3)", 3,
+	    led);
+}
+
+const struct db_ops ledger_pg_ops = {
+	.name = "postgresql",
+	.open = pg_open,
+	.create = pg_create,
+	.migrate = pg_migrate,
+	.close = pg_close,
+	.exec = pg_exec,
+	.query_int = pg_query_int,
+	.schema_version = pg_version,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.card_load = pg_card_load,
+	.card_pin_hash = pg_card_pin_hash,
+	.card_set_tries = pg_card_set_tries,
+	.account_held = pg_account_held,
+	.card_withdrawn = pg_card_withdrawn,
+	.hold_load = pg_hold_load,
+	.hold_insert = pg_hold_insert,
+	.hold_set_state = pg_hold_set_state,
+	.account_debit = pg_account_debit,
+	.open_holds = pg_open_holds,
+	.demo_add = pg_demo_add,
+};

@@ -1,0 +1,726 @@
+/*
+ * The SQLite backend: one bank file beside one kiosk. Its schema, opening with the
+ * checks that turn SQLite's terse errors into something branch IT can act on, and the
+ * SQL of the ledger's rows. Each transaction is BEGIN IMMEDIATE: SQLite locks the whole
+ * file, so the ops' row locks need nothing more.
+ */
+#include "ledger_backend.h"
+
+#include "common/log.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DB_BUSY_MS 2000
+
+static const char sq_schema[] =
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  holder TEXT NOT NULL,"
+    "  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),"
+    "  currency TEXT NOT NULL DEFAULT 'CNY');"
+    "CREATE TABLE cards ("
+    "  pan TEXT PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  pin_hash TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost')),"
+    "  tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3),"
+    "  lang TEXT NOT NULL DEFAULT '',"
+    "  large_print INTEGER NOT NULL DEFAULT 0,"
+    "  speech INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE holds ("
+    "  txid TEXT PRIMARY KEY,"
+    "  pan TEXT NOT NULL REFERENCES cards(pan),"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  state TEXT NOT NULL CHECK (state IN ('held', 'completed', 'reversed')),"
+    "  created INTEGER NOT NULL,"
+    "  settled INTEGER,"
+    "  kiosk_id TEXT);"
+    "CREATE INDEX holds_pan_created ON holds (pan, created);"
+    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
+    "CREATE TABLE ledger ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txid TEXT,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  kind TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL,"
+    "  balance_after_fen INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    /* The last line of defence against paying one withdrawal twice. */
+    "CREATE UNIQUE INDEX ledger_txid_kind ON ledger (txid, kind) WHERE txid IS NOT NULL;";
+
+static int
+sq_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	const char *tail = sql;
+
+	while (tail != NULL && *tail != '\0') {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
+		if (rc != SQLITE_OK) {
+			snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+			return -1;
+		}
+		if (st == NULL)  /* trailing whitespace */
+			break;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE) {
+			snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/* One text or integer value from a single-row statement such as a PRAGMA. */
+static int
+sq_query_value(sqlite3 *db, const char *sql, char *out, size_t outsz, int *rcp)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(st, 0);
+			snprintf(out, outsz, "%s", t != NULL ? (const char *)t : "");
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			out[0] = '\0';
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	*rcp = rc;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* What a failing SQLite call means for whoever has to fix the bank file. */
+static const char *
+sq_explain(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		return "not a SQLite database (damaged, or the wrong file)";
+	case SQLITE_CORRUPT:
+		return "the database is corrupt";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "the database is locked by another process";
+	case SQLITE_READONLY:
+		return "the database is read-only (the file and its directory must be "
+		    "writable)";
+	case SQLITE_CANTOPEN:
+		return "cannot open the database file";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_FULL:
+		return "the disk is full";
+	case SQLITE_IOERR:
+		return "input/output error";
+	}
+	return NULL;
+}
+
+static int
+sq_fail(sqlite3 *db, const char *path, int rc, const char *what, char *err, size_t errlen)
+{
+	const char *why = sq_explain(rc);
+
+	snprintf(err, errlen, "%s: %s%s%s", path, why != NULL ? why : what,
+	    why != NULL ? "; SQLite says: " : ": ", db != NULL ? sqlite3_errmsg(db) :
+	    sqlite3_errstr(rc));
+	return -1;
+}
+
+static int
+sq_setup(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char v[64];
+	int rc;
+
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, DB_BUSY_MS);
+	if (sq_query_value(db, "PRAGMA journal_mode=WAL", v, sizeof v, &rc) < 0)
+		return sq_fail(db, path, rc, "cannot set WAL mode", err, errlen);
+	if (strcmp(v, "wal") != 0) {
+		snprintf(err, errlen, "%s: cannot switch to WAL mode (journal mode is %s)", path,
+		    v);
+		return -1;
+	}
+	/* FULL: a debit acknowledged to the kiosk must survive a power cut. */
+	if (sq_query_value(db, "PRAGMA synchronous=FULL", v, sizeof v, &rc) < 0 ||
+	    sq_query_value(db, "PRAGMA foreign_keys=ON", v, sizeof v, &rc) < 0)
+		return sq_fail(db, path, rc, "cannot set pragmas", err, errlen);
+	return 0;
+}
+
+/*
+ * Version 1 to 2: holds remember the kiosk that made them, so that only it settles
+ * them after a restart. Older holds get no kiosk: branch staff settle those by hand.
+ */
+static int
+sq_upgrade(sqlite3 *db, const char *path, const char *version, char *err, size_t errlen)
+{
+	char msg[256];
+
+	if (strcmp(version, "1") != 0)
+		return 0;
+	if (sq_exec(db, "BEGIN IMMEDIATE;"
+	    "ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
+	    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
+	    "PRAGMA user_version = 2;"
+	    "COMMIT;", msg, sizeof msg) < 0) {
+		const char *why = sq_explain(sqlite3_extended_errcode(db));
+		snprintf(err, errlen, "%s: cannot upgrade the schema to version 2: %s", path,
+		    why != NULL ? why : msg);
+		if (!sqlite3_get_autocommit(db))
+			sq_exec(db, "ROLLBACK", msg, sizeof msg);
+		return -1;
+	}
+	log_info("%s: schema upgraded from version 1 to 2", path);
+	return 0;
+}
+
+/* The checks of an existing bank file, up to knowing that it is ours; *vp gets its
+ * schema version. */
+static int
+sq_open_file(const char *path, sqlite3 **dbp, int *vp, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	struct stat st;
+	char v[256];
+	int rc;
+
+	*dbp = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no such bank file (create the demo bank with "
+			    "kiosk-bankd --db %s --init-demo)", path, path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		sq_fail(db, path, rc, "cannot open", err, errlen);
+		goto fail;
+	}
+	/* SQLite quietly falls back to read-only; a bank that cannot write must not start. */
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		snprintf(err, errlen, "%s: %s", path, sq_explain(SQLITE_READONLY));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, DB_BUSY_MS);
+	if (sq_query_value(db, "PRAGMA quick_check", v, sizeof v, &rc) < 0) {
+		sq_fail(db, path, rc, "integrity check failed", err, errlen);
+		goto fail;
+	}
+	if (strcmp(v, "ok") != 0) {
+		/* SQLite reports one problem per line; the log takes one line. */
+		for (char *nl = strchr(v, '\n'); nl != NULL; nl = strchr(nl, '\n'))
+			*nl = ' ';
+		snprintf(err, errlen, "%s: the database is corrupt (%s)", path, v);
+		goto fail;
+	}
+	if (sq_query_value(db, "PRAGMA user_version", v, sizeof v, &rc) < 0) {
+		sq_fail(db, path, rc, "cannot read the schema version", err, errlen);
+		goto fail;
+	}
+	if (strcmp(v, "1") != 0 && atoi(v) != BANKD_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: not a kiosk bank file (schema version %s, expected "
+		    "%d); create one with --init-demo", path, v, BANKD_SCHEMA_VERSION);
+		goto fail;
+	}
+	/* Only now that the file is known to be ours may its journal mode change. */
+	if (sq_setup(db, path, err, errlen) < 0)
+		goto fail;
+	*vp = atoi(v);
+	*dbp = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+/* An older file is upgraded as it opens: one kiosk, one file, nobody else to wait for. */
+static int
+sq_open(struct db *d, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db;
+	char v[256];
+	int version;
+
+	if (sq_open_file(path, &db, &version, err, errlen) < 0)
+		return -1;
+	snprintf(v, sizeof v, "%d", version);
+	if (sq_upgrade(db, path, v, err, errlen) < 0)
+		goto fail;
+	/* Take the write lock once now, so "locked" is reported at start, not mid-card. */
+	if (sq_exec(db, "BEGIN IMMEDIATE; ROLLBACK;", v, sizeof v) < 0) {
+		sq_fail(db, path, sqlite3_extended_errcode(db), "cannot write", err, errlen);
+		goto fail;
+	}
+	d->priv = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+static int
+sq_migrate(struct db *d, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char msg[512];
+
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		/* No file yet: an empty bank at the current version. */
+		if (d->ops->create(d, path, err, errlen) < 0)
+			return -1;
+		if (sq_exec(d->priv, "COMMIT", msg, sizeof msg) < 0) {
+			snprintf(err, errlen, "%s: cannot write the schema: %s", path, msg);
+			return -1;
+		}
+		log_info("%s: schema version %d created", path, BANKD_SCHEMA_VERSION);
+		return 0;
+	}
+	return sq_open(d, path, err, errlen);
+}
+
+static void
+sq_close(struct db *d)
+{
+	if (d->priv != NULL)
+		sqlite3_close(d->priv);
+	d->priv = NULL;
+}
+
+static int
+sq_create(struct db *d, const char *path, char *err, size_t errlen)
+{
+	static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+	char p[4096], msg[512], version[64];
+	sqlite3 *db = NULL;
+	int rc;
+
+	/* A WAL left by the old file would be replayed into the new one. */
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		if (unlink(p) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "%s: cannot remove: %s", p, strerror(errno));
+			return -1;
+		}
+	}
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		sq_fail(db, path, rc, "cannot create", err, errlen);
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sq_setup(db, path, err, errlen) < 0)
+		goto fail;
+	snprintf(version, sizeof version, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION);
+	if (sq_exec(db, "BEGIN", msg, sizeof msg) < 0 ||
+	    sq_exec(db, sq_schema, msg, sizeof msg) < 0 ||
+	    sq_exec(db, version, msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "%s: cannot write the schema: %s", path, msg);
+		goto fail;
+	}
+	d->priv = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+static int
+sq_db_exec(struct db *d, const char *sql, char *err, size_t errlen)
+{
+	return sq_exec(d->priv, sql, err, errlen);
+}
+
+/* ---- the ledger's rows ----------------------------------------------------------- */
+
+static sqlite3_stmt *
+sq_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("ledger: prepare failed: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps a statement that returns no rows, and finalizes it. */
+static int
+sq_done(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("ledger: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_simple(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql);
+
+	return st != NULL ? sq_done(db, st) : -1;
+}
+
+static int
+sq_begin(struct db *d)
+{
+	return sq_simple(d->priv, "BEGIN IMMEDIATE");
+}
+
+static int
+sq_commit(struct db *d)
+{
+	if (sq_simple(d->priv, "COMMIT") == 0)
+		return 0;
+	sq_simple(d->priv, "ROLLBACK");
+	return -1;
+}
+
+static void
+sq_rollback(struct db *d)
+{
+	if (!sqlite3_get_autocommit(d->priv))
+		sq_simple(d->priv, "ROLLBACK");
+}
+
+static void
+copy_text(char *out, size_t outsz, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(out, outsz, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Steps a one-row query: 1 row, 0 none, -1 error (logged with what). */
+static int
+sq_row(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	}
+	log_warnx("ledger: %s: %s", what, sqlite3_errmsg(db));
+	return -1;
+}
+
+static int
+sq_query_int(struct db *d, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, sql);
+	int rv;
+
+	if (st == NULL)
+		return -1;
+	if ((rv = sq_row(d->priv, st, "query")) == 1)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rv == 1 ? 0 : -1;
+}
+
+static int
+sq_schema_version(struct db *d, int *out)
+{
+	int64_t v;
+
+	if (sq_query_int(d, "PRAGMA user_version", &v) < 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
+{
+	sqlite3 *db = d->priv;
+	sqlite3_stmt *st = sq_prepare(db,
+	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
+	    "c.large_print, c.speech, a.holder, a.currency "
+	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = ?");
+	int rv;
+
+	(void)lock;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	if ((rv = sq_row(db, st, "card lookup")) == 1) {
+		memset(r, 0, sizeof *r);
+		r->account_id = sqlite3_column_int64(st, 0);
+		r->balance_fen = sqlite3_column_int64(st, 1);
+		copy_text(r->status, sizeof r->status, st, 2);
+		r->tries_left = sqlite3_column_int(st, 3);
+		copy_text(r->lang, sizeof r->lang, st, 4);
+		r->large_print = sqlite3_column_int(st, 5);
+		r->speech = sqlite3_column_int(st, 6);
+		copy_text(r->holder, sizeof r->holder, st, 7);
+		copy_text(r->currency, sizeof r->currency, st, 8);
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_card_pin_hash(struct db *d, const char *pan, char *hash, size_t hashsz)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT pin_hash FROM cards WHERE pan = ?");
+	int rv = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	if (sq_row(d->priv, st, "PIN hash") == 1) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		if (t != NULL && strlen((const char *)t) < hashsz) {
+			memcpy(hash, t, strlen((const char *)t) + 1);
+			rv = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_card_set_tries(struct db *d, const char *pan, int tries)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET tries_left = ?, "
+	    "status = CASE WHEN ? = 0 THEN 'locked' ELSE status END WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, tries);
+	sqlite3_bind_int(st, 2, tries);
+	sqlite3_bind_text(st, 3, pan, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_sum(sqlite3 *db, sqlite3_stmt *st, int64_t *out)
+{
+	int rv = sq_row(db, st, "sum");
+
+	if (rv == 1)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rv == 1 ? 0 : -1;
+}
+
+static int
+sq_account_held(struct db *d, int64_t account_id, int64_t *out)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT COALESCE(SUM(h.amount_fen), 0) "
+	    "FROM holds h JOIN cards c ON c.pan = h.pan "
+	    "WHERE c.account_id = ? AND h.state = 'held'");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, account_id);
+	return sq_sum(d->priv, st, out);
+}
+
+static int
+sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT COALESCE(SUM(amount_fen), 0) "
+	    "FROM holds WHERE pan = ? AND state IN ('held', 'completed') "
+	    "AND created >= ? AND created < ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	return sq_sum(d->priv, st, out);
+}
+
+static int
+sq_hold_load(struct db *d, const char *txhex, int lock, struct hold_row *h)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv,
+	    "SELECT pan, amount_fen, state, kiosk_id FROM holds WHERE txid = ?");
+	int rv;
+
+	(void)lock;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	if ((rv = sq_row(d->priv, st, "hold lookup")) == 1) {
+		copy_text(h->pan, sizeof h->pan, st, 0);
+		h->amount_fen = sqlite3_column_int64(st, 1);
+		copy_text(h->state, sizeof h->state, st, 2);
+		h->has_kiosk = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		copy_text(h->kiosk_id, sizeof h->kiosk_id, st, 3);
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_hold_insert(struct db *d, const char *txhex, const char *pan, int64_t amount_fen,
+    int64_t created, const char *kiosk_id)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "INSERT INTO holds (txid, pan, amount_fen, "
+	    "state, created, settled, kiosk_id) VALUES (?, ?, ?, 'held', ?, NULL, ?)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, amount_fen);
+	sqlite3_bind_int64(st, 4, created);
+	sqlite3_bind_text(st, 5, kiosk_id, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_hold_set_state(struct db *d, const char *txhex, const char *state, int64_t settled)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE holds SET state = ?, settled = ? "
+	    "WHERE txid = ? AND state = 'held'");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, settled);
+	sqlite3_bind_text(st, 3, txhex, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	return sqlite3_changes(d->priv) == 1 ? 0 : -1;
+}
+
+static int
+sq_account_debit(struct db *d, int64_t account_id, const char *txhex, int64_t amount_fen,
+    int64_t balance_after_fen, int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE accounts SET balance_fen = "
+	    "balance_fen - ? WHERE id = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, amount_fen);
+	sqlite3_bind_int64(st, 2, account_id);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	if ((st = sq_prepare(d->priv, "INSERT INTO ledger (txid, account_id, kind, "
+	    "amount_fen, balance_after_fen, at) VALUES (?, ?, 'withdrawal', ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account_id);
+	sqlite3_bind_int64(st, 3, -amount_fen);
+	sqlite3_bind_int64(st, 4, balance_after_fen);
+	sqlite3_bind_int64(st, 5, at);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), void *arg)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
+	    "FROM holds WHERE state = 'held' GROUP BY kiosk_id ORDER BY kiosk_id");
+	int rv;
+
+	if (st == NULL)
+		return -1;
+	while ((rv = sq_row(d->priv, st, "open holds")) == 1)
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
+{
+	sqlite3 *db = d->priv;
+	sqlite3_stmt *st;
+	sqlite3_int64 account;
+
+	if ((st = sq_prepare(db, "INSERT INTO accounts (holder, balance_fen, currency) "
+	    "VALUES (?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, c->holder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->balance_fen);
+	sqlite3_bind_text(st, 3, BANKD_CURRENCY, -1, SQLITE_STATIC);
+	if (sq_done(db, st) < 0)
+		return -1;
+	account = sqlite3_last_insert_rowid(db);
+
+	if ((st = sq_prepare(db, "INSERT INTO cards (pan, account_id, pin_hash, status, "
+	    "tries_left, lang, large_print, speech) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, c->pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account);
+	sqlite3_bind_text(st, 3, pin_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, c->tries_left);
+	sqlite3_bind_text(st, 6, c->lang, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, c->large_print);
+	sqlite3_bind_int(st, 8, c->speech);
+	if (sq_done(db, st) < 0)
+		return -1;
+
+	if ((st = sq_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
+	    "balance_after_fen, at) VALUES (NULL, ?, 'opening', ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, c->balance_fen);
+	sqlite3_bind_int64(st, 3, c->balance_fen);
+	sqlite3_bind_int64(st, 4, at);
+	return sq_done(db, st);
+}
+
+const struct db_ops ledger_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.create = sq_create,
+	.migrate = sq_migrate,
+	.close = sq_close,
+	.exec = sq_db_exec,
+	.query_int = sq_query_int,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.card_load = sq_card_load,
+	.card_pin_hash = sq_card_pin_hash,
+	.card_set_tries = sq_card_set_tries,
+	.account_held = sq_account_held,
+	.card_withdrawn = sq_card_withdrawn,
+	.hold_load = sq_hold_load,
+	.hold_insert = sq_hold_insert,
+	.hold_set_state = sq_hold_set_state,
+	.account_debit = sq_account_debit,
+	.open_holds = sq_open_holds,
+	.demo_add = sq_demo_add,
+};
