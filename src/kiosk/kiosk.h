@@ -22,26 +22,6 @@ struct lp_fonts;
 #define RATE_LEVELS 7
 #define RATE_DEFAULT 3 /* the rates configured per language */
 
-enum state_id {
-	ST_OUT_OF_SERVICE,
-	ST_WELCOME,
-	ST_LANGUAGE,
-	ST_PIN,
-	ST_MENU,
-	ST_BALANCE,
-	ST_WITHDRAW,
-	ST_OTHER_AMOUNT,
-	ST_CONFIRM,
-	ST_WAIT,
-	ST_TAKE_CARD,
-	ST_TAKE_CASH,
-	ST_RECEIPT,
-	ST_TAKE_RECEIPT,
-	ST_NOTICE,
-	ST_GOODBYE,
-	ST_COUNT
-};
-
 enum device_event {
 	DEV_CARD_INSERT,
 	DEV_CARD_TAKE,
@@ -86,17 +66,28 @@ enum idle_kind {
 	IDLE_SHORT, /* goodbye and notices that end a session: a few seconds */
 };
 
+/*
+ * One state of the kiosk: each state's file exports one of these, and the registry
+ * (registry.c) lists them. Every hook may be NULL.
+ */
 struct state_def {
-	enum state_id id;
-	const char *name;
+	const char *name;   /* in the log and the trace */
 	enum screen_id screen;
 	enum idle_kind idle;
-	int holds_card; /* CANCEL and timeouts here return the card */
+	int holds_card;     /* CANCEL and timeouts here return the card */
+	/* A menu item leads here (a goto naming this screen): what must happen first, such
+	 * as asking the bank; NULL enters the state at once. */
+	void (*start)(struct kiosk *);
 	void (*enter)(struct kiosk *);
 	void (*leave)(struct kiosk *);
 	void (*key)(struct kiosk *, enum key_fn);
 	void (*device)(struct kiosk *, enum device_event, const char *arg);
+	/* The idle time ran out (after its warning); NULL ends the session. */
 	void (*timeout)(struct kiosk *);
+	/* What the state puts into its screen besides the layout: a message of its own
+	 * after the title, and the field being typed. */
+	enum message_id (*message)(const struct kiosk *);
+	void (*input)(struct kiosk *, struct screen_input *);
 };
 
 /* The customer's session: reset for every card. */
@@ -123,7 +114,7 @@ struct session {
 	enum message_id message;
 	int message_new;         /* set since the last screen was built: not the old one's */
 	enum message_id notice;  /* the notice screen's message */
-	enum state_id notice_next;
+	const struct state_def *notice_next;
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
 	int listened;            /* speech was on at some point: listening-length timeouts */
 	int oriented;            /* the headset orientation was given (or skipped) */
@@ -193,9 +184,17 @@ struct kiosk {
 	int quit;
 };
 
+/* registry.c: every state the kiosk has, in one list. */
+int state_count(void);
+const struct state_def *state_at(int i);
+const struct state_def *state_by_name(const char *name);
+/* The state that shows screen id, or NULL. */
+const struct state_def *state_by_screen(enum screen_id id);
+/* A menu item's goto: the state showing that screen, through its start hook. */
+void state_goto(struct kiosk *k, const char *screen);
+
 /* state.c */
-const struct state_def *state_get(enum state_id id);
-void state_enter(struct kiosk *k, enum state_id id);
+void state_enter(struct kiosk *k, const struct state_def *st);
 void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */
 void state_keys_resume(struct kiosk *k);
@@ -219,7 +218,7 @@ void session_reset(struct kiosk *k);
 void kiosk_set_message(struct kiosk *k, enum message_id m);
 /* m at the foot of the screen, shown and said now, gone at the next key or state. */
 void kiosk_warn(struct kiosk *k, enum message_id m);
-void kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next);
+void kiosk_notice(struct kiosk *k, enum message_id m, const struct state_def *next);
 void kiosk_speech_toggle(struct kiosk *k, int on);
 void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
 /* The listener now hears part of utterance id: highlights the item it belongs to. */
@@ -265,6 +264,8 @@ void view_build_too_small(struct kiosk *k, struct screen *s);
 void view_pages(struct kiosk *k);
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
 char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
+/* An amount as shown, or as the voice of lang says it. */
+char *view_money(struct kiosk *k, int64_t fen, const char *lang, int spoken);
 const char *view_message_show(struct kiosk *k, enum message_id m);
 /* The visible item of the current screen's layout bound to key fn, or NULL. */
 const struct litem *layout_item_for_key(struct kiosk *k, enum key_fn fn);

@@ -1,7 +1,7 @@
 /* The event loop: terminal keys, devices, the bank link, speech ends and timers, all in
  * one thread. It sleeps in poll() until one of them has something, with no periodic
  * wake-up while the kiosk is idle. */
-#include "kiosk/kiosk.h"
+#include "kiosk/states.h"
 
 #include "common/log.h"
 #include "common/trace.h"
@@ -38,12 +38,12 @@ kiosk_demo_key(struct kiosk *k, int ch)
 		snprintf(pan, sizeof pan, "622200000000000%d", ch - 'a' + 1);
 		state_device(k, DEV_CARD_INSERT, pan);
 	} else if (ch == 't') {
-		switch (k->state->id) {
-		case ST_TAKE_CARD: state_device(k, DEV_CARD_TAKE, ""); break;
-		case ST_TAKE_CASH: state_device(k, DEV_CASH_TAKE, ""); break;
-		case ST_TAKE_RECEIPT: state_device(k, DEV_RECEIPT_TAKE, ""); break;
-		default: break;
-		}
+		if (k->state == &state_take_card)
+			state_device(k, DEV_CARD_TAKE, "");
+		else if (k->state == &state_take_cash)
+			state_device(k, DEV_CASH_TAKE, "");
+		else if (k->state == &state_take_receipt)
+			state_device(k, DEV_RECEIPT_TAKE, "");
 		k->demo_status = NULL;
 		render_draw(k);
 	} else if (ch == 'h') {

@@ -1,5 +1,5 @@
 /* kiosk: the customer-facing frontend. */
-#include "kiosk/kiosk.h"
+#include "kiosk/states.h"
 
 #include "common/log.h"
 #include "common/trace.h"
@@ -288,7 +288,7 @@ main(int argc, char **argv)
 		keys_init();
 		session_reset(&k);
 		bank_connect(k.bank);
-		state_enter(&k, ST_WELCOME);
+		state_enter(&k, &state_welcome);
 		kiosk_run(&k);
 	}
 	kiosk_stop(&k, served);

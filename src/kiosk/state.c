@@ -1,4 +1,4 @@
-/* The state table and everything common to all states: entering a state, keys that mean
+/* Entering a state and everything common to all states: entering a state, keys that mean
  * the same everywhere, the idle timer with its warning, and ending a session. */
 #include "kiosk/states.h"
 
@@ -15,48 +15,6 @@
 #include <string.h>
 
 #define SHORT_IDLE_SECONDS 4
-
-/* One row per state: its screen, its idle timer, whether it holds the card, handlers. */
-static const struct state_def states[ST_COUNT] = {
-	[ST_OUT_OF_SERVICE] = { ST_OUT_OF_SERVICE, "out_of_service", SCREEN_OUT_OF_SERVICE,
-	    IDLE_NONE, 0, NULL, NULL, NULL, oos_device, NULL },
-	[ST_WELCOME] = { ST_WELCOME, "welcome", SCREEN_WELCOME, IDLE_NONE, 0,
-	    welcome_enter, NULL, NULL, welcome_device, NULL },
-	[ST_LANGUAGE] = { ST_LANGUAGE, "language", SCREEN_LANGUAGE, IDLE_MENU, 1,
-	    NULL, NULL, language_key, NULL, NULL },
-	[ST_PIN] = { ST_PIN, "pin", SCREEN_PIN, IDLE_PIN, 1,
-	    pin_enter, pin_leave, pin_key, NULL, NULL },
-	[ST_MENU] = { ST_MENU, "menu", SCREEN_MENU, IDLE_MENU, 1,
-	    NULL, NULL, menu_key, NULL, NULL },
-	[ST_BALANCE] = { ST_BALANCE, "balance", SCREEN_BALANCE, IDLE_MENU, 1,
-	    NULL, NULL, balance_key, NULL, NULL },
-	[ST_WITHDRAW] = { ST_WITHDRAW, "withdraw", SCREEN_WITHDRAW, IDLE_MENU, 1,
-	    NULL, NULL, withdraw_key, NULL, NULL },
-	[ST_OTHER_AMOUNT] = { ST_OTHER_AMOUNT, "other_amount", SCREEN_OTHER_AMOUNT, IDLE_MENU,
-	    1, other_amount_enter, NULL, other_amount_key, NULL, NULL },
-	[ST_CONFIRM] = { ST_CONFIRM, "confirm", SCREEN_CONFIRM, IDLE_MENU, 1,
-	    NULL, NULL, confirm_key, NULL, NULL },
-	[ST_WAIT] = { ST_WAIT, "wait", SCREEN_WAIT, IDLE_NONE, 1,
-	    NULL, NULL, NULL, NULL, NULL },
-	[ST_TAKE_CARD] = { ST_TAKE_CARD, "take_card", SCREEN_TAKE_CARD, IDLE_TAKE, 0,
-	    NULL, NULL, take_card_key, take_card_device, take_card_timeout },
-	[ST_TAKE_CASH] = { ST_TAKE_CASH, "take_cash", SCREEN_TAKE_CASH, IDLE_TAKE, 0,
-	    NULL, NULL, NULL, take_cash_device, take_cash_timeout },
-	[ST_RECEIPT] = { ST_RECEIPT, "receipt", SCREEN_RECEIPT, IDLE_MENU, 0,
-	    NULL, NULL, receipt_key, NULL, receipt_timeout },
-	[ST_TAKE_RECEIPT] = { ST_TAKE_RECEIPT, "take_receipt", SCREEN_TAKE_RECEIPT, IDLE_TAKE,
-	    0, NULL, NULL, NULL, take_receipt_device, receipt_timeout },
-	[ST_NOTICE] = { ST_NOTICE, "notice", SCREEN_NOTICE, IDLE_SHORT, 1,
-	    NULL, notice_leave, notice_key, NULL, notice_timeout },
-	[ST_GOODBYE] = { ST_GOODBYE, "goodbye", SCREEN_GOODBYE, IDLE_SHORT, 0,
-	    goodbye_enter, NULL, NULL, NULL, goodbye_timeout },
-};
-
-const struct state_def *
-state_get(enum state_id id)
-{
-	return &states[id];
-}
 
 static void
 draw_traced(struct kiosk *k)
@@ -116,7 +74,7 @@ state_show(struct kiosk *k)
 {
 	view_build(k);
 	k->speak_at = 0;
-	if (k->state->id == ST_WAIT && k->speech_on) {
+	if (k->state == &state_wait && k->speech_on) {
 		speak_stop(k);
 		k->speak_at = mono_usec() + WAIT_SPEECH_DELAY_USEC;
 	} else {
@@ -127,10 +85,9 @@ state_show(struct kiosk *k)
 }
 
 void
-state_enter(struct kiosk *k, enum state_id id)
+state_enter(struct kiosk *k, const struct state_def *new)
 {
 	const struct state_def *old = k->state;
-	const struct state_def *new = &states[id];
 
 	if (old != NULL && old->leave != NULL)
 		old->leave(k);
@@ -180,11 +137,11 @@ kiosk_warn(struct kiosk *k, enum message_id m)
 }
 
 void
-kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next)
+kiosk_notice(struct kiosk *k, enum message_id m, const struct state_def *next)
 {
 	k->s.notice = m;
 	k->s.notice_next = next;
-	state_enter(k, ST_NOTICE);
+	state_enter(k, &state_notice);
 }
 
 void
@@ -207,43 +164,19 @@ session_reset(struct kiosk *k)
 }
 
 static void
-settle_done(struct kiosk *k, const struct bank_reply *r)
+close_done(struct kiosk *k, const struct bank_reply *r)
 {
-	int complete = r->req_type == KPROTO_MSG_WITHDRAW_COMPLETE;
-	char hex[KPROTO_TXID_LEN * 2 + 1];
-
-	if (r->type == KPROTO_MSG_OK) {
-		kiosk_journal_tx(k, complete ? "completed" : "reversed", r->req_txid, -1);
-		return;
-	}
-	/* Still open in the journal: recovery settles it between customers. */
-	log_warnx("bank: %s refused (%s); left for recovery", kproto_type_to_str(r->req_type),
-	    kproto_type_to_str(r->type));
-	kiosk_journal(k, "error", "what", complete ? "completion refused by the bank" :
-	    "reversal refused by the bank", "txid", sodium_bin2hex(hex, sizeof hex, r->req_txid,
-	    KPROTO_TXID_LEN), NULL);
+	(void)k;
+	(void)r;
 }
 
+/* The adapter allows a new card only once the last one was closed. */
 void
-withdraw_settle(struct kiosk *k, uint8_t type)
+session_close(struct kiosk *k)
 {
-	struct kproto_withdraw_txid m;
-	struct kproto_buf b;
-
-	if (!k->s.hold)
-		return;
-	k->s.hold = 0;
-	/* Only the connection that authorized a hold may complete or reverse it; after an
-	 * outage the journal keeps it open and recovery settles it with SETTLE. */
-	if (!bank_is_up(k->bank) || k->s.hold_link != bank_link_id(k->bank)) {
-		log_warnx("bank: %s left for recovery: the link that authorized the "
-		    "withdrawal is gone", kproto_type_to_str(type));
-		return;
-	}
-	memcpy(m.txid, k->s.txid, sizeof m.txid);
-	if (kproto_withdraw_txid_pack(&b, &m) != KPROTO_OK)
-		fatalx("bank: cannot pack a settlement");
-	bank_call(k->bank, type, &b, settle_done);
+	if (k->s.pan[0] != '\0' && bank_is_up(k->bank))
+		bank_call(k->bank, KPROTO_MSG_CARD_CLOSE, NULL, close_done);
+	k->s.pan[0] = '\0';
 }
 
 void
@@ -259,15 +192,15 @@ session_end(struct kiosk *k, enum message_id why)
 		devices_send(k, "retain-card");
 		kiosk_journal(k, "card-retained", "why", "lost", NULL);
 		kiosk_set_message(k, MSG_CARD_LOST);
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 		return;
 	}
 	kiosk_set_message(k, why);
 	if (k->s.card_in) {
 		devices_send(k, "eject-card");
-		state_enter(k, ST_TAKE_CARD);
+		state_enter(k, &state_take_card);
 	} else
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 }
 
 void
@@ -279,13 +212,10 @@ kiosk_bank_down(struct kiosk *k)
 	recover_link_down(k);
 	if (k->state == NULL)
 		return;
-	switch (k->state->id) {
-	case ST_OUT_OF_SERVICE:
-		return;
-	case ST_WELCOME:
-		state_enter(k, ST_OUT_OF_SERVICE);
-		return;
-	case ST_TAKE_CARD:
+	const struct state_def *st = k->state;
+	if (st == &state_welcome) {
+		state_enter(k, &state_out_of_service);
+	} else if (st == &state_take_card) {
 		/* Approved, card on its way back, no cash yet: without the bank the hold could
 		 * not be completed, so no cash; the customer hears why, and recovery
 		 * reverses the hold once the link is back. */
@@ -293,25 +223,20 @@ kiosk_bank_down(struct kiosk *k)
 			k->s.hold = 0;
 			kiosk_journal_tx(k, "no-dispense", k->s.txid, k->s.amount_fen);
 			kiosk_set_message(k, MSG_BANK_UNAVAILABLE);
-			state_enter(k, ST_TAKE_CARD);
+			state_enter(k, &state_take_card);
 		}
-		return;
-	case ST_TAKE_CASH:
-	case ST_RECEIPT:
-	case ST_TAKE_RECEIPT:
-	case ST_GOODBYE:
-		/* The card is on its way back already; welcome notices the outage. */
-		return;
-	default:
+	} else if (st->holds_card) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 	}
+	/* Otherwise out of service already, or the card is on its way back (cash, receipt,
+	 * goodbye): welcome notices the outage. */
 }
 
 void
 kiosk_bank_up(struct kiosk *k)
 {
-	if (k->state != NULL && k->state->id == ST_OUT_OF_SERVICE && kiosk_journal_ok(k))
-		state_enter(k, ST_WELCOME);
+	if (k->state != NULL && k->state == &state_out_of_service && kiosk_journal_ok(k))
+		state_enter(k, &state_welcome);
 }
 
 void
@@ -375,7 +300,7 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 int
 key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
+	return KEYFN_IS_DIGIT(fn) && (k->state == &state_pin || k->state == &state_wait);
 }
 
 /* A word about the screen, not a new one, at its foot until the next key. */
@@ -402,7 +327,7 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
 	 * never a menu choice, never named. Over the PIN screen it goes to the overlay
 	 * (help's choices), still unnamed. */
-	if (secret && k->state->id != ST_PIN) {
+	if (secret && k->state != &state_pin) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
@@ -563,8 +488,8 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 	default:
 		break;
 	}
-	if (ev == DEV_CARD_INSERT && !k->s.card_in && k->state->id != ST_WELCOME &&
-	    k->state->id != ST_OUT_OF_SERVICE) {
+	if (ev == DEV_CARD_INSERT && !k->s.card_in && k->state != &state_welcome &&
+	    k->state != &state_out_of_service) {
 		card_give_back(k);
 		return;
 	}
@@ -650,5 +575,5 @@ state_tick(struct kiosk *k, int64_t now)
 	else if (k->s.card_in)
 		session_end(k, MSG_TIMED_OUT);
 	else
-		state_enter(k, ST_WELCOME);
+		state_enter(k, &state_welcome);
 }

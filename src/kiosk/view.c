@@ -35,8 +35,8 @@ withdraw_max(const struct session *s)
 	                                                 : s->available_fen;
 }
 
-static char *
-money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
+char *
+view_money(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 {
 	char buf[64];
 	if (spoken) {
@@ -121,12 +121,12 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	snprintf(buf, sizeof buf, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
 	fill_private(&f, "card", v == NULL ? xstrdup(buf) :
 	    s->pan[0] ? voice_card(v, s->pan) : xstrdup(""));
-	fill_private(&f, "balance", money_text(k, s->balance_fen, lang, spoken));
-	fill_private(&f, "available", money_text(k, s->available_fen, lang, spoken));
+	fill_private(&f, "balance", view_money(k, s->balance_fen, lang, spoken));
+	fill_private(&f, "available", view_money(k, s->available_fen, lang, spoken));
 	/* The most a card can take is its balance when that is below the daily limit. */
-	fill_private(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
-	fill_add(&f, "amount", money_text(k, s->amount_fen, lang, spoken));
-	fill_add(&f, "note", money_text(k, s->note_fen, lang, spoken));
+	fill_private(&f, "max", view_money(k, withdraw_max(s), lang, spoken));
+	fill_add(&f, "amount", view_money(k, s->amount_fen, lang, spoken));
+	fill_add(&f, "note", view_money(k, s->note_fen, lang, spoken));
 	fill_add(&f, "kiosk", xstrdup(k->cfg->kiosk_id));
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
@@ -262,8 +262,8 @@ add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 		add_message(k, k->s.message, lang);
 		if (k->lp_font_notice)
 			add_message(k, MSG_LARGE_PRINT_FONT, lang);
-		if (k->state->id == ST_NOTICE)
-			add_message(k, k->s.notice, lang);
+		if (k->state->message != NULL)
+			add_message(k, k->state->message(k), lang);
 	}
 	/* Describe-key mode: the key last pressed, in the customer's language. */
 	if (k->overlay == OVERLAY_DESCRIBE && k->described_show != NULL &&
@@ -280,19 +280,8 @@ build_input(struct kiosk *k)
 {
 	struct screen_input *in = &k->screen.input;
 	snprintf(in->lang, sizeof in->lang, "%s", k->lang);
-	if (k->state->id == ST_PIN) {
-		in->active = 1;
-		in->masked = 1;
-		in->len = k->s.pin_len;
-	} else if (k->state->id == ST_OTHER_AMOUNT) {
-		in->active = 1;
-		in->len = k->s.entry_len;
-		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
-		char buf[64];
-		money_show(fen, buf, sizeof buf);
-		in->show = xstrdup(k->s.entry_len ? buf : "¥");
-		in->say = money_text(k, fen, k->lang, 1);
-	}
+	if (k->state->input != NULL)
+		k->state->input(k, in);
 }
 
 /* Message m, filled in the customer's language, put in the model by set. */

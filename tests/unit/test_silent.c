@@ -178,11 +178,23 @@ struct walk {
 };
 
 /* 1 met on a real path, 2 only in the notice pass */
-static int seen_state[ST_COUNT][LANGS_MAX];
+#define STATES_MAX 64
+static int seen_state[STATES_MAX][LANGS_MAX];
 static int seen_screen[SCREEN_COUNT][LANGS_MAX];
 static int seen_msg[MSG_COUNT][LANGS_MAX];
 
 static void fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Its place in the registry: a row of seen_state. */
+static int
+state_index(const struct state_def *st)
+{
+	for (int i = 0; i < state_count() && i < STATES_MAX; i++)
+		if (state_at(i) == st)
+			return i;
+	fprintf(stderr, "state %s is not in the registry, or past STATES_MAX\n", st->name);
+	exit(1);
+}
 
 /* A failed check, with where the walk was. */
 static void
@@ -358,8 +370,9 @@ mark_seen(struct walk *w, const struct screen *s, int too_small)
 		int l = lang_index(k, s->blocks[i].text.lang);
 		if (l < 0)
 			continue;
-		if (!too_small && !seen_state[k->state->id][l])
-			seen_state[k->state->id][l] = 1;
+		int st = state_index(k->state);
+		if (!too_small && !seen_state[st][l])
+			seen_state[st][l] = 1;
 		if (!too_small && screen_from_str(s->name) != SCREEN_NONE)
 			seen_screen[screen_from_str(s->name)][l] = 1;
 		/* Describe-key mode shows the key's text as its message. */
@@ -557,7 +570,7 @@ static void
 notices(struct walk *w)
 {
 	struct kiosk *k = w->k;
-	enum state_id back = k->state->id;
+	const struct state_def *back = k->state;
 	for (int m = 0; m < MSG_COUNT; m++) {
 		if (layout_message_id(&k->setup->layouts, (enum message_id)m) == NULL)
 			continue;
@@ -571,7 +584,7 @@ notices(struct walk *w)
 		state_key(k, KEYFN_ENTER);
 		pump(w);
 		settle(w, 1);
-		expect(w, k->state->id == back, "the screen the notices were called from");
+		expect(w, k->state == back, "the screen the notices were called from");
 	}
 }
 
@@ -681,7 +694,7 @@ step(struct walk *w, const char *tok)
 	} else if (strncmp(tok, "wait:", 5) == 0) {
 		/* The bank's answer waits in the socket while the wait screen speaks. */
 		state_key(k, keyfn_from_str(tok + 5));
-		expect(w, k->state->id == ST_WAIT && k->speak_at != 0, "the wait screen");
+		expect(w, strcmp(k->state->name, "wait") == 0 && k->speak_at != 0, "the wait screen");
 		if (k->speak_at != 0)
 			state_tick(k, k->speak_at);
 		settle(w, 1);
@@ -696,7 +709,7 @@ step(struct walk *w, const char *tok)
 	}
 	pump(w);
 	/* A new state is said at once; only the wait screen waits a moment first. */
-	settle(w, need_screen || (k->state != before && k->state->id != ST_WAIT));
+	settle(w, need_screen || (k->state != before && strcmp(k->state->name, "wait") != 0));
 }
 
 static void
@@ -726,14 +739,14 @@ check_coverage(const struct kiosk *k, int screens)
 {
 	int nl = k->cfg->nlanguages < LANGS_MAX ? k->cfg->nlanguages : LANGS_MAX;
 	int states = 0, real = 0, noticed = 0;
-	for (int s = 0; s < ST_COUNT; s++)
+	for (int s = 0; s < state_count(); s++)
 		for (int l = 0; l < nl; l++) {
 			if (seen_state[s][l]) {
 				states++;
 				continue;
 			}
 			fprintf(stderr, "state %s was never met in %s: add a journey that reaches it\n",
-			    state_get((enum state_id)s)->name, k->cfg->languages[l]);
+			    state_at(s)->name, k->cfg->languages[l]);
 			failures++;
 		}
 	for (int sc = 0; sc < SCREEN_COUNT; sc++)
@@ -771,7 +784,7 @@ check_coverage(const struct kiosk *k, int screens)
 		}
 	printf("nothing silent: %d screens checked; %d states x %d languages met (%d of %d); "
 	    "%d messages x %d languages: %d on a real path, %d on the notice screen only\n",
-	    screens, ST_COUNT, nl, states, ST_COUNT * nl, MSG_COUNT, nl, real, noticed);
+	    screens, state_count(), nl, states, state_count() * nl, MSG_COUNT, nl, real, noticed);
 }
 
 static struct speech *
@@ -821,7 +834,7 @@ main(int argc, char **argv)
 	k->bank = bank_new(k);
 	session_reset(k);
 	bank_connect(k->bank);
-	state_enter(k, ST_WELCOME);
+	state_enter(k, state_by_name("welcome"));
 
 	/* The headset goes in at the welcome screen and stays in. */
 	w.lang = k->cfg->default_language;
