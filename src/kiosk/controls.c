@@ -22,7 +22,7 @@ static void
 settings_changed(struct kiosk *k)
 {
 	if (k->overlay == OVERLAY_HELP)
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 }
 
 void
@@ -85,7 +85,7 @@ controls_large_print(struct kiosk *k, int on)
 	 * beside what it shows already. */
 	k->lp_font_notice = on && k->lp_degraded;
 	/* Said again: large print may page the screen, and that is said too. */
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 /* Large print's room on this terminal: less the margins and the page line (and the demo's
@@ -93,13 +93,13 @@ controls_large_print(struct kiosk *k, int on)
 static int
 lp_cols(const struct kiosk *k)
 {
-	return k->term_cols - 2;
+	return k->drawn.cols - 2;
 }
 
 static int
 lp_rows(const struct kiosk *k)
 {
-	return k->term_rows - (k->demo ? 3 : 1);
+	return k->drawn.rows - (k->demo ? 3 : 1);
 }
 
 int
@@ -113,7 +113,7 @@ static void
 setting_switched(struct kiosk *k, enum message_id m)
 {
 	k->setting = m;
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 	speak_message(k, m);
 }
 
@@ -170,9 +170,7 @@ controls_page_key(struct kiosk *k, enum key_fn fn)
 		return 0;
 	k->lp_page = (k->lp_page + 1) % k->lp_pages;
 	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
-	state_redraw(k);
-	if (k->screen.more.say != NULL)
-		speak_text(k, k->lang, k->screen.more.say);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_MORE);
 	return 1;
 }
 
@@ -198,11 +196,11 @@ repeat(struct kiosk *k)
 	int64_t now = mono_usec();
 	if (k->last_repeat != 0 && now - k->last_repeat < REPEAT_TWICE_USEC) {
 		k->last_repeat = 0;
-		speak_last_sentence(k);
-		return;
-	}
-	k->last_repeat = now;
-	speak_screen(k);
+		if (speak_last_sentence(k) == 0)
+			return;
+	} else
+		k->last_repeat = now;
+	kiosk_dirty(k, PRESENT_SAY_SCREEN);
 }
 
 /* In large print the page follows the item in focus or being heard: the item said is
@@ -215,7 +213,7 @@ controls_page_to(struct kiosk *k, int item)
 		return 0;
 	k->lp_page = page;
 	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 	return 1;
 }
 
@@ -234,7 +232,7 @@ focus_move(struct kiosk *k, int delta)
 	const struct screen_item *it = &s->items[k->focus];
 	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
 	if (!controls_page_to(k, k->focus))
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
 	if (v == NULL || v->position == NULL) {
 		speak_text(k, it->label.lang, it->label.say);
@@ -260,7 +258,7 @@ blank_toggle(struct kiosk *k)
 	}
 	k->blank = !k->blank;
 	trace_event("blank", "%s", k->blank ? "on" : "off");
-	render_draw(k);
+	kiosk_dirty(k, PRESENT_DRAW);
 	speak_message(k, k->blank ? MSG_SCREEN_OFF : MSG_SCREEN_ON);
 }
 
@@ -275,7 +273,7 @@ simple_more_key(struct kiosk *k, enum key_fn fn)
 	k->lp_page = 0;
 	k->focus = k->heard_item = -1;
 	trace_event("simple-more", "state=%s", k->state->name);
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 	return 1;
 }
 

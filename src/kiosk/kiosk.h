@@ -90,6 +90,14 @@ struct state_def {
 	void (*input)(struct kiosk *, struct screen_input *);
 };
 
+/* What a drawing found, for the present step to keep. */
+struct render_report {
+	int cols, rows;   /* the terminal's size */
+	int too_small;    /* smaller than the screens need: that is said instead */
+	int cut_off;      /* normal print: the screen did not fit (a layout defect) */
+	int off_key;      /* normal print: items drawn off their side key's row */
+	int pages;        /* large print: the pages of the screen; 0 when not drawn so */
+};
 /* The customer's session: reset for every card. */
 struct session {
 	int card_in;             /* card is in the reader */
@@ -176,11 +184,9 @@ struct kiosk {
 	int nkeyq;
 	int64_t speak_at;        /* deferred speech of the wait screen, 0 when none */
 	int volume_level;        /* 1..VOLUME_LEVELS, reset for every customer */
-	int too_small;
-	int cut_off;             /* normal print: the last screen drawn did not fit (a defect) */
-	int off_key;             /* normal print: items it drew off their side key's row */
+	struct render_report drawn; /* what the last drawing found, kept by the present step */
 	char layout_warned[32];  /* the screen last logged as cut off or off its keys */
-	int term_cols, term_rows;
+	unsigned present;        /* PRESENT_*: what changed since the outputs were served */
 	int quit;
 };
 
@@ -203,13 +209,6 @@ void state_device(struct kiosk *k, enum device_event ev, const char *arg);
 int key_is_secret(const struct kiosk *k, enum key_fn fn);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);
-/* Rebuilds the screen of the current state, draws it and speaks it. */
-void state_show(struct kiosk *k);
-/* The same without speech, for a change the caller speaks itself (a PIN digit). */
-void state_redraw(struct kiosk *k);
-/* The terminal changed size: redraws, and when it became too small for the screens or
- * big enough again, says what it shows now. */
-void state_resized(struct kiosk *k);
 /* Ends the session from anywhere: reverses a hold, returns the card, tells why. */
 void session_end(struct kiosk *k, enum message_id why);
 void session_reset(struct kiosk *k);
@@ -287,7 +286,8 @@ void speak_message(struct kiosk *k, enum message_id m);
 void speak_stop(struct kiosk *k);
 enum voice_level { VOICE_VOLUME, VOICE_RATE };
 void speak_level(struct kiosk *k, enum voice_level what, int level, int levels);
-void speak_last_sentence(struct kiosk *k);
+/* -1 when there is no last sentence: the screen is to be said instead. */
+int speak_last_sentence(struct kiosk *k);
 void speak_forget(struct kiosk *k);
 
 /* journal_events.c: the electronic journal, one record per customer-visible event
@@ -308,12 +308,34 @@ int kiosk_journal_record(struct kiosk *k, struct journal_record *r);
 /* 0 once a write failed: the kiosk then stops serving. */
 int kiosk_journal_ok(const struct kiosk *k);
 
+/*
+ * present.c: handlers mark what changed; the present step serves the outputs once, right
+ * after the key (or device line, bank answer, timer) that changed it: the model rebuilt,
+ * then speech asked for, then the screen drawn, so the first word never waits for
+ * curses. Of the PRESENT_SAY_* a later mark replaces an earlier, as speech does.
+ */
+#define PRESENT_SCREEN        0x001u /* the model rebuilt and drawn */
+#define PRESENT_DRAW          0x002u /* drawn again as it is (focus, highlight, blanking) */
+#define PRESENT_RESIZED       0x004u /* the terminal changed size: said again when it
+                                      * became too small, or big enough again */
+#define PRESENT_SPEECH        0x010u /* a state's screen said as it is shown (the wait
+                                      * screen only once the wait lasts) */
+#define PRESENT_SAY_SCREEN    0x020u /* the screen said again, now */
+#define PRESENT_SAY_WARNING   0x040u /* the warning at its foot */
+#define PRESENT_SAY_ALOUD     0x080u /* the same through the loudspeaker: no private value */
+#define PRESENT_SAY_INPUT     0x100u /* the field being typed */
+#define PRESENT_SAY_MORE      0x200u /* large print's page line */
+#define PRESENT_SAY_MASK      0x3f0u
+void kiosk_dirty(struct kiosk *k, unsigned what);
+void kiosk_present(struct kiosk *k);
+
 /* loop.c */
 void kiosk_run(struct kiosk *k);
 void kiosk_demo_key(struct kiosk *k, int ch);
 
-/* render_large.c: -1 when large print cannot be drawn here (no font, too small). */
-int render_large(struct kiosk *k);
+/* render_large.c: -1 when large print cannot be drawn here (no font, too small); else
+ * *pages is how many pages the screen takes. */
+int render_large(struct kiosk *k, int *pages);
 /* How many pages the screen model takes in large print on this terminal. */
 int render_large_pages(struct kiosk *k);
 /* The page an item is drawn on in large print, or -1. */
@@ -324,7 +346,9 @@ int render_large_badge(struct kiosk *k, int row, int last_row);
 /* render.c */
 int render_init(void);
 void render_end(void);
-void render_draw(struct kiosk *k);
+/* The terminal's size now. */
+void render_size(int *cols, int *rows);
+struct render_report render_draw(struct kiosk *k);
 
 /* keys.c */
 void keys_init(void);

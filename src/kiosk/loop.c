@@ -45,7 +45,7 @@ kiosk_demo_key(struct kiosk *k, int ch)
 		else if (k->state == &state_take_receipt)
 			state_device(k, DEV_RECEIPT_TAKE, "");
 		k->demo_status = NULL;
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 	} else if (ch == 'h') {
 		state_device(k, k->headset ? DEV_HEADSET_OUT : DEV_HEADSET_IN, "");
 	} else if (ch == 'Q') {
@@ -65,13 +65,16 @@ read_keys(struct kiosk *k)
 			return;
 		if (resized) {
 			log_info("terminal resized to %dx%d", COLS, LINES);
-			state_resized(k);
-		} else if (fn != KEYFN_NONE && !k->too_small) {
+			/* The model too: large print pages the screen anew for the new size. */
+			kiosk_dirty(k, PRESENT_RESIZED);
+		} else if (fn != KEYFN_NONE && !k->drawn.too_small) {
 			if (!keys_double_strike(k, fn, mono_usec()))
 				state_key(k, fn);
 		} else if (demo != 0) {
 			kiosk_demo_key(k, demo);
 		}
+		/* Each key is answered before the next is read: its speech at once. */
+		kiosk_present(k);
 		if (k->quit)
 			return;
 	}
@@ -109,6 +112,8 @@ kiosk_run(struct kiosk *k)
 	nodelay(stdscr, TRUE);
 
 	while (!k->quit && !quit_signal) {
+		/* What the last turn changed is shown and said before the loop sleeps. */
+		kiosk_present(k);
 		struct pollfd fds[POLL_MAX];
 		int n = 0, i_speech = -1, i_bank = -1;
 

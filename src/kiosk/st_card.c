@@ -177,18 +177,18 @@ pin_key(struct kiosk *k, enum key_fn fn)
 		if (k->s.pin_len == KPROTO_PIN_MAX)
 			return;
 		k->s.pin[k->s.pin_len++] = (char)('0' + (fn - KEYFN_0));
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 		/* Every digit sounds the same: the word says a key was taken, not which. */
 		if (v != NULL)
 			speak_text(k, k->lang, v->pin_digit);
 	} else if (fn == KEYFN_CLEAR) {
 		if (k->s.pin_len > 0)
 			k->s.pin[--k->s.pin_len] = '\0';
-		state_show(k);
+		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 	} else if (fn == KEYFN_ENTER) {
 		if (k->s.pin_len < KPROTO_PIN_MIN) {
 			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
-			state_show(k);
+			kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 			return;
 		}
 		pin_submit(k);

@@ -33,7 +33,7 @@ take_card_key(struct kiosk *k, enum key_fn fn)
 	kiosk_journal(k, "session-end", "why", message_to_str(MSG_CANCELLED), NULL);
 	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
 	kiosk_set_message(k, MSG_CANCELLED);
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 static void

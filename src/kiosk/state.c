@@ -16,74 +16,6 @@
 
 #define SHORT_IDLE_SECONDS 4
 
-static void
-draw_traced(struct kiosk *k)
-{
-	render_draw(k);
-	/* A layout too long for this terminal, or a side key where nothing can be drawn:
-	 * branch IT must change it. Said once a screen, not on every redraw. */
-	char *warned = k->layout_warned;
-	if ((k->cut_off || k->off_key) && strcmp(warned, k->screen.name) != 0) {
-		if (k->cut_off)
-			log_warnx("screen %s does not fit %dx%d: text is cut off", k->screen.name,
-			    k->term_cols, k->term_rows);
-		if (k->off_key)
-			log_warnx("screen %s at %dx%d: %d items could not be drawn level with "
-			    "their side keys (function_keys in kiosk.yaml)", k->screen.name,
-			    k->term_cols, k->term_rows, k->off_key);
-		trace_event("cut-off", "%s %dx%d cut=%d off-key=%d", k->screen.name,
-		    k->term_cols, k->term_rows, k->cut_off, k->off_key);
-	}
-	snprintf(warned, sizeof k->layout_warned, "%s", k->cut_off || k->off_key ? k->screen.name : "");
-	if (trace_enabled()) {
-		char *shown = screen_shown_text(&k->screen);
-		char *q = trace_quote(shown);
-		trace_event("screen", "%s lang=%s show=%s", k->screen.name,
-		    k->screen.lang[0] ? k->screen.lang : "all", q);
-		free(q);
-		free(shown);
-	}
-}
-
-void
-state_redraw(struct kiosk *k)
-{
-	view_build(k);
-	draw_traced(k);
-}
-
-void
-state_resized(struct kiosk *k)
-{
-	int was_small = k->too_small;
-	/* The model too: large print pages the screen anew for the new size. */
-	state_redraw(k);
-	if (was_small == k->too_small)
-		return;
-	/* Keys were ignored while it was too small: the customer gets the time again. */
-	if (!k->too_small)
-		k->idle_since = mono_usec();
-	speak_screen(k);
-}
-
-/* Most bank answers take milliseconds: "please wait" is only said if the wait lasts. */
-#define WAIT_SPEECH_DELAY_USEC 700000
-
-void
-state_show(struct kiosk *k)
-{
-	view_build(k);
-	k->speak_at = 0;
-	if (k->state == &state_wait && k->speech_on) {
-		speak_stop(k);
-		k->speak_at = mono_usec() + WAIT_SPEECH_DELAY_USEC;
-	} else {
-		/* Speech first: the listener's first word does not wait for the drawing. */
-		speak_screen(k);
-	}
-	draw_traced(k);
-}
-
 void
 state_enter(struct kiosk *k, const struct state_def *new)
 {
@@ -112,7 +44,7 @@ state_enter(struct kiosk *k, const struct state_def *new)
 		if (k->state != new)
 			return; /* enter moved on at once */
 	}
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 void
@@ -126,14 +58,9 @@ void
 kiosk_warn(struct kiosk *k, enum message_id m)
 {
 	k->warning = m;
-	state_redraw(k);
-	if (k->screen.warning.say == NULL)
-		return;
 	/* While the session waits for the headset, aloud: such notes hold nothing private. */
-	if (k->s.headset_wait)
-		speak_aloud(k, k->screen.warning.lang, k->screen.warning.say);
-	else
-		speak_text(k, k->screen.warning.lang, k->screen.warning.say);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_WARNING |
+	    (k->s.headset_wait ? PRESENT_SAY_ALOUD : 0));
 }
 
 void
@@ -254,10 +181,7 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 	if (on && k->demo && (k->speech == NULL ||
 	    strncmp(speech_audio_status(k->speech), "none", 4) == 0))
 		k->demo_status = "Speech is on, but there is no sound device: see the log.";
-	if (on)
-		speak_screen(k);
-	if (k->demo)
-		render_draw(k);
+	kiosk_dirty(k, (on ? PRESENT_SAY_SCREEN : 0) | (k->demo ? PRESENT_DRAW : 0));
 }
 
 static void
@@ -267,7 +191,7 @@ heard_item_set(struct kiosk *k, int item)
 		return;
 	k->heard_item = item;
 	if (!controls_page_to(k, item))
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 }
 
 void
@@ -316,7 +240,7 @@ note_clear(struct kiosk *k)
 {
 	k->warned = 0;
 	k->warning = MSG_NONE;
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 }
 
 static void
@@ -460,7 +384,7 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 		if (!k->headset)
 			k->blank = 0;
 		/* What speech may say depends on the headset (private values): rebuild. */
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 		if (ev == DEV_HEADSET_OUT && k->s.card_in && k->speech_on) {
 			headset_lost(k);
 			return;
@@ -470,12 +394,12 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			trace_event("headset-wait-end", "%s", "headset-in");
 			k->idle_since = mono_usec();
 			k->warning = MSG_NONE; /* the note asked for the headset */
-			state_redraw(k);
+			kiosk_dirty(k, PRESENT_SCREEN);
 		}
 		if (ev == DEV_HEADSET_IN && k->speech_on) {
 			/* Speech was on without one (SPEECH): the screen is said again, now
 			 * with its private values. */
-			speak_screen(k);
+			kiosk_dirty(k, PRESENT_SAY_SCREEN);
 			return;
 		}
 		kiosk_speech_toggle(k, k->headset);
@@ -524,7 +448,7 @@ idle_deadline(struct kiosk *k)
 
 	/* The clock does not run while the customer is still listening, or has paused, or
 	 * the session waits for the headset. */
-	if (total == 0 || k->utterance != 0 || k->too_small || k->s.headset_wait ||
+	if (total == 0 || k->utterance != 0 || k->drawn.too_small || k->s.headset_wait ||
 	    (k->speech != NULL && speech_paused(k->speech)))
 		return 0;
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
@@ -557,7 +481,7 @@ state_tick(struct kiosk *k, int64_t now)
 {
 	if (k->speak_at != 0 && now >= k->speak_at) {
 		k->speak_at = 0;
-		speak_screen(k);
+		kiosk_dirty(k, PRESENT_SAY_SCREEN);
 	}
 	int64_t at = idle_deadline(k);
 	if (at == 0 || now < at)

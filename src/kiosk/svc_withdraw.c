@@ -106,12 +106,11 @@ other_amount_key(struct kiosk *k, enum key_fn fn)
 			return;
 		k->s.entry[k->s.entry_len++] = (char)('0' + (fn - KEYFN_0));
 		k->s.entry[k->s.entry_len] = '\0';
-		state_redraw(k);
-		speak_text(k, k->lang, k->screen.input.say);
+		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_INPUT);
 	} else if (fn == KEYFN_CLEAR) {
 		if (k->s.entry_len > 0)
 			k->s.entry[--k->s.entry_len] = '\0';
-		state_show(k);
+		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 	} else if (fn == KEYFN_ENTER) {
 		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
 		withdraw_choose(k, fen);

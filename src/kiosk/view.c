@@ -134,8 +134,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
 	fill_number(&f, "tries", s->card.tries_left, v, 0);
 	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
-	fill_number(&f, "width", k->term_cols, v, 0);
-	fill_number(&f, "height", k->term_rows, v, 0);
+	fill_number(&f, "width", k->drawn.cols, v, 0);
+	fill_number(&f, "height", k->drawn.rows, v, 0);
 	fill_number(&f, "volume", k->volume_level, v, 1);
 	fill_number(&f, "volume_max", VOLUME_LEVELS, v, 0);
 	fill_number(&f, "speed", k->rate_level, v, 1);

@@ -297,6 +297,7 @@ speech_drain(struct kiosk *k)
 	while (speech_next_event(k->speech, &ev))
 		if (ev.kind == SPEECH_EVENT_END)
 			kiosk_speech_event(k, ev.id, ev.stopped, ev.part, ev.position);
+	kiosk_present(k);
 }
 
 static void
@@ -407,7 +408,7 @@ mark_seen(struct walk *w, const struct screen *s, int too_small)
 static const struct screen *
 drawn_screen(struct kiosk *k, struct screen *small)
 {
-	if (!k->too_small)
+	if (!k->drawn.too_small)
 		return &k->screen;
 	view_build_too_small(k, small);
 	return small;
@@ -427,7 +428,7 @@ check_screen(struct walk *w)
 	if (!k->speech_on && k->headset)
 		strbuf_add(&report, "    speech is off with a headset in\n");
 	/* Nothing cut off at 80x24 either: every text fits the rows of normal print. */
-	if (k->cut_off && !k->large)
+	if (k->drawn.cut_off && !k->large)
 		strbuf_add(&report, "    normal print cut the screen off at the bottom\n");
 	if (silent_check_screen(k, s, w->visit.h, w->visit.n, &report) > 0 || report.len > 0) {
 		fprintf(stderr, "[%s] %s, step %s: screen %s (%s) in state %s is not heard as "
@@ -438,7 +439,7 @@ check_screen(struct walk *w)
 			    w->visit.h[i].langs, w->visit.h[i].text);
 		failures++;
 	}
-	mark_seen(w, s, k->too_small);
+	mark_seen(w, s, k->drawn.too_small);
 	screen_free(&small);
 	strbuf_free(&report);
 }
@@ -522,6 +523,8 @@ pump(struct walk *w)
 		}
 		bank_readable(k->bank);
 	}
+	/* As the event loop does once a turn. */
+	kiosk_present(k);
 }
 
 static int
@@ -675,7 +678,7 @@ step(struct walk *w, const char *tok)
 			return;
 		}
 		resizeterm(rows, cols);
-		state_resized(k);
+		kiosk_dirty(k, PRESENT_RESIZED);
 		need_screen = 1; /* the screen changed: speech follows */
 	} else if (strcmp(tok, "quiet") == 0) {
 		quiet(w);
@@ -694,9 +697,11 @@ step(struct walk *w, const char *tok)
 	} else if (strncmp(tok, "wait:", 5) == 0) {
 		/* The bank's answer waits in the socket while the wait screen speaks. */
 		state_key(k, keyfn_from_str(tok + 5));
+		kiosk_present(k);
 		expect(w, strcmp(k->state->name, "wait") == 0 && k->speak_at != 0, "the wait screen");
 		if (k->speak_at != 0)
 			state_tick(k, k->speak_at);
+		kiosk_present(k);
 		settle(w, 1);
 		before = k->state;
 	} else {
@@ -835,6 +840,7 @@ main(int argc, char **argv)
 	session_reset(k);
 	bank_connect(k->bank);
 	state_enter(k, state_by_name("welcome"));
+	kiosk_present(k);
 
 	/* The headset goes in at the welcome screen and stays in. */
 	w.lang = k->cfg->default_language;

@@ -48,6 +48,16 @@ pump(struct kiosk *k)
 		}
 		bank_readable(k->bank);
 	}
+	/* As the event loop does once a turn. */
+	kiosk_present(k);
+}
+
+/* The idle timers at time at, as the event loop runs them. */
+static void
+tick(struct kiosk *k, int64_t at)
+{
+	state_tick(k, at);
+	kiosk_present(k);
 }
 
 static void
@@ -100,7 +110,7 @@ back_to_welcome(struct kiosk *k)
 		device(k, DEV_CARD_TAKE, "");
 	CHECK_STATE(k, "goodbye");
 	pump(k);
-	state_tick(k, mono_usec() + 60 * 1000000LL);
+	tick(k, mono_usec() + 60 * 1000000LL);
 	CHECK_STATE(k, "welcome");
 }
 
@@ -229,9 +239,9 @@ test_timeouts(struct kiosk *k)
 {
 	to_menu(k);
 	int64_t t0 = k->idle_since;
-	state_tick(k, t0 + 19 * 1000000LL);
+	tick(k, t0 + 19 * 1000000LL);
 	CHECK(!k->warned);
-	state_tick(k, t0 + 20 * 1000000LL);
+	tick(k, t0 + 20 * 1000000LL);
 	CHECK(k->warned);
 	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "10 seconds"));
 	key(k, KEYFN_1); /* any key extends, and does nothing else: not Balance */
@@ -239,16 +249,16 @@ test_timeouts(struct kiosk *k)
 	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "more time"));
 	CHECK_STATE(k, "menu");
 	t0 = k->idle_since;
-	state_tick(k, t0 + 20 * 1000000LL);
+	tick(k, t0 + 20 * 1000000LL);
 	CHECK(k->warned);
-	state_tick(k, k->idle_since + 10 * 1000000LL);
+	tick(k, k->idle_since + 10 * 1000000LL);
 	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "Time ran out"));
 	/* The card not taken either: warned, then kept. */
-	state_tick(k, k->idle_since + 10 * 1000000LL);
+	tick(k, k->idle_since + 10 * 1000000LL);
 	CHECK(k->warned);
 	CHECK_STATE(k, "take_card");
-	state_tick(k, k->idle_since + 10 * 1000000LL);
+	tick(k, k->idle_since + 10 * 1000000LL);
 	CHECK_STATE(k, "goodbye");
 	CHECK(!k->s.card_in);
 	back_to_welcome(k);
@@ -266,8 +276,8 @@ test_receipt_timeout_lets_the_next_customer_in(struct kiosk *k)
 	device(k, DEV_CARD_TAKE, "");
 	device(k, DEV_CASH_TAKE, "");
 	CHECK_STATE(k, "receipt");
-	state_tick(k, k->idle_since + 60 * 1000000LL);
-	state_tick(k, k->idle_since + 60 * 1000000LL);
+	tick(k, k->idle_since + 60 * 1000000LL);
+	tick(k, k->idle_since + 60 * 1000000LL);
 	back_to_welcome(k);
 	to_menu(k);
 	key(k, KEYFN_CANCEL);
@@ -336,6 +346,7 @@ main(int argc, char **argv)
 	session_reset(k);
 	bank_connect(k->bank);
 	state_enter(k, state_by_name("welcome"));
+	kiosk_present(k);
 	CHECK_STATE(k, "welcome");
 
 	test_table();
