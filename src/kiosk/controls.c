@@ -1,10 +1,16 @@
 /* Keys that mean the same on every screen: the speech settings (repeat, pause, volume,
  * rate, speech on or off), help, moving the focus through the items, and blanking the
  * screen while the customer listens. */
-#include "kiosk/kiosk.h"
+#include "kiosk/controls.h"
 
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/overlay.h"
+#include "kiosk/present.h"
+#include "kiosk/render.h"
+#include "kiosk/speak.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 

@@ -1,13 +1,16 @@
 /* The event loop: terminal keys, devices, the bank link, speech ends and timers, all in
  * one thread. It sleeps in poll() until one of them has something, with no periodic
  * wake-up while the kiosk is idle. */
-#include "kiosk/states.h"
+#include "kiosk/loop.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/keys.h"
+#include "kiosk/present.h"
+#include "kiosk/states.h"
 #include "speech/speech.h"
 
 #include <curses.h>

@@ -6,7 +6,12 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/keys.h"
+#include "kiosk/loop.h"
+#include "kiosk/render.h"
 #include "kiosk/signed.h"
+#include "kiosk/speak.h"
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 

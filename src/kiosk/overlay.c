@@ -2,11 +2,16 @@
  * orientation given when a headset comes in. The state underneath is not left: a PIN
  * half typed, an amount, a hold at the bank all stay as they were, and closing the
  * overlay shows and says that screen again. */
-#include "kiosk/kiosk.h"
+#include "kiosk/overlay.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/controls.h"
+#include "kiosk/present.h"
+#include "kiosk/speak.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 
 #include <stdlib.h>
 #include <string.h>

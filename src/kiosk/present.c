@@ -3,11 +3,15 @@
  * model is rebuilt first; speech is asked for next, so the listener's first word does not
  * wait for the drawing; then the screen is drawn, in normal or large print, and what the
  * drawing found is kept. */
-#include "kiosk/states.h"
+#include "kiosk/present.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/render.h"
+#include "kiosk/speak.h"
+#include "kiosk/states.h"
+#include "kiosk/view.h"
 
 #include <stdlib.h>
 #include <string.h>

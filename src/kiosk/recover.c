@@ -16,6 +16,8 @@
 #include "common/util.h"
 #include "journal/journal.h"
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/kiosk.h"
 
 #include <sodium.h>
 #include <stdio.h>

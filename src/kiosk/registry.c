@@ -1,9 +1,10 @@
 /* The registry: every state the kiosk has. A state's file exports its `struct state_def`;
  * adding one is a line here, and nothing in the files of the other states. */
-#include "kiosk/states.h"
+#include "kiosk/registry.h"
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/states.h"
 
 #include <string.h>
 

@@ -1,8 +1,11 @@
 /* Draws the screen model with ncurses (normal print). */
-#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
 
 #include "common/util.h"
+#include "kiosk/overlay.h"
 #include "kiosk/render_theme.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 #include "largeprint/largeprint.h"
 
 #include <curses.h>

@@ -1,10 +1,11 @@
 /* Draws the screen model in large print: every text of the screen big, from bitmap
  * fonts in half blocks (src/largeprint), in a high-contrast theme, in pages when it does
  * not fit. The model is the one normal print and speech use. */
-#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/kiosk.h"
 #include "kiosk/render_theme.h"
 #include "largeprint/largeprint.h"
 

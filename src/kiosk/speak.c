@@ -1,9 +1,10 @@
 /* Speech of the screen model. Only what the model holds is spoken, so the screen and
  * the headset say the same thing. */
-#include "kiosk/kiosk.h"
+#include "kiosk/speak.h"
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/view.h"
 #include "speech/runs.h"
 #include "speech/speech.h"
 

@@ -4,6 +4,11 @@
 
 #include "common/log.h"
 #include "kiosk/bank.h"
+#include "kiosk/controls.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/present.h"
+#include "kiosk/speak.h"
+#include "kiosk/view.h"
 
 #include <sodium.h>
 #include <string.h>

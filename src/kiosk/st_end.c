@@ -6,6 +6,9 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/present.h"
+#include "kiosk/view.h"
 
 #include <stdlib.h>
 #include <string.h>

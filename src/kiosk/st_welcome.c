@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/recover.h"
 
 static void

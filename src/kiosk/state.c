@@ -1,13 +1,21 @@
-/* Entering a state and everything common to all states: entering a state, keys that mean
- * the same everywhere, the idle timer with its warning, and ending a session. */
-#include "kiosk/states.h"
+/* What every state shares: entering a state, keys that mean the same everywhere, devices,
+ * the idle timer with its warning, and the session's end. The states themselves live in
+ * their own files (st_*.c, svc_*.c), listed by registry.c. */
+#include "kiosk/state.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
+#include "kiosk/controls.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/overlay.h"
+#include "kiosk/present.h"
 #include "kiosk/recover.h"
+#include "kiosk/speak.h"
+#include "kiosk/states.h"
+#include "kiosk/view.h"
 #include "speech/speech.h"
 
 #include <sodium.h>

@@ -4,7 +4,7 @@
 #ifndef KIOSK_STATES_H
 #define KIOSK_STATES_H
 
-#include "kiosk/kiosk.h"
+#include "kiosk/state.h"
 
 /* st_welcome.c: no customer yet */
 extern const struct state_def state_out_of_service, state_welcome;
@@ -21,9 +21,8 @@ extern const struct state_def state_take_cash;
 /* st_card.c: a card went in; it is journaled (masked) and the bank asked about it. */
 void card_journal_in(struct kiosk *k, const char *pan);
 void card_open(struct kiosk *k, const char *pan);
-/* Closes the card's session at the bank, once. */
-void session_close(struct kiosk *k);
-/* Completes or reverses the withdrawal under way (KPROTO_MSG_WITHDRAW_*), once. */
+/* svc_withdraw.c: completes or reverses the withdrawal under way
+ * (KPROTO_MSG_WITHDRAW_*), once. */
 void withdraw_settle(struct kiosk *k, uint8_t type);
 /* The card was taken with a withdrawal approved: the cash comes out. */
 void withdraw_dispense(struct kiosk *k);

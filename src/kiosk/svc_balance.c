@@ -2,6 +2,8 @@
 #include "kiosk/states.h"
 
 #include "kiosk/bank.h"
+#include "kiosk/registry.h"
+#include "kiosk/view.h"
 
 extern const struct state_def state_balance;
 

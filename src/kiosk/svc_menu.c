@@ -2,6 +2,9 @@
  * service, and the registry finds the state that shows it. */
 #include "kiosk/states.h"
 
+#include "kiosk/registry.h"
+#include "kiosk/view.h"
+
 static void
 menu_key(struct kiosk *k, enum key_fn fn)
 {

@@ -6,6 +6,11 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/money.h"
+#include "kiosk/present.h"
+#include "kiosk/registry.h"
+#include "kiosk/view.h"
 
 #include <sodium.h>
 #include <stdlib.h>

@@ -1,7 +1,12 @@
 /* Builds the screen model of the current state from its layout and the session. */
-#include "kiosk/kiosk.h"
+#include "kiosk/view.h"
 
 #include "common/util.h"
+#include "kiosk/controls.h"
+#include "kiosk/money.h"
+#include "kiosk/overlay.h"
+#include "kiosk/render.h"
+#include "kiosk/state.h"
 #include "largeprint/largeprint.h"
 
 #include <stdio.h>

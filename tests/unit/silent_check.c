@@ -3,6 +3,9 @@
 #include "silent_check.h"
 
 #include "config/setup.h"
+#include "kiosk/money.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -24,7 +24,12 @@
  * state of the state table and every message must have been met in every language.
  * usage: test_silent KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/present.h"
+#include "kiosk/registry.h"
+#include "kiosk/speak.h"
+#include "kiosk/view.h"
 
 #include "common/log.h"
 #include "common/trace.h"

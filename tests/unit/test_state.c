@@ -2,7 +2,10 @@
  * drawing to /dev/null, and idle timers advanced by calling state_tick with later times.
  * usage: test_state KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/present.h"
+#include "kiosk/registry.h"
 
 #include "common/log.h"
 #include "common/util.h"
