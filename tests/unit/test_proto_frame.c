@@ -348,6 +348,25 @@ test_messages(void)
 	CHECK(!kproto_type_is_response(KPROTO_MSG_CARD_OPEN));
 }
 
+/* Luhn: the demo cards pass, as a typed payee's card must; a slip of the finger fails. */
+static void
+test_pan_luhn(void)
+{
+	static const char *const demo[] = { "6222000000000017", "6222000000000025",
+	    "6222000000000033", "6222000000000041", "6222000000000058" };
+
+	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++)
+		CHECK(kproto_pan_luhn(demo[i]));
+	CHECK(kproto_pan_luhn("79927398713"));        /* the textbook example */
+	CHECK(kproto_pan_luhn("4111111111111111"));
+	CHECK(!kproto_pan_luhn("6222000000000018")); /* last digit wrong */
+	CHECK(!kproto_pan_luhn("6222000000000071")); /* two digits swapped */
+	CHECK(!kproto_pan_luhn("6222000000000099"));
+	CHECK(!kproto_pan_luhn("62220000000000a7"));
+	CHECK(!kproto_pan_luhn("0"));
+	CHECK(!kproto_pan_luhn(""));
+}
+
 static void
 test_pin(void)
 {
@@ -420,6 +439,7 @@ main(void)
 	test_session_id();
 	test_fields();
 	test_messages();
+	test_pan_luhn();
 	test_pin();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
