@@ -261,7 +261,7 @@ int kproto_pan_valid(const char *pan);
  * of kproto_pan_valid, since the bank may still know a card that fails it.
  */
 int kproto_pan_luhn(const char *pan);
-/* Writes "622200******0001" (first 6 and last 4 digits) for logs. */
+/* Writes "622200******0017" (first 6 and last 4 digits) for logs. */
 void kproto_pan_mask(const char *pan, char *out, size_t outsz);
 
 /* ---- Typed messages (msg.c) ----------------------------------------------------------

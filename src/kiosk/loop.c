@@ -35,8 +35,8 @@ kiosk_demo_key(struct kiosk *k, int ch)
 
 	trace_event("demo-key", "%c", ch);
 	if (ch >= 'a' && ch <= 'e') {
-		static const char *const demo_pans[] = { "6222000000000001", "6222000000000002",
-		    "6222000000000003", "6222000000000004", "6222000000000005" };
+		static const char *const demo_pans[] = { "6222000000000017", "6222000000000025",
+		    "6222000000000033", "6222000000000041", "6222000000000058" };
 		snprintf(pan, sizeof pan, "%s", demo_pans[ch - 'a']);
 		state_device(k, DEV_CARD_INSERT, pan);
 	} else if (ch == 't') {

@@ -20,11 +20,11 @@
 #include "check.h"
 
 
-#define PAN1 "6222000000000001"
-#define PAN2 "6222000000000002"
-#define PAN3 "6222000000000003"
-#define PAN4 "6222000000000004"
-#define PAN5 "6222000000000005"
+#define PAN1 "6222000000000017"
+#define PAN2 "6222000000000025"
+#define PAN3 "6222000000000033"
+#define PAN4 "6222000000000041"
+#define PAN5 "6222000000000058"
 #define KIOSK "BR001-K01"
 
 static char dir[64], path[512], log_path[128];
@@ -805,9 +805,9 @@ test_pg_schema(void)
 	    "UPDATE schema_version SET version = 1; "
 	    "INSERT INTO accounts (id, holder, balance_fen) VALUES (1, 'Old', 10000); "
 	    "INSERT INTO cards (pan, account_id, pin_hash, status, tries_left) VALUES "
-	    "('6222000000000001', 1, 'x', 'active', 3); "
+	    "('6222000000000017', 1, 'x', 'active', 3); "
 	    "INSERT INTO holds (txid, pan, amount_fen, state, created) VALUES "
-	    "('7a000000000000000000000000000001', '6222000000000001', 10000, 'held', 1)",
+	    "('7a000000000000000000000000000001', '6222000000000017', 10000, 'held', 1)",
 	    err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;

@@ -639,9 +639,9 @@ step(struct walk *w, const char *tok)
 	}
 	if (strncmp(tok, "card:", 5) == 0) {
 		char pan[32];
-		static const char *const demo_pans[] = { "6222000000000001",
-		    "6222000000000002", "6222000000000003", "6222000000000004",
-		    "6222000000000005" };
+		static const char *const demo_pans[] = { "6222000000000017",
+		    "6222000000000025", "6222000000000033", "6222000000000041",
+		    "6222000000000058" };
 		if (strlen(tok + 5) == 1 && tok[5] >= '1' && tok[5] <= '5')
 			snprintf(pan, sizeof pan, "%s", demo_pans[tok[5] - '1']);
 		else
