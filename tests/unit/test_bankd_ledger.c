@@ -109,6 +109,12 @@ test_demo(struct db *db)
 	struct kproto_card_info ci;
 	struct kproto_balance_info bi;
 
+	/* Valid card numbers, so that each can be typed as a payee. */
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 5);
+	for (const char *const *p = (const char *const[]){ PAN1, PAN2, PAN3, PAN4, PAN5, NULL };
+	    *p != NULL; p++)
+		CHECK(kproto_pan_luhn(*p));
+
 	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK(strcmp(ci.holder, "张伟 Zhang Wei") == 0);
