@@ -129,7 +129,7 @@ struct ledger_account {
 
 struct ledger_payee {
 	char pan[KPROTO_PAN_MAX + 1];
-	char holder[KPROTO_HOLDER_MAX + 1];   /* whole: the kiosk shows it masked */
+	char holder[KPROTO_HOLDER_MAX + 1];   /* whole; to be masked before a kiosk shows it */
 };
 
 /* The accounts of pan's customer, the card's own current account first; *n of them. */
