@@ -97,7 +97,7 @@ screen_says(const struct kiosk *k, const char *text)
 static void
 to_menu(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000001");
+	device(k, DEV_CARD_INSERT, "6222000000000017");
 	CHECK_STATE(k, "language");
 	key(k, KEYFN_2);
 	CHECK_STATE(k, "pin");
@@ -177,7 +177,7 @@ test_cancel_everywhere(struct kiosk *k)
 		{ "2P2", "withdraw" }, { "2P26", "other_amount" }, { "2P21", "confirm" },
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-		device(k, DEV_CARD_INSERT, "6222000000000001");
+		device(k, DEV_CARD_INSERT, "6222000000000017");
 		for (const char *p = paths[i].path; *p; p++) {
 			if (*p == 'P') {
 				keys(k, "1234");
@@ -198,7 +198,7 @@ test_cancel_everywhere(struct kiosk *k)
 static void
 test_wrong_pins(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000003");
+	device(k, DEV_CARD_INSERT, "6222000000000033");
 	key(k, KEYFN_2);
 	for (int i = 0; i < 2; i++) {
 		keys(k, "0000");
@@ -217,7 +217,7 @@ test_wrong_pins(struct kiosk *k)
 	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "locked"));
 	back_to_welcome(k);
-	device(k, DEV_CARD_INSERT, "6222000000000003");
+	device(k, DEV_CARD_INSERT, "6222000000000033");
 	key(k, KEYFN_2);
 	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "blocked"));
@@ -227,7 +227,7 @@ test_wrong_pins(struct kiosk *k)
 static void
 test_lost_card_kept_after_notice(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000005");
+	device(k, DEV_CARD_INSERT, "6222000000000058");
 	key(k, KEYFN_2);
 	CHECK_STATE(k, "notice");
 	CHECK(k->s.card_in);
