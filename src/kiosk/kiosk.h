@@ -48,7 +48,7 @@ struct session {
 	 * state_enter for the state entered, or for the state's screen as it is shown
 	 * again; part of every redraw until the state changes (MSG_NONE for none). */
 	enum message_id message;
-	int message_new;         /* set since the last screen was built: not the old one's */
+	int message_new;         /* set since a screen was last marked: not the old one's */
 	enum message_id notice;  /* the notice screen's message */
 	const struct state_def *notice_next;
 	int retain_on_leave;     /* notice of a lost card: keep it after the customer heard */
