@@ -94,26 +94,6 @@ controls_large_print(struct kiosk *k, int on)
 	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
-/* Large print's room on this terminal: less the margins and the page line (and the demo's
- * status lines). */
-static int
-lp_cols(const struct kiosk *k)
-{
-	return k->drawn.cols - 2;
-}
-
-static int
-lp_rows(const struct kiosk *k)
-{
-	return k->drawn.rows - (k->demo ? 3 : 1);
-}
-
-int
-controls_text_sizes(const struct kiosk *k)
-{
-	return lp_size_largest(lp_cols(k), lp_rows(k));
-}
-
 /* A setting the customer switched: shown on this screen until it changes, and said. */
 static void
 setting_switched(struct kiosk *k, enum message_id m)
@@ -133,7 +113,9 @@ text_size_next(struct kiosk *k)
 		kiosk_warn(k, MSG_TEXT_SIZE_OFF);
 		return;
 	}
-	k->lp_size = lp_size_next(k->lp_size, lp_cols(k), lp_rows(k));
+	int cols, rows;
+	view_lp_room(k, &cols, &rows);
+	k->lp_size = lp_size_next(k->lp_size, cols, rows);
 	if (k->lp_size == 0)
 		k->lp_size = LP_SIZE_MIN;
 	k->lp_page = 0;
@@ -150,17 +132,6 @@ theme_next(struct kiosk *k)
 	setting_switched(k, MSG_THEME);
 }
 
-int
-controls_zero_pages(const struct kiosk *k)
-{
-	if (k->screen.input.active)
-		return 0;
-	for (int i = 0; i < k->screen.nitems; i++)
-		if (strcmp(k->screen.items[i].key, "0") == 0)
-			return 0;
-	return 1;
-}
-
 /* Large print at 80x24 shows long screens a page at a time: 0 turns the page where 0
  * chooses nothing and types nothing; elsewhere (a PIN, an amount) the down arrow, which
  * has no item to move to there. */
@@ -171,7 +142,7 @@ controls_page_key(struct kiosk *k, enum key_fn fn)
 		return 0;
 	/* Where 0 is typed, the down arrow turns the page; it has no item to move to on
 	 * those screens. */
-	if (controls_zero_pages(k) ? fn != KEYFN_0 :
+	if (view_zero_pages(k) ? fn != KEYFN_0 :
 	    fn != KEYFN_NEXT || k->screen.nitems > 0)
 		return 0;
 	k->lp_page = (k->lp_page + 1) % k->lp_pages;

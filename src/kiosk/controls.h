@@ -12,10 +12,6 @@ void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
 void controls_large_print(struct kiosk *k, int on);
-/* How many large print sizes this terminal offers (1 up to that). */
-int controls_text_sizes(const struct kiosk *k);
-/* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
-int controls_zero_pages(const struct kiosk *k);
 /* 1 when fn turned the page of a long screen in large print. */
 int controls_page_key(struct kiosk *k, enum key_fn fn);
 /* Turns the large print page to the item's and redraws; 0 when it is already shown. */

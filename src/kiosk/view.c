@@ -2,7 +2,6 @@
 #include "kiosk/view.h"
 
 #include "common/util.h"
-#include "kiosk/controls.h"
 #include "kiosk/money.h"
 #include "kiosk/overlay.h"
 #include "kiosk/render.h"
@@ -148,7 +147,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "page", k->lp_page + 1, v, 1);
 	fill_number(&f, "pages", k->lp_pages, v, 0);
 	fill_number(&f, "size", k->lp_size, v, 1);
-	fill_number(&f, "sizes", controls_text_sizes(k), v, 0);
+	fill_number(&f, "sizes", view_text_sizes(k), v, 0);
 	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
 	fill_number(&f, "themes", lp_theme_count(), v, 0);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
@@ -304,6 +303,33 @@ set_filled(struct kiosk *k, enum message_id m,
 	free(say);
 }
 
+void
+view_lp_room(const struct kiosk *k, int *cols, int *rows)
+{
+	/* Less the margins and the page line, and the demo's status lines. */
+	*cols = k->drawn.cols - 2;
+	*rows = k->drawn.rows - (k->demo ? 3 : 1);
+}
+
+int
+view_text_sizes(const struct kiosk *k)
+{
+	int cols, rows;
+	view_lp_room(k, &cols, &rows);
+	return lp_size_largest(cols, rows);
+}
+
+int
+view_zero_pages(const struct kiosk *k)
+{
+	if (k->screen.input.active)
+		return 0;
+	for (int i = 0; i < k->screen.nitems; i++)
+		if (strcmp(k->screen.items[i].key, "0") == 0)
+			return 0;
+	return 1;
+}
+
 /* Large print pages a screen too long for the terminal: the model says so, shown and
  * spoken, in the customer's language. */
 void
@@ -316,7 +342,7 @@ view_pages(struct kiosk *k)
 		k->lp_page = 0;
 	/* On the last page the same key goes back to the first: it says so. */
 	int last = k->lp_page == k->lp_pages - 1;
-	set_filled(k, controls_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
+	set_filled(k, view_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
 	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT), screen_set_more);
 }
 

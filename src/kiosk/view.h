@@ -10,6 +10,12 @@ void view_build(struct kiosk *k);
 /* The screen shown in place of the state's while the terminal is smaller than the
  * screens need: the terminal_too_small message in every offered language. */
 void view_build_too_small(struct kiosk *k, struct screen *s);
+/* Large print's room on this terminal, in columns and rows. */
+void view_lp_room(const struct kiosk *k, int *cols, int *rows);
+/* How many large print sizes this terminal offers (1 up to that). */
+int view_text_sizes(const struct kiosk *k);
+/* Large print turns pages with 0 on this screen (0 types and chooses nothing here). */
+int view_zero_pages(const struct kiosk *k);
 /* Large print's page line for the model as it is now (after a warning came or went). */
 void view_pages(struct kiosk *k);
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
