@@ -17,6 +17,7 @@ static const struct {
 	{ "sign", ctl_sign, "sign --key IT.key [kiosk.yaml]  sign what customers see" },
 	{ "keygen", ctl_keygen, "keygen [--dir D] [--force] [NAME...]  make Ed25519 key pairs" },
 	{ "device", ctl_device, "device [--socket S] [LINE...]  act as the kiosk's hardware" },
+	{ "reload", ctl_reload, "reload [--socket S | --config kiosk.yaml]  reread the configuration" },
 	{ "demo", ctl_demo, "demo [--config kiosk.yaml]  start the demo bank and the kiosk" },
 	{ "journal", ctl_journal, "journal verify [FILE]      check the electronic journal" },
 };
