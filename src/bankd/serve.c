@@ -319,9 +319,10 @@ serve_hello_key(struct serve_conn *c, const struct serve_config *cfg)
 	    KPROTO_OK)
 		return 1;
 	if (!kiosks_id_valid(c->claimed)) {
-		log_warnx("conn %d: refused: the HELLO's kiosk id cannot name a registered "
-		    "kiosk", c->s.id);
-		serve_close(c, "kiosk not registered");
+		if (serve_noisy_ok())
+			log_warnx("conn %d: refused: the HELLO's kiosk id cannot name a "
+			    "registered kiosk", c->s.id);
+		serve_close(c, "kiosk refused");
 		return -1;
 	}
 	int found = kiosks_key(cfg->kiosk_keys, c->claimed, c->pk, err, sizeof err);
@@ -332,8 +333,10 @@ serve_hello_key(struct serve_conn *c, const struct serve_config *cfg)
 	/* The one --kiosk-key, when given too, speaks for every kiosk not registered. */
 	if (found == 0 && cfg->kiosk_pk != NULL)
 		return 1;
-	log_warnx("conn %d: kiosk \"%s\" refused: %s%s", c->s.id, c->claimed,
-	    found == 0 ? "not registered: " : "", err);
+	/* The id was checked to be a plain name: it cannot forge a log line. */
+	if (serve_noisy_ok())
+		log_warnx("conn %d: kiosk \"%s\" refused: %s%s", c->s.id, c->claimed,
+		    found == 0 ? "not registered: " : "", err);
 	serve_close(c, "kiosk refused");
 	return -1;
 }
@@ -342,11 +345,11 @@ static void
 serve_handshake(struct serve_conn *c, const struct serve_config *cfg)
 {
 	char err[256] = "";
+	int rv;
 
-	int hk = serve_hello_key(c, cfg);
-	if (hk <= 0)
+	if (serve_hello_key(c, cfg) <= 0)
 		return;
-	int rv = kproto_server_handshake(&c->kc, BANKD_ADAPTER_ID, err, sizeof err);
+	rv = kproto_server_handshake(&c->kc, BANKD_ADAPTER_ID, err, sizeof err);
 
 	if (rv == KPROTO_AGAIN) {
 		if (c->kc.state == KPROTO_CONN_REPLY_SENT && c->kc.inlen == 0)

@@ -2,6 +2,7 @@
 #include "fleet_rig.h"
 
 #include "bankd/ledger_backend.h"
+#include "common/util.h"
 
 #include <sys/wait.h>
 
@@ -91,26 +92,17 @@ fleet_spawn(char *const argv[])
 	return pid;
 }
 
-int64_t
-fleet_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int
 fleet_wait(pid_t pid, int ms)
 {
-	int64_t end = fleet_now_us() + (int64_t)ms * 1000;
+	int64_t end = mono_usec() + (int64_t)ms * 1000;
 	int st;
 
 	do {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		poll(NULL, 0, 10);
-	} while (fleet_now_us() < end);
+	} while (mono_usec() < end);
 	return -1;
 }
 

@@ -25,7 +25,6 @@ int64_t fleet_bank_int(const char *spec, const char *sql);
 pid_t fleet_spawn(char *const argv[]);
 /* Exit status of pid within ms, or -1. */
 int fleet_wait(pid_t pid, int ms);
-int64_t fleet_now_us(void);
 
 struct fleet_kiosk {
 	struct kproto_conn kc;

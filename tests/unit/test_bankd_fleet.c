@@ -17,6 +17,7 @@
  */
 #include "bankd/bankd.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "fleet_rig.h"
 
 #include <sys/stat.h>
@@ -128,9 +129,9 @@ file_has(const char *path, const char *needle)
 static int
 log_wait(const char *path, const char *needle)
 {
-	int64_t end = fleet_now_us() + 5000000;
+	int64_t end = mono_usec() + 5000000;
 
-	while (fleet_now_us() < end) {
+	while (mono_usec() < end) {
 		if (file_has(path, needle))
 			return 1;
 		poll(NULL, 0, 20);
@@ -143,7 +144,7 @@ log_wait(const char *path, const char *needle)
 static int
 kiosk_connect(struct fleet_kiosk *k)
 {
-	int64_t end = fleet_now_us() + 10000000;
+	int64_t end = mono_usec() + 10000000;
 	char err[512] = "";
 	int rv;
 
@@ -151,7 +152,7 @@ kiosk_connect(struct fleet_kiosk *k)
 		if ((rv = fleet_connect(k, err, sizeof err)) == KPROTO_OK)
 			return 0;
 		poll(NULL, 0, 20);
-	} while (rv == KPROTO_E_IO && fleet_now_us() < end);
+	} while (rv == KPROTO_E_IO && mono_usec() < end);
 	return -1;
 }
 
@@ -389,7 +390,7 @@ static void
 loader_recover(struct loader *l)
 {
 	while (l->k.pending_outcome >= 0 || !l->k.up) {
-		if (fleet_now_us() > l->end_us) {
+		if (mono_usec() > l->end_us) {
 			__atomic_add_fetch(&load_stuck, 1, __ATOMIC_RELAXED);
 			return;
 		}
@@ -476,8 +477,8 @@ fault_arm(int n, int want)
 		poll(NULL, 0, 10);
 	__atomic_store_n(&fault_slot, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&fault_want, want, __ATOMIC_RELEASE);
-	end = fleet_now_us() + 10000000;
-	while (__atomic_load_n(&fault_slot, __ATOMIC_ACQUIRE) != 1 && fleet_now_us() < end)
+	end = mono_usec() + 10000000;
+	while (__atomic_load_n(&fault_slot, __ATOMIC_ACQUIRE) != 1 && mono_usec() < end)
 		poll(NULL, 0, 2);
 	__atomic_store_n(&fault_want, 0, __ATOMIC_RELEASE);
 	return __atomic_load_n(&fault_slot, __ATOMIC_ACQUIRE) == 1;
@@ -538,7 +539,7 @@ test_load(const char *pg_script)
 		p[i] = adapter_start(db, sock[i], log[i]);
 	}
 
-	int64_t t0 = fleet_now_us();
+	int64_t t0 = mono_usec();
 	for (int i = 0; i < LOAD_KIOSKS; i++) {
 		snprintf(id, sizeof id, "kiosk-%02d", i);
 		kiosk_init(&ld[i].k, id, sk[i], sock[i % 2]);
@@ -561,7 +562,7 @@ test_load(const char *pg_script)
 	for (int i = 0; i < LOAD_KIOSKS; i++)
 		pthread_join(t[i], NULL);
 	printf("%d kiosks x %d sessions in %.1f s, %d withdrawals settled after a failure\n",
-	    LOAD_KIOSKS, LOAD_SESSIONS, (double)(fleet_now_us() - t0) / 1e6,
+	    LOAD_KIOSKS, LOAD_SESSIONS, (double)(mono_usec() - t0) / 1e6,
 	    load_recoveries);
 	CHECK_EQ(load_stuck, 0);
 	CHECK_EQ(load_conflicts, 0);
