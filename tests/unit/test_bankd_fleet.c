@@ -544,7 +544,7 @@ test_load(const char *pg_script)
 		snprintf(id, sizeof id, "kiosk-%02d", i);
 		kiosk_init(&ld[i].k, id, sk[i], sock[i % 2]);
 		ld[i].n = i;
-		ld[i].end_us = t0 + 90 * 1000000LL;
+		ld[i].end_us = t0 + 150 * 1000000LL;
 		pthread_create(&t[i], NULL, loader_run, &ld[i]);
 	}
 	/* A fifth of the way: adapter 2 dies at once, and is started again. */
