@@ -40,7 +40,7 @@
 
 static const char *bankd;
 static char dir[64], kdir[128], adapter_key[128], adapter_pub[128];
-static unsigned char *adapter_sk, adapter_pk[KPROTO_PK_LEN];
+static unsigned char adapter_pk[KPROTO_PK_LEN];
 
 static void
 path_in(char *out, size_t outsz, const char *name)
@@ -179,7 +179,6 @@ setup(void)
 	path_in(adapter_key, sizeof adapter_key, "adapter.key");
 	path_in(adapter_pub, sizeof adapter_pub, "adapter.pub");
 	CHECK_EQ(kproto_keypair_generate_files(dir, "adapter", 1, err, sizeof err), KPROTO_OK);
-	adapter_sk = sodium_malloc(KPROTO_SK_LEN);
 	CHECK_EQ(kproto_key_load_public(adapter_pub, adapter_pk, err, sizeof err), KPROTO_OK);
 }
 
