@@ -255,7 +255,13 @@ int kproto_get_end(struct kproto_buf *b);
 int kproto_utf8_valid(const char *s, size_t len);
 /* 1 if pan is 12-19 ASCII digits. */
 int kproto_pan_valid(const char *pan);
-/* Writes "622200******0001" (first 6 and last 4 digits) for logs. */
+/*
+ * 1 if pan is all digits and its last one is the Luhn check digit of the others, as on
+ * every real card: a typed number with a digit wrong or two swapped fails. Not part
+ * of kproto_pan_valid, since the bank may still know a card that fails it.
+ */
+int kproto_pan_luhn(const char *pan);
+/* Writes "622200******0017" (first 6 and last 4 digits) for logs. */
 void kproto_pan_mask(const char *pan, char *out, size_t outsz);
 
 /* ---- Typed messages (msg.c) ----------------------------------------------------------

@@ -20,7 +20,7 @@
 #define BANKD_NOTE_FEN 10000          /* ¥100 notes */
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
-#define BANKD_SCHEMA_VERSION 2       /* 2: holds.kiosk_id (version 1 files are upgraded) */
+#define BANKD_SCHEMA_VERSION 3       /* 2: holds.kiosk_id; 3: customers, savings, payees */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -114,6 +114,32 @@ enum ledger_status ledger_settle(struct db *db, const char *kiosk_id,
     const unsigned char txid[KPROTO_TXID_LEN], int outcome, char *was, size_t wassz);
 /* Logs how many holds are open, per kiosk. */
 void ledger_log_open_holds(struct db *db);
+
+/* ---- ledger.c: what a customer holds, for transfers ------------------------------- */
+
+#define LEDGER_ACCOUNTS_MAX 4
+#define LEDGER_PAYEES_MAX 16
+
+struct ledger_account {
+	char kind[16];                        /* "current" (the card's own) or "savings" */
+	int64_t balance_fen;
+	int64_t available_fen;                /* less the holds still open on it */
+	char currency[KPROTO_CURRENCY_MAX + 1];
+};
+
+struct ledger_payee {
+	char pan[KPROTO_PAN_MAX + 1];
+	char holder[KPROTO_HOLDER_MAX + 1];   /* whole; to be masked before a kiosk shows it */
+};
+
+/* The accounts of pan's customer, the card's own current account first; *n of them. */
+enum ledger_status ledger_accounts(struct db *db, const char *pan,
+    struct ledger_account out[LEDGER_ACCOUNTS_MAX], int *n);
+/* The payees saved for pan, in the customer's order; *n of them. */
+enum ledger_status ledger_payees(struct db *db, const char *pan,
+    struct ledger_payee out[LEDGER_PAYEES_MAX], int *n);
+/* *flagged 1 if the bank protects pan's customer from fraud (slower, warned transfers). */
+enum ledger_status ledger_fraud_flag(struct db *db, const char *pan, int *flagged);
 
 /* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
 

@@ -11,12 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Card, PIN, holder, current and savings balances, fraud protection, card state. */
 static const struct demo_card db_demo[] = {
-	{ "6222000000000001", "1234", "张伟 Zhang Wei", 500000, "active", 3, "zh", 0, 0 },
-	{ "6222000000000002", "2580", "李秀英 Li Xiuying", 1234560, "active", 3, "zh", 1, 0 },
-	{ "6222000000000003", "1357", "王芳 Wang Fang", 80000, "active", 3, "zh", 0, 1 },
-	{ "6222000000000004", "4321", "赵强 Zhao Qiang", 300000, "locked", 0, "zh", 0, 0 },
-	{ "6222000000000005", "1111", "刘洋 Liu Yang", 150000, "lost", 3, "zh", 0, 0 },
+	{ "6222000000000017", "1234", "张伟 Zhang Wei", 500000, 2000000, 0,
+	    "active", 3, "zh", 0, 0 },
+	/* 78: the bank protects her from scams. */
+	{ "6222000000000025", "2580", "李秀英 Li Xiuying", 1234560, 8600000, 1,
+	    "active", 3, "zh", 1, 0 },
+	{ "6222000000000033", "1357", "王芳 Wang Fang", 80000, 320000, 0,
+	    "active", 3, "zh", 0, 1 },
+	{ "6222000000000041", "4321", "赵强 Zhao Qiang", 300000, 1000000, 0,
+	    "locked", 0, "zh", 0, 0 },
+	{ "6222000000000058", "1111", "刘洋 Liu Yang", 150000, 500000, 0,
+	    "lost", 3, "zh", 0, 0 },
+};
+
+/* Saved payees: 张伟 sends money to his mother 李秀英 and to his wife 王芳. */
+static const struct {
+	const char *pan, *payee_pan;
+} db_demo_payees[] = {
+	{ "6222000000000017", "6222000000000025" },
+	{ "6222000000000017", "6222000000000033" },
 };
 
 int
@@ -110,19 +125,21 @@ db_init_demo(const char *spec, char *err, size_t errlen)
 			snprintf(err, errlen, "PIN hashing failed (out of memory?)");
 			goto out;
 		}
-		if (db->ops->demo_add(db, &db_demo[i], hash, (int64_t)time(NULL)) < 0) {
-			snprintf(err, errlen, "%s: cannot write the demo bank (see the log)",
-			    db->name);
-			goto out;
-		}
+		if (db->ops->demo_add(db, &db_demo[i], hash, (int64_t)time(NULL)) < 0)
+			goto write_failed;
 	}
-	if (db->ops->commit(db) < 0) {
-		snprintf(err, errlen, "%s: cannot write the demo bank (see the log)", db->name);
-		goto out;
-	}
+	for (size_t i = 0; i < sizeof db_demo_payees / sizeof db_demo_payees[0]; i++)
+		if (db->ops->demo_payee(db, db_demo_payees[i].pan, db_demo_payees[i].payee_pan,
+		    (int)i + 1) < 0)
+			goto write_failed;
+	if (db->ops->commit(db) < 0)
+		goto write_failed;
 	log_info("demo bank written to %s (%zu cards)", db->name,
 	    sizeof db_demo / sizeof db_demo[0]);
 	rv = 0;
+	goto out;
+write_failed:
+	snprintf(err, errlen, "%s: cannot write the demo bank (see the log)", db->name);
 out:
 	sodium_memzero(hash, sizeof hash);
 	db_close(db);

@@ -460,3 +460,73 @@ ledger_log_open_holds(struct db *db)
 	else if (n == 0)
 		log_info("no open holds");
 }
+
+/* ---- what a customer holds ------------------------------------------------------- */
+
+enum ledger_status
+ledger_accounts(struct db *db, const char *pan, struct ledger_account out[LEDGER_ACCOUNTS_MAX],
+    int *n)
+{
+	struct account_row rows[LEDGER_ACCOUNTS_MAX];
+	int found, ok = 1;
+
+	*n = 0;
+	memset(out, 0, sizeof *out * LEDGER_ACCOUNTS_MAX);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_accounts(db, pan, rows, LEDGER_ACCOUNTS_MAX);
+	/* Each account's own holds: a savings account has none until transfers hold. */
+	for (int i = 0; ok && i < found; i++) {
+		int64_t held = 0;
+		ok = db->ops->account_held(db, rows[i].id, &held) == 0;
+		snprintf(out[i].kind, sizeof out[i].kind, "%s", rows[i].kind);
+		snprintf(out[i].currency, sizeof out[i].currency, "%s", rows[i].currency);
+		out[i].balance_fen = rows[i].balance_fen;
+		out[i].available_fen = rows[i].balance_fen - held;
+	}
+	ledger_rollback(db);
+	/* Every card has its own account: none means no such card. */
+	if (found <= 0 || !ok) {
+		memset(out, 0, sizeof *out * LEDGER_ACCOUNTS_MAX);
+		return LEDGER_ERROR;
+	}
+	*n = found;
+	return LEDGER_OK;
+}
+
+enum ledger_status
+ledger_payees(struct db *db, const char *pan, struct ledger_payee out[LEDGER_PAYEES_MAX],
+    int *n)
+{
+	int found;
+
+	*n = 0;
+	memset(out, 0, sizeof *out * LEDGER_PAYEES_MAX);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_payees(db, pan, out, LEDGER_PAYEES_MAX);
+	ledger_rollback(db);
+	if (found < 0) {
+		memset(out, 0, sizeof *out * LEDGER_PAYEES_MAX);
+		return LEDGER_ERROR;
+	}
+	*n = found;
+	return LEDGER_OK;
+}
+
+enum ledger_status
+ledger_fraud_flag(struct db *db, const char *pan, int *flagged)
+{
+	struct card_row r;
+	int found;
+
+	*flagged = 0;
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = db->ops->card_load(db, pan, 0, &r);
+	ledger_rollback(db);
+	if (found <= 0)
+		return LEDGER_ERROR;
+	*flagged = r.fraud_protect;
+	return LEDGER_OK;
+}

@@ -23,6 +23,7 @@ struct card_row {
 	int speech;
 	char holder[KPROTO_HOLDER_MAX + 1];
 	char currency[KPROTO_CURRENCY_MAX + 1];
+	int fraud_protect;                    /* the bank protects its customer from scams */
 };
 
 struct hold_row {
@@ -33,12 +34,22 @@ struct hold_row {
 	char kiosk_id[KPROTO_ID_MAX + 1];
 };
 
-/* A card of the demo bank, with its account. */
+/* An account of the customer a card belongs to. */
+struct account_row {
+	int64_t id;
+	char kind[16];                        /* "current" or "savings" */
+	int64_t balance_fen;
+	char currency[KPROTO_CURRENCY_MAX + 1];
+};
+
+/* A card of the demo bank, with its customer and the customer's two accounts. */
 struct demo_card {
 	const char *pan;
 	const char *pin;
 	const char *holder;
-	int64_t balance_fen;
+	int64_t balance_fen;                  /* the current account, the card's own */
+	int64_t savings_fen;
+	int fraud_protect;
 	const char *status;
 	int tries_left;
 	const char *lang;
@@ -72,6 +83,13 @@ struct db_ops {
 	void (*rollback)(struct db *db);
 
 	int (*card_load)(struct db *db, const char *pan, int lock, struct card_row *r);
+	/* The accounts of the card's customer, its own (current) first; how many (at most
+	 * max), or -1. A card of no customer has its own account alone. */
+	int (*card_accounts)(struct db *db, const char *pan, struct account_row *out,
+	    int max);
+	/* The card's saved payees in their order, with their holders; how many, or -1. */
+	int (*card_payees)(struct db *db, const char *pan, struct ledger_payee *out,
+	    int max);
 	int (*card_pin_hash)(struct db *db, const char *pan, char *hash, size_t hashsz);
 	int (*card_set_tries)(struct db *db, const char *pan, int tries);
 	/* Sum of the holds still open on every card of the account. */
@@ -91,9 +109,11 @@ struct db_ops {
 	/* Calls fn once per kiosk with open holds; kiosk_id NULL for holds of none. */
 	int (*open_holds)(struct db *db, void (*fn)(void *arg, const char *kiosk_id,
 	    int64_t n, int64_t fen), void *arg);
-	/* Inserts a demo account, its card and its opening ledger row. */
+	/* Inserts a demo customer, its accounts with their opening ledger rows, its card. */
 	int (*demo_add)(struct db *db, const struct demo_card *c, const char *pin_hash,
 	    int64_t at);
+	/* Saves payee_pan as pan's payee, listed at position. */
+	int (*demo_payee)(struct db *db, const char *pan, const char *payee_pan, int position);
 };
 
 struct db {

@@ -76,6 +76,28 @@ static const char *const pg_migrations[] = {
 
 	"ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
 	"CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';",
+
+	/* Customers own a current account (their cards') and a savings account, and may
+	 * be protected from fraud; cards have saved payees. Each existing account becomes
+	 * the current account of a customer of its own, unprotected, without payees. */
+	"CREATE TABLE customers ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  fraud_protect INTEGER NOT NULL DEFAULT 0 CHECK (fraud_protect IN (0, 1)));"
+	"ALTER TABLE accounts ADD COLUMN customer_id BIGINT REFERENCES customers(id);"
+	"ALTER TABLE accounts ADD COLUMN kind TEXT NOT NULL DEFAULT 'current'"
+	"  CHECK (kind IN ('current', 'savings'));"
+	"INSERT INTO customers (id, name) SELECT id, holder FROM accounts;"
+	"SELECT setval(pg_get_serial_sequence('customers', 'id'),"
+	"  (SELECT COALESCE(max(id), 0) + 1 FROM customers), false);"
+	"UPDATE accounts SET customer_id = id;"
+	"CREATE UNIQUE INDEX accounts_customer_kind ON accounts (customer_id, kind);"
+	"CREATE TABLE payees ("
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  payee_pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (pan, payee_pan),"
+	"  CHECK (payee_pan <> pan));",
 };
 
 _Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -400,8 +422,8 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
-	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS ledger, holds, cards, "
-	    "accounts, schema_version", 0, NULL) < 0) {
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS payees, ledger, holds, cards, "
+	    "accounts, customers, schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}
@@ -504,19 +526,18 @@ pg_begin(struct db *d)
 
 /* ---- the ledger's rows ----------------------------------------------------------- */
 
+#define PG_CARD_SELECT \
+	"SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, " \
+	"c.large_print, c.speech, a.holder, a.currency, " \
+	"COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0) " \
+	"FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1"
+
 static int
 pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 {
 	const char *params[] = { pan };
-	PGresult *res = pg_run(d, "card lookup", lock ?
-	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
-	    "c.large_print, c.speech, a.holder, a.currency "
-	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1 "
-	    "FOR UPDATE" :
-	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
-	    "c.large_print, c.speech, a.holder, a.currency "
-	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1",
-	    1, params, PGRES_TUPLES_OK);
+	PGresult *res = pg_run(d, "card lookup", lock ? PG_CARD_SELECT " FOR UPDATE" :
+	    PG_CARD_SELECT, 1, params, PGRES_TUPLES_OK);
 	int found;
 
 	if (res == NULL)
@@ -532,9 +553,55 @@ pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		r->speech = (int)pg_int(res, 0, 6);
 		pg_text(r->holder, sizeof r->holder, res, 0, 7);
 		pg_text(r->currency, sizeof r->currency, res, 0, 8);
+		r->fraud_protect = (int)pg_int(res, 0, 9);
 	}
 	PQclear(res);
 	return found;
+}
+
+static int
+pg_card_accounts(struct db *d, const char *pan, struct account_row *out, int max)
+{
+	struct pg_num b;
+	const char *params[] = { pan, pg_num(&b, max) };
+	PGresult *res = pg_run(d, "accounts", "SELECT a.id, a.kind, a.balance_fen, "
+	    "a.currency FROM cards c JOIN accounts own ON own.id = c.account_id "
+	    "JOIN accounts a ON a.id = own.id OR a.customer_id = own.customer_id "
+	    "WHERE c.pan = $1 ORDER BY a.id <> own.id, a.kind, a.id LIMIT $2", 2, params,
+	    PGRES_TUPLES_OK);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	for (n = 0; n < PQntuples(res) && n < max; n++) {
+		out[n].id = pg_int(res, n, 0);
+		pg_text(out[n].kind, sizeof out[n].kind, res, n, 1);
+		out[n].balance_fen = pg_int(res, n, 2);
+		pg_text(out[n].currency, sizeof out[n].currency, res, n, 3);
+	}
+	PQclear(res);
+	return n;
+}
+
+static int
+pg_card_payees(struct db *d, const char *pan, struct ledger_payee *out, int max)
+{
+	struct pg_num b;
+	const char *params[] = { pan, pg_num(&b, max) };
+	PGresult *res = pg_run(d, "payees", "SELECT p.payee_pan, a.holder FROM payees p "
+	    "JOIN cards c ON c.pan = p.payee_pan JOIN accounts a ON a.id = c.account_id "
+	    "WHERE p.pan = $1 ORDER BY p.position, p.payee_pan LIMIT $2", 2, params,
+	    PGRES_TUPLES_OK);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	for (n = 0; n < PQntuples(res) && n < max; n++) {
+		pg_text(out[n].pan, sizeof out[n].pan, res, n, 0);
+		pg_text(out[n].holder, sizeof out[n].holder, res, n, 1);
+	}
+	PQclear(res);
+	return n;
 }
 
 static int
@@ -680,30 +747,61 @@ pg_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), 
 	return 0;
 }
 
+/* A demo account of customer and its opening ledger row; id gets the account's. */
 static int
-pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
+pg_demo_account(struct db *d, const char *customer, const char *holder, const char *kind,
+    int64_t balance_fen, int64_t at, char *id, size_t idsz)
 {
-	struct pg_num b1, b2, b3, b4, b5;
-	const char *acc[] = { c->holder, pg_num(&b1, c->balance_fen), BANKD_CURRENCY };
+	struct pg_num b1, b2;
+	const char *acc[] = { holder, pg_num(&b1, balance_fen), BANKD_CURRENCY, customer,
+	    kind };
 	PGresult *res = pg_run(d, "demo account", "INSERT INTO accounts (holder, balance_fen, "
-	    "currency) VALUES ($1, $2, $3) RETURNING id", 3, acc, PGRES_TUPLES_OK);
-	char account[24];
+	    "currency, customer_id, kind) VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, acc,
+	    PGRES_TUPLES_OK);
 
 	if (res == NULL)
 		return -1;
-	pg_text(account, sizeof account, res, 0, 0);
+	pg_text(id, idsz, res, 0, 0);
 	PQclear(res);
-	const char *card[] = { c->pan, account, pin_hash, c->status,
-	    pg_num(&b2, c->tries_left), c->lang, pg_num(&b3, c->large_print),
-	    pg_num(&b4, c->speech) };
-	const char *led[] = { account, pg_num(&b1, c->balance_fen), pg_num(&b5, at) };
-	if (pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
-	    "tries_left, lang, large_print, speech) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-	    8, card) < 0)
-		return -1;
+	const char *led[] = { id, b1.s, pg_num(&b2, at) };
 	return pg_cmd(d, "demo ledger", "INSERT INTO ledger (txid, account_id, kind, "
 	    "amount_fen, balance_after_fen, at) VALUES (NULL, $1, 'opening', $2, $2, $3)", 3,
 	    led);
+}
+
+static int
+pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
+{
+	struct pg_num b1, b2, b3, b4;
+	const char *cust[] = { c->holder, pg_num(&b1, c->fraud_protect) };
+	PGresult *res = pg_run(d, "demo customer", "INSERT INTO customers (name, "
+	    "fraud_protect) VALUES ($1, $2) RETURNING id", 2, cust, PGRES_TUPLES_OK);
+	char customer[24], account[24], savings[24];
+
+	if (res == NULL)
+		return -1;
+	pg_text(customer, sizeof customer, res, 0, 0);
+	PQclear(res);
+	if (pg_demo_account(d, customer, c->holder, "current", c->balance_fen, at, account,
+	    sizeof account) < 0 || pg_demo_account(d, customer, c->holder, "savings",
+	    c->savings_fen, at, savings, sizeof savings) < 0)
+		return -1;
+	const char *card[] = { c->pan, account, pin_hash, c->status,
+	    pg_num(&b2, c->tries_left), c->lang, pg_num(&b3, c->large_print),
+	    pg_num(&b4, c->speech) };
+	return pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
+	    "tries_left, lang, large_print, speech) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	    8, card);
+}
+
+static int
+pg_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position)
+{
+	struct pg_num b;
+	const char *params[] = { pan, payee_pan, pg_num(&b, position) };
+
+	return pg_cmd(d, "demo payee", "INSERT INTO payees (pan, payee_pan, position) "
+	    "VALUES ($1, $2, $3)", 3, params);
 }
 
 const struct db_ops ledger_pg_ops = {
@@ -719,6 +817,8 @@ const struct db_ops ledger_pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.card_load = pg_card_load,
+	.card_accounts = pg_card_accounts,
+	.card_payees = pg_card_payees,
 	.card_pin_hash = pg_card_pin_hash,
 	.card_set_tries = pg_card_set_tries,
 	.account_held = pg_account_held,
@@ -729,4 +829,5 @@ const struct db_ops ledger_pg_ops = {
 	.account_debit = pg_account_debit,
 	.open_holds = pg_open_holds,
 	.demo_add = pg_demo_add,
+	.demo_payee = pg_demo_payee,
 };

@@ -19,41 +19,73 @@
 
 #define DB_BUSY_MS 2000
 
-static const char sq_schema[] =
-    "CREATE TABLE accounts ("
-    "  id INTEGER PRIMARY KEY,"
-    "  holder TEXT NOT NULL,"
-    "  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),"
-    "  currency TEXT NOT NULL DEFAULT 'CNY');"
-    "CREATE TABLE cards ("
-    "  pan TEXT PRIMARY KEY,"
-    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
-    "  pin_hash TEXT NOT NULL,"
-    "  status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost')),"
-    "  tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3),"
-    "  lang TEXT NOT NULL DEFAULT '',"
-    "  large_print INTEGER NOT NULL DEFAULT 0,"
-    "  speech INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE holds ("
-    "  txid TEXT PRIMARY KEY,"
-    "  pan TEXT NOT NULL REFERENCES cards(pan),"
-    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
-    "  state TEXT NOT NULL CHECK (state IN ('held', 'completed', 'reversed')),"
-    "  created INTEGER NOT NULL,"
-    "  settled INTEGER,"
-    "  kiosk_id TEXT);"
-    "CREATE INDEX holds_pan_created ON holds (pan, created);"
-    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
-    "CREATE TABLE ledger ("
-    "  id INTEGER PRIMARY KEY,"
-    "  txid TEXT,"
-    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
-    "  kind TEXT NOT NULL,"
-    "  amount_fen INTEGER NOT NULL,"
-    "  balance_after_fen INTEGER NOT NULL,"
-    "  at INTEGER NOT NULL);"
-    /* The last line of defence against paying one withdrawal twice. */
-    "CREATE UNIQUE INDEX ledger_txid_kind ON ledger (txid, kind) WHERE txid IS NOT NULL;";
+/*
+ * Migration i brings the schema from version i to i + 1; a new file runs them all.
+ * Warning: never edit one that has shipped; add the next, and raise
+ * BANKD_SCHEMA_VERSION with it (ledger_pg.c has the same list for PostgreSQL).
+ */
+static const char *const sq_migrations[] = {
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  holder TEXT NOT NULL,"
+	"  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),"
+	"  currency TEXT NOT NULL DEFAULT 'CNY');"
+	"CREATE TABLE cards ("
+	"  pan TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  pin_hash TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost')),"
+	"  tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3),"
+	"  lang TEXT NOT NULL DEFAULT '',"
+	"  large_print INTEGER NOT NULL DEFAULT 0,"
+	"  speech INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE holds ("
+	"  txid TEXT PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+	"  state TEXT NOT NULL CHECK (state IN ('held', 'completed', 'reversed')),"
+	"  created INTEGER NOT NULL,"
+	"  settled INTEGER);"
+	"CREATE INDEX holds_pan_created ON holds (pan, created);"
+	"CREATE TABLE ledger ("
+	"  id INTEGER PRIMARY KEY,"
+	"  txid TEXT,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  kind TEXT NOT NULL,"
+	"  amount_fen INTEGER NOT NULL,"
+	"  balance_after_fen INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	/* The last line of defence against paying one withdrawal twice. */
+	"CREATE UNIQUE INDEX ledger_txid_kind ON ledger (txid, kind) WHERE txid IS NOT NULL;",
+
+	/* Holds remember the kiosk that made them, so that only it settles them after a
+	 * restart. Older holds get no kiosk: branch staff settle those by hand. */
+	"ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
+	"CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';",
+
+	/* Customers own a current account (their cards') and a savings account, and may
+	 * be protected from fraud; cards have saved payees. Each existing account becomes
+	 * the current account of a customer of its own, unprotected, without payees. */
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  fraud_protect INTEGER NOT NULL DEFAULT 0 CHECK (fraud_protect IN (0, 1)));"
+	"ALTER TABLE accounts ADD COLUMN customer_id INTEGER REFERENCES customers(id);"
+	"ALTER TABLE accounts ADD COLUMN kind TEXT NOT NULL DEFAULT 'current'"
+	"  CHECK (kind IN ('current', 'savings'));"
+	"INSERT INTO customers (id, name) SELECT id, holder FROM accounts;"
+	"UPDATE accounts SET customer_id = id;"
+	"CREATE UNIQUE INDEX accounts_customer_kind ON accounts (customer_id, kind);"
+	"CREATE TABLE payees ("
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  payee_pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (pan, payee_pan),"
+	"  CHECK (payee_pan <> pan));",
+};
+
+_Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == BANKD_SCHEMA_VERSION,
+    "one migration per schema version");
 
 static int
 sq_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -165,30 +197,39 @@ sq_setup(sqlite3 *db, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * Version 1 to 2: holds remember the kiosk that made them, so that only it settles
- * them after a restart. Older holds get no kiosk: branch staff settle those by hand.
- */
+/* Inside a transaction: the migrations from version from on, and the new version. */
 static int
-sq_upgrade(sqlite3 *db, const char *path, const char *version, char *err, size_t errlen)
+sq_apply(sqlite3 *db, int from, char *msg, size_t msglen)
+{
+	char version[64];
+
+	for (int v = from; v < BANKD_SCHEMA_VERSION; v++)
+		if (sq_exec(db, sq_migrations[v], msg, msglen) < 0)
+			return -1;
+	snprintf(version, sizeof version, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION);
+	return sq_exec(db, version, msg, msglen);
+}
+
+/* An older file is brought to the current version in one transaction, or left as it was. */
+static int
+sq_upgrade(sqlite3 *db, const char *path, int from, char *err, size_t errlen)
 {
 	char msg[256];
 
-	if (strcmp(version, "1") != 0)
+	if (from == BANKD_SCHEMA_VERSION)
 		return 0;
-	if (sq_exec(db, "BEGIN IMMEDIATE;"
-	    "ALTER TABLE holds ADD COLUMN kiosk_id TEXT;"
-	    "CREATE INDEX holds_open ON holds (kiosk_id) WHERE state = 'held';"
-	    "PRAGMA user_version = 2;"
-	    "COMMIT;", msg, sizeof msg) < 0) {
+	if (sq_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) < 0 ||
+	    sq_apply(db, from, msg, sizeof msg) < 0 ||
+	    sq_exec(db, "COMMIT", msg, sizeof msg) < 0) {
 		const char *why = sq_explain(sqlite3_extended_errcode(db));
-		snprintf(err, errlen, "%s: cannot upgrade the schema to version 2: %s", path,
-		    why != NULL ? why : msg);
+		snprintf(err, errlen, "%s: cannot upgrade the schema to version %d: %s", path,
+		    BANKD_SCHEMA_VERSION, why != NULL ? why : msg);
 		if (!sqlite3_get_autocommit(db))
 			sq_exec(db, "ROLLBACK", msg, sizeof msg);
 		return -1;
 	}
-	log_info("%s: schema upgraded from version 1 to 2", path);
+	log_info("%s: schema upgraded from version %d to %d", path, from,
+	    BANKD_SCHEMA_VERSION);
 	return 0;
 }
 
@@ -242,7 +283,7 @@ sq_open_file(const char *path, sqlite3 **dbp, int *vp, char *err, size_t errlen)
 		sq_fail(db, path, rc, "cannot read the schema version", err, errlen);
 		goto fail;
 	}
-	if (strcmp(v, "1") != 0 && atoi(v) != BANKD_SCHEMA_VERSION) {
+	if (atoi(v) < 1 || atoi(v) > BANKD_SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s: not a kiosk bank file (schema version %s, expected "
 		    "%d); create one with --init-demo", path, v, BANKD_SCHEMA_VERSION);
 		goto fail;
@@ -268,8 +309,7 @@ sq_open(struct db *d, const char *path, char *err, size_t errlen)
 
 	if (sq_open_file(path, &db, &version, err, errlen) < 0)
 		return -1;
-	snprintf(v, sizeof v, "%d", version);
-	if (sq_upgrade(db, path, v, err, errlen) < 0)
+	if (sq_upgrade(db, path, version, err, errlen) < 0)
 		goto fail;
 	/* Take the write lock once now, so "locked" is reported at start, not mid-card. */
 	if (sq_exec(db, "BEGIN IMMEDIATE; ROLLBACK;", v, sizeof v) < 0) {
@@ -315,7 +355,7 @@ static int
 sq_create(struct db *d, const char *path, char *err, size_t errlen)
 {
 	static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-	char p[4096], msg[512], version[64];
+	char p[4096], msg[512];
 	sqlite3 *db = NULL;
 	int rc;
 
@@ -335,10 +375,7 @@ sq_create(struct db *d, const char *path, char *err, size_t errlen)
 	}
 	if (sq_setup(db, path, err, errlen) < 0)
 		goto fail;
-	snprintf(version, sizeof version, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION);
-	if (sq_exec(db, "BEGIN", msg, sizeof msg) < 0 ||
-	    sq_exec(db, sq_schema, msg, sizeof msg) < 0 ||
-	    sq_exec(db, version, msg, sizeof msg) < 0) {
+	if (sq_exec(db, "BEGIN", msg, sizeof msg) < 0 || sq_apply(db, 0, msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s: cannot write the schema: %s", path, msg);
 		goto fail;
 	}
@@ -467,7 +504,8 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 	sqlite3 *db = d->priv;
 	sqlite3_stmt *st = sq_prepare(db,
 	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
-	    "c.large_print, c.speech, a.holder, a.currency "
+	    "c.large_print, c.speech, a.holder, a.currency, "
+	    "COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0) "
 	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = ?");
 	int rv;
 
@@ -486,9 +524,55 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		r->speech = sqlite3_column_int(st, 6);
 		copy_text(r->holder, sizeof r->holder, st, 7);
 		copy_text(r->currency, sizeof r->currency, st, 8);
+		r->fraud_protect = sqlite3_column_int(st, 9);
 	}
 	sqlite3_finalize(st);
 	return rv;
+}
+
+static int
+sq_card_accounts(struct db *d, const char *pan, struct account_row *out, int max)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT a.id, a.kind, a.balance_fen, "
+	    "a.currency FROM cards c JOIN accounts own ON own.id = c.account_id "
+	    "JOIN accounts a ON a.id = own.id OR a.customer_id = own.customer_id "
+	    "WHERE c.pan = ? ORDER BY a.id <> own.id, a.kind, a.id LIMIT ?");
+	int n = 0, rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, max);
+	while ((rv = sq_row(d->priv, st, "accounts")) == 1) {
+		out[n].id = sqlite3_column_int64(st, 0);
+		copy_text(out[n].kind, sizeof out[n].kind, st, 1);
+		out[n].balance_fen = sqlite3_column_int64(st, 2);
+		copy_text(out[n].currency, sizeof out[n].currency, st, 3);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rv < 0 ? -1 : n;
+}
+
+static int
+sq_card_payees(struct db *d, const char *pan, struct ledger_payee *out, int max)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT p.payee_pan, a.holder FROM payees p "
+	    "JOIN cards c ON c.pan = p.payee_pan JOIN accounts a ON a.id = c.account_id "
+	    "WHERE p.pan = ? ORDER BY p.position, p.payee_pan LIMIT ?");
+	int n = 0, rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, max);
+	while ((rv = sq_row(d->priv, st, "payees")) == 1) {
+		copy_text(out[n].pan, sizeof out[n].pan, st, 0);
+		copy_text(out[n].holder, sizeof out[n].holder, st, 1);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rv < 0 ? -1 : n;
 }
 
 static int
@@ -659,22 +743,54 @@ sq_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), 
 	return rv;
 }
 
+/* A demo account of customer and its opening ledger row; *id gets the account's. */
+static int
+sq_demo_account(sqlite3 *db, sqlite3_int64 customer, const char *holder, const char *kind,
+    int64_t balance_fen, int64_t at, sqlite3_int64 *id)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_prepare(db, "INSERT INTO accounts (holder, balance_fen, currency, "
+	    "customer_id, kind) VALUES (?, ?, ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, holder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, balance_fen);
+	sqlite3_bind_text(st, 3, BANKD_CURRENCY, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, customer);
+	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
+	if (sq_done(db, st) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db);
+
+	if ((st = sq_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
+	    "balance_after_fen, at) VALUES (NULL, ?, 'opening', ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_int64(st, 2, balance_fen);
+	sqlite3_bind_int64(st, 3, balance_fen);
+	sqlite3_bind_int64(st, 4, at);
+	return sq_done(db, st);
+}
+
 static int
 sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
 {
 	sqlite3 *db = d->priv;
 	sqlite3_stmt *st;
-	sqlite3_int64 account;
+	sqlite3_int64 customer, account, savings;
 
-	if ((st = sq_prepare(db, "INSERT INTO accounts (holder, balance_fen, currency) "
-	    "VALUES (?, ?, ?)")) == NULL)
+	if ((st = sq_prepare(db, "INSERT INTO customers (name, fraud_protect) "
+	    "VALUES (?, ?)")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, c->holder, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->balance_fen);
-	sqlite3_bind_text(st, 3, BANKD_CURRENCY, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, c->fraud_protect);
 	if (sq_done(db, st) < 0)
 		return -1;
-	account = sqlite3_last_insert_rowid(db);
+	customer = sqlite3_last_insert_rowid(db);
+	if (sq_demo_account(db, customer, c->holder, "current", c->balance_fen, at,
+	    &account) < 0 || sq_demo_account(db, customer, c->holder, "savings",
+	    c->savings_fen, at, &savings) < 0)
+		return -1;
 
 	if ((st = sq_prepare(db, "INSERT INTO cards (pan, account_id, pin_hash, status, "
 	    "tries_left, lang, large_print, speech) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
@@ -687,17 +803,21 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 	sqlite3_bind_text(st, 6, c->lang, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 7, c->large_print);
 	sqlite3_bind_int(st, 8, c->speech);
-	if (sq_done(db, st) < 0)
-		return -1;
-
-	if ((st = sq_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
-	    "balance_after_fen, at) VALUES (NULL, ?, 'opening', ?, ?, ?)")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_int64(st, 2, c->balance_fen);
-	sqlite3_bind_int64(st, 3, c->balance_fen);
-	sqlite3_bind_int64(st, 4, at);
 	return sq_done(db, st);
+}
+
+static int
+sq_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "INSERT INTO payees (pan, payee_pan, position) "
+	    "VALUES (?, ?, ?)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, payee_pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, position);
+	return sq_done(d->priv, st);
 }
 
 const struct db_ops ledger_sqlite_ops = {
@@ -713,6 +833,8 @@ const struct db_ops ledger_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.card_load = sq_card_load,
+	.card_accounts = sq_card_accounts,
+	.card_payees = sq_card_payees,
 	.card_pin_hash = sq_card_pin_hash,
 	.card_set_tries = sq_card_set_tries,
 	.account_held = sq_account_held,
@@ -723,4 +845,5 @@ const struct db_ops ledger_sqlite_ops = {
 	.account_debit = sq_account_debit,
 	.open_holds = sq_open_holds,
 	.demo_add = sq_demo_add,
+	.demo_payee = sq_demo_payee,
 };

@@ -35,7 +35,9 @@ kiosk_demo_key(struct kiosk *k, int ch)
 
 	trace_event("demo-key", "%c", ch);
 	if (ch >= 'a' && ch <= 'e') {
-		snprintf(pan, sizeof pan, "622200000000000%d", ch - 'a' + 1);
+		static const char *const demo_pans[] = { "6222000000000017", "6222000000000025",
+		    "6222000000000033", "6222000000000041", "6222000000000058" };
+		snprintf(pan, sizeof pan, "%s", demo_pans[ch - 'a']);
 		state_device(k, DEV_CARD_INSERT, pan);
 	} else if (ch == 't') {
 		switch (k->state->id) {

@@ -344,6 +344,26 @@ kproto_pan_valid(const char *pan)
 	return n >= KPROTO_PAN_MIN && n <= KPROTO_PAN_MAX;
 }
 
+int
+kproto_pan_luhn(const char *pan)
+{
+	size_t n = strlen(pan);
+	int sum = 0;
+
+	if (n < 2)
+		return 0;
+	/* From the right, every second digit is doubled, its digits added. */
+	for (size_t i = 0; i < n; i++) {
+		int d = pan[n - 1 - i] - '0';
+		if (d < 0 || d > 9)
+			return 0;
+		if (i % 2 == 1)
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
 void
 kproto_pan_mask(const char *pan, char *out, size_t outsz)
 {

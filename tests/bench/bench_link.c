@@ -273,7 +273,7 @@ static void
 bench_bankd(const char *bankd, struct result *r)
 {
 	char db[128], log[128], key[128], kpub[128], err[256];
-	struct kproto_card_open co = { .pan = "6222000000000001" };
+	struct kproto_card_open co = { .pan = "6222000000000017" };
 	struct kproto_pin_verify pv;
 	struct kproto_conn c;
 	struct kproto_buf b;

@@ -57,7 +57,7 @@
 #define KIOSK_SOURCE_DIR "."
 #endif
 
-#define PAN "6222000000000003"
+#define PAN "6222000000000033"
 #define PIN "1357"
 #define WAIT_MSEC 15000
 #define IDLE_MSEC 3000

@@ -75,7 +75,7 @@ class MissingVoice(unittest.TestCase):
             self.assertRegex(f.read(), r"speech: unavailable, screen only: language zh: "
                              r"espeak-ng: voice no-such-voice: .*kiosk\.yaml")
         k.device("headset-in")
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.keys("2")
         k.in_state("pin")
         self.assertEqual(k.spoken(), [])
@@ -85,7 +85,7 @@ class MissingVoice(unittest.TestCase):
 class UnknownKeySequence(KioskTest):
     def test_is_ignored_not_taken_for_cancel(self):
         k = self.k.start()
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.in_state("language")
         # A key the terminal description does not know arrives as ESC [ 9 9 ~ at once.
         subprocess.run(k.tmux + ["send-keys", "-t", "0", "-l", "\x1b[99~"], check=True)
@@ -112,12 +112,12 @@ class BadDeviceLines(KioskTest):
     def test_malformed_lines_are_ignored(self):
         k = self.k.start()
         k.see("Please insert your card")
-        for line in ("card-insert", "card-insert 12ab", "card-insert 6222000000000001 x",
+        for line in ("card-insert", "card-insert 12ab", "card-insert 6222000000000017 x",
                      "explode", "x" * 5000, "cash-take now"):
             k.device(line)
         k.wait_for(lambda: len(k.trace_events("device-bad")) >= 5, "bad lines traced")
         self.assertEqual(k.state(), "welcome")
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.in_state("language")
 
 

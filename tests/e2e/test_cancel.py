@@ -3,7 +3,7 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000002"  # prefers large print
+PAN = "6222000000000025"  # prefers large print
 
 
 class CancelWithdrawal(KioskTest):

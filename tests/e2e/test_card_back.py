@@ -4,8 +4,8 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000001"
-OTHER = "6222000000000002"
+PAN = "6222000000000017"
+OTHER = "6222000000000025"
 
 
 def given_back(k, pan):

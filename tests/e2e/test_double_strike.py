@@ -5,7 +5,7 @@ import unittest
 
 from kiosklib import Kiosk, KioskTest
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 
 
 def to_menu(k):

@@ -4,8 +4,8 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000003"  # 王芳, ¥800
-PAN_LARGE = "6222000000000002"  # 李秀英, prefers large print
+PAN = "6222000000000033"  # 王芳, ¥800
+PAN_LARGE = "6222000000000025"  # 李秀英, prefers large print
 
 
 def to_withdraw(k, pan, pin):

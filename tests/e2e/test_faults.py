@@ -14,7 +14,7 @@ import unittest
 
 from kiosklib import Kiosk, KioskTest
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 OPENING = 500000
 AMOUNT = 50000
 
@@ -107,7 +107,7 @@ class Faults(KioskTest):
             for key, value in f.items():
                 if key not in ("prev", "hash", "txid"):
                     self.assertNotIn("1234", value, "%s %s=%s" % (event, key, value))
-        self.assertIn(("card-in", "622200******0001"),
+        self.assertIn(("card-in", "622200******0017"),
                       [(e, f.get("pan")) for e, f in k.journal()])
 
     # -- the kiosk dies ------------------------------------------------------------------

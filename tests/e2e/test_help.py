@@ -8,7 +8,7 @@ import unittest
 
 from kiosklib import CONFIG, SRC, Kiosk, KioskTest
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 PIN = "1234"
 
 

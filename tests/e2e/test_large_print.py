@@ -8,9 +8,9 @@ import unittest
 
 from kiosklib import BIN, CONFIG, SRC, Kiosk, KioskTest, assert_golden
 
-PAN = "6222000000000002"  # prefers large print
+PAN = "6222000000000025"  # prefers large print
 PIN = "2580"
-OTHER = "6222000000000001"
+OTHER = "6222000000000017"
 BLOCKS = set("▀▄█")
 
 

@@ -15,7 +15,7 @@ class Outage(KioskTest):
         k.in_state("out_of_service")
         k.hears("out of service")
         k.hears("暂停服务")
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.asks("eject-card")
         k.device("card-take")
         k.start_bank()
@@ -26,7 +26,7 @@ class Outage(KioskTest):
         k = self.k
         k.start_bank()
         k.start()
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.keys("2")
         k.in_state("pin")
         k.stop_bank()

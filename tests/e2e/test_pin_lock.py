@@ -3,7 +3,7 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 
 
 class PinLock(KioskTest):
@@ -33,12 +33,12 @@ class PinLock(KioskTest):
 
     def test_locked_and_lost_cards(self):
         k = self.k.start()
-        k.insert("6222000000000004")
+        k.insert("6222000000000041")
         k.keys("2")
         k.asks("eject-card")
         k.device("card-take")
         k.see("Please insert your card")
-        k.insert("6222000000000005")
+        k.insert("6222000000000058")
         k.keys("2")
         # A lost card is kept, once the customer has been told.
         k.in_state("notice")
@@ -49,7 +49,7 @@ class PinLock(KioskTest):
 class TypeAhead(KioskTest):
     def test_digits_typed_during_the_pin_check_are_not_menu_choices(self):
         k = self.k.start()
-        k.insert("6222000000000001")
+        k.insert("6222000000000017")
         k.keys("2")
         k.in_state("pin")
         k.type("1234")

@@ -5,7 +5,7 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000003"  # 王芳, ¥800: the most she can take is her balance
+PAN = "6222000000000033"  # 王芳, ¥800: the most she can take is her balance
 
 
 def to_withdraw(k):

@@ -9,9 +9,9 @@ import unittest
 from kiosklib import KioskTest
 from test_large_print import big, has_blocks, to_menu, _in_order
 
-LARGE = "6222000000000002"  # prefers large print; ¥12,345.60
+LARGE = "6222000000000025"  # prefers large print; ¥12,345.60
 LARGE_PIN = "2580"
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 PIN = "1234"
 
 

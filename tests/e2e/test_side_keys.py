@@ -12,9 +12,9 @@ import unittest
 from kiosklib import CONFIG, SRC, Kiosk, assert_golden
 from test_large_print import big, has_blocks, last_screen
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 PIN = "1234"
-LARGE_PAN = "6222000000000002"  # prefers large print
+LARGE_PAN = "6222000000000025"  # prefers large print
 LARGE_PIN = "2580"
 
 # Four keys a side, their centres at 35, 50, 65 and 80 % of the screen's height.

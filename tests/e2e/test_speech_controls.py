@@ -4,7 +4,7 @@ import unittest
 
 from kiosklib import KioskTest, field
 
-PAN = "6222000000000003"
+PAN = "6222000000000033"
 
 
 class SpeechControls(KioskTest):

@@ -5,7 +5,7 @@ import unittest
 
 from kiosklib import KioskTest, field
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 
 
 class Timeout(KioskTest):

@@ -6,7 +6,7 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000001"  # no large print preference: the screens start in normal print
+PAN = "6222000000000017"  # no large print preference: the screens start in normal print
 YELLOW_BACKGROUND = r"\x1b\[(?:[0-9;]*;)?(43|103)m"
 
 

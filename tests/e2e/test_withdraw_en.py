@@ -3,7 +3,7 @@ import unittest
 
 from kiosklib import KioskTest
 
-PAN = "6222000000000001"
+PAN = "6222000000000017"
 
 
 class WithdrawEnglish(KioskTest):
@@ -46,7 +46,7 @@ class WithdrawEnglish(KioskTest):
         self.assertEqual(k.balance(PAN), 450000)
         self.assertEqual(k.holds("held"), 0)
         self.assertEqual(k.holds("completed"), 1)
-        self.assertNotIn("6222000000000001", receipt)
+        self.assertNotIn("6222000000000017", receipt)
         self.assert_no_pin_leak("1234")
 
 

@@ -20,11 +20,11 @@
 #include "check.h"
 
 
-#define PAN1 "6222000000000001"
-#define PAN2 "6222000000000002"
-#define PAN3 "6222000000000003"
-#define PAN4 "6222000000000004"
-#define PAN5 "6222000000000005"
+#define PAN1 "6222000000000017"
+#define PAN2 "6222000000000025"
+#define PAN3 "6222000000000033"
+#define PAN4 "6222000000000041"
+#define PAN5 "6222000000000058"
 #define KIOSK "BR001-K01"
 
 static char dir[64], path[512], log_path[128];
@@ -109,6 +109,12 @@ test_demo(struct db *db)
 	struct kproto_card_info ci;
 	struct kproto_balance_info bi;
 
+	/* Valid card numbers, so that each can be typed as a payee. */
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 5);
+	for (const char *const *p = (const char *const[]){ PAN1, PAN2, PAN3, PAN4, PAN5, NULL };
+	    *p != NULL; p++)
+		CHECK(kproto_pan_luhn(*p));
+
 	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK(strcmp(ci.holder, "张伟 Zhang Wei") == 0);
@@ -145,13 +151,85 @@ test_demo(struct db *db)
 	CHECK_EQ(bi.balance_fen, 300000);
 	CHECK_EQ(ledger_balance(db, PAN5, &bi), LEDGER_OK);
 	CHECK_EQ(bi.balance_fen, 150000);
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'opening'"), 5);
+	/* Each customer's current and savings account opened with its balance. */
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'opening'"), 10);
 
 	/* PINs are stored as Argon2 hashes, not as digits. */
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '$argon2%'"),
 	    5);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '%1234%'"), 0);
 	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+}
+
+/* Each customer's accounts, the payees saved on a card, the bank's fraud flag. */
+static void
+test_customer(struct db *db)
+{
+	struct ledger_account acc[LEDGER_ACCOUNTS_MAX];
+	struct ledger_payee pay[LEDGER_PAYEES_MAX];
+	struct kproto_withdraw_result wr;
+	unsigned char t[16];
+	char err[512];
+	int n = -1, flagged = -1;
+
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(n, 2);
+	CHECK(strcmp(acc[0].kind, "current") == 0 && strcmp(acc[1].kind, "savings") == 0);
+	CHECK_EQ(acc[0].balance_fen, 500000);
+	CHECK_EQ(acc[1].balance_fen, 2000000);
+	CHECK_EQ(acc[1].available_fen, 2000000);
+	CHECK(strcmp(acc[1].currency, "CNY") == 0);
+	CHECK_EQ(ledger_accounts(db, PAN2, acc, &n), LEDGER_OK);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(acc[0].balance_fen, 1234560);
+	CHECK_EQ(acc[1].balance_fen, 8600000);
+	CHECK_EQ(ledger_accounts(db, PAN3, acc, &n), LEDGER_OK);
+	CHECK_EQ(acc[0].balance_fen, 80000);
+	CHECK_EQ(acc[1].balance_fen, 320000);
+	CHECK_EQ(ledger_accounts(db, PAN5, acc, &n), LEDGER_OK);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(ledger_accounts(db, "6222000000000099", acc, &n), LEDGER_ERROR);
+	CHECK_EQ(n, 0);
+
+	/* A withdrawal holds on the card's own account, not on the savings. */
+	txid_make(t, 30);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 20000, &wr), LEDGER_OK);
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(acc[0].available_fen, 480000);
+	CHECK_EQ(acc[1].available_fen, 2000000);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, t), LEDGER_OK);
+
+	/* 张伟 has two payees, named as their cards' holders; nobody else has any. */
+	CHECK_EQ(ledger_payees(db, PAN1, pay, &n), LEDGER_OK);
+	CHECK_EQ(n, 2);
+	CHECK(strcmp(pay[0].pan, PAN2) == 0 && strcmp(pay[0].holder, "李秀英 Li Xiuying") == 0);
+	CHECK(strcmp(pay[1].pan, PAN3) == 0 && strcmp(pay[1].holder, "王芳 Wang Fang") == 0);
+	CHECK_EQ(ledger_payees(db, PAN2, pay, &n), LEDGER_OK);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(ledger_payees(db, "6222000000000099", pay, &n), LEDGER_OK);
+	CHECK_EQ(n, 0);
+
+	/* 李秀英, 78, is the customer the bank protects. */
+	CHECK_EQ(ledger_fraud_flag(db, PAN2, &flagged), LEDGER_OK);
+	CHECK_EQ(flagged, 1);
+	for (const char *const *p = (const char *const[]){ PAN1, PAN3, PAN4, PAN5, NULL };
+	    *p != NULL; p++) {
+		CHECK_EQ(ledger_fraud_flag(db, *p, &flagged), LEDGER_OK);
+		CHECK_EQ(flagged, 0);
+	}
+	CHECK_EQ(ledger_fraud_flag(db, "6222000000000099", &flagged), LEDGER_ERROR);
+
+	/* A card of no customer (opened by hand) has its own account alone, unflagged. */
+	CHECK(db_exec(db, "INSERT INTO accounts (id, holder, balance_fen, currency) VALUES "
+	    "(80, 'Test Alone', 70000, 'CNY'); INSERT INTO cards (pan, account_id, pin_hash, "
+	    "status, tries_left) VALUES ('6222000000000008', 80, 'x', 'active', 3);", err,
+	    sizeof err) == 0);
+	CHECK_EQ(ledger_accounts(db, "6222000000000008", acc, &n), LEDGER_OK);
+	CHECK_EQ(n, 1);
+	CHECK(strcmp(acc[0].kind, "current") == 0);
+	CHECK_EQ(acc[0].balance_fen, 70000);
+	CHECK_EQ(ledger_fraud_flag(db, "6222000000000008", &flagged), LEDGER_OK);
+	CHECK_EQ(flagged, 0);
 }
 
 static struct db *
@@ -442,6 +520,93 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/*
+ * Turns the demo bank back into what an adapter of schema version 2 wrote: one
+ * account per card, no customers, no payees.
+ */
+static void
+downgrade_to_v2(struct db *db)
+{
+	char err[512];
+
+	CHECK(db_exec(db, "DELETE FROM ledger WHERE account_id IN (SELECT id FROM accounts "
+	    "WHERE kind = 'savings'); DROP TABLE payees", err, sizeof err) == 0);
+	if (pg != NULL)
+		CHECK(db_exec(db, "DELETE FROM accounts WHERE kind = 'savings'; "
+		    "ALTER TABLE accounts DROP COLUMN kind, DROP COLUMN customer_id; "
+		    "DROP TABLE customers; UPDATE schema_version SET version = 2", err,
+		    sizeof err) == 0);
+	else	/* SQLite drops no column a foreign key uses: the table is rebuilt. */
+		CHECK(db_exec(db, "PRAGMA foreign_keys = OFF; CREATE TABLE v2_accounts ("
+		    "id INTEGER PRIMARY KEY, holder TEXT NOT NULL, balance_fen INTEGER NOT NULL "
+		    "CHECK (balance_fen >= 0), currency TEXT NOT NULL DEFAULT 'CNY'); "
+		    "INSERT INTO v2_accounts SELECT id, holder, balance_fen, currency FROM "
+		    "accounts WHERE kind = 'current'; DROP TABLE accounts; "
+		    "ALTER TABLE v2_accounts RENAME TO accounts; DROP TABLE customers; "
+		    "PRAGMA foreign_keys = ON; PRAGMA user_version = 2", err, sizeof err) == 0);
+}
+
+/*
+ * --migrate of a bank of schema version 2: every account becomes the current account
+ * of a customer of its own, named as its holder, unflagged, without savings or payees;
+ * money and holds are kept. Opening a PostgreSQL bank wants the migration first.
+ */
+static void
+test_migrate_v2(void)
+{
+	struct ledger_account acc[LEDGER_ACCOUNTS_MAX];
+	struct ledger_payee pay[LEDGER_PAYEES_MAX];
+	struct kproto_withdraw_result wr;
+	char spec[600], err[1024];
+	struct db *db = NULL;
+	unsigned char t[16];
+	int n = -1, flagged = -1;
+
+	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v2");
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	txid_make(t, 60);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 30000, &wr), LEDGER_OK);
+	downgrade_to_v2(db);
+	CHECK_EQ(db_schema_version(db), 2);
+	db_close(db);
+	db = NULL;
+	if (pg != NULL) {
+		CHECK(db_open(spec, &db, err, sizeof err) < 0);
+		CHECK(strstr(err, "schema version 2 is older") != NULL);
+	}
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return;
+	}
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 5);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers c JOIN accounts a ON "
+	    "a.customer_id = c.id AND a.holder = c.name AND a.kind = 'current'"), 5);
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(n, 1);
+	CHECK(strcmp(acc[0].kind, "current") == 0);
+	CHECK_EQ(acc[0].balance_fen, 500000);
+	CHECK_EQ(acc[0].available_fen, 470000);
+	CHECK_EQ(ledger_payees(db, PAN1, pay, &n), LEDGER_OK);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(ledger_fraud_flag(db, PAN2, &flagged), LEDGER_OK);
+	CHECK_EQ(flagged, 0);
+	CHECK_EQ(ledger_withdraw_complete(db, PAN1, t), LEDGER_OK);
+	CHECK_EQ(balance_of(db, PAN1), 470000);
+	/* The bank opens accounts for new customers after the migrated ones. */
+	CHECK(db_exec(db, "INSERT INTO customers (name) VALUES ('New Customer')", err,
+	    sizeof err) == 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 6);
+	db_close(db);
+	if (pg == NULL)
+		remove_bank_file(spec);
+}
+
 /* A bank file of schema version 1 is upgraded when opened, its holds kept. */
 static void
 test_upgrade(void)
@@ -458,6 +623,7 @@ test_upgrade(void)
 		return;
 	txid_make(t, 50);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN3, t, 10000, &wr), LEDGER_OK);
+	downgrade_to_v2(db);
 	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
 	    "PRAGMA user_version = 1", err, sizeof err) == 0);
 	db_close(db);
@@ -467,7 +633,7 @@ test_upgrade(void)
 		fprintf(stderr, "db_open: %s\n", err);
 		return;
 	}
-	CHECK_EQ(db_schema_version(db), 2);
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id IS NULL AND "
 	    "state = 'held'"), 1);
 	CHECK_EQ(ledger_settle(db, KIOSK, t, KPROTO_SETTLE_REVERSE, NULL, 0), LEDGER_UNKNOWN_TX);
@@ -475,11 +641,11 @@ test_upgrade(void)
 	db_close(db);
 	/* A version the adapter does not know is still refused. */
 	CHECK(db_open(p, &db, err, sizeof err) == 0);
-	CHECK(db_exec(db, "PRAGMA user_version = 3", err, sizeof err) == 0);
+	CHECK(db_exec(db, "PRAGMA user_version = 4", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 3") != NULL);
+	CHECK(strstr(err, "schema version 4") != NULL);
 	remove_bank_file(p);
 }
 
@@ -497,6 +663,7 @@ test_sqlite_migrate(void)
 		return;
 	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 0);
+	downgrade_to_v2(db);
 	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
 	    "PRAGMA user_version = 1", err, sizeof err) == 0);
 	db_close(db);
@@ -539,8 +706,9 @@ test_open_errors(void)
 	struct db *o = NULL;
 	CHECK(db_init_demo(p, err, sizeof err) == 0);
 	CHECK(db_open(p, &o, err, sizeof err) == 0);
-	CHECK(db_exec(o, "DROP TABLE ledger; DROP TABLE holds; DROP TABLE cards; "
-	    "DROP TABLE accounts; CREATE TABLE t (x); PRAGMA user_version = 0", err,
+	CHECK(db_exec(o, "DROP TABLE payees; DROP TABLE ledger; DROP TABLE holds; "
+	    "DROP TABLE cards; DROP TABLE accounts; DROP TABLE customers; CREATE TABLE t (x); "
+	    "PRAGMA user_version = 0", err,
 	    sizeof err) == 0);
 	db_close(o);
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
@@ -622,8 +790,8 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE ledger, holds, cards, accounts, schema_version", err,
-	    sizeof err) == 0);
+	CHECK(db_exec(db, "DROP TABLE payees, ledger, holds, cards, accounts, customers, "
+	    "schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 
@@ -638,13 +806,14 @@ test_pg_schema(void)
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 0);
 
 	/* A version 1 schema with a hold in it: refused until migrated, the hold kept. */
+	downgrade_to_v2(db);
 	CHECK(db_exec(db, "DROP INDEX holds_open; ALTER TABLE holds DROP COLUMN kiosk_id; "
 	    "UPDATE schema_version SET version = 1; "
 	    "INSERT INTO accounts (id, holder, balance_fen) VALUES (1, 'Old', 10000); "
 	    "INSERT INTO cards (pan, account_id, pin_hash, status, tries_left) VALUES "
-	    "('6222000000000001', 1, 'x', 'active', 3); "
+	    "('6222000000000017', 1, 'x', 'active', 3); "
 	    "INSERT INTO holds (txid, pan, amount_fen, state, created) VALUES "
-	    "('7a000000000000000000000000000001', '6222000000000001', 10000, 'held', 1)",
+	    "('7a000000000000000000000000000001', '6222000000000017', 10000, 'held', 1)",
 	    err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
@@ -656,18 +825,18 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK_EQ(db_schema_version(db), 2);
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE kiosk_id IS NULL AND "
 	    "state = 'held'"), 1);
 
 	/* A newer schema than this program knows: neither served nor migrated. */
-	CHECK(db_exec(db, "UPDATE schema_version SET version = 3", err, sizeof err) == 0);
+	CHECK(db_exec(db, "UPDATE schema_version SET version = 4", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(spec, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 3 is newer") != NULL);
+	CHECK(strstr(err, "schema version 4 is newer") != NULL);
 	CHECK(db_migrate(spec, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 3 is newer") != NULL);
+	CHECK(strstr(err, "schema version 4 is newer") != NULL);
 }
 
 /* A PostgreSQL bank that cannot be used is refused at start, with the reason. */
@@ -886,6 +1055,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	test_demo(db);
+	test_customer(db);
 	db = test_pin(db);
 	test_withdraw(db);
 	test_daily_limit(db);
@@ -896,6 +1066,7 @@ main(int argc, char **argv)
 		test_pg_timeouts(db);
 		db_close(db);
 		test_pg_schema();
+		test_migrate_v2();
 		test_pg_open_errors();
 		test_pg_server_restart(argv[3]);
 	} else {
@@ -903,6 +1074,7 @@ main(int argc, char **argv)
 		test_open_errors();
 		test_upgrade();
 		test_sqlite_migrate();
+		test_migrate_v2();
 	}
 	log_close();
 	if (failures > 0) {

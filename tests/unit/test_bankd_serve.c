@@ -199,7 +199,7 @@ log_mark(void)
 static void
 session(struct kproto_conn *c)
 {
-	struct kproto_card_open co = { .pan = "6222000000000001" };
+	struct kproto_card_open co = { .pan = "6222000000000017" };
 	struct kproto_card_info ci;
 	struct kproto_pin_verify pv;
 	struct kproto_pin_result pr;
@@ -492,7 +492,7 @@ pin_off_loop(void)
 	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
 	CHECK_EQ(connect_kiosk(&b, kiosk_sk), KPROTO_OK);
 	session(&b);
-	card_and_pin_send(&a, "6222000000000003", "1357");
+	card_and_pin_send(&a, "6222000000000033", "1357");
 	CHECK(balance(&b, 500000) >= 0);
 	struct pollfd pfd = { .fd = a.fd, .events = POLLIN };
 	CHECK_EQ(poll(&pfd, 1, 0), 0);
@@ -503,13 +503,13 @@ pin_off_loop(void)
 
 	/* A wrong PIN counts even when the kiosk hangs up before the answer. */
 	struct kproto_card_info ci;
-	struct kproto_card_open co = { .pan = "6222000000000002" };
+	struct kproto_card_open co = { .pan = "6222000000000025" };
 	struct kproto_buf buf;
 	uint8_t type = 0;
 	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
 	card_and_pin_send(&a, co.pan, "0000");
 	kproto_conn_close(&a);
-	CHECK(log_wait("PIN_VERIFY 622200******0002 -> PIN_RESULT wrong tries=2"));
+	CHECK(log_wait("PIN_VERIFY 622200******0025 -> PIN_RESULT wrong tries=2"));
 	kproto_buf_init(&buf);
 	CHECK_EQ(kproto_request(&b, KPROTO_MSG_CARD_CLOSE, &buf, &type, &buf, 5000),
 	    KPROTO_OK);
@@ -539,8 +539,8 @@ pin_busy(void)
 	pid = start_bankd_with(db_path, extra);
 	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
 	CHECK_EQ(connect_kiosk(&c, kiosk_sk), KPROTO_OK);
-	card_and_pin_send(&a, "6222000000000001", "1234");
-	card_and_pin_send(&c, "6222000000000003", "1357");
+	card_and_pin_send(&a, "6222000000000017", "1234");
+	card_and_pin_send(&c, "6222000000000033", "1357");
 	CHECK_EQ(pin_answer(&c, &pr), -KPROTO_ERROR_INTERNAL);
 	CHECK(log_wait("PIN_VERIFY: busy"));
 	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_OK);
@@ -916,8 +916,8 @@ main(int argc, char **argv)
 	CHECK(log_wait("handshake failed [BADSIG]"));
 	balance(&good, 500000);
 	flood(&good);
-	CHECK(log_wait("CARD_OPEN 622200******0001 -> CARD_INFO ok"));
-	CHECK(!log_contains("6222000000000001"));
+	CHECK(log_wait("CARD_OPEN 622200******0017 -> CARD_INFO ok"));
+	CHECK(!log_contains("6222000000000017"));
 
 	/* SIGTERM: a clean exit that removes the socket. */
 	kill(pid, SIGTERM);

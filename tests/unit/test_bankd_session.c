@@ -145,7 +145,7 @@ test_before_pin(void)
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
 	CHECK_EQ(s.state, BANK_NO_CARD);
 
-	struct kproto_card_info ci = card_open(&s, "6222000000000001");
+	struct kproto_card_info ci = card_open(&s, "6222000000000017");
 	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK(strcmp(ci.holder, "张伟 Zhang Wei") == 0);
@@ -158,9 +158,9 @@ test_before_pin(void)
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_AUTH");
 	settle(&s, KPROTO_MSG_WITHDRAW_COMPLETE, tx);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "WITHDRAW_COMPLETE");
-	card_open(&s, "6222000000000002");
+	card_open(&s, "6222000000000025");
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_OPEN");
-	CHECK(strcmp(s.pan, "6222000000000001") == 0);
+	CHECK(strcmp(s.pan, "6222000000000017") == 0);
 
 	/* A PIN sealed to another key does not open and costs no try. */
 	unsigned char opk[KPROTO_PK_LEN], osk[KPROTO_SK_LEN];
@@ -212,7 +212,7 @@ test_before_pin(void)
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_CLOSE");
 	/* A new card needs its own PIN. */
-	card_open(&s, "6222000000000001");
+	card_open(&s, "6222000000000017");
 	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
 	call_empty(&s, KPROTO_MSG_BALANCE);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
@@ -227,7 +227,7 @@ test_refused_cards(void)
 	struct kproto_card_info ci;
 
 	bank_session_init(&s, 2);
-	ci = card_open(&s, "6222000000000004");
+	ci = card_open(&s, "6222000000000041");
 	CHECK_EQ(rtype, KPROTO_MSG_CARD_INFO);
 	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
 	CHECK_EQ(s.state, BANK_CARD_REFUSED);
@@ -236,7 +236,7 @@ test_refused_cards(void)
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 	CHECK_EQ(rtype, KPROTO_MSG_OK);
 
-	ci = card_open(&s, "6222000000000005");
+	ci = card_open(&s, "6222000000000058");
 	CHECK_EQ(ci.status, KPROTO_CARD_LOST);
 	pin_verify(&s, "1111", adapter_pk);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
@@ -248,7 +248,7 @@ test_refused_cards(void)
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 
 	/* Three wrong PINs through the session: locked, and the session says so. */
-	ci = card_open(&s, "6222000000000002");
+	ci = card_open(&s, "6222000000000025");
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK_EQ(pin_verify(&s, "0001", adapter_pk).status, KPROTO_PIN_WRONG);
 	CHECK_EQ(pin_verify(&s, "0002", adapter_pk).status, KPROTO_PIN_WRONG);
@@ -259,7 +259,7 @@ test_refused_cards(void)
 	pin_verify(&s, "2580", adapter_pk);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_VERIFY");
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
-	ci = card_open(&s, "6222000000000002");
+	ci = card_open(&s, "6222000000000025");
 	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 }
@@ -276,7 +276,7 @@ test_withdraw(void)
 	randombytes_buf(t2, sizeof t2);
 	randombytes_buf(t3, sizeof t3);
 	bank_session_init(&s, 3);
-	card_open(&s, "6222000000000003");
+	card_open(&s, "6222000000000033");
 	CHECK_EQ(pin_verify(&s, "1357", adapter_pk).status, KPROTO_PIN_OK);
 	bi = balance(&s);
 	CHECK_EQ(bi.balance_fen, 80000);
@@ -329,7 +329,7 @@ test_withdraw(void)
 	wr = withdraw(&s, t3, 10000);
 	CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
 	bank_session_init(&other, 4);
-	card_open(&other, "6222000000000003");
+	card_open(&other, "6222000000000033");
 	CHECK_EQ(pin_verify(&other, "1357", adapter_pk).status, KPROTO_PIN_OK);
 	settle(&other, KPROTO_MSG_WITHDRAW_COMPLETE, t3);
 	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_TX, "WITHDRAW_COMPLETE");
@@ -379,7 +379,7 @@ test_settle(void)
 	randombytes_buf(t3, sizeof t3);
 	bank_session_init(&s, 10);
 	bank_session_set_kiosk(&s, "BR001-K01");
-	card_open(&s, "6222000000000001");
+	card_open(&s, "6222000000000017");
 	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
 	start = balance(&s).balance_fen;
 	CHECK_EQ(withdraw(&s, t1, 30000).status, KPROTO_WD_APPROVED);
@@ -420,7 +420,7 @@ test_settle(void)
 	CHECK_EQ(rtype, KPROTO_MSG_OK);
 
 	/* Exactly t1 was debited, once. */
-	card_open(&later, "6222000000000001");
+	card_open(&later, "6222000000000017");
 	CHECK_EQ(pin_verify(&later, "1234", adapter_pk).status, KPROTO_PIN_OK);
 	struct kproto_balance_info bi = balance(&later);
 	CHECK_EQ(bi.balance_fen, start - 30000);
@@ -447,9 +447,9 @@ test_log_clean(const char *log_path)
 	fclose(f);
 	text[n] = '\0';
 	CHECK(n > 0);
-	CHECK(strstr(text, "622200******0001") != NULL);
-	CHECK(strstr(text, "6222000000000001") == NULL);
-	CHECK(strstr(text, "6222000000000003") == NULL);
+	CHECK(strstr(text, "622200******0017") != NULL);
+	CHECK(strstr(text, "6222000000000017") == NULL);
+	CHECK(strstr(text, "6222000000000033") == NULL);
 	CHECK(strstr(text, "2580") == NULL);
 	CHECK(strstr(text, "1357") == NULL);
 }

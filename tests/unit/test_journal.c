@@ -156,7 +156,7 @@ test_write_and_read(void)
 	CHECK(strstr(err, "in use") != NULL);
 
 	append(j, "start", "kiosk", "BR001-K01");
-	append(j, "card-in", "pan", "622200******0001");
+	append(j, "card-in", "pan", "622200******0017");
 	append(j, "pin-refused", "tries", "2");
 	append(j, "response", "why", "a \"quoted\" reason\nwith\ta\\b and 中文");
 	append(j, "request", "type", "WITHDRAW_AUTH");
@@ -186,7 +186,7 @@ test_write_and_read(void)
 	CHECK_EQ(nseen, NREC);
 	CHECK_EQ(seen[0].seq, 1);
 	CHECK(strcmp(seen[1].event, "card-in") == 0);
-	CHECK(strcmp(journal_record_get(&seen[1], "pan"), "622200******0001") == 0);
+	CHECK(strcmp(journal_record_get(&seen[1], "pan"), "622200******0017") == 0);
 	CHECK(strcmp(journal_record_get(&seen[3], "why"),
 	    "a \"quoted\" reason\nwith\ta\\b and 中文") == 0);
 	CHECK(strcmp(journal_record_get(&seen[7], "empty"), "") == 0);

@@ -28,7 +28,7 @@ make_frame(uint8_t type, uint64_t seq, const struct kproto_buf *b)
 static void
 test_frame_roundtrip(void)
 {
-	struct kproto_card_open co = { .pan = "6222000000000001" };
+	struct kproto_card_open co = { .pan = "6222000000000017" };
 	struct kproto_header h;
 	struct kproto_buf b;
 	const unsigned char *payload = NULL;
@@ -36,7 +36,7 @@ test_frame_roundtrip(void)
 	CHECK_EQ(kproto_card_open_pack(&b, &co), KPROTO_OK);
 	/* The payload example in docs/protocol.md. */
 	static const unsigned char wire[] = { 0x10, 0x00, 0x10, '6', '2', '2', '2', '0', '0',
-	    '0', '0', '0', '0', '0', '0', '0', '0', '0', '1' };
+	    '0', '0', '0', '0', '0', '0', '0', '0', '1', '7' };
 	CHECK_EQ(b.len, sizeof wire);
 	CHECK(memcmp(b.data, wire, sizeof wire) == 0);
 	size_t len = make_frame(KPROTO_MSG_CARD_OPEN, 7, &b);
@@ -330,9 +330,9 @@ test_messages(void)
 	CHECK_EQ(kproto_withdraw_auth_unpack(&b, &wa), KPROTO_E_FIELD_TAG);
 
 	char m[32];
-	kproto_pan_mask("6222000000000001", m, sizeof m);
-	CHECK(strcmp(m, "622200******0001") == 0);
-	kproto_pan_mask("6222000000000001", m, 5);
+	kproto_pan_mask("6222000000000017", m, sizeof m);
+	CHECK(strcmp(m, "622200******0017") == 0);
+	kproto_pan_mask("6222000000000017", m, 5);
 	CHECK(strcmp(m, "6222") == 0);
 	CHECK(kproto_pan_valid("622200000001"));
 	CHECK(!kproto_pan_valid("62220000001"));
@@ -346,6 +346,25 @@ test_messages(void)
 	CHECK(!kproto_type_is_request(KPROTO_MSG_HELLO));
 	CHECK(kproto_type_is_response(KPROTO_MSG_ERROR));
 	CHECK(!kproto_type_is_response(KPROTO_MSG_CARD_OPEN));
+}
+
+/* Luhn: the demo cards pass, as a typed payee's card must; a slip of the finger fails. */
+static void
+test_pan_luhn(void)
+{
+	static const char *const demo[] = { "6222000000000017", "6222000000000025",
+	    "6222000000000033", "6222000000000041", "6222000000000058" };
+
+	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++)
+		CHECK(kproto_pan_luhn(demo[i]));
+	CHECK(kproto_pan_luhn("79927398713"));        /* the textbook example */
+	CHECK(kproto_pan_luhn("4111111111111111"));
+	CHECK(!kproto_pan_luhn("6222000000000018")); /* last digit wrong */
+	CHECK(!kproto_pan_luhn("6222000000000071")); /* two digits swapped */
+	CHECK(!kproto_pan_luhn("6222000000000099"));
+	CHECK(!kproto_pan_luhn("62220000000000a7"));
+	CHECK(!kproto_pan_luhn("0"));
+	CHECK(!kproto_pan_luhn(""));
 }
 
 static void
@@ -420,6 +439,7 @@ main(void)
 	test_session_id();
 	test_fields();
 	test_messages();
+	test_pan_luhn();
 	test_pin();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);

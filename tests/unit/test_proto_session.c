@@ -118,7 +118,7 @@ recv_now(struct kproto_conn *c, uint8_t *type, struct kproto_buf *b)
 static void
 test_handshake_and_request(void)
 {
-	struct kproto_card_open co = { .pan = "6222000000000001" }, co2;
+	struct kproto_card_open co = { .pan = "6222000000000017" }, co2;
 	struct kproto_card_info ci = { .status = KPROTO_CARD_OK, .holder = "张伟 Zhang Wei",
 	    .lang = "zh", .tries_left = 3 }, ci2;
 	struct kproto_buf req, resp;
@@ -469,7 +469,7 @@ test_stream(void)
 	/* Byte by byte: AGAIN until the last byte, then the frame. */
 	pair_ready();
 	kproto_buf_init(&b);
-	kproto_put_str(&b, KPROTO_TAG_PAN, "6222000000000003");
+	kproto_put_str(&b, KPROTO_TAG_PAN, "6222000000000033");
 	CHECK_EQ(kproto_frame_encode(frame, sizeof frame, &len, KPROTO_MSG_CARD_OPEN, 2,
 	    client.session, b.data, b.len, kiosk_sk), KPROTO_OK);
 	int agains = 0;

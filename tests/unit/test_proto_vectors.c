@@ -290,7 +290,7 @@ static void
 test_good_frames(void)
 {
 	static unsigned char buf[KPROTO_MAX_FRAME * 2];
-	struct kproto_card_open co = { .pan = "6222000000000001" }, co2;
+	struct kproto_card_open co = { .pan = "6222000000000017" }, co2;
 	struct kproto_card_info ci = { .status = KPROTO_CARD_OK, .holder = "张伟 Zhang Wei",
 	    .lang = "zh", .flags = 0, .tries_left = 3 }, ci2;
 	struct kproto_balance_info bi = { .balance_fen = 500000, .available_fen = 500000,

@@ -55,7 +55,7 @@
 
 /*
  * The journeys, run in order once per offered language. A script is a list of steps:
- *   card:N        a card goes in (N a digit: demo card 622200000000000N, else the PAN)
+ *   card:N        a card goes in (N 1-5: demo card N of the demo bank, else the PAN)
  *   lang          the key that chooses the language of this pass on the language screen
  *   1 ENTER ...   keys (a string of digits is typed one key at a time)
  *   wait:KEY      KEY, then the wait screen is let speak before the bank's answer is read
@@ -639,8 +639,11 @@ step(struct walk *w, const char *tok)
 	}
 	if (strncmp(tok, "card:", 5) == 0) {
 		char pan[32];
-		if (strlen(tok + 5) == 1)
-			snprintf(pan, sizeof pan, "622200000000000%s", tok + 5);
+		static const char *const demo_pans[] = { "6222000000000017",
+		    "6222000000000025", "6222000000000033", "6222000000000041",
+		    "6222000000000058" };
+		if (strlen(tok + 5) == 1 && tok[5] >= '1' && tok[5] <= '5')
+			snprintf(pan, sizeof pan, "%s", demo_pans[tok[5] - '1']);
 		else
 			snprintf(pan, sizeof pan, "%s", tok + 5);
 		state_device(k, DEV_CARD_INSERT, pan);

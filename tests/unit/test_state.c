@@ -84,7 +84,7 @@ screen_says(const struct kiosk *k, const char *text)
 static void
 to_menu(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000001");
+	device(k, DEV_CARD_INSERT, "6222000000000017");
 	CHECK_STATE(k, ST_LANGUAGE);
 	key(k, KEYFN_2);
 	CHECK_STATE(k, ST_PIN);
@@ -164,7 +164,7 @@ test_cancel_everywhere(struct kiosk *k)
 		{ "2P2", ST_WITHDRAW }, { "2P26", ST_OTHER_AMOUNT }, { "2P21", ST_CONFIRM },
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-		device(k, DEV_CARD_INSERT, "6222000000000001");
+		device(k, DEV_CARD_INSERT, "6222000000000017");
 		for (const char *p = paths[i].path; *p; p++) {
 			if (*p == 'P') {
 				keys(k, "1234");
@@ -185,7 +185,7 @@ test_cancel_everywhere(struct kiosk *k)
 static void
 test_wrong_pins(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000003");
+	device(k, DEV_CARD_INSERT, "6222000000000033");
 	key(k, KEYFN_2);
 	for (int i = 0; i < 2; i++) {
 		keys(k, "0000");
@@ -204,7 +204,7 @@ test_wrong_pins(struct kiosk *k)
 	CHECK_STATE(k, ST_TAKE_CARD);
 	CHECK(screen_says(k, "locked"));
 	back_to_welcome(k);
-	device(k, DEV_CARD_INSERT, "6222000000000003");
+	device(k, DEV_CARD_INSERT, "6222000000000033");
 	key(k, KEYFN_2);
 	CHECK_STATE(k, ST_TAKE_CARD);
 	CHECK(screen_says(k, "blocked"));
@@ -214,7 +214,7 @@ test_wrong_pins(struct kiosk *k)
 static void
 test_lost_card_kept_after_notice(struct kiosk *k)
 {
-	device(k, DEV_CARD_INSERT, "6222000000000005");
+	device(k, DEV_CARD_INSERT, "6222000000000058");
 	key(k, KEYFN_2);
 	CHECK_STATE(k, ST_NOTICE);
 	CHECK(k->s.card_in);

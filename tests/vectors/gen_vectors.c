@@ -225,9 +225,9 @@ write_frames(const char *dir)
 	    "adapter-confirm", 1, confirm.b, confirm.len, "OK");
 
 	p.len = 0;
-	field_str(&p, F_PAN, "6222000000000001");
+	field_str(&p, F_PAN, "6222000000000017");
 	frame_make(&req, T_CARD_OPEN, 2, session, &p, &kiosk);
-	record("request", "CARD_OPEN for PAN 6222000000000001: the kiosk's first request",
+	record("request", "CARD_OPEN for PAN 6222000000000017: the kiosk's first request",
 	    "adapter", 2, req.b, req.len, "OK");
 
 	p.len = 0;
@@ -268,7 +268,7 @@ write_frames(const char *dir)
 	    "adapter", 2, b, req.len, "BADSIG");
 
 	p.len = 0;
-	field_str(&p, F_PAN, "6222000000000001");
+	field_str(&p, F_PAN, "6222000000000017");
 	frame_make(&f, T_CARD_OPEN, 2, session, &p, &other);
 	record("wrong_key", "the request signed with the other key", "adapter", 2, f.b, f.len,
 	    "BADSIG");
@@ -282,7 +282,7 @@ write_frames(const char *dir)
 	record("replay", "the request again, after it was received", "adapter", 3, req.b,
 	    req.len, "SEQ");
 	p.len = 0;
-	field_str(&p, F_PAN, "6222000000000001");
+	field_str(&p, F_PAN, "6222000000000017");
 	frame_make(&f, T_CARD_OPEN, 3, session, &p, &kiosk);
 	record("skip", "the first request with seq 3: one skipped", "adapter", 2, f.b, f.len,
 	    "SEQ");
@@ -293,7 +293,7 @@ write_frames(const char *dir)
 	memcpy(sid2, session, SID);
 	sid2[0] ^= 0x01;
 	p.len = 0;
-	field_str(&p, F_PAN, "6222000000000001");
+	field_str(&p, F_PAN, "6222000000000017");
 	frame_make(&f, T_CARD_OPEN, 2, sid2, &p, &kiosk);
 	record("wrong_session", "the request, signed, but for another session id", "adapter",
 	    2, f.b, f.len, "SESSION");
