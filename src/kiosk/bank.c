@@ -4,7 +4,9 @@
 #include "common/trace.h"
 #include "common/util.h"
 #include "journal/journal.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/recover.h"
+#include "kiosk/state.h"
 
 #include <sodium.h>
 #include <stdlib.h>

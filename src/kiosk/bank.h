@@ -5,7 +5,27 @@
 
 #include <stdint.h>
 
-#include "kiosk/kiosk.h"
+#include "kiosk/proto.h"
+
+struct kiosk;
+
+/* A decoded answer from the adapter, with what it answers. */
+struct bank_reply {
+	int type; /* enum kproto_type; 0 when the link failed or timed out */
+	int req_type;                            /* the request answered */
+	int req_has_txid;                        /* it was about one withdrawal: */
+	unsigned char req_txid[KPROTO_TXID_LEN];
+	union {
+		struct kproto_card_info card;
+		struct kproto_pin_result pin;
+		struct kproto_balance_info balance;
+		struct kproto_withdraw_result withdraw;
+		struct kproto_error error;
+	} u;
+};
+
+struct kiosk;
+typedef void (*bank_handler)(struct kiosk *, const struct bank_reply *);
 
 struct bank *bank_new(struct kiosk *k);
 void bank_free(struct bank *b);

@@ -1,10 +1,16 @@
 /* Keys that mean the same on every screen: the speech settings (repeat, pause, volume,
  * rate, speech on or off), help, moving the focus through the items, and blanking the
  * screen while the customer listens. */
-#include "kiosk/kiosk.h"
+#include "kiosk/controls.h"
 
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/overlay.h"
+#include "kiosk/present.h"
+#include "kiosk/render.h"
+#include "kiosk/speak.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
@@ -22,7 +28,7 @@ static void
 settings_changed(struct kiosk *k)
 {
 	if (k->overlay == OVERLAY_HELP)
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 }
 
 void
@@ -85,27 +91,7 @@ controls_large_print(struct kiosk *k, int on)
 	 * beside what it shows already. */
 	k->lp_font_notice = on && k->lp_degraded;
 	/* Said again: large print may page the screen, and that is said too. */
-	state_show(k);
-}
-
-/* Large print's room on this terminal: less the margins and the page line (and the demo's
- * status lines). */
-static int
-lp_cols(const struct kiosk *k)
-{
-	return k->term_cols - 2;
-}
-
-static int
-lp_rows(const struct kiosk *k)
-{
-	return k->term_rows - (k->demo ? 3 : 1);
-}
-
-int
-controls_text_sizes(const struct kiosk *k)
-{
-	return lp_size_largest(lp_cols(k), lp_rows(k));
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 /* A setting the customer switched: shown on this screen until it changes, and said. */
@@ -113,7 +99,7 @@ static void
 setting_switched(struct kiosk *k, enum message_id m)
 {
 	k->setting = m;
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 	speak_message(k, m);
 }
 
@@ -127,7 +113,9 @@ text_size_next(struct kiosk *k)
 		kiosk_warn(k, MSG_TEXT_SIZE_OFF);
 		return;
 	}
-	k->lp_size = lp_size_next(k->lp_size, lp_cols(k), lp_rows(k));
+	int cols, rows;
+	view_lp_room(k, &cols, &rows);
+	k->lp_size = lp_size_next(k->lp_size, cols, rows);
 	if (k->lp_size == 0)
 		k->lp_size = LP_SIZE_MIN;
 	k->lp_page = 0;
@@ -144,17 +132,6 @@ theme_next(struct kiosk *k)
 	setting_switched(k, MSG_THEME);
 }
 
-int
-controls_zero_pages(const struct kiosk *k)
-{
-	if (k->screen.input.active)
-		return 0;
-	for (int i = 0; i < k->screen.nitems; i++)
-		if (strcmp(k->screen.items[i].key, "0") == 0)
-			return 0;
-	return 1;
-}
-
 /* Large print at 80x24 shows long screens a page at a time: 0 turns the page where 0
  * chooses nothing and types nothing; elsewhere (a PIN, an amount) the down arrow, which
  * has no item to move to there. */
@@ -165,14 +142,12 @@ controls_page_key(struct kiosk *k, enum key_fn fn)
 		return 0;
 	/* Where 0 is typed, the down arrow turns the page; it has no item to move to on
 	 * those screens. */
-	if (controls_zero_pages(k) ? fn != KEYFN_0 :
+	if (view_zero_pages(k) ? fn != KEYFN_0 :
 	    fn != KEYFN_NEXT || k->screen.nitems > 0)
 		return 0;
 	k->lp_page = (k->lp_page + 1) % k->lp_pages;
 	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
-	state_redraw(k);
-	if (k->screen.more.say != NULL)
-		speak_text(k, k->lang, k->screen.more.say);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_MORE);
 	return 1;
 }
 
@@ -198,11 +173,11 @@ repeat(struct kiosk *k)
 	int64_t now = mono_usec();
 	if (k->last_repeat != 0 && now - k->last_repeat < REPEAT_TWICE_USEC) {
 		k->last_repeat = 0;
-		speak_last_sentence(k);
-		return;
-	}
-	k->last_repeat = now;
-	speak_screen(k);
+		if (speak_last_sentence(k) == 0)
+			return;
+	} else
+		k->last_repeat = now;
+	kiosk_dirty(k, PRESENT_SAY_SCREEN);
 }
 
 /* In large print the page follows the item in focus or being heard: the item said is
@@ -215,7 +190,7 @@ controls_page_to(struct kiosk *k, int item)
 		return 0;
 	k->lp_page = page;
 	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 	return 1;
 }
 
@@ -234,7 +209,7 @@ focus_move(struct kiosk *k, int delta)
 	const struct screen_item *it = &s->items[k->focus];
 	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
 	if (!controls_page_to(k, k->focus))
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
 	if (v == NULL || v->position == NULL) {
 		speak_text(k, it->label.lang, it->label.say);
@@ -260,7 +235,7 @@ blank_toggle(struct kiosk *k)
 	}
 	k->blank = !k->blank;
 	trace_event("blank", "%s", k->blank ? "on" : "off");
-	render_draw(k);
+	kiosk_dirty(k, PRESENT_DRAW);
 	speak_message(k, k->blank ? MSG_SCREEN_OFF : MSG_SCREEN_ON);
 }
 
@@ -275,7 +250,7 @@ simple_more_key(struct kiosk *k, enum key_fn fn)
 	k->lp_page = 0;
 	k->focus = k->heard_item = -1;
 	trace_event("simple-more", "state=%s", k->state->name);
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 	return 1;
 }
 

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

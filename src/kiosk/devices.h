@@ -6,7 +6,16 @@
 #include <poll.h>
 #include <stddef.h>
 
-#include "kiosk/kiosk.h"
+struct kiosk;
+
+enum device_event {
+	DEV_CARD_INSERT,
+	DEV_CARD_TAKE,
+	DEV_CASH_TAKE,
+	DEV_RECEIPT_TAKE,
+	DEV_HEADSET_IN,
+	DEV_HEADSET_OUT,
+};
 
 #define DEVICE_LINE_MAX 256  /* from a device */
 #define DEVICE_OUT_MAX 1024  /* to a device: a receipt is longer */

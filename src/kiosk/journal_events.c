@@ -3,10 +3,11 @@
  * feed recovery), and one helper for every record written. What is journaled, and
  * where, is in docs/journal.md; no PIN ever, card numbers masked.
  */
-#include "kiosk/kiosk.h"
+#include "kiosk/journal_events.h"
 
 #include "common/log.h"
 #include "journal/journal.h"
+#include "kiosk/kiosk.h"
 #include "kiosk/recover.h"
 
 #include <errno.h>

@@ -1,8 +1,9 @@
 /* Terminal keys to key names (as in kiosk.yaml) to key functions. */
-#include "kiosk/kiosk.h"
+#include "kiosk/keys.h"
 
 #include "common/log.h"
 #include "common/trace.h"
+#include "kiosk/kiosk.h"
 
 #include <curses.h>
 #include <stdio.h>

@@ -1,13 +1,16 @@
 /* The event loop: terminal keys, devices, the bank link, speech ends and timers, all in
  * one thread. It sleeps in poll() until one of them has something, with no periodic
  * wake-up while the kiosk is idle. */
-#include "kiosk/kiosk.h"
+#include "kiosk/loop.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/keys.h"
+#include "kiosk/present.h"
+#include "kiosk/states.h"
 #include "speech/speech.h"
 
 #include <curses.h>
@@ -40,14 +43,14 @@ kiosk_demo_key(struct kiosk *k, int ch)
 		snprintf(pan, sizeof pan, "%s", demo_pans[ch - 'a']);
 		state_device(k, DEV_CARD_INSERT, pan);
 	} else if (ch == 't') {
-		switch (k->state->id) {
-		case ST_TAKE_CARD: state_device(k, DEV_CARD_TAKE, ""); break;
-		case ST_TAKE_CASH: state_device(k, DEV_CASH_TAKE, ""); break;
-		case ST_TAKE_RECEIPT: state_device(k, DEV_RECEIPT_TAKE, ""); break;
-		default: break;
-		}
+		if (k->state == &state_take_card)
+			state_device(k, DEV_CARD_TAKE, "");
+		else if (k->state == &state_take_cash)
+			state_device(k, DEV_CASH_TAKE, "");
+		else if (k->state == &state_take_receipt)
+			state_device(k, DEV_RECEIPT_TAKE, "");
 		k->demo_status = NULL;
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 	} else if (ch == 'h') {
 		state_device(k, k->headset ? DEV_HEADSET_OUT : DEV_HEADSET_IN, "");
 	} else if (ch == 'Q') {
@@ -67,13 +70,16 @@ read_keys(struct kiosk *k)
 			return;
 		if (resized) {
 			log_info("terminal resized to %dx%d", COLS, LINES);
-			state_resized(k);
-		} else if (fn != KEYFN_NONE && !k->too_small) {
+			/* The model too: large print pages the screen anew for the new size. */
+			kiosk_dirty(k, PRESENT_RESIZED);
+		} else if (fn != KEYFN_NONE && !k->drawn.too_small) {
 			if (!keys_double_strike(k, fn, mono_usec()))
 				state_key(k, fn);
 		} else if (demo != 0) {
 			kiosk_demo_key(k, demo);
 		}
+		/* Each key is answered before the next is read: its speech at once. */
+		kiosk_present(k);
 		if (k->quit)
 			return;
 	}
@@ -111,6 +117,8 @@ kiosk_run(struct kiosk *k)
 	nodelay(stdscr, TRUE);
 
 	while (!k->quit && !quit_signal) {
+		/* What the last turn changed is shown and said before the loop sleeps. */
+		kiosk_present(k);
 		struct pollfd fds[POLL_MAX];
 		int n = 0, i_speech = -1, i_bank = -1;
 

@@ -1,12 +1,17 @@
 /* kiosk: the customer-facing frontend. */
-#include "kiosk/kiosk.h"
+#include "kiosk/states.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/keys.h"
+#include "kiosk/loop.h"
+#include "kiosk/render.h"
 #include "kiosk/signed.h"
+#include "kiosk/speak.h"
 #include "largeprint/largeprint.h"
 #include "speech/speech.h"
 
@@ -288,7 +293,7 @@ main(int argc, char **argv)
 		keys_init();
 		session_reset(&k);
 		bank_connect(k.bank);
-		state_enter(&k, ST_WELCOME);
+		state_enter(&k, &state_welcome);
 		kiosk_run(&k);
 	}
 	kiosk_stop(&k, served);

@@ -1,4 +1,4 @@
-#include "kiosk/kiosk.h"
+#include "kiosk/money.h"
 
 #include <stdio.h>
 #include <string.h>

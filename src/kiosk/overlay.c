@@ -2,11 +2,16 @@
  * orientation given when a headset comes in. The state underneath is not left: a PIN
  * half typed, an amount, a hold at the bank all stay as they were, and closing the
  * overlay shows and says that screen again. */
-#include "kiosk/kiosk.h"
+#include "kiosk/overlay.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
+#include "kiosk/controls.h"
+#include "kiosk/present.h"
+#include "kiosk/speak.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +52,7 @@ overlay_open(struct kiosk *k, enum overlay o)
 	k->overlay = o;
 	k->lp_page = 0;
 	k->focus = -1;
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 void
@@ -67,7 +72,7 @@ overlay_close(struct kiosk *k)
 	k->overlay = OVERLAY_NONE;
 	k->focus = -1;
 	k->lp_page = 0;
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 /* Describe-key mode: what key fn would do on the screen underneath, shown and said. */
@@ -109,7 +114,7 @@ describe(struct kiosk *k, enum key_fn fn)
 	k->described_show = text_fill(ltext_show(t, k->lang), show_vars, 2);
 	k->described_say = text_fill(ltext_say(t, k->lang), say_vars, 2);
 	trace_event("describe-key", "%s", secret ? "digit" : name);
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 	speak_text(k, k->lang, k->described_say);
 	free(label_show);
 	free(label_say);
@@ -126,7 +131,7 @@ help_key(struct kiosk *k, enum key_fn fn)
 		overlay_close(k);
 		return 1;
 	case KEYFN_HELP:
-		speak_screen(k);
+		kiosk_dirty(k, PRESENT_SAY_SCREEN);
 		return 1;
 	default:
 		break;

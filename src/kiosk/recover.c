@@ -7,7 +7,7 @@
  *   open, with a dispense record and no cash-retracted record -> SETTLE complete
  *   open otherwise                                            -> SETTLE reverse
  *
- * The dispense record is written before the dispenser is asked (states_end.c), so no
+ * The dispense record is written before the dispenser is asked (svc_withdraw.c), so no
  * cash leaves without the journal saying so.
  */
 #include "kiosk/recover.h"
@@ -16,6 +16,8 @@
 #include "common/util.h"
 #include "journal/journal.h"
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/kiosk.h"
 
 #include <sodium.h>
 #include <stdio.h>

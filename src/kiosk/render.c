@@ -1,8 +1,11 @@
 /* Draws the screen model with ncurses (normal print). */
-#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
 
 #include "common/util.h"
+#include "kiosk/overlay.h"
 #include "kiosk/render_theme.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 #include "largeprint/largeprint.h"
 
 #include <curses.h>
@@ -31,6 +34,13 @@ render_end(void)
 {
 	if (!isendwin())
 		endwin();
+}
+
+void
+render_size(int *cols, int *rows)
+{
+	*cols = COLS;
+	*rows = LINES;
 }
 
 /* The customer's theme, in normal print as in large print. */
@@ -235,14 +245,13 @@ draw_blank(struct kiosk *k)
 	}
 	if (k->demo)
 		draw_demo_line(k);
-	k->cut_off = cut_off;
-	k->off_key = off_key;
 	refresh();
 }
 
-void
+struct render_report
 render_draw(struct kiosk *k)
 {
+	struct render_report r = { .cols = COLS, .rows = LINES };
 	const struct screen *s = &k->screen;
 	int width = COLS - 2 * MARGIN;
 	int last = LINES - (k->demo ? 4 : 2);
@@ -254,29 +263,25 @@ render_draw(struct kiosk *k)
 		warning_rows++;
 	last -= warning_rows > 1 ? warning_rows - 1 : 0;
 
-	k->term_cols = COLS;
-	k->term_rows = LINES;
 	cut_off = off_key = 0;
-	k->cut_off = k->off_key = 0;
 	memset(taken, 0, sizeof taken);
 	theme = lp_theme_at(k->lp_theme);
 	bkgdset(render_theme_base(theme));
 	if (COLS < CONFIG_MIN_COLS || LINES < CONFIG_MIN_ROWS) {
-		k->too_small = 1;
+		r.too_small = 1;
 		draw_too_small(k);
-		return;
+		return r;
 	}
-	k->too_small = 0;
 	erase();
 	if (k->blank && k->speech_on) {
 		draw_blank(k);
-		return;
+		return r;
 	}
-	if (k->large && render_large(k) == 0) {
+	if (k->large && render_large(k, &r.pages) == 0) {
 		if (k->demo)
 			draw_demo_line(k);
 		refresh();
-		return;
+		return r;
 	}
 	bkgdset(render_theme_base(theme));
 	erase();
@@ -340,7 +345,8 @@ render_draw(struct kiosk *k)
 		    A_BOLD | A_STANDOUT);
 	if (k->demo)
 		draw_demo_line(k);
-	k->cut_off = cut_off;
-	k->off_key = off_key;
 	refresh();
+	r.cut_off = cut_off;
+	r.off_key = off_key;
+	return r;
 }

@@ -1,10 +1,11 @@
 /* Draws the screen model in large print: every text of the screen big, from bitmap
  * fonts in half blocks (src/largeprint), in a high-contrast theme, in pages when it does
  * not fit. The model is the one normal print and speech use. */
-#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/kiosk.h"
 #include "kiosk/render_theme.h"
 #include "largeprint/largeprint.h"
 
@@ -325,15 +326,14 @@ render_large_page_of(struct kiosk *k, int item)
 }
 
 int
-render_large(struct kiosk *k)
+render_large(struct kiosk *k, int *pages)
 {
 	struct plan p;
 	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
 		return -1;
 	attr_t base = render_theme_base(lp_theme_at(k->lp_theme));
-	k->lp_pages = p.pages;
-	if (k->lp_page >= k->lp_pages)
-		k->lp_page = 0;
+	*pages = p.pages;
+	int page = k->lp_page < p.pages ? k->lp_page : 0;
 
 	bkgdset(base);
 	erase();
@@ -347,7 +347,7 @@ render_large(struct kiosk *k)
 	}
 	for (int i = 0; i < p.lines.n && p.warn.n == 0; i++) {
 		struct big_line *bl = &p.lines.v[i];
-		if (bl->page != k->lp_page)
+		if (bl->page != page)
 			continue;
 		draw_big(k->fonts, bl, base);
 		foot = bl->row + lp_size_rows(bl->size);

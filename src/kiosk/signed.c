@@ -11,7 +11,7 @@
 #include "common/trace.h"
 #include "common/util.h"
 #include "config/manifest.h"
-#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
 #include "speech/speech.h"
 
 /* Long enough to be said in both languages at the slowest rate. */

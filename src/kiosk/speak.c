@@ -1,9 +1,10 @@
 /* Speech of the screen model. Only what the model holds is spoken, so the screen and
  * the headset say the same thing. */
-#include "kiosk/kiosk.h"
+#include "kiosk/speak.h"
 
 #include "common/log.h"
 #include "common/util.h"
+#include "kiosk/view.h"
 #include "speech/runs.h"
 #include "speech/speech.h"
 
@@ -71,7 +72,7 @@ speak_screen(struct kiosk *k)
 	if (!k->speech_on)
 		return;
 	struct speech_script sc = {0};
-	if (k->too_small) {
+	if (k->drawn.too_small) {
 		/* What is drawn instead of the state's screen, and why keys do nothing. */
 		struct screen s = {0};
 		view_build_too_small(k, &s);
@@ -157,18 +158,17 @@ speak_forget(struct kiosk *k)
 }
 
 /* REPEAT pressed twice: only the sentence the listener was in when speech stopped. */
-void
+int
 speak_last_sentence(struct kiosk *k)
 {
 	const char *lang = NULL;
 	char *s = k->nsaid ? speech_last_sentence(k->said, k->nsaid, k->heard_part,
 	    k->heard_pos, &lang) : NULL;
-	if (s == NULL) {
-		speak_screen(k);
-		return;
-	}
+	if (s == NULL)
+		return -1;
 	speak_text(k, lang, s);
 	free(s);
+	return 0;
 }
 
 void

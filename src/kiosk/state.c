@@ -1,13 +1,21 @@
-/* The state table and everything common to all states: entering a state, keys that mean
- * the same everywhere, the idle timer with its warning, and ending a session. */
-#include "kiosk/states.h"
+/* What every state shares: entering a state, keys that mean the same everywhere, devices,
+ * the idle timer with its warning, and the session's end. The states themselves live in
+ * their own files (st_*.c, svc_*.c), listed by registry.c. */
+#include "kiosk/state.h"
 
 #include "common/log.h"
 #include "common/trace.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
+#include "kiosk/controls.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/overlay.h"
+#include "kiosk/present.h"
 #include "kiosk/recover.h"
+#include "kiosk/speak.h"
+#include "kiosk/states.h"
+#include "kiosk/view.h"
 #include "speech/speech.h"
 
 #include <sodium.h>
@@ -16,121 +24,10 @@
 
 #define SHORT_IDLE_SECONDS 4
 
-/* One row per state: its screen, its idle timer, whether it holds the card, handlers. */
-static const struct state_def states[ST_COUNT] = {
-	[ST_OUT_OF_SERVICE] = { ST_OUT_OF_SERVICE, "out_of_service", SCREEN_OUT_OF_SERVICE,
-	    IDLE_NONE, 0, NULL, NULL, NULL, oos_device, NULL },
-	[ST_WELCOME] = { ST_WELCOME, "welcome", SCREEN_WELCOME, IDLE_NONE, 0,
-	    welcome_enter, NULL, NULL, welcome_device, NULL },
-	[ST_LANGUAGE] = { ST_LANGUAGE, "language", SCREEN_LANGUAGE, IDLE_MENU, 1,
-	    NULL, NULL, language_key, NULL, NULL },
-	[ST_PIN] = { ST_PIN, "pin", SCREEN_PIN, IDLE_PIN, 1,
-	    pin_enter, pin_leave, pin_key, NULL, NULL },
-	[ST_MENU] = { ST_MENU, "menu", SCREEN_MENU, IDLE_MENU, 1,
-	    NULL, NULL, menu_key, NULL, NULL },
-	[ST_BALANCE] = { ST_BALANCE, "balance", SCREEN_BALANCE, IDLE_MENU, 1,
-	    NULL, NULL, balance_key, NULL, NULL },
-	[ST_WITHDRAW] = { ST_WITHDRAW, "withdraw", SCREEN_WITHDRAW, IDLE_MENU, 1,
-	    NULL, NULL, withdraw_key, NULL, NULL },
-	[ST_OTHER_AMOUNT] = { ST_OTHER_AMOUNT, "other_amount", SCREEN_OTHER_AMOUNT, IDLE_MENU,
-	    1, other_amount_enter, NULL, other_amount_key, NULL, NULL },
-	[ST_CONFIRM] = { ST_CONFIRM, "confirm", SCREEN_CONFIRM, IDLE_MENU, 1,
-	    NULL, NULL, confirm_key, NULL, NULL },
-	[ST_WAIT] = { ST_WAIT, "wait", SCREEN_WAIT, IDLE_NONE, 1,
-	    NULL, NULL, NULL, NULL, NULL },
-	[ST_TAKE_CARD] = { ST_TAKE_CARD, "take_card", SCREEN_TAKE_CARD, IDLE_TAKE, 0,
-	    NULL, NULL, take_card_key, take_card_device, take_card_timeout },
-	[ST_TAKE_CASH] = { ST_TAKE_CASH, "take_cash", SCREEN_TAKE_CASH, IDLE_TAKE, 0,
-	    NULL, NULL, NULL, take_cash_device, take_cash_timeout },
-	[ST_RECEIPT] = { ST_RECEIPT, "receipt", SCREEN_RECEIPT, IDLE_MENU, 0,
-	    NULL, NULL, receipt_key, NULL, receipt_timeout },
-	[ST_TAKE_RECEIPT] = { ST_TAKE_RECEIPT, "take_receipt", SCREEN_TAKE_RECEIPT, IDLE_TAKE,
-	    0, NULL, NULL, NULL, take_receipt_device, receipt_timeout },
-	[ST_NOTICE] = { ST_NOTICE, "notice", SCREEN_NOTICE, IDLE_SHORT, 1,
-	    NULL, notice_leave, notice_key, NULL, notice_timeout },
-	[ST_GOODBYE] = { ST_GOODBYE, "goodbye", SCREEN_GOODBYE, IDLE_SHORT, 0,
-	    goodbye_enter, NULL, NULL, NULL, goodbye_timeout },
-};
-
-const struct state_def *
-state_get(enum state_id id)
-{
-	return &states[id];
-}
-
-static void
-draw_traced(struct kiosk *k)
-{
-	render_draw(k);
-	/* A layout too long for this terminal, or a side key where nothing can be drawn:
-	 * branch IT must change it. Said once a screen, not on every redraw. */
-	char *warned = k->layout_warned;
-	if ((k->cut_off || k->off_key) && strcmp(warned, k->screen.name) != 0) {
-		if (k->cut_off)
-			log_warnx("screen %s does not fit %dx%d: text is cut off", k->screen.name,
-			    k->term_cols, k->term_rows);
-		if (k->off_key)
-			log_warnx("screen %s at %dx%d: %d items could not be drawn level with "
-			    "their side keys (function_keys in kiosk.yaml)", k->screen.name,
-			    k->term_cols, k->term_rows, k->off_key);
-		trace_event("cut-off", "%s %dx%d cut=%d off-key=%d", k->screen.name,
-		    k->term_cols, k->term_rows, k->cut_off, k->off_key);
-	}
-	snprintf(warned, sizeof k->layout_warned, "%s", k->cut_off || k->off_key ? k->screen.name : "");
-	if (trace_enabled()) {
-		char *shown = screen_shown_text(&k->screen);
-		char *q = trace_quote(shown);
-		trace_event("screen", "%s lang=%s show=%s", k->screen.name,
-		    k->screen.lang[0] ? k->screen.lang : "all", q);
-		free(q);
-		free(shown);
-	}
-}
-
 void
-state_redraw(struct kiosk *k)
-{
-	view_build(k);
-	draw_traced(k);
-}
-
-void
-state_resized(struct kiosk *k)
-{
-	int was_small = k->too_small;
-	/* The model too: large print pages the screen anew for the new size. */
-	state_redraw(k);
-	if (was_small == k->too_small)
-		return;
-	/* Keys were ignored while it was too small: the customer gets the time again. */
-	if (!k->too_small)
-		k->idle_since = mono_usec();
-	speak_screen(k);
-}
-
-/* Most bank answers take milliseconds: "please wait" is only said if the wait lasts. */
-#define WAIT_SPEECH_DELAY_USEC 700000
-
-void
-state_show(struct kiosk *k)
-{
-	view_build(k);
-	k->speak_at = 0;
-	if (k->state->id == ST_WAIT && k->speech_on) {
-		speak_stop(k);
-		k->speak_at = mono_usec() + WAIT_SPEECH_DELAY_USEC;
-	} else {
-		/* Speech first: the listener's first word does not wait for the drawing. */
-		speak_screen(k);
-	}
-	draw_traced(k);
-}
-
-void
-state_enter(struct kiosk *k, enum state_id id)
+state_enter(struct kiosk *k, const struct state_def *new)
 {
 	const struct state_def *old = k->state;
-	const struct state_def *new = &states[id];
 
 	if (old != NULL && old->leave != NULL)
 		old->leave(k);
@@ -155,7 +52,7 @@ state_enter(struct kiosk *k, enum state_id id)
 		if (k->state != new)
 			return; /* enter moved on at once */
 	}
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
 void
@@ -169,22 +66,17 @@ void
 kiosk_warn(struct kiosk *k, enum message_id m)
 {
 	k->warning = m;
-	state_redraw(k);
-	if (k->screen.warning.say == NULL)
-		return;
 	/* While the session waits for the headset, aloud: such notes hold nothing private. */
-	if (k->s.headset_wait)
-		speak_aloud(k, k->screen.warning.lang, k->screen.warning.say);
-	else
-		speak_text(k, k->screen.warning.lang, k->screen.warning.say);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_WARNING |
+	    (k->s.headset_wait ? PRESENT_SAY_ALOUD : 0));
 }
 
 void
-kiosk_notice(struct kiosk *k, enum message_id m, enum state_id next)
+kiosk_notice(struct kiosk *k, enum message_id m, const struct state_def *next)
 {
 	k->s.notice = m;
 	k->s.notice_next = next;
-	state_enter(k, ST_NOTICE);
+	state_enter(k, &state_notice);
 }
 
 void
@@ -207,43 +99,19 @@ session_reset(struct kiosk *k)
 }
 
 static void
-settle_done(struct kiosk *k, const struct bank_reply *r)
+close_done(struct kiosk *k, const struct bank_reply *r)
 {
-	int complete = r->req_type == KPROTO_MSG_WITHDRAW_COMPLETE;
-	char hex[KPROTO_TXID_LEN * 2 + 1];
-
-	if (r->type == KPROTO_MSG_OK) {
-		kiosk_journal_tx(k, complete ? "completed" : "reversed", r->req_txid, -1);
-		return;
-	}
-	/* Still open in the journal: recovery settles it between customers. */
-	log_warnx("bank: %s refused (%s); left for recovery", kproto_type_to_str(r->req_type),
-	    kproto_type_to_str(r->type));
-	kiosk_journal(k, "error", "what", complete ? "completion refused by the bank" :
-	    "reversal refused by the bank", "txid", sodium_bin2hex(hex, sizeof hex, r->req_txid,
-	    KPROTO_TXID_LEN), NULL);
+	(void)k;
+	(void)r;
 }
 
+/* The adapter allows a new card only once the last one was closed. */
 void
-withdraw_settle(struct kiosk *k, uint8_t type)
+session_close(struct kiosk *k)
 {
-	struct kproto_withdraw_txid m;
-	struct kproto_buf b;
-
-	if (!k->s.hold)
-		return;
-	k->s.hold = 0;
-	/* Only the connection that authorized a hold may complete or reverse it; after an
-	 * outage the journal keeps it open and recovery settles it with SETTLE. */
-	if (!bank_is_up(k->bank) || k->s.hold_link != bank_link_id(k->bank)) {
-		log_warnx("bank: %s left for recovery: the link that authorized the "
-		    "withdrawal is gone", kproto_type_to_str(type));
-		return;
-	}
-	memcpy(m.txid, k->s.txid, sizeof m.txid);
-	if (kproto_withdraw_txid_pack(&b, &m) != KPROTO_OK)
-		fatalx("bank: cannot pack a settlement");
-	bank_call(k->bank, type, &b, settle_done);
+	if (k->s.pan[0] != '\0' && bank_is_up(k->bank))
+		bank_call(k->bank, KPROTO_MSG_CARD_CLOSE, NULL, close_done);
+	k->s.pan[0] = '\0';
 }
 
 void
@@ -259,15 +127,15 @@ session_end(struct kiosk *k, enum message_id why)
 		devices_send(k, "retain-card");
 		kiosk_journal(k, "card-retained", "why", "lost", NULL);
 		kiosk_set_message(k, MSG_CARD_LOST);
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 		return;
 	}
 	kiosk_set_message(k, why);
 	if (k->s.card_in) {
 		devices_send(k, "eject-card");
-		state_enter(k, ST_TAKE_CARD);
+		state_enter(k, &state_take_card);
 	} else
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 }
 
 void
@@ -279,13 +147,10 @@ kiosk_bank_down(struct kiosk *k)
 	recover_link_down(k);
 	if (k->state == NULL)
 		return;
-	switch (k->state->id) {
-	case ST_OUT_OF_SERVICE:
-		return;
-	case ST_WELCOME:
-		state_enter(k, ST_OUT_OF_SERVICE);
-		return;
-	case ST_TAKE_CARD:
+	const struct state_def *st = k->state;
+	if (st == &state_welcome) {
+		state_enter(k, &state_out_of_service);
+	} else if (st == &state_take_card) {
 		/* Approved, card on its way back, no cash yet: without the bank the hold could
 		 * not be completed, so no cash; the customer hears why, and recovery
 		 * reverses the hold once the link is back. */
@@ -293,25 +158,20 @@ kiosk_bank_down(struct kiosk *k)
 			k->s.hold = 0;
 			kiosk_journal_tx(k, "no-dispense", k->s.txid, k->s.amount_fen);
 			kiosk_set_message(k, MSG_BANK_UNAVAILABLE);
-			state_enter(k, ST_TAKE_CARD);
+			state_enter(k, &state_take_card);
 		}
-		return;
-	case ST_TAKE_CASH:
-	case ST_RECEIPT:
-	case ST_TAKE_RECEIPT:
-	case ST_GOODBYE:
-		/* The card is on its way back already; welcome notices the outage. */
-		return;
-	default:
+	} else if (st->holds_card) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 	}
+	/* Otherwise out of service already, or the card is on its way back (cash, receipt,
+	 * goodbye): welcome notices the outage. */
 }
 
 void
 kiosk_bank_up(struct kiosk *k)
 {
-	if (k->state != NULL && k->state->id == ST_OUT_OF_SERVICE && kiosk_journal_ok(k))
-		state_enter(k, ST_WELCOME);
+	if (k->state != NULL && k->state == &state_out_of_service && kiosk_journal_ok(k))
+		state_enter(k, &state_welcome);
 }
 
 void
@@ -329,10 +189,7 @@ kiosk_speech_toggle(struct kiosk *k, int on)
 	if (on && k->demo && (k->speech == NULL ||
 	    strncmp(speech_audio_status(k->speech), "none", 4) == 0))
 		k->demo_status = "Speech is on, but there is no sound device: see the log.";
-	if (on)
-		speak_screen(k);
-	if (k->demo)
-		render_draw(k);
+	kiosk_dirty(k, (on ? PRESENT_SAY_SCREEN : 0) | (k->demo ? PRESENT_DRAW : 0));
 }
 
 static void
@@ -342,7 +199,7 @@ heard_item_set(struct kiosk *k, int item)
 		return;
 	k->heard_item = item;
 	if (!controls_page_to(k, item))
-		render_draw(k);
+		kiosk_dirty(k, PRESENT_DRAW);
 }
 
 void
@@ -375,7 +232,7 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 int
 key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && (k->state->id == ST_PIN || k->state->id == ST_WAIT);
+	return KEYFN_IS_DIGIT(fn) && (k->state == &state_pin || k->state == &state_wait);
 }
 
 /* A word about the screen, not a new one, at its foot until the next key. */
@@ -391,7 +248,7 @@ note_clear(struct kiosk *k)
 {
 	k->warned = 0;
 	k->warning = MSG_NONE;
-	state_redraw(k);
+	kiosk_dirty(k, PRESENT_SCREEN);
 }
 
 static void
@@ -402,7 +259,7 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
 	 * never a menu choice, never named. Over the PIN screen it goes to the overlay
 	 * (help's choices), still unnamed. */
-	if (secret && k->state->id != ST_PIN) {
+	if (secret && k->state != &state_pin) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
@@ -535,7 +392,7 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 		if (!k->headset)
 			k->blank = 0;
 		/* What speech may say depends on the headset (private values): rebuild. */
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 		if (ev == DEV_HEADSET_OUT && k->s.card_in && k->speech_on) {
 			headset_lost(k);
 			return;
@@ -545,12 +402,12 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			trace_event("headset-wait-end", "%s", "headset-in");
 			k->idle_since = mono_usec();
 			k->warning = MSG_NONE; /* the note asked for the headset */
-			state_redraw(k);
+			kiosk_dirty(k, PRESENT_SCREEN);
 		}
 		if (ev == DEV_HEADSET_IN && k->speech_on) {
 			/* Speech was on without one (SPEECH): the screen is said again, now
 			 * with its private values. */
-			speak_screen(k);
+			kiosk_dirty(k, PRESENT_SAY_SCREEN);
 			return;
 		}
 		kiosk_speech_toggle(k, k->headset);
@@ -563,8 +420,8 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 	default:
 		break;
 	}
-	if (ev == DEV_CARD_INSERT && !k->s.card_in && k->state->id != ST_WELCOME &&
-	    k->state->id != ST_OUT_OF_SERVICE) {
+	if (ev == DEV_CARD_INSERT && !k->s.card_in && k->state != &state_welcome &&
+	    k->state != &state_out_of_service) {
 		card_give_back(k);
 		return;
 	}
@@ -599,7 +456,7 @@ idle_deadline(struct kiosk *k)
 
 	/* The clock does not run while the customer is still listening, or has paused, or
 	 * the session waits for the headset. */
-	if (total == 0 || k->utterance != 0 || k->too_small || k->s.headset_wait ||
+	if (total == 0 || k->utterance != 0 || k->drawn.too_small || k->s.headset_wait ||
 	    (k->speech != NULL && speech_paused(k->speech)))
 		return 0;
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
@@ -632,7 +489,7 @@ state_tick(struct kiosk *k, int64_t now)
 {
 	if (k->speak_at != 0 && now >= k->speak_at) {
 		k->speak_at = 0;
-		speak_screen(k);
+		kiosk_dirty(k, PRESENT_SAY_SCREEN);
 	}
 	int64_t at = idle_deadline(k);
 	if (at == 0 || now < at)
@@ -650,5 +507,5 @@ state_tick(struct kiosk *k, int64_t now)
 	else if (k->s.card_in)
 		session_end(k, MSG_TIMED_OUT);
 	else
-		state_enter(k, ST_WELCOME);
+		state_enter(k, &state_welcome);
 }

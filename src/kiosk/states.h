@@ -1,45 +1,30 @@
-/* Handlers of the state table (state.c), one file per group of screens. */
+/* The states that more than their own file enters: a visit's beginning, the wait for the
+ * bank and the ways a visit ends. A service's own states are named only in their file and
+ * in the registry (registry.c). */
 #ifndef KIOSK_STATES_H
 #define KIOSK_STATES_H
 
-#include "kiosk/kiosk.h"
+#include "kiosk/state.h"
 
-/* states_card.c: before the customer is known */
-void welcome_enter(struct kiosk *k);
-void welcome_device(struct kiosk *k, enum device_event ev, const char *arg);
-void oos_device(struct kiosk *k, enum device_event ev, const char *arg);
-void language_key(struct kiosk *k, enum key_fn fn);
-void pin_enter(struct kiosk *k);
-void pin_leave(struct kiosk *k);
-void pin_key(struct kiosk *k, enum key_fn fn);
+/* st_welcome.c: no customer yet */
+extern const struct state_def state_out_of_service, state_welcome;
+/* st_card.c: before the customer is known */
+extern const struct state_def state_language, state_pin;
+/* svc_menu.c: the services offered once the PIN is verified */
+extern const struct state_def state_menu;
+/* st_end.c: waiting for the bank, handing things back, notices, goodbye */
+extern const struct state_def state_wait, state_take_card, state_receipt,
+    state_take_receipt, state_notice, state_goodbye;
+/* svc_withdraw.c: the cash slot (the demo's "take" key) */
+extern const struct state_def state_take_cash;
 
-/* states_menu.c: services */
-void menu_key(struct kiosk *k, enum key_fn fn);
-void balance_key(struct kiosk *k, enum key_fn fn);
-void withdraw_key(struct kiosk *k, enum key_fn fn);
-void other_amount_enter(struct kiosk *k);
-void other_amount_key(struct kiosk *k, enum key_fn fn);
-void confirm_key(struct kiosk *k, enum key_fn fn);
-
-/* states_end.c: handing things back */
-void take_card_device(struct kiosk *k, enum device_event ev, const char *arg);
-void take_card_timeout(struct kiosk *k);
-void take_cash_device(struct kiosk *k, enum device_event ev, const char *arg);
-void take_cash_timeout(struct kiosk *k);
-void receipt_key(struct kiosk *k, enum key_fn fn);
-void take_receipt_device(struct kiosk *k, enum device_event ev, const char *arg);
-void notice_key(struct kiosk *k, enum key_fn fn);
-void notice_leave(struct kiosk *k);
-void notice_timeout(struct kiosk *k);
-void goodbye_enter(struct kiosk *k);
-void receipt_timeout(struct kiosk *k);
-void take_card_key(struct kiosk *k, enum key_fn fn);
-/* Closes the card's session at the bank, once. */
-void session_close(struct kiosk *k);
-void goodbye_timeout(struct kiosk *k);
-
-/* Completes or reverses the withdrawal under way (KPROTO_MSG_WITHDRAW_*), once. */
+/* st_card.c: a card went in; it is journaled (masked) and the bank asked about it. */
+void card_journal_in(struct kiosk *k, const char *pan);
+void card_open(struct kiosk *k, const char *pan);
+/* svc_withdraw.c: completes or reverses the withdrawal under way
+ * (KPROTO_MSG_WITHDRAW_*), once. */
 void withdraw_settle(struct kiosk *k, uint8_t type);
-
+/* The card was taken with a withdrawal approved: the cash comes out. */
+void withdraw_dispense(struct kiosk *k);
 
 #endif

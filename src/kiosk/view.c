@@ -1,7 +1,11 @@
 /* Builds the screen model of the current state from its layout and the session. */
-#include "kiosk/kiosk.h"
+#include "kiosk/view.h"
 
 #include "common/util.h"
+#include "kiosk/money.h"
+#include "kiosk/overlay.h"
+#include "kiosk/render.h"
+#include "kiosk/state.h"
 #include "largeprint/largeprint.h"
 
 #include <stdio.h>
@@ -35,8 +39,8 @@ withdraw_max(const struct session *s)
 	                                                 : s->available_fen;
 }
 
-static char *
-money_text(struct kiosk *k, int64_t fen, const char *lang, int spoken)
+char *
+view_money(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 {
 	char buf[64];
 	if (spoken) {
@@ -121,12 +125,12 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	snprintf(buf, sizeof buf, "**** %s", s->pan[0] ? s->pan + strlen(s->pan) - 4 : "");
 	fill_private(&f, "card", v == NULL ? xstrdup(buf) :
 	    s->pan[0] ? voice_card(v, s->pan) : xstrdup(""));
-	fill_private(&f, "balance", money_text(k, s->balance_fen, lang, spoken));
-	fill_private(&f, "available", money_text(k, s->available_fen, lang, spoken));
+	fill_private(&f, "balance", view_money(k, s->balance_fen, lang, spoken));
+	fill_private(&f, "available", view_money(k, s->available_fen, lang, spoken));
 	/* The most a card can take is its balance when that is below the daily limit. */
-	fill_private(&f, "max", money_text(k, withdraw_max(s), lang, spoken));
-	fill_add(&f, "amount", money_text(k, s->amount_fen, lang, spoken));
-	fill_add(&f, "note", money_text(k, s->note_fen, lang, spoken));
+	fill_private(&f, "max", view_money(k, withdraw_max(s), lang, spoken));
+	fill_add(&f, "amount", view_money(k, s->amount_fen, lang, spoken));
+	fill_add(&f, "note", view_money(k, s->note_fen, lang, spoken));
 	fill_add(&f, "kiosk", xstrdup(k->cfg->kiosk_id));
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
@@ -134,8 +138,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
 	fill_number(&f, "tries", s->card.tries_left, v, 0);
 	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
-	fill_number(&f, "width", k->term_cols, v, 0);
-	fill_number(&f, "height", k->term_rows, v, 0);
+	fill_number(&f, "width", k->drawn.cols, v, 0);
+	fill_number(&f, "height", k->drawn.rows, v, 0);
 	fill_number(&f, "volume", k->volume_level, v, 1);
 	fill_number(&f, "volume_max", VOLUME_LEVELS, v, 0);
 	fill_number(&f, "speed", k->rate_level, v, 1);
@@ -143,7 +147,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "page", k->lp_page + 1, v, 1);
 	fill_number(&f, "pages", k->lp_pages, v, 0);
 	fill_number(&f, "size", k->lp_size, v, 1);
-	fill_number(&f, "sizes", controls_text_sizes(k), v, 0);
+	fill_number(&f, "sizes", view_text_sizes(k), v, 0);
 	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
 	fill_number(&f, "themes", lp_theme_count(), v, 0);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
@@ -262,8 +266,8 @@ add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 		add_message(k, k->s.message, lang);
 		if (k->lp_font_notice)
 			add_message(k, MSG_LARGE_PRINT_FONT, lang);
-		if (k->state->id == ST_NOTICE)
-			add_message(k, k->s.notice, lang);
+		if (k->state->message != NULL)
+			add_message(k, k->state->message(k), lang);
 	}
 	/* Describe-key mode: the key last pressed, in the customer's language. */
 	if (k->overlay == OVERLAY_DESCRIBE && k->described_show != NULL &&
@@ -280,19 +284,8 @@ build_input(struct kiosk *k)
 {
 	struct screen_input *in = &k->screen.input;
 	snprintf(in->lang, sizeof in->lang, "%s", k->lang);
-	if (k->state->id == ST_PIN) {
-		in->active = 1;
-		in->masked = 1;
-		in->len = k->s.pin_len;
-	} else if (k->state->id == ST_OTHER_AMOUNT) {
-		in->active = 1;
-		in->len = k->s.entry_len;
-		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
-		char buf[64];
-		money_show(fen, buf, sizeof buf);
-		in->show = xstrdup(k->s.entry_len ? buf : "¥");
-		in->say = money_text(k, fen, k->lang, 1);
-	}
+	if (k->state->input != NULL)
+		k->state->input(k, in);
 }
 
 /* Message m, filled in the customer's language, put in the model by set. */
@@ -310,6 +303,33 @@ set_filled(struct kiosk *k, enum message_id m,
 	free(say);
 }
 
+void
+view_lp_room(const struct kiosk *k, int *cols, int *rows)
+{
+	/* Less the margins and the page line, and the demo's status lines. */
+	*cols = k->drawn.cols - 2;
+	*rows = k->drawn.rows - (k->demo ? 3 : 1);
+}
+
+int
+view_text_sizes(const struct kiosk *k)
+{
+	int cols, rows;
+	view_lp_room(k, &cols, &rows);
+	return lp_size_largest(cols, rows);
+}
+
+int
+view_zero_pages(const struct kiosk *k)
+{
+	if (k->screen.input.active)
+		return 0;
+	for (int i = 0; i < k->screen.nitems; i++)
+		if (strcmp(k->screen.items[i].key, "0") == 0)
+			return 0;
+	return 1;
+}
+
 /* Large print pages a screen too long for the terminal: the model says so, shown and
  * spoken, in the customer's language. */
 void
@@ -322,7 +342,7 @@ view_pages(struct kiosk *k)
 		k->lp_page = 0;
 	/* On the last page the same key goes back to the first: it says so. */
 	int last = k->lp_page == k->lp_pages - 1;
-	set_filled(k, controls_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
+	set_filled(k, view_zero_pages(k) ? (last ? MSG_MORE_PAGES_LAST : MSG_MORE_PAGES) :
 	    (last ? MSG_MORE_PAGES_LAST_NEXT : MSG_MORE_PAGES_NEXT), screen_set_more);
 }
 

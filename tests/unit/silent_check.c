@@ -3,6 +3,9 @@
 #include "silent_check.h"
 
 #include "config/setup.h"
+#include "kiosk/money.h"
+#include "kiosk/state.h"
+#include "kiosk/view.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -308,7 +311,7 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 	}
 	k->headset = headset;
 	/* The amount being typed on the other-amount screen. */
-	if (k->state->id == ST_OTHER_AMOUNT && k->s.entry_len > 0 && n < max) {
+	if (strcmp(k->state->name, "other_amount") == 0 && k->s.entry_len > 0 && n < max) {
 		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
 		char buf[64];
 		money_show(fen, buf, sizeof buf);

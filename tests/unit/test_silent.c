@@ -24,7 +24,12 @@
  * state of the state table and every message must have been met in every language.
  * usage: test_silent KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/present.h"
+#include "kiosk/registry.h"
+#include "kiosk/speak.h"
+#include "kiosk/view.h"
 
 #include "common/log.h"
 #include "common/trace.h"
@@ -178,11 +183,23 @@ struct walk {
 };
 
 /* 1 met on a real path, 2 only in the notice pass */
-static int seen_state[ST_COUNT][LANGS_MAX];
+#define STATES_MAX 64
+static int seen_state[STATES_MAX][LANGS_MAX];
 static int seen_screen[SCREEN_COUNT][LANGS_MAX];
 static int seen_msg[MSG_COUNT][LANGS_MAX];
 
 static void fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Its place in the registry: a row of seen_state. */
+static int
+state_index(const struct state_def *st)
+{
+	for (int i = 0; i < state_count() && i < STATES_MAX; i++)
+		if (state_at(i) == st)
+			return i;
+	fprintf(stderr, "state %s is not in the registry, or past STATES_MAX\n", st->name);
+	exit(1);
+}
 
 /* A failed check, with where the walk was. */
 static void
@@ -285,6 +302,7 @@ speech_drain(struct kiosk *k)
 	while (speech_next_event(k->speech, &ev))
 		if (ev.kind == SPEECH_EVENT_END)
 			kiosk_speech_event(k, ev.id, ev.stopped, ev.part, ev.position);
+	kiosk_present(k);
 }
 
 static void
@@ -358,8 +376,9 @@ mark_seen(struct walk *w, const struct screen *s, int too_small)
 		int l = lang_index(k, s->blocks[i].text.lang);
 		if (l < 0)
 			continue;
-		if (!too_small && !seen_state[k->state->id][l])
-			seen_state[k->state->id][l] = 1;
+		int st = state_index(k->state);
+		if (!too_small && !seen_state[st][l])
+			seen_state[st][l] = 1;
 		if (!too_small && screen_from_str(s->name) != SCREEN_NONE)
 			seen_screen[screen_from_str(s->name)][l] = 1;
 		/* Describe-key mode shows the key's text as its message. */
@@ -394,7 +413,7 @@ mark_seen(struct walk *w, const struct screen *s, int too_small)
 static const struct screen *
 drawn_screen(struct kiosk *k, struct screen *small)
 {
-	if (!k->too_small)
+	if (!k->drawn.too_small)
 		return &k->screen;
 	view_build_too_small(k, small);
 	return small;
@@ -414,7 +433,7 @@ check_screen(struct walk *w)
 	if (!k->speech_on && k->headset)
 		strbuf_add(&report, "    speech is off with a headset in\n");
 	/* Nothing cut off at 80x24 either: every text fits the rows of normal print. */
-	if (k->cut_off && !k->large)
+	if (k->drawn.cut_off && !k->large)
 		strbuf_add(&report, "    normal print cut the screen off at the bottom\n");
 	if (silent_check_screen(k, s, w->visit.h, w->visit.n, &report) > 0 || report.len > 0) {
 		fprintf(stderr, "[%s] %s, step %s: screen %s (%s) in state %s is not heard as "
@@ -425,7 +444,7 @@ check_screen(struct walk *w)
 			    w->visit.h[i].langs, w->visit.h[i].text);
 		failures++;
 	}
-	mark_seen(w, s, k->too_small);
+	mark_seen(w, s, k->drawn.too_small);
 	screen_free(&small);
 	strbuf_free(&report);
 }
@@ -509,6 +528,8 @@ pump(struct walk *w)
 		}
 		bank_readable(k->bank);
 	}
+	/* As the event loop does once a turn. */
+	kiosk_present(k);
 }
 
 static int
@@ -557,7 +578,7 @@ static void
 notices(struct walk *w)
 {
 	struct kiosk *k = w->k;
-	enum state_id back = k->state->id;
+	const struct state_def *back = k->state;
 	for (int m = 0; m < MSG_COUNT; m++) {
 		if (layout_message_id(&k->setup->layouts, (enum message_id)m) == NULL)
 			continue;
@@ -571,7 +592,7 @@ notices(struct walk *w)
 		state_key(k, KEYFN_ENTER);
 		pump(w);
 		settle(w, 1);
-		expect(w, k->state->id == back, "the screen the notices were called from");
+		expect(w, k->state == back, "the screen the notices were called from");
 	}
 }
 
@@ -665,7 +686,7 @@ step(struct walk *w, const char *tok)
 			return;
 		}
 		resizeterm(rows, cols);
-		state_resized(k);
+		kiosk_dirty(k, PRESENT_RESIZED);
 		need_screen = 1; /* the screen changed: speech follows */
 	} else if (strcmp(tok, "quiet") == 0) {
 		quiet(w);
@@ -684,9 +705,11 @@ step(struct walk *w, const char *tok)
 	} else if (strncmp(tok, "wait:", 5) == 0) {
 		/* The bank's answer waits in the socket while the wait screen speaks. */
 		state_key(k, keyfn_from_str(tok + 5));
-		expect(w, k->state->id == ST_WAIT && k->speak_at != 0, "the wait screen");
+		kiosk_present(k);
+		expect(w, strcmp(k->state->name, "wait") == 0 && k->speak_at != 0, "the wait screen");
 		if (k->speak_at != 0)
 			state_tick(k, k->speak_at);
+		kiosk_present(k);
 		settle(w, 1);
 		before = k->state;
 	} else {
@@ -699,7 +722,7 @@ step(struct walk *w, const char *tok)
 	}
 	pump(w);
 	/* A new state is said at once; only the wait screen waits a moment first. */
-	settle(w, need_screen || (k->state != before && k->state->id != ST_WAIT));
+	settle(w, need_screen || (k->state != before && strcmp(k->state->name, "wait") != 0));
 }
 
 static void
@@ -729,14 +752,14 @@ check_coverage(const struct kiosk *k, int screens)
 {
 	int nl = k->cfg->nlanguages < LANGS_MAX ? k->cfg->nlanguages : LANGS_MAX;
 	int states = 0, real = 0, noticed = 0;
-	for (int s = 0; s < ST_COUNT; s++)
+	for (int s = 0; s < state_count(); s++)
 		for (int l = 0; l < nl; l++) {
 			if (seen_state[s][l]) {
 				states++;
 				continue;
 			}
 			fprintf(stderr, "state %s was never met in %s: add a journey that reaches it\n",
-			    state_get((enum state_id)s)->name, k->cfg->languages[l]);
+			    state_at(s)->name, k->cfg->languages[l]);
 			failures++;
 		}
 	for (int sc = 0; sc < SCREEN_COUNT; sc++)
@@ -774,7 +797,7 @@ check_coverage(const struct kiosk *k, int screens)
 		}
 	printf("nothing silent: %d screens checked; %d states x %d languages met (%d of %d); "
 	    "%d messages x %d languages: %d on a real path, %d on the notice screen only\n",
-	    screens, ST_COUNT, nl, states, ST_COUNT * nl, MSG_COUNT, nl, real, noticed);
+	    screens, state_count(), nl, states, state_count() * nl, MSG_COUNT, nl, real, noticed);
 }
 
 static struct speech *
@@ -824,7 +847,8 @@ main(int argc, char **argv)
 	k->bank = bank_new(k);
 	session_reset(k);
 	bank_connect(k->bank);
-	state_enter(k, ST_WELCOME);
+	state_enter(k, state_by_name("welcome"));
+	kiosk_present(k);
 
 	/* The headset goes in at the welcome screen and stays in. */
 	w.lang = k->cfg->default_language;

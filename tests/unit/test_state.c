@@ -2,7 +2,10 @@
  * drawing to /dev/null, and idle timers advanced by calling state_tick with later times.
  * usage: test_state KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/present.h"
+#include "kiosk/registry.h"
 
 #include "common/log.h"
 #include "common/util.h"
@@ -28,9 +31,9 @@ static struct kiosk_rig rig;
 
 #define CHECK_STATE(k, want)                                                         \
 	do {                                                                       \
-		if ((k)->state->id != (want)) {                                      \
+		if (strcmp((k)->state->name, (want)) != 0) {                         \
 			fprintf(stderr, "%s:%d: in state %s, expected %s\n", __FILE__, \
-			    __LINE__, (k)->state->name, state_get(want)->name);      \
+			    __LINE__, (k)->state->name, (want));                     \
 			failures++;                                                \
 		}                                                                  \
 	} while (0)
@@ -48,6 +51,16 @@ pump(struct kiosk *k)
 		}
 		bank_readable(k->bank);
 	}
+	/* As the event loop does once a turn. */
+	kiosk_present(k);
+}
+
+/* The idle timers at time at, as the event loop runs them. */
+static void
+tick(struct kiosk *k, int64_t at)
+{
+	state_tick(k, at);
+	kiosk_present(k);
 }
 
 static void
@@ -85,23 +98,23 @@ static void
 to_menu(struct kiosk *k)
 {
 	device(k, DEV_CARD_INSERT, "6222000000000017");
-	CHECK_STATE(k, ST_LANGUAGE);
+	CHECK_STATE(k, "language");
 	key(k, KEYFN_2);
-	CHECK_STATE(k, ST_PIN);
+	CHECK_STATE(k, "pin");
 	keys(k, "1234");
 	key(k, KEYFN_ENTER);
-	CHECK_STATE(k, ST_MENU);
+	CHECK_STATE(k, "menu");
 }
 
 static void
 back_to_welcome(struct kiosk *k)
 {
-	if (k->state->id == ST_TAKE_CARD)
+	if (strcmp(k->state->name, "take_card") == 0)
 		device(k, DEV_CARD_TAKE, "");
-	CHECK_STATE(k, ST_GOODBYE);
+	CHECK_STATE(k, "goodbye");
 	pump(k);
-	state_tick(k, mono_usec() + 60 * 1000000LL);
-	CHECK_STATE(k, ST_WELCOME);
+	tick(k, mono_usec() + 60 * 1000000LL);
+	CHECK_STATE(k, "welcome");
 }
 
 static void
@@ -109,19 +122,19 @@ test_withdrawal(struct kiosk *k)
 {
 	to_menu(k);
 	key(k, KEYFN_2);
-	CHECK_STATE(k, ST_WITHDRAW);
+	CHECK_STATE(k, "withdraw");
 	key(k, KEYFN_3);
-	CHECK_STATE(k, ST_CONFIRM);
+	CHECK_STATE(k, "confirm");
 	CHECK(k->s.amount_fen == 50000);
 	key(k, KEYFN_1);
-	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK_STATE(k, "take_card");
 	CHECK(k->s.hold);
 	device(k, DEV_CASH_TAKE, ""); /* out of order: ignored */
-	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK_STATE(k, "take_card");
 	device(k, DEV_CARD_TAKE, "");
-	CHECK_STATE(k, ST_TAKE_CASH);
+	CHECK_STATE(k, "take_cash");
 	device(k, DEV_CASH_TAKE, "");
-	CHECK_STATE(k, ST_RECEIPT);
+	CHECK_STATE(k, "receipt");
 	CHECK(!k->s.hold);
 	key(k, KEYFN_2);
 	back_to_welcome(k);
@@ -133,20 +146,20 @@ test_other_amount_checks(struct kiosk *k)
 	to_menu(k);
 	key(k, KEYFN_2);
 	key(k, KEYFN_6);
-	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	CHECK_STATE(k, "other_amount");
 	keys(k, "150");
 	key(k, KEYFN_ENTER);
-	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	CHECK_STATE(k, "other_amount");
 	CHECK(screen_says(k, "multiples"));
 	keys(k, "6000");
 	key(k, KEYFN_ENTER);
-	CHECK_STATE(k, ST_OTHER_AMOUNT);
+	CHECK_STATE(k, "other_amount");
 	CHECK(screen_says(k, "limit"));
 	keys(k, "300");
 	key(k, KEYFN_CLEAR);
 	key(k, KEYFN_0);
 	key(k, KEYFN_ENTER);
-	CHECK_STATE(k, ST_CONFIRM);
+	CHECK_STATE(k, "confirm");
 	CHECK(k->s.amount_fen == 30000);
 	key(k, KEYFN_CANCEL);
 	back_to_welcome(k);
@@ -158,10 +171,10 @@ test_cancel_everywhere(struct kiosk *k)
 {
 	static const struct {
 		const char *path;
-		enum state_id state;
+		const char *state;
 	} paths[] = {
-		{ "", ST_LANGUAGE }, { "2", ST_PIN }, { "2P", ST_MENU }, { "2P1", ST_BALANCE },
-		{ "2P2", ST_WITHDRAW }, { "2P26", ST_OTHER_AMOUNT }, { "2P21", ST_CONFIRM },
+		{ "", "language" }, { "2", "pin" }, { "2P", "menu" }, { "2P1", "balance" },
+		{ "2P2", "withdraw" }, { "2P26", "other_amount" }, { "2P21", "confirm" },
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		device(k, DEV_CARD_INSERT, "6222000000000017");
@@ -174,7 +187,7 @@ test_cancel_everywhere(struct kiosk *k)
 		}
 		CHECK_STATE(k, paths[i].state);
 		key(k, KEYFN_CANCEL);
-		CHECK_STATE(k, ST_TAKE_CARD);
+		CHECK_STATE(k, "take_card");
 		CHECK(k->s.card_in);
 		/* Before a language is chosen, the screen is in the default one. */
 		CHECK(screen_says(k, "No money was taken") || screen_says(k, "没有扣款"));
@@ -190,23 +203,23 @@ test_wrong_pins(struct kiosk *k)
 	for (int i = 0; i < 2; i++) {
 		keys(k, "0000");
 		key(k, KEYFN_ENTER);
-		CHECK_STATE(k, ST_PIN);
+		CHECK_STATE(k, "pin");
 		CHECK(screen_says(k, i == 0 ? "2 more" : "1 more"));
 	}
 	keys(k, "12");
 	key(k, KEYFN_ENTER); /* too short: not sent, not counted */
-	CHECK_STATE(k, ST_PIN);
+	CHECK_STATE(k, "pin");
 	CHECK(screen_says(k, "too short"));
 	key(k, KEYFN_CLEAR);
 	key(k, KEYFN_CLEAR);
 	keys(k, "0000");
 	key(k, KEYFN_ENTER);
-	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "locked"));
 	back_to_welcome(k);
 	device(k, DEV_CARD_INSERT, "6222000000000033");
 	key(k, KEYFN_2);
-	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "blocked"));
 	back_to_welcome(k);
 }
@@ -216,10 +229,10 @@ test_lost_card_kept_after_notice(struct kiosk *k)
 {
 	device(k, DEV_CARD_INSERT, "6222000000000058");
 	key(k, KEYFN_2);
-	CHECK_STATE(k, ST_NOTICE);
+	CHECK_STATE(k, "notice");
 	CHECK(k->s.card_in);
 	key(k, KEYFN_CANCEL); /* a lost card is not handed back */
-	CHECK_STATE(k, ST_GOODBYE);
+	CHECK_STATE(k, "goodbye");
 	CHECK(!k->s.card_in);
 	back_to_welcome(k);
 }
@@ -229,27 +242,27 @@ test_timeouts(struct kiosk *k)
 {
 	to_menu(k);
 	int64_t t0 = k->idle_since;
-	state_tick(k, t0 + 19 * 1000000LL);
+	tick(k, t0 + 19 * 1000000LL);
 	CHECK(!k->warned);
-	state_tick(k, t0 + 20 * 1000000LL);
+	tick(k, t0 + 20 * 1000000LL);
 	CHECK(k->warned);
 	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "10 seconds"));
 	key(k, KEYFN_1); /* any key extends, and does nothing else: not Balance */
 	CHECK(!k->warned);
 	CHECK(k->screen.warning.show != NULL && strstr(k->screen.warning.show, "more time"));
-	CHECK_STATE(k, ST_MENU);
+	CHECK_STATE(k, "menu");
 	t0 = k->idle_since;
-	state_tick(k, t0 + 20 * 1000000LL);
+	tick(k, t0 + 20 * 1000000LL);
 	CHECK(k->warned);
-	state_tick(k, k->idle_since + 10 * 1000000LL);
-	CHECK_STATE(k, ST_TAKE_CARD);
+	tick(k, k->idle_since + 10 * 1000000LL);
+	CHECK_STATE(k, "take_card");
 	CHECK(screen_says(k, "Time ran out"));
 	/* The card not taken either: warned, then kept. */
-	state_tick(k, k->idle_since + 10 * 1000000LL);
+	tick(k, k->idle_since + 10 * 1000000LL);
 	CHECK(k->warned);
-	CHECK_STATE(k, ST_TAKE_CARD);
-	state_tick(k, k->idle_since + 10 * 1000000LL);
-	CHECK_STATE(k, ST_GOODBYE);
+	CHECK_STATE(k, "take_card");
+	tick(k, k->idle_since + 10 * 1000000LL);
+	CHECK_STATE(k, "goodbye");
 	CHECK(!k->s.card_in);
 	back_to_welcome(k);
 }
@@ -265,9 +278,9 @@ test_receipt_timeout_lets_the_next_customer_in(struct kiosk *k)
 	key(k, KEYFN_1);
 	device(k, DEV_CARD_TAKE, "");
 	device(k, DEV_CASH_TAKE, "");
-	CHECK_STATE(k, ST_RECEIPT);
-	state_tick(k, k->idle_since + 60 * 1000000LL);
-	state_tick(k, k->idle_since + 60 * 1000000LL);
+	CHECK_STATE(k, "receipt");
+	tick(k, k->idle_since + 60 * 1000000LL);
+	tick(k, k->idle_since + 60 * 1000000LL);
 	back_to_welcome(k);
 	to_menu(k);
 	key(k, KEYFN_CANCEL);
@@ -282,13 +295,13 @@ test_cancel_after_approval(struct kiosk *k)
 	key(k, KEYFN_2);
 	key(k, KEYFN_1);
 	key(k, KEYFN_1);
-	CHECK_STATE(k, ST_TAKE_CARD);
+	CHECK_STATE(k, "take_card");
 	CHECK(k->s.hold);
 	key(k, KEYFN_CANCEL);
 	CHECK(!k->s.hold);
 	CHECK(screen_says(k, "No money was taken"));
 	device(k, DEV_CARD_TAKE, "");
-	CHECK_STATE(k, ST_GOODBYE);
+	CHECK_STATE(k, "goodbye");
 	back_to_welcome(k);
 }
 
@@ -309,14 +322,15 @@ test_speech_mode_timeouts(struct kiosk *k)
 static void
 test_table(void)
 {
-	for (int i = 0; i < ST_COUNT; i++) {
-		const struct state_def *s = state_get((enum state_id)i);
-		CHECK(s->id == (enum state_id)i);
+	for (int i = 0; i < state_count(); i++) {
+		const struct state_def *s = state_at(i);
 		CHECK(s->name != NULL);
+		CHECK(state_by_name(s->name) == s);
+		CHECK(state_by_screen(s->screen) == s);
 		CHECK(strcmp(s->name, screen_to_str(s->screen)) == 0);
 		/* Only screens without a customer may wait for ever. */
 		if (s->idle == IDLE_NONE)
-			CHECK(!s->holds_card || s->id == ST_WAIT);
+			CHECK(!s->holds_card || strcmp(s->name, "wait") == 0);
 	}
 }
 
@@ -334,8 +348,9 @@ main(int argc, char **argv)
 	k->bank = bank_new(k);
 	session_reset(k);
 	bank_connect(k->bank);
-	state_enter(k, ST_WELCOME);
-	CHECK_STATE(k, ST_WELCOME);
+	state_enter(k, state_by_name("welcome"));
+	kiosk_present(k);
+	CHECK_STATE(k, "welcome");
 
 	test_table();
 	test_withdrawal(k);

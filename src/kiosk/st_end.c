@@ -1,15 +1,19 @@
-/* Handing things back: card, cash, receipt; notices; goodbye. */
+/* Waiting for the bank, and the end of a visit: the card handed back, the receipt,
+ * notices, goodbye. */
 #include "kiosk/states.h"
 
 #include "common/log.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/present.h"
+#include "kiosk/view.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void
+static void
 take_card_device(struct kiosk *k, enum device_event ev, const char *arg)
 {
 	(void)arg;
@@ -17,25 +21,14 @@ take_card_device(struct kiosk *k, enum device_event ev, const char *arg)
 		return;
 	k->s.card_in = 0;
 	kiosk_journal(k, "card-returned", NULL);
-	if (!k->s.hold) {
-		state_enter(k, ST_GOODBYE);
-		return;
-	}
-	/* Journaled before the dispenser is asked: cash never leaves unrecorded, and after
-	 * a crash recovery completes the withdrawal. No record, no cash. */
-	if (kiosk_journal_tx(k, "dispense", k->s.txid, k->s.amount_fen) < 0) {
-		withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
-		kiosk_set_message(k, MSG_BANK_UNAVAILABLE);
-		state_enter(k, ST_GOODBYE);
-		return;
-	}
-	k->s.cash_out = 1;
-	devices_send(k, "dispense %lld", (long long)(k->s.amount_fen / 100));
-	state_enter(k, ST_TAKE_CASH);
+	if (k->s.hold)
+		withdraw_dispense(k);
+	else
+		state_enter(k, &state_goodbye);
 }
 
 /* CANCEL after the bank approved but before the cash came out: no cash, hold released. */
-void
+static void
 take_card_key(struct kiosk *k, enum key_fn fn)
 {
 	if (fn != KEYFN_CANCEL || !k->s.hold)
@@ -43,10 +36,10 @@ take_card_key(struct kiosk *k, enum key_fn fn)
 	kiosk_journal(k, "session-end", "why", message_to_str(MSG_CANCELLED), NULL);
 	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
 	kiosk_set_message(k, MSG_CANCELLED);
-	state_show(k);
+	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 }
 
-void
+static void
 take_card_timeout(struct kiosk *k)
 {
 	/* Only after the warning was heard and the customer still did not take it. */
@@ -55,33 +48,7 @@ take_card_timeout(struct kiosk *k)
 	kiosk_journal(k, "card-retained", "why", "not-taken", NULL);
 	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
 	kiosk_set_message(k, MSG_CARD_RETAINED);
-	state_enter(k, ST_GOODBYE);
-}
-
-void
-take_cash_device(struct kiosk *k, enum device_event ev, const char *arg)
-{
-	(void)arg;
-	if (ev != DEV_CASH_TAKE)
-		return;
-	k->s.cash_out = 0;
-	kiosk_journal_tx(k, "cash-taken", k->s.txid, -1);
-	withdraw_settle(k, KPROTO_MSG_WITHDRAW_COMPLETE);
-	/* What is left once this withdrawal is debited, for the receipt. */
-	k->s.balance_fen = k->s.available_fen;
-	state_enter(k, ST_RECEIPT);
-}
-
-void
-take_cash_timeout(struct kiosk *k)
-{
-	devices_send(k, "retract-cash");
-	k->s.cash_out = 0;
-	/* After the command: the record says the cash is back in the machine. */
-	kiosk_journal_tx(k, "cash-retracted", k->s.txid, k->s.amount_fen);
-	withdraw_settle(k, KPROTO_MSG_WITHDRAW_REVERSE);
-	kiosk_set_message(k, MSG_CASH_RETRACTED);
-	state_enter(k, ST_GOODBYE);
+	state_enter(k, &state_goodbye);
 }
 
 /* The receipt goes to the printer as one line; its lines are separated by " / ". */
@@ -98,12 +65,12 @@ receipt_print(struct kiosk *k)
 	free(text);
 }
 
-void
+static void
 receipt_key(struct kiosk *k, enum key_fn fn)
 {
 	const struct litem *it = layout_item_for_key(k, fn);
 	if (fn == KEYFN_CANCEL) {
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 		return;
 	}
 	if (it == NULL || it->kind != LITEM_CHOICE)
@@ -112,27 +79,33 @@ receipt_key(struct kiosk *k, enum key_fn fn)
 		receipt_print(k);
 		/* Shown as printed, and said line by line. */
 		kiosk_set_message(k, MSG_RECEIPT);
-		state_enter(k, ST_TAKE_RECEIPT);
+		state_enter(k, &state_take_receipt);
 	} else
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 }
 
-void
+static void
+receipt_timeout(struct kiosk *k)
+{
+	state_enter(k, &state_goodbye);
+}
+
+static void
 take_receipt_device(struct kiosk *k, enum device_event ev, const char *arg)
 {
 	(void)arg;
 	if (ev == DEV_RECEIPT_TAKE)
-		state_enter(k, ST_GOODBYE);
+		state_enter(k, &state_goodbye);
 }
 
-void
+static void
 notice_key(struct kiosk *k, enum key_fn fn)
 {
 	if (fn == KEYFN_ENTER || fn == KEYFN_CANCEL)
 		state_enter(k, k->s.notice_next);
 }
 
-void
+static void
 notice_leave(struct kiosk *k)
 {
 	if (!k->s.retain_on_leave)
@@ -143,26 +116,77 @@ notice_leave(struct kiosk *k)
 	k->s.retain_on_leave = 0;
 }
 
-void
+static void
 notice_timeout(struct kiosk *k)
 {
 	state_enter(k, k->s.notice_next);
 }
 
-void
+static enum message_id
+notice_message(const struct kiosk *k)
+{
+	return k->s.notice;
+}
+
+static void
 goodbye_enter(struct kiosk *k)
 {
 	session_close(k);
 }
 
-void
+static void
 goodbye_timeout(struct kiosk *k)
 {
-	state_enter(k, ST_WELCOME);
+	state_enter(k, &state_welcome);
 }
 
-void
-receipt_timeout(struct kiosk *k)
-{
-	state_enter(k, ST_GOODBYE);
-}
+const struct state_def state_wait = {
+	.name = "wait",
+	.screen = SCREEN_WAIT,
+	.idle = IDLE_NONE,
+	.holds_card = 1,
+};
+
+const struct state_def state_take_card = {
+	.name = "take_card",
+	.screen = SCREEN_TAKE_CARD,
+	.idle = IDLE_TAKE,
+	.key = take_card_key,
+	.device = take_card_device,
+	.timeout = take_card_timeout,
+};
+
+const struct state_def state_receipt = {
+	.name = "receipt",
+	.screen = SCREEN_RECEIPT,
+	.idle = IDLE_MENU,
+	.key = receipt_key,
+	.timeout = receipt_timeout,
+};
+
+const struct state_def state_take_receipt = {
+	.name = "take_receipt",
+	.screen = SCREEN_TAKE_RECEIPT,
+	.idle = IDLE_TAKE,
+	.device = take_receipt_device,
+	.timeout = receipt_timeout,
+};
+
+const struct state_def state_notice = {
+	.name = "notice",
+	.screen = SCREEN_NOTICE,
+	.idle = IDLE_SHORT,
+	.holds_card = 1,
+	.key = notice_key,
+	.leave = notice_leave,
+	.timeout = notice_timeout,
+	.message = notice_message,
+};
+
+const struct state_def state_goodbye = {
+	.name = "goodbye",
+	.screen = SCREEN_GOODBYE,
+	.idle = IDLE_SHORT,
+	.enter = goodbye_enter,
+	.timeout = goodbye_timeout,
+};

@@ -1,51 +1,20 @@
-/* Before the customer is known: welcome, out of service, language, PIN. */
+/* Before the customer is known: the language, then the PIN, while the bank says what it
+ * knows of the card. */
 #include "kiosk/states.h"
 
 #include "common/log.h"
-#include "common/util.h"
 #include "kiosk/bank.h"
-#include "kiosk/devices.h"
-#include "kiosk/recover.h"
+#include "kiosk/controls.h"
+#include "kiosk/journal_events.h"
+#include "kiosk/present.h"
+#include "kiosk/speak.h"
+#include "kiosk/view.h"
 
 #include <sodium.h>
 #include <string.h>
 
-static void
-close_done(struct kiosk *k, const struct bank_reply *r)
-{
-	(void)k;
-	(void)r;
-}
-
-/* The adapter allows a new card only once the last one was closed. */
 void
-session_close(struct kiosk *k)
-{
-	if (k->s.pan[0] != '\0' && bank_is_up(k->bank))
-		bank_call(k->bank, KPROTO_MSG_CARD_CLOSE, NULL, close_done);
-	k->s.pan[0] = '\0';
-}
-
-void
-welcome_enter(struct kiosk *k)
-{
-	session_close(k);
-	session_reset(k);
-	/* A kiosk that cannot keep its journal must not move money. */
-	if (!kiosk_journal_ok(k)) {
-		state_enter(k, ST_OUT_OF_SERVICE);
-		return;
-	}
-	if (!bank_is_up(k->bank) && bank_connect(k->bank) != 0) {
-		state_enter(k, ST_OUT_OF_SERVICE);
-		return;
-	}
-	/* Between customers: settle what an outage or a crash left open. */
-	recover_run(k);
-}
-
-static void
-journal_card_in(struct kiosk *k, const char *pan)
+card_journal_in(struct kiosk *k, const char *pan)
 {
 	char masked[KPROTO_PAN_MAX + 1];
 
@@ -59,7 +28,7 @@ card_proceed(struct kiosk *k)
 {
 	switch (k->s.card.status) {
 	case KPROTO_CARD_OK:
-		state_enter(k, ST_PIN);
+		state_enter(k, &state_pin);
 		break;
 	case KPROTO_CARD_LOCKED:
 		session_end(k, MSG_CARD_LOCKED);
@@ -67,7 +36,7 @@ card_proceed(struct kiosk *k)
 	case KPROTO_CARD_LOST:
 		/* Kept by the machine, but only once the customer has heard why. */
 		k->s.retain_on_leave = 1;
-		kiosk_notice(k, MSG_CARD_LOST, ST_GOODBYE);
+		kiosk_notice(k, MSG_CARD_LOST, &state_goodbye);
 		break;
 	default:
 		session_end(k, MSG_CARD_UNKNOWN);
@@ -93,40 +62,22 @@ card_info_done(struct kiosk *k, const struct bank_reply *r)
 }
 
 void
-welcome_device(struct kiosk *k, enum device_event ev, const char *arg)
+card_open(struct kiosk *k, const char *pan)
 {
-	if (ev != DEV_CARD_INSERT) {
-		log_warnx("device: %s while no card is in", device_event_to_str(ev));
-		return;
-	}
-	k->s.card_in = 1;
-	/* Listening-length timeouts are this customer's only if speech is on for them: a
-	 * headset plugged in and out before they came says nothing about them. */
-	k->s.listened = k->speech_on;
-	journal_card_in(k, arg);
-	snprintf(k->s.pan, sizeof k->s.pan, "%s", arg);
+	card_journal_in(k, pan);
+	snprintf(k->s.pan, sizeof k->s.pan, "%s", pan);
 	struct kproto_card_open m;
 	struct kproto_buf b;
-	snprintf(m.pan, sizeof m.pan, "%s", arg);
+	snprintf(m.pan, sizeof m.pan, "%s", pan);
 	if (kproto_card_open_pack(&b, &m) != KPROTO_OK) {
 		session_end(k, MSG_CARD_UNKNOWN);
 		return;
 	}
-	state_enter(k, ST_LANGUAGE);
+	state_enter(k, &state_language);
 	bank_call(k->bank, KPROTO_MSG_CARD_OPEN, &b, card_info_done);
 }
 
-void
-oos_device(struct kiosk *k, enum device_event ev, const char *arg)
-{
-	if (ev != DEV_CARD_INSERT)
-		return;
-	k->s.card_in = 1;
-	journal_card_in(k, arg);
-	session_end(k, MSG_BANK_UNAVAILABLE);
-}
-
-void
+static void
 language_key(struct kiosk *k, enum key_fn fn)
 {
 	const struct litem *it = layout_item_for_key(k, fn);
@@ -138,10 +89,10 @@ language_key(struct kiosk *k, enum key_fn fn)
 	if (k->s.card_known)
 		card_proceed(k);
 	else
-		state_enter(k, ST_WAIT);
+		state_enter(k, &state_wait);
 }
 
-void
+static void
 pin_enter(struct kiosk *k)
 {
 	if (k->s.pin == NULL) {
@@ -153,7 +104,7 @@ pin_enter(struct kiosk *k)
 	k->s.pin_len = 0;
 }
 
-void
+static void
 pin_leave(struct kiosk *k)
 {
 	if (k->s.pin != NULL)
@@ -186,11 +137,11 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 		k->s.note_fen = p->note_fen;
 		k->s.daily_remaining_fen = p->daily_remaining_fen;
 		k->s.available_fen = p->available_fen;
-		state_enter(k, ST_MENU);
+		state_enter(k, &state_menu);
 		break;
 	case KPROTO_PIN_WRONG:
 		kiosk_set_message(k, MSG_WRONG_PIN);
-		state_enter(k, ST_PIN);
+		state_enter(k, &state_pin);
 		break;
 	default:
 		session_end(k, MSG_PIN_LOCKED);
@@ -218,11 +169,11 @@ pin_submit(struct kiosk *k)
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
-	state_enter(k, ST_WAIT);
+	state_enter(k, &state_wait);
 	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
 }
 
-void
+static void
 pin_key(struct kiosk *k, enum key_fn fn)
 {
 	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
@@ -231,20 +182,48 @@ pin_key(struct kiosk *k, enum key_fn fn)
 		if (k->s.pin_len == KPROTO_PIN_MAX)
 			return;
 		k->s.pin[k->s.pin_len++] = (char)('0' + (fn - KEYFN_0));
-		state_redraw(k);
+		kiosk_dirty(k, PRESENT_SCREEN);
 		/* Every digit sounds the same: the word says a key was taken, not which. */
 		if (v != NULL)
 			speak_text(k, k->lang, v->pin_digit);
 	} else if (fn == KEYFN_CLEAR) {
 		if (k->s.pin_len > 0)
 			k->s.pin[--k->s.pin_len] = '\0';
-		state_show(k);
+		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 	} else if (fn == KEYFN_ENTER) {
 		if (k->s.pin_len < KPROTO_PIN_MIN) {
 			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
-			state_show(k);
+			kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
 			return;
 		}
 		pin_submit(k);
 	}
 }
+
+/* Stars only: the model never holds a PIN digit. */
+static void
+pin_input(struct kiosk *k, struct screen_input *in)
+{
+	in->active = 1;
+	in->masked = 1;
+	in->len = k->s.pin_len;
+}
+
+const struct state_def state_language = {
+	.name = "language",
+	.screen = SCREEN_LANGUAGE,
+	.idle = IDLE_MENU,
+	.holds_card = 1,
+	.key = language_key,
+};
+
+const struct state_def state_pin = {
+	.name = "pin",
+	.screen = SCREEN_PIN,
+	.idle = IDLE_PIN,
+	.holds_card = 1,
+	.enter = pin_enter,
+	.leave = pin_leave,
+	.key = pin_key,
+	.input = pin_input,
+};

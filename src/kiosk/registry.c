@@ -1,0 +1,78 @@
+/* The registry: every state the kiosk has. A state's file exports its `struct state_def`;
+ * adding one is a line here, and nothing in the files of the other states. */
+#include "kiosk/registry.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "kiosk/states.h"
+
+#include <string.h>
+
+/* The services' own states, entered only from their files and through menu gotos. */
+extern const struct state_def state_balance;
+extern const struct state_def state_withdraw, state_other_amount, state_confirm;
+
+static const struct state_def *const registry[] = {
+	&state_out_of_service,
+	&state_welcome,
+	&state_language,
+	&state_pin,
+	&state_menu,
+	&state_balance,
+	&state_withdraw,
+	&state_other_amount,
+	&state_confirm,
+	&state_wait,
+	&state_take_card,
+	&state_take_cash,
+	&state_receipt,
+	&state_take_receipt,
+	&state_notice,
+	&state_goodbye,
+};
+
+int
+state_count(void)
+{
+	return (int)ARRAY_LEN(registry);
+}
+
+const struct state_def *
+state_at(int i)
+{
+	return i >= 0 && i < state_count() ? registry[i] : NULL;
+}
+
+const struct state_def *
+state_by_name(const char *name)
+{
+	for (int i = 0; i < state_count(); i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+const struct state_def *
+state_by_screen(enum screen_id id)
+{
+	for (int i = 0; i < state_count(); i++)
+		if (registry[i]->screen == id)
+			return registry[i];
+	return NULL;
+}
+
+/* Which screen a goto may name from where is the layout contract's (src/config/screens.c),
+ * checked as the layouts are read. */
+void
+state_goto(struct kiosk *k, const char *screen)
+{
+	const struct state_def *st = state_by_screen(screen_from_str(screen));
+	if (st == NULL) {
+		log_warnx("layout: %s cannot be reached from %s", screen, k->state->name);
+		return;
+	}
+	if (st->start != NULL)
+		st->start(k);
+	else
+		state_enter(k, st);
+}

@@ -1,0 +1,71 @@
+/* The state machine: what a state is (struct state_def), entering one, and what every
+ * state shares: keys, devices, the idle timer, messages and warnings, the session's end. */
+#ifndef KIOSK_STATE_H
+#define KIOSK_STATE_H
+
+#include <stdint.h>
+
+#include "kiosk/devices.h"
+#include "kiosk/kiosk.h"
+
+/* Timers each state may run while the customer is idle. */
+enum idle_kind {
+	IDLE_NONE,  /* waits for ever (welcome) */
+	IDLE_MENU,  /* timeouts.idle */
+	IDLE_PIN,   /* timeouts.pin */
+	IDLE_TAKE,  /* timeouts.take */
+	IDLE_SHORT, /* goodbye and notices that end a session: a few seconds */
+};
+
+/*
+ * One state of the kiosk: each state's file exports one of these, and the registry
+ * (registry.c) lists them. Every hook may be NULL.
+ */
+struct state_def {
+	const char *name;   /* in the log and the trace */
+	enum screen_id screen;
+	enum idle_kind idle;
+	int holds_card;     /* CANCEL and timeouts here return the card */
+	/* A menu item leads here (a goto naming this screen): what must happen first, such
+	 * as asking the bank; NULL enters the state at once. */
+	void (*start)(struct kiosk *);
+	void (*enter)(struct kiosk *);
+	void (*leave)(struct kiosk *);
+	void (*key)(struct kiosk *, enum key_fn);
+	void (*device)(struct kiosk *, enum device_event, const char *arg);
+	/* The idle time ran out (after its warning); NULL ends the session. */
+	void (*timeout)(struct kiosk *);
+	/* What the state puts into its screen besides the layout: a message of its own
+	 * after the title, and the field being typed. */
+	enum message_id (*message)(const struct kiosk *);
+	void (*input)(struct kiosk *, struct screen_input *);
+};
+
+void state_enter(struct kiosk *k, const struct state_def *st);
+void state_key(struct kiosk *k, enum key_fn fn);
+/* The bank has answered everything: act on the keys that waited for it. */
+void state_keys_resume(struct kiosk *k);
+void state_device(struct kiosk *k, enum device_event ev, const char *arg);
+/* A digit on the PIN screen or during its check: never named in the trace or the log. */
+int key_is_secret(const struct kiosk *k, enum key_fn fn);
+void state_tick(struct kiosk *k, int64_t now);
+int64_t state_next_deadline(struct kiosk *k);
+/* Ends the session from anywhere: reverses a hold, returns the card, tells why. */
+void session_end(struct kiosk *k, enum message_id why);
+void session_reset(struct kiosk *k);
+/* Closes the card's session at the bank, once. */
+void session_close(struct kiosk *k);
+/* m is what the next screen built shows: the state entered next, or this one's screen
+ * shown again; it stays on that state's screen, through every redraw, until it is left. */
+void kiosk_set_message(struct kiosk *k, enum message_id m);
+/* m at the foot of the screen, shown and said now, gone at the next key or state. */
+void kiosk_warn(struct kiosk *k, enum message_id m);
+void kiosk_notice(struct kiosk *k, enum message_id m, const struct state_def *next);
+void kiosk_speech_toggle(struct kiosk *k, int on);
+void kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int position);
+/* The listener now hears part of utterance id: highlights the item it belongs to. */
+void kiosk_speech_progress(struct kiosk *k, unsigned id, int part);
+void kiosk_bank_down(struct kiosk *k);
+void kiosk_bank_up(struct kiosk *k);
+
+#endif
