@@ -3,30 +3,24 @@ configuration; the new set shows at the next welcome screen and never in the mid
 customer's visit. A broken kiosk.yaml or a set that is not as IT signed it is refused,
 each reason logged by name, and the running one stays."""
 import os
-import shutil
 import signal
 import subprocess
 import unittest
 
-from kiosklib import CONFIG, SRC, KioskTest
+from kiosklib import OWN_FILES_CONFIG, SRC, KioskTest
 
 PAN = "6222000000000017"
 OLD = "Please insert your card"
 NEW = "Put your bank card in the slot"
 
-# The test's own copies of the layouts and voice files, so that it can change them.
-OWN_CONFIG = CONFIG.replace("layouts: {src}/layouts", "layouts: layouts") \
-                   .replace("voice: {src}/voice", "voice: voice")
-
 
 class Reload(KioskTest):
-    kiosk_args = {"config_text": OWN_CONFIG.format(
+    kiosk_args = {"config_text": OWN_FILES_CONFIG.format(
         src=SRC, idle=60, warning=20, pin=90, take=30, speech_percent=100)}
 
     def setUp(self):
         super().setUp()
-        shutil.copytree(os.path.join(SRC, "layouts"), self.k.path("layouts"))
-        shutil.copytree(os.path.join(SRC, "voice"), self.k.path("voice"))
+        self.k.own_files()
 
     def log(self):
         with open(self.k.path("kiosk.log"), encoding="utf-8") as f:
