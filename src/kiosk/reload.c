@@ -31,12 +31,14 @@ swap_str(char **a, char **b)
 static int
 same_speech(const struct kiosk_config *a, const struct kiosk_config *b)
 {
+	if (a->nspeech != b->nspeech)
+		return 0;
 	for (int i = 0; i < a->nspeech; i++)
 		if (!same_str(a->speech[i].voice, b->speech[i].voice) ||
 		    a->speech[i].rate != b->speech[i].rate ||
 		    a->speech[i].volume != b->speech[i].volume)
 			return 0;
-	return a->nspeech == b->nspeech;
+	return 1;
 }
 
 static int
@@ -83,8 +85,11 @@ keep_running(struct kiosk_config *run, struct kiosk_config *next)
 		log_warnx("reload: speech voices, rates or volumes changed: take effect at "
 		    "restart");
 		struct speech_lang *t = run->speech;
+		int n = run->nspeech;
 		run->speech = next->speech;
+		run->nspeech = next->nspeech;
 		next->speech = t;
+		next->nspeech = n;
 	}
 	if (run->demo != next->demo) {
 		log_warnx("reload: demo changed: takes effect at restart");
