@@ -295,6 +295,7 @@ ctl_preview(int argc, char **argv)
 	diag_free(&d);
 	k.setup = &setup;
 	k.cfg = &setup.cfg;
+	k.demo = k.cfg->demo; /* the demo's status lines take rows, as in the kiosk */
 	k.speech_on = k.headset = 1; /* as heard on the headset, private values included */
 	k.volume_level = VOLUME_DEFAULT;
 	k.rate_level = RATE_DEFAULT;
