@@ -192,23 +192,16 @@ print_speech(struct kiosk *k)
 	speech_script_free(&sc);
 }
 
-/* The configured voices into a WAV file, waiting until the screen has been said. */
+/* The configured voices into a WAV file. */
 static struct speech *
 speech_to_wav(const struct kiosk_config *cfg, const char *wav)
 {
-	struct speech_voice voices[8];
-	int n = 0;
-	char audio[4096], err[256];
-
-	for (int i = 0; i < cfg->nspeech && n < 8; i++, n++)
-		voices[n] = (struct speech_voice){ cfg->speech[i].lang, cfg->speech[i].voice,
-			cfg->speech[i].rate, cfg->speech[i].volume };
-	snprintf(audio, sizeof audio, "wav:%s", wav);
-	struct speech_options so = { .audio = audio, .voices = voices, .nvoices = n };
-	struct speech *sp = speech_start(&so, err, sizeof err);
-	if (sp == NULL)
-		fprintf(stderr, "kioskctl preview: speech: %s\n", err);
-	else if (strncmp(speech_audio_status(sp), "wav:", 4) != 0) {
+	struct strbuf audio = {0};
+	strbuf_addf(&audio, "wav:%s", wav);
+	struct speech *sp = speak_start(cfg, audio.s);
+	strbuf_free(&audio);
+	/* The engine falls back to no sound when the file cannot be written. */
+	if (sp != NULL && strncmp(speech_audio_status(sp), "wav:", 4) != 0) {
 		fprintf(stderr, "kioskctl preview: --wav %s: %s\n", wav, speech_audio_status(sp));
 		speech_shutdown(sp);
 		sp = NULL;
@@ -216,6 +209,7 @@ speech_to_wav(const struct kiosk_config *cfg, const char *wav)
 	return sp;
 }
 
+/* Until the screen has been said into the file. */
 static void
 wait_said(struct kiosk *k)
 {
