@@ -227,6 +227,26 @@ void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type
 void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
     uint8_t *resp_type, struct kproto_buf *resp);
 
+/* ---- kiosks.c: the kiosks' public keys, one file DIR/ID.pub per kiosk ---------- */
+
+/* 1 if id may name a kiosk (and its key file): letters, digits, '-', '_', '.'. */
+int kiosks_id_valid(const char *id);
+/* 0 if dir is a directory owned by root or the adapter's user, writable by no other. */
+int kiosks_dir_check(const char *dir, char *err, size_t errlen);
+/*
+ * The key registered for kiosk id: 1 with pk filled, 0 if none is (err says which file
+ * is missing), -1 with err for a bad id, a directory or file others may write, or a
+ * file that is not a public key.
+ */
+int kiosks_key(const char *dir, const char *id, unsigned char pk[KPROTO_PK_LEN],
+    char *err, size_t errlen);
+/*
+ * Registers the public key in pub_path as kiosk id's: writes DIR/ID.pub (creating dir
+ * 0755 if missing). Refuses an id already registered with another key.
+ */
+int kiosks_register(const char *dir, const char *id, const char *pub_path, char *err,
+    size_t errlen);
+
 /* ---- serve.c: the socket and the poll loop -------------------------------------- */
 
 #define BANKD_MAX_CONNS 16            /* default --max-conns */
@@ -237,7 +257,8 @@ void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_j
 struct serve_config {
 	const char *socket_path;
 	const unsigned char *sk;              /* adapter secret key (64) */
-	const unsigned char *kiosk_pk;        /* pinned kiosk public key (32) */
+	const unsigned char *kiosk_pk;        /* the one kiosk key (32), or NULL */
+	const char *kiosk_keys;               /* directory of ID.pub, or NULL */
 	const uid_t *allow_uids;              /* peers' uids let in (SO_PEERCRED) */
 	int nallow_uids;
 	int max_conns;                        /* connections open at once */

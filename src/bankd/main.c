@@ -2,7 +2,9 @@
  * kiosk-bankd: the reference core-banking adapter.
  *
  *   kiosk-bankd --db BANK --init-demo | --migrate
+ *   kiosk-bankd --kiosk-keys DIR --register-kiosk ID --kiosk-key FILE
  *   kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]
+ *               [--kiosk-keys DIR]
  *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
  *               [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]
  */
@@ -44,7 +46,9 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: kiosk-bankd --db BANK --init-demo | --migrate\n"
+	    "       kiosk-bankd --kiosk-keys DIR --register-kiosk ID --kiosk-key FILE\n"
 	    "       kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]\n"
+	    "                   [--kiosk-keys DIR]\n"
 	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
 	    "                   [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]\n"
 	    "\n"
@@ -59,7 +63,14 @@ usage(FILE *out)
 	    "                    and exit (PostgreSQL refuses to start on an older one)\n"
 	    "  --socket PATH     Unix socket to serve on (created with mode 0600)\n"
 	    "  --key FILE        the adapter's secret key (default %s)\n"
-	    "  --kiosk-key FILE  the kiosk's public key to accept (default %s)\n"
+	    "  --kiosk-key FILE  the kiosk's public key to accept (default %s, unless\n"
+	    "                    --kiosk-keys is given)\n"
+	    "  --kiosk-keys DIR  a fleet: accept each kiosk whose key is registered in\n"
+	    "                    DIR/ID.pub, checked by its own key (DIR owned by root or\n"
+	    "                    this user, writable by nobody else)\n"
+	    "  --register-kiosk ID  register the public key --kiosk-key FILE as kiosk ID's\n"
+	    "                    in --kiosk-keys DIR and exit; served from the kiosk's next\n"
+	    "                    connection, without a restart\n"
 	    "  --allow-uid LIST  user ids whose processes may connect, comma-separated\n"
 	    "                    (default: the adapter's own uid); others are closed at once\n"
 	    "  --max-conns N     connections open at once (default %d); when full, a new\n"
@@ -138,6 +149,8 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "kiosk-key", required_argument, NULL, 'K' },
+		{ "kiosk-keys", required_argument, NULL, 'R' },
+		{ "register-kiosk", required_argument, NULL, 'r' },
 		{ "allow-uid", required_argument, NULL, 'u' },
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "io-timeout", required_argument, NULL, 't' },
@@ -149,7 +162,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db_path = NULL, *socket_path = NULL, *log_path = NULL;
-	const char *key_path = DEFAULT_KEY, *kiosk_key_path = DEFAULT_KIOSK_KEY;
+	const char *key_path = DEFAULT_KEY, *kiosk_key_path = NULL;
+	const char *kiosk_keys = NULL, *register_id = NULL;
 	unsigned char kiosk_pk[KPROTO_PK_LEN], *sk;
 	uid_t allow_uids[BANKD_ALLOW_UIDS_MAX];
 	int nallow = 0;
@@ -168,6 +182,8 @@ main(int argc, char **argv)
 		case 's': socket_path = optarg; break;
 		case 'k': key_path = optarg; break;
 		case 'K': kiosk_key_path = optarg; break;
+		case 'R': kiosk_keys = optarg; break;
+		case 'r': register_id = optarg; break;
 		case 'u':
 			if (parse_uids(optarg, allow_uids, &nallow, err, sizeof err) < 0) {
 				fprintf(stderr, "kiosk-bankd: %s\n", err);
@@ -212,6 +228,22 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (register_id != NULL) {
+		if (optind < argc || kiosk_keys == NULL || kiosk_key_path == NULL) {
+			fprintf(stderr, "kiosk-bankd: --register-kiosk ID needs --kiosk-keys DIR "
+			    "and --kiosk-key FILE\n");
+			return 2;
+		}
+		if (kiosks_register(kiosk_keys, register_id, kiosk_key_path, err,
+		    sizeof err) < 0) {
+			fprintf(stderr, "kiosk-bankd: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	/* A fleet's adapter takes the keys directory alone, unless told a key too. */
+	if (kiosk_key_path == NULL && kiosk_keys == NULL)
+		kiosk_key_path = DEFAULT_KIOSK_KEY;
 	if (optind < argc || db_path == NULL || (init_demo && migrate) ||
 	    (!init_demo && !migrate && socket_path == NULL)) {
 		fprintf(stderr, "kiosk-bankd: %s\n", optind < argc ? "unexpected argument" :
@@ -247,8 +279,11 @@ main(int argc, char **argv)
 		fatalx("out of secure memory");
 	if (kproto_key_load_secret(key_path, sk, err, sizeof err) != KPROTO_OK)
 		fatalx("adapter key: %s", err);
-	if (kproto_key_load_public(kiosk_key_path, kiosk_pk, err, sizeof err) != KPROTO_OK)
+	if (kiosk_key_path != NULL &&
+	    kproto_key_load_public(kiosk_key_path, kiosk_pk, err, sizeof err) != KPROTO_OK)
 		fatalx("kiosk key: %s", err);
+	if (kiosk_keys != NULL && kiosks_dir_check(kiosk_keys, err, sizeof err) < 0)
+		fatalx("%s", err);
 	if (db_open(db_path, &bk.db, err, sizeof err) < 0)
 		fatalx("%s", err);
 	bk.sk = sk;
@@ -279,10 +314,14 @@ main(int argc, char **argv)
 		    (unsigned)allow_uids[i]);
 	log_info("serving %s on %s (uids %s, at most %lld connections)", db_name(bk.db),
 	    socket_path, uids, max_conns);
+	if (kiosk_keys != NULL)
+		log_info("kiosks' keys from %s%s", kiosk_keys, kiosk_key_path != NULL ?
+		    ", others' by --kiosk-key" : "");
 	struct serve_config cfg = {
 		.socket_path = socket_path,
 		.sk = sk,
-		.kiosk_pk = kiosk_pk,
+		.kiosk_pk = kiosk_key_path != NULL ? kiosk_pk : NULL,
+		.kiosk_keys = kiosk_keys,
 		.allow_uids = allow_uids,
 		.nallow_uids = nallow,
 		.max_conns = (int)max_conns,

@@ -47,6 +47,8 @@ struct serve_conn {
 	unsigned char *out;       /* answers the socket did not take yet */
 	size_t outlen, outoff;    /* queued bytes, and how many of them are written */
 	int64_t out_usec;         /* when the socket last took bytes while some waited */
+	unsigned char pk[KPROTO_PK_LEN];      /* the key registered for this kiosk */
+	char claimed[KPROTO_ID_MAX + 1];      /* the id its HELLO gave, before verifying */
 };
 
 static struct serve_conn *serve_conns;
@@ -255,7 +257,11 @@ serve_accept(int lfd, const struct serve_config *cfg)
 			close(fd);
 			continue;
 		}
-		if (kproto_conn_init(&c->kc, fd, cfg->sk, cfg->kiosk_pk) != KPROTO_OK) {
+		/* With a keys directory the key is chosen once the HELLO names its kiosk. */
+		memset(c->pk, 0, sizeof c->pk);
+		c->claimed[0] = '\0';
+		if (kproto_conn_init(&c->kc, fd, cfg->sk, cfg->kiosk_pk != NULL ?
+		    cfg->kiosk_pk : c->pk) != KPROTO_OK) {
 			log_warnx("cannot set up a connection");
 			close(fd);
 			continue;
@@ -272,11 +278,78 @@ serve_accept(int lfd, const struct serve_config *cfg)
 	}
 }
 
+/*
+ * With a keys directory, which key verifies a HELLO depends on the kiosk id inside it:
+ * the frame is read whole first (never past its end, as libkproto reads), the id is
+ * taken from it unverified, and that kiosk's registered key is pinned before libkproto
+ * verifies the same bytes. 1 to go on with the handshake, 0 to wait for more, -1 if
+ * the connection was closed: a kiosk not registered, or a keys file others may write.
+ */
+static int
+serve_hello_key(struct serve_conn *c, const struct serve_config *cfg)
+{
+	struct kproto_header h;
+	struct kproto_buf b;
+	size_t need = KPROTO_HEADER_LEN;
+	char err[1024];
+
+	if (cfg->kiosk_keys == NULL || c->kc.state != KPROTO_CONN_NEW)
+		return 1;
+	for (;;) {
+		/* A bad header or an early end is libkproto's to reject, by name. */
+		if (c->kc.inlen >= KPROTO_HEADER_LEN) {
+			if (kproto_header_decode(c->kc.in, c->kc.inlen, &h) != KPROTO_OK)
+				return 1;
+			need = KPROTO_HEADER_LEN + h.length + KPROTO_SIG_LEN;
+		}
+		if (c->kc.inlen == need)
+			break;
+		ssize_t n = read(c->kc.fd, c->kc.in + c->kc.inlen, need - c->kc.inlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return 1;
+		c->kc.inlen += (size_t)n;
+	}
+	if (h.type != KPROTO_MSG_HELLO ||
+	    kproto_buf_set(&b, c->kc.in + KPROTO_HEADER_LEN, h.length) != KPROTO_OK ||
+	    kproto_get_str(&b, KPROTO_TAG_KIOSK_ID, c->claimed, sizeof c->claimed) !=
+	    KPROTO_OK)
+		return 1;
+	if (!kiosks_id_valid(c->claimed)) {
+		if (serve_noisy_ok())
+			log_warnx("conn %d: refused: the HELLO's kiosk id cannot name a "
+			    "registered kiosk", c->s.id);
+		serve_close(c, "kiosk refused");
+		return -1;
+	}
+	int found = kiosks_key(cfg->kiosk_keys, c->claimed, c->pk, err, sizeof err);
+	if (found == 1) {
+		c->kc.peer_pk = c->pk;
+		return 1;
+	}
+	/* The one --kiosk-key, when given too, speaks for every kiosk not registered. */
+	if (found == 0 && cfg->kiosk_pk != NULL)
+		return 1;
+	/* The id was checked to be a plain name: it cannot forge a log line. */
+	if (serve_noisy_ok())
+		log_warnx("conn %d: kiosk \"%s\" refused: %s%s", c->s.id, c->claimed,
+		    found == 0 ? "not registered: " : "", err);
+	serve_close(c, "kiosk refused");
+	return -1;
+}
+
 static void
-serve_handshake(struct serve_conn *c)
+serve_handshake(struct serve_conn *c, const struct serve_config *cfg)
 {
 	char err[256] = "";
-	int rv = kproto_server_handshake(&c->kc, BANKD_ADAPTER_ID, err, sizeof err);
+	int rv;
+
+	if (serve_hello_key(c, cfg) <= 0)
+		return;
+	rv = kproto_server_handshake(&c->kc, BANKD_ADAPTER_ID, err, sizeof err);
 
 	if (rv == KPROTO_AGAIN) {
 		if (c->kc.state == KPROTO_CONN_REPLY_SENT && c->kc.inlen == 0)
@@ -288,6 +361,13 @@ serve_handshake(struct serve_conn *c)
 	 * peer that sent a HELLO and left without confirming it is worth a warning. */
 	if (rv == KPROTO_E_EOF && c->kc.peer_id[0] == '\0') {
 		serve_close(c, "closed before the handshake");
+		return;
+	}
+	if (rv != KPROTO_OK && c->claimed[0] != '\0' && c->kc.peer_pk == c->pk) {
+		log_warnx("conn %d: handshake failed [%s]: %s (kiosk \"%s\", key %s/%s.pub)",
+		    c->s.id, kproto_err_to_str(rv), err, c->claimed, cfg->kiosk_keys,
+		    c->claimed);
+		serve_close(c, "handshake failed");
 		return;
 	}
 	if (rv != KPROTO_OK) {
@@ -537,7 +617,7 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 			if (kproto_conn_ready(&c->kc))
 				serve_request(bk, cfg, c);
 			else
-				serve_handshake(c);
+				serve_handshake(c, cfg);
 			/* A frame's clock starts at its first byte and stops at its last. */
 			if (!c->used || c->kc.inlen == 0)
 				c->frame_usec = 0;

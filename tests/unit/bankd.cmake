@@ -19,3 +19,18 @@ target_link_libraries(test_bankd_serve PRIVATE bankd_objs)
 add_dependencies(test_bankd_serve kiosk-bankd)
 add_test(NAME test_bankd_serve COMMAND test_bankd_serve $<TARGET_FILE:kiosk-bankd>)
 set_tests_properties(test_bankd_serve PROPERTIES LABELS "unit" TIMEOUT 120)
+
+# test_bankd_fleet: kiosks registered by key, and two adapters on one PostgreSQL
+# database ("keys", on the shared test server); the fleet under load with an adapter
+# killed and a PostgreSQL server of its own crashed ("load", label fleet).
+add_executable(test_bankd_fleet ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bankd_fleet.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/unit/fleet_rig.c)
+target_link_libraries(test_bankd_fleet PRIVATE bankd_objs)
+add_dependencies(test_bankd_fleet kiosk-bankd)
+add_test(NAME test_bankd_fleet COMMAND test_bankd_fleet keys $<TARGET_FILE:kiosk-bankd>
+  ${KIOSK_PG_CONNINFO})
+set_tests_properties(test_bankd_fleet PROPERTIES LABELS "unit;pg" TIMEOUT 120
+  FIXTURES_REQUIRED pg)
+add_test(NAME test_bankd_fleet_load COMMAND test_bankd_fleet load
+  $<TARGET_FILE:kiosk-bankd> ${CMAKE_SOURCE_DIR}/tests/pg/pg-server)
+set_tests_properties(test_bankd_fleet_load PROPERTIES LABELS "fleet;pg" TIMEOUT 240)
