@@ -138,31 +138,6 @@ load_keys(struct kiosk *k)
 	return 0;
 }
 
-static struct speech *
-speech_setup(const struct kiosk_config *cfg, const char *audio)
-{
-	struct speech_voice voices[8];
-	int n = 0;
-	char err[256];
-
-	for (int i = 0; i < cfg->nspeech && n < 8; i++, n++)
-		voices[n] = (struct speech_voice){ cfg->speech[i].lang, cfg->speech[i].voice,
-			cfg->speech[i].rate, cfg->speech[i].volume };
-	struct speech_options so = { .audio = audio, .voices = voices, .nvoices = n };
-	struct speech *sp = speech_start(&so, err, sizeof err);
-	if (sp == NULL) {
-		/* The screen still serves sighted customers; the log says why speech is off,
-		 * and where to look: most often a voice in kiosk.yaml that espeak-ng lacks. */
-		log_warnx("speech: unavailable, screen only: %s (speech settings of %s; "
-		    "kioskctl check %s names the problem)", err, cfg->path, cfg->path);
-		return NULL;
-	}
-	log_info("speech: audio %s", speech_audio_status(sp));
-	/* The screen highlights the item being heard. */
-	speech_set_progress(sp, 1);
-	return sp;
-}
-
 /* Large print's fonts. Without Unifont the bundled font draws Latin and digits and the
  * rest stays at normal size; large print then says so. */
 static struct lp_fonts *
@@ -230,7 +205,7 @@ kiosk_start(struct kiosk *k, const struct options *o)
 	/* Before the bank link: recovery needs the journal's open withdrawals. */
 	if (kiosk_journal_open(k, err, sizeof err) < 0)
 		return refuse("journal: %s", err);
-	k->speech = speech_setup(k->cfg, o->audio ? o->audio : k->cfg->audio);
+	k->speech = speak_start(k->cfg, o->audio ? o->audio : k->cfg->audio);
 	k->fonts = fonts_setup(k);
 	k->bank = bank_new(k);
 	if (render_init() < 0)

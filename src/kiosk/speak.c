@@ -66,6 +66,31 @@ say_script(struct kiosk *k, const struct speech_script *sc, int remember)
 	free(items);
 }
 
+struct speech *
+speak_start(const struct kiosk_config *cfg, const char *audio)
+{
+	struct speech_voice voices[8];
+	int n = 0;
+	char err[256];
+
+	for (int i = 0; i < cfg->nspeech && n < 8; i++, n++)
+		voices[n] = (struct speech_voice){ cfg->speech[i].lang, cfg->speech[i].voice,
+			cfg->speech[i].rate, cfg->speech[i].volume };
+	struct speech_options so = { .audio = audio, .voices = voices, .nvoices = n };
+	struct speech *sp = speech_start(&so, err, sizeof err);
+	if (sp == NULL) {
+		/* The screen still serves sighted customers; the log says why speech is off,
+		 * and where to look: most often a voice in kiosk.yaml that espeak-ng lacks. */
+		log_warnx("speech: unavailable, screen only: %s (speech settings of %s; "
+		    "kioskctl check %s names the problem)", err, cfg->path, cfg->path);
+		return NULL;
+	}
+	log_info("speech: audio %s", speech_audio_status(sp));
+	/* The screen highlights the item being heard. */
+	speech_set_progress(sp, 1);
+	return sp;
+}
+
 void
 speak_screen(struct kiosk *k)
 {

@@ -4,6 +4,9 @@
 
 #include "kiosk/kiosk.h"
 
+/* The speech engine with the voices of cfg, to audio ("alsa", "wav:FILE", "none"); NULL,
+ * logged, when it cannot start: the screen then serves alone. */
+struct speech *speak_start(const struct kiosk_config *cfg, const char *audio);
 void speak_screen(struct kiosk *k);
 void speak_text(struct kiosk *k, const char *lang, const char *text);
 /* The same even while speech is off: only for text that is never private. */

@@ -12,3 +12,16 @@ add_executable(test_silent ${CMAKE_CURRENT_LIST_DIR}/test_silent.c
 target_link_libraries(test_silent PRIVATE kiosk_core)
 add_test(NAME unit_silent COMMAND test_silent $<TARGET_FILE:kiosk-bankd> ${CMAKE_SOURCE_DIR})
 set_tests_properties(unit_silent PROPERTIES LABELS unit TIMEOUT 60)
+
+# kioskctl preview: the kiosk's own model, renderers and speech on sample values.
+if(TARGET kioskctl)
+  foreach(c menu large wav speech unknown bad_args)
+    add_test(NAME kioskctl_preview_${c}
+      COMMAND ${CMAKE_COMMAND} -DKIOSKCTL=$<TARGET_FILE:kioskctl> -DCASE=${c}
+        -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+        -DFIXTURES=${CMAKE_CURRENT_LIST_DIR}/data/preview
+        -DWORK=${CMAKE_CURRENT_BINARY_DIR}/kioskctl-preview-${c}
+        -P ${CMAKE_CURRENT_LIST_DIR}/data/preview/preview.cmake)
+    set_tests_properties(kioskctl_preview_${c} PROPERTIES LABELS "unit" TIMEOUT 60)
+  endforeach()
+endif()
