@@ -5,6 +5,7 @@
 int ctl_device(int argc, char **argv);
 int ctl_demo(int argc, char **argv);
 int ctl_sign(int argc, char **argv);
+int ctl_reload(int argc, char **argv);
 int ctl_preview(int argc, char **argv);
 
 #endif

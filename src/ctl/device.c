@@ -1,7 +1,10 @@
 /* kioskctl device: stands in for the card reader, dispenser, printer and headset jack.
  * Lines given as arguments are sent in order; without any, stdin is forwarded line by
- * line. What the kiosk asks of the hardware is printed as it arrives. */
+ * line. What the kiosk asks of the hardware is printed as it arrives. kioskctl reload
+ * sends the line "reload" on the same channel. */
 #include "ctl/ctl.h"
+
+#include "config/config.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -20,13 +23,13 @@ device_connect(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof sun.sun_path) {
-		fprintf(stderr, "kioskctl device: %s: path too long\n", path);
+		fprintf(stderr, "kioskctl: %s: path too long\n", path);
 		return -1;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
-		fprintf(stderr, "kioskctl device: cannot connect to %s: %s (is the kiosk "
+		fprintf(stderr, "kioskctl: cannot connect to %s: %s (is the kiosk "
 		    "running?)\n", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -53,7 +56,7 @@ send_line(int fd, const char *line)
 {
 	size_t len = strlen(line);
 	if (write(fd, line, len) != (ssize_t)len || write(fd, "\n", 1) != 1) {
-		fprintf(stderr, "kioskctl device: write: %s\n", strerror(errno));
+		fprintf(stderr, "kioskctl: write: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -115,4 +118,43 @@ ctl_device(int argc, char **argv)
 		;
 	close(fd);
 	return 0;
+}
+
+/* The kiosk listens on devices.socket of its kiosk.yaml: the one file kioskctl shares with
+ * it, and no pid file to go stale. */
+int
+ctl_reload(int argc, char **argv)
+{
+	const char *config = "kiosk.yaml", *path = NULL;
+	struct kiosk_config cfg = {0};
+	struct diag_list d = {0};
+
+	if (argc == 3 && strcmp(argv[1], "--socket") == 0)
+		path = argv[2];
+	else if (argc == 3 && strcmp(argv[1], "--config") == 0)
+		config = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: kioskctl reload [--socket PATH | --config kiosk.yaml]\n");
+		return 2;
+	}
+	if (path == NULL) {
+		/* A kiosk.yaml with mistakes still names the socket; the kiosk refuses the set. */
+		config_load(config, &cfg, &d);
+		diag_free(&d);
+		if (cfg.device_socket == NULL) {
+			fprintf(stderr, "kioskctl reload: %s names no devices.socket\n", config);
+			config_free(&cfg);
+			return 1;
+		}
+		path = cfg.device_socket;
+	}
+	int fd = device_connect(path);
+	int r = fd >= 0 && send_line(fd, "reload") == 0 ? 0 : 1;
+	if (r == 0)
+		printf("kioskctl reload: asked the kiosk on %s; its log says whether the set "
+		    "was accepted\n", path);
+	if (fd >= 0)
+		close(fd);
+	config_free(&cfg);
+	return r;
 }

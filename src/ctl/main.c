@@ -18,6 +18,7 @@ static const struct {
 	{ "keygen", ctl_keygen, "keygen [--dir D] [--force] [NAME...]  make Ed25519 key pairs" },
 	{ "preview", ctl_preview, "preview SCREEN [--config F] [--lang L] [--large-print N] [--size CxR] [--theme T] [--wav F] [--out F]  show and say a screen with sample values" },
 	{ "device", ctl_device, "device [--socket S] [LINE...]  act as the kiosk's hardware" },
+	{ "reload", ctl_reload, "reload [--socket S | --config kiosk.yaml]  reread the configuration" },
 	{ "demo", ctl_demo, "demo [--config kiosk.yaml]  start the demo bank and the kiosk" },
 	{ "journal", ctl_journal, "journal verify [FILE]      check the electronic journal" },
 };

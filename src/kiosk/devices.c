@@ -1,4 +1,5 @@
 #include "kiosk/devices.h"
+#include "kiosk/reload.h"
 
 #include "common/log.h"
 #include "common/trace.h"
@@ -99,6 +100,12 @@ line_dispatch(struct kiosk *k, const char *line)
 	char arg[32];
 	const char *why = NULL;
 
+	/* kioskctl reload: the channel is branch IT's as much as the hardware's. */
+	if (strcmp(line, "reload") == 0) {
+		trace_event("device", "reload");
+		kiosk_reload(k);
+		return;
+	}
 	if (device_line_parse(line, &ev, arg, sizeof arg, &why) < 0) {
 		/* A malformed line may still carry a card number: log its first word only,
 		 * and not even that if it has digits. */

@@ -58,7 +58,10 @@ struct session {
 };
 
 struct kiosk {
-	struct kiosk_setup *setup;
+	struct kiosk_setup *setup; /* the running configuration (owned) */
+	struct kiosk_setup *reload_next; /* a reloaded one waiting for the welcome screen */
+	const char *it_key;      /* IT's public key for the signed configuration */
+	int signature;           /* signed_check at start: 1 verified, 0 unsigned mode */
 	const struct kiosk_config *cfg;
 	const struct state_def *state;
 	struct session s;

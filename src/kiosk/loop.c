@@ -1,6 +1,8 @@
 /* The event loop: terminal keys, devices, the bank link, speech ends and timers, all in
  * one thread. It sleeps in poll() until one of them has something, with no periodic
  * wake-up while the kiosk is idle. */
+/* pipe2: the kiosk runs on Linux only. */
+#define _GNU_SOURCE
 #include "kiosk/loop.h"
 
 #include "common/log.h"
@@ -10,24 +12,51 @@
 #include "kiosk/devices.h"
 #include "kiosk/keys.h"
 #include "kiosk/present.h"
+#include "kiosk/reload.h"
 #include "kiosk/states.h"
 #include "speech/speech.h"
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#define POLL_MAX (4 + DEVICE_CLIENTS_MAX)
+#define POLL_MAX (5 + DEVICE_CLIENTS_MAX)
 
 static volatile sig_atomic_t quit_signal;
+/* SIGHUP asks for a reload; the handler wakes poll() through a pipe, so that a kiosk
+ * idle at the welcome screen reloads at once. */
+static int reload_pipe[2] = { -1, -1 };
 
 static void
 on_quit_signal(int sig)
 {
 	quit_signal = sig;
+}
+
+static void
+on_reload_signal(int sig)
+{
+	int saved = errno;
+	(void)sig;
+	(void)!write(reload_pipe[1], "", 1);
+	errno = saved;
+}
+
+static void
+read_reload(struct kiosk *k)
+{
+	char buf[16];
+	int asked = 0;
+	while (read(reload_pipe[0], buf, sizeof buf) > 0)
+		asked = 1;
+	if (asked) {
+		log_info("reload: asked by SIGHUP");
+		kiosk_reload(k);
+	}
 }
 
 /* The demo's stand-in for hardware: letters feed the same path as device lines. */
@@ -112,7 +141,10 @@ kiosk_run(struct kiosk *k)
 	struct sigaction sa = { .sa_handler = on_quit_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (pipe2(reload_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		fatal("pipe");
+	struct sigaction hup = { .sa_handler = on_reload_signal, .sa_flags = SA_RESTART };
+	sigaction(SIGHUP, &hup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	nodelay(stdscr, TRUE);
 
@@ -123,6 +155,7 @@ kiosk_run(struct kiosk *k)
 		int n = 0, i_speech = -1, i_bank = -1;
 
 		fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = reload_pipe[0], .events = POLLIN };
 		if (k->speech != NULL) {
 			i_speech = n;
 			fds[n++] = (struct pollfd){ .fd = speech_fd(k->speech), .events = POLLIN };
@@ -148,6 +181,8 @@ kiosk_run(struct kiosk *k)
 			}
 			if (fds[0].revents & POLLIN)
 				read_keys(k);
+			if (fds[1].revents & POLLIN)
+				read_reload(k);
 			if (i_speech >= 0 && (fds[i_speech].revents & POLLIN))
 				read_speech(k);
 			if (i_bank >= 0 && (fds[i_bank].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -161,6 +196,9 @@ kiosk_run(struct kiosk *k)
 		bank_tick(k->bank, now);
 		state_tick(k, now);
 	}
+	signal(SIGHUP, SIG_IGN);
+	close(reload_pipe[0]);
+	close(reload_pipe[1]);
 	if (quit_signal)
 		log_info("stopping on signal %d", (int)quit_signal);
 }

@@ -9,6 +9,7 @@
 #include "kiosk/journal_events.h"
 #include "kiosk/keys.h"
 #include "kiosk/loop.h"
+#include "kiosk/reload.h"
 #include "kiosk/render.h"
 #include "kiosk/signed.h"
 #include "kiosk/speak.h"
@@ -185,6 +186,8 @@ kiosk_start(struct kiosk *k, const struct options *o)
 	/* Before anything reaches the customer: the configuration as branch IT signed it. */
 	struct diag_list sd = {0};
 	int signature = signed_check(k->cfg, o->it_key, &sd);
+	k->signature = signature;
+	k->it_key = o->it_key;
 	if (signature < 0)
 		diag_print(&sd, terminal);
 	signed_report(signature, &sd, o->it_key, o->audio);
@@ -223,6 +226,7 @@ kiosk_stop(struct kiosk *k, int served)
 	kiosk_journal_close(k);
 	if (served)
 		session_reset(k);
+	reload_forget(k);
 	screen_free(&k->screen);
 	speak_forget(k);
 	if (k->fonts != NULL)
@@ -235,7 +239,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct kiosk_setup setup;
+	struct kiosk_setup *setup;
 	struct diag_list diags = {0};
 	struct kiosk k = {0};
 	int served = 0;
@@ -252,16 +256,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* Every configuration error is printed before the screen is touched. */
-	if (config_load_all(o.config, &setup, &diags) != 0) {
+	setup = xcalloc(1, sizeof *setup);
+	if (config_load_all(o.config, setup, &diags) != 0) {
 		diag_print(&diags, stderr);
 		fprintf(stderr, "kiosk: %d error%s in the configuration; nothing started\n",
 		    diags.count, diags.count == 1 ? "" : "s");
 		diag_free(&diags);
-		kiosk_setup_free(&setup);
+		kiosk_setup_free(setup);
+		free(setup);
 		return 1;
 	}
-	k.setup = &setup;
-	k.cfg = &setup.cfg;
+	k.setup = setup;
+	k.cfg = &setup->cfg;
 	k.demo = o.demo || k.cfg->demo;
 	if (kiosk_start(&k, &o) == 0) {
 		served = 1;
@@ -272,7 +278,9 @@ main(int argc, char **argv)
 		kiosk_run(&k);
 	}
 	kiosk_stop(&k, served);
-	kiosk_setup_free(&setup);
+	/* A reload may have replaced the set main loaded. */
+	kiosk_setup_free(k.setup);
+	free(k.setup);
 	if (served)
 		log_info("kiosk stopped");
 	trace_close();

@@ -7,11 +7,14 @@
 #include "kiosk/devices.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/recover.h"
+#include "kiosk/reload.h"
 
 static void
 welcome_enter(struct kiosk *k)
 {
 	session_close(k);
+	/* Between customers: a reloaded configuration takes over before the next. */
+	reload_apply(k);
 	session_reset(k);
 	/* A kiosk that cannot keep its journal must not move money. */
 	if (!kiosk_journal_ok(k)) {

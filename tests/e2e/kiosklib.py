@@ -70,6 +70,11 @@ keypad:
 """
 
 
+# For tests that change the layouts and voice files: copies of their own (own_files()).
+OWN_FILES_CONFIG = CONFIG.replace("layouts: {src}/layouts", "layouts: layouts") \
+                         .replace("voice: {src}/voice", "voice: voice")
+
+
 def unquote(value):
     """Undoes trace_quote: "a \\"b\\"" -> a "b"."""
     if not value.startswith('"'):
@@ -154,6 +159,12 @@ class Kiosk:
     # -- files and programs --------------------------------------------------------
     def path(self, *names):
         return os.path.join(self.dir, *names)
+
+    def own_files(self):
+        """Copies the shipped layouts and voice files beside kiosk.yaml, for
+        OWN_FILES_CONFIG."""
+        shutil.copytree(os.path.join(SRC, "layouts"), self.path("layouts"))
+        shutil.copytree(os.path.join(SRC, "voice"), self.path("voice"))
 
     @staticmethod
     def bin(name):

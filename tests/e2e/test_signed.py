@@ -3,26 +3,20 @@ IT signed. A changed layout is refused by name, shown and said as out of service
 kiosk's own words, and the kiosk exits non-zero; without a key it runs in unsigned mode
 and says so in its log."""
 import os
-import shutil
 import subprocess
 import unittest
 
-from kiosklib import CONFIG, SRC, KioskTest
-
-# The test's own copies of the layouts and voice files, so that it can change them.
-SIGNED_CONFIG = CONFIG.replace("layouts: {src}/layouts", "layouts: layouts") \
-                      .replace("voice: {src}/voice", "voice: voice")
+from kiosklib import OWN_FILES_CONFIG, SRC, KioskTest
 
 
 class Signed(KioskTest):
-    kiosk_args = {"config_text": SIGNED_CONFIG.format(
+    kiosk_args = {"config_text": OWN_FILES_CONFIG.format(
         src=SRC, idle=60, warning=20, pin=90, take=30, speech_percent=100)}
 
     def setUp(self):
         super().setUp()
         k = self.k
-        shutil.copytree(os.path.join(SRC, "layouts"), k.path("layouts"))
-        shutil.copytree(os.path.join(SRC, "voice"), k.path("voice"))
+        k.own_files()
         os.makedirs(k.path("it"))
         subprocess.run([k.bin("kioskctl"), "keygen", "--dir", k.path("it"), "it"],
                        check=True, capture_output=True)
