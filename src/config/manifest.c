@@ -439,3 +439,23 @@ manifest_trusted_key(const char *path, unsigned char pk[MANIFEST_PK_LEN], char *
 	free(copy);
 	return rv;
 }
+
+int
+manifest_check(const struct kiosk_config *cfg, const char *it_key, struct diag_list *d,
+    int *nfiles, char id[17])
+{
+	unsigned char pk[MANIFEST_PK_LEN];
+	char err[256];
+
+	switch (manifest_trusted_key(it_key, pk, err, sizeof err)) {
+	case 0:
+		return 0;
+	case 1:
+		manifest_key_id(pk, id);
+		*nfiles = manifest_verify(cfg, pk, d);
+		return *nfiles >= 0 ? 1 : -1;
+	default:
+		diag_add(d, it_key, 1, 1, "%s", err);
+		return -1;
+	}
+}

@@ -42,6 +42,14 @@ int manifest_verify(const struct kiosk_config *cfg, const unsigned char pk[MANIF
 int manifest_trusted_key(const char *path, unsigned char pk[MANIFEST_PK_LEN], char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * The signature state of cfg, as the kiosk takes it at start and at reload and kioskctl
+ * check reports it: 1 verified against IT's key at it_key (*nfiles files, the key's id in
+ * id), 0 unsigned mode (no key there), -1 refused with each reason in d.
+ */
+int manifest_check(const struct kiosk_config *cfg, const char *it_key, struct diag_list *d,
+    int *nfiles, char id[17]) __attribute__((warn_unused_result));
+
 /* The first 8 bytes of a key in hex, to name it in messages. */
 void manifest_key_id(const unsigned char pk[MANIFEST_PK_LEN], char out[17]);
 

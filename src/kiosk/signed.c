@@ -26,18 +26,10 @@ static const char *const out_of_service[][2] = {
 int
 signed_check(const struct kiosk_config *cfg, const char *it_key, struct diag_list *d)
 {
-	unsigned char pk[MANIFEST_PK_LEN];
-	char err[256];
+	char id[17];
+	int n;
 
-	switch (manifest_trusted_key(it_key, pk, err, sizeof err)) {
-	case 0:
-		return 0;
-	case 1:
-		return manifest_verify(cfg, pk, d) >= 0 ? 1 : -1;
-	default:
-		diag_add(d, it_key, 1, 1, "%s", err);
-		return -1;
-	}
+	return manifest_check(cfg, it_key, d, &n, id);
 }
 
 static void
