@@ -53,10 +53,12 @@ same_languages(const struct kiosk_config *a, const struct kiosk_config *b)
 	return 1;
 }
 
-/* The settings opened once at start: the new value is logged and kept for the restart,
- * the running one stays in force. */
+/* The settings opened once at start stay in force until a restart: logged when a set is
+ * accepted (swap 0), and at the swap (swap 1) the running values move into the new set,
+ * whose own go with the old set's memory. Not before: until then the running set is the
+ * one in force. */
 static void
-keep_running(struct kiosk_config *run, struct kiosk_config *next)
+keep_running(struct kiosk_config *run, struct kiosk_config *next, int swap)
 {
 	static const struct {
 		const char *name;
@@ -77,23 +79,29 @@ keep_running(struct kiosk_config *run, struct kiosk_config *next)
 		char **b = (char **)((char *)next + strs[i].off);
 		if (same_str(*a, *b))
 			continue;
-		log_warnx("reload: %s changed: takes effect at restart", strs[i].name);
-		/* The old value goes with the new set's memory when it is freed. */
-		swap_str(a, b);
+		if (swap)
+			swap_str(a, b);
+		else
+			log_warnx("reload: %s changed: takes effect at restart", strs[i].name);
 	}
 	if (!same_speech(run, next)) {
-		log_warnx("reload: speech voices, rates or volumes changed: take effect at "
-		    "restart");
-		struct speech_lang *t = run->speech;
-		int n = run->nspeech;
-		run->speech = next->speech;
-		run->nspeech = next->nspeech;
-		next->speech = t;
-		next->nspeech = n;
+		if (!swap) {
+			log_warnx("reload: speech voices, rates or volumes changed: take "
+			    "effect at restart");
+		} else {
+			struct speech_lang *t = run->speech;
+			int n = run->nspeech;
+			run->speech = next->speech;
+			run->nspeech = next->nspeech;
+			next->speech = t;
+			next->nspeech = n;
+		}
 	}
 	if (run->demo != next->demo) {
-		log_warnx("reload: demo changed: takes effect at restart");
-		next->demo = run->demo;
+		if (!swap)
+			log_warnx("reload: demo changed: takes effect at restart");
+		else
+			next->demo = run->demo;
 	}
 }
 
@@ -142,7 +150,7 @@ kiosk_reload(struct kiosk *k)
 		refuse(&d, "");
 		goto drop;
 	}
-	keep_running(&k->setup->cfg, &next->cfg);
+	keep_running(&k->setup->cfg, &next->cfg, 0);
 	diag_free(&d);
 	reload_forget(k);
 	k->reload_next = next;
@@ -167,6 +175,7 @@ reload_apply(struct kiosk *k)
 
 	if (k->reload_next == NULL)
 		return;
+	keep_running(&old->cfg, &k->reload_next->cfg, 1);
 	k->setup = k->reload_next;
 	k->cfg = &k->setup->cfg;
 	k->reload_next = NULL;

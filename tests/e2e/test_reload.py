@@ -70,13 +70,21 @@ class Reload(KioskTest):
         k.see("Main menu")
         self.edit(os.path.join("layouts", "welcome.yaml"), OLD, NEW)
         self.edit(os.path.join("layouts", "menu.yaml"), "en: Main menu", "en: Services")
+        self.edit("kiosk.yaml", "kiosk_id: TEST-K01", "kiosk_id: TEST-K02")
         self.kioskctl_reload()
         self.reloads("accepted")
-        # The customer's visit goes on with the screens it started with.
+        # The customer's visit goes on with the screens it started with, and a setting
+        # that waits for a restart does not creep in while the set waits either.
         k.keys("F1")  # help over the menu, then back: the menu drawn anew
         k.keys("F1")
         k.see("Main menu")
         k.not_see("Services")
+        k.keys("/")  # help, and CANCEL back to the menu, drawn anew
+        k.see("Help")
+        k.keys("Escape")
+        k.see("Main menu")
+        k.see("TEST-K01")
+        k.not_see("TEST-K02")
         self.assertEqual(k.state(), "menu")
         self.assertNotIn("reload: new configuration in effect", self.log())
         k.keys("Escape")
@@ -87,6 +95,7 @@ class Reload(KioskTest):
         self.assertIn("reload: new configuration in effect", self.log())
         k.sign_in(PAN, "1234", lang_key="2")
         k.see("Services")
+        k.see("TEST-K01")
 
     def test_broken_configuration_is_refused(self):
         k = self.k.start()
