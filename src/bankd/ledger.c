@@ -136,7 +136,8 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 	if (strcmp(r.lang, "zh") == 0 || strcmp(r.lang, "en") == 0)
 		snprintf(out->lang, sizeof out->lang, "%s", r.lang);
 	out->flags = (r.large_print ? KPROTO_CARD_F_LARGE_PRINT : 0) |
-	    (r.speech ? KPROTO_CARD_F_SPEECH : 0);
+	    (r.speech ? KPROTO_CARD_F_SPEECH : 0) |
+	    (r.fraud_protect ? KPROTO_CARD_F_FRAUD_PROTECT : 0);
 	return LEDGER_OK;
 }
 

@@ -123,7 +123,8 @@ test_demo(struct db *db)
 	CHECK_EQ(ci.tries_left, 3);
 	CHECK_EQ(ledger_card_open(db, PAN2, &ci), LEDGER_OK);
 	CHECK(strcmp(ci.holder, "李秀英 Li Xiuying") == 0);
-	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT);
+	/* The bank protects her from scams: the kiosk knows before the menu. */
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT | KPROTO_CARD_F_FRAUD_PROTECT);
 	CHECK_EQ(ledger_card_open(db, PAN3, &ci), LEDGER_OK);
 	CHECK(strcmp(ci.holder, "王芳 Wang Fang") == 0);
 	CHECK_EQ(ci.flags, KPROTO_CARD_F_SPEECH);
