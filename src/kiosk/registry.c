@@ -11,6 +11,8 @@
 /* The services' own states, entered only from their files and through menu gotos. */
 extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
+extern const struct state_def state_transfer, state_transfer_payee, state_transfer_card,
+    state_transfer_amount, state_transfer_confirm, state_transfer_wait, state_transfer_done;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -29,6 +31,13 @@ static const struct state_def *const registry[] = {
 	&state_take_receipt,
 	&state_notice,
 	&state_goodbye,
+	&state_transfer,
+	&state_transfer_payee,
+	&state_transfer_card,
+	&state_transfer_amount,
+	&state_transfer_confirm,
+	&state_transfer_wait,
+	&state_transfer_done,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

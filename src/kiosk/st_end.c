@@ -52,10 +52,10 @@ take_card_timeout(struct kiosk *k)
 }
 
 /* The receipt goes to the printer as one line; its lines are separated by " / ". */
-static void
-receipt_print(struct kiosk *k)
+void
+receipt_print(struct kiosk *k, enum message_id m)
 {
-	const struct ltext *t = layout_message_id(&k->setup->layouts, MSG_RECEIPT);
+	const struct ltext *t = layout_message_id(&k->setup->layouts, m);
 	char *text = view_fill(k, t ? ltext_show(t, k->lang) : "", k->lang, 0);
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\r')
@@ -76,7 +76,7 @@ receipt_key(struct kiosk *k, enum key_fn fn)
 	if (it == NULL || it->kind != LITEM_CHOICE)
 		return;
 	if (strcmp(it->target, "yes") == 0) {
-		receipt_print(k);
+		receipt_print(k, MSG_RECEIPT);
 		/* Shown as printed, and said line by line. */
 		kiosk_set_message(k, MSG_RECEIPT);
 		state_enter(k, &state_take_receipt);
