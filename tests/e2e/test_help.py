@@ -178,15 +178,19 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k)
         k.keys("Down")
-        k.hears("Balance, 1 of 2")
+        k.hears("Balance, 1 of 3")
         k.keys("Down")
-        k.hears("Withdraw cash, 2 of 2")
+        k.hears("Withdraw cash, 2 of 3")
         # Marked by an arrow, not only by colour.
         k.wait_for(lambda: re.search(r">\s*\[2\]\s+Withdraw cash", k.screen()), "the arrow")
         k.keys("Down")
-        k.hears("Balance, 1 of 2")
+        k.hears("Transfer, 3 of 3")
+        k.keys("Down")
+        k.hears("Balance, 1 of 3")
         k.keys("Up")
-        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 2"), "round")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Transfer, 3 of 3"), "round")
+        k.keys("Up")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 3"), "back")
         k.keys("Enter")
         k.in_state("withdraw")
 
@@ -194,7 +198,7 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k, lang_key="1")
         k.keys("Up")
-        k.hears("取款，第二项，共两项")
+        k.hears("转账，第三项，共三项")
 
 
 class HeardItem(KioskTest):
