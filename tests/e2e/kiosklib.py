@@ -452,6 +452,17 @@ class Kiosk:
         return self.db("SELECT a.balance_fen FROM accounts a JOIN cards c "
                        "ON c.account_id = a.id WHERE c.pan = ?", pan)[0][0]
 
+    def account(self, pan, kind="current"):
+        """The balance of the card holder's current or savings account."""
+        return self.db("SELECT a.balance_fen FROM accounts a JOIN accounts own "
+                       "ON a.customer_id = own.customer_id JOIN cards c "
+                       "ON c.account_id = own.id WHERE c.pan = ? AND a.kind = ?",
+                       pan, kind)[0][0]
+
+    def bank_total(self):
+        """All the money in the bank: a transfer moves it, never makes or loses it."""
+        return self.db("SELECT SUM(balance_fen) FROM accounts")[0][0]
+
     def card_status(self, pan):
         return self.db("SELECT status FROM cards WHERE pan = ?", pan)[0][0]
 

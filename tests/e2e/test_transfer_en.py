@@ -1,0 +1,178 @@
+"""An elderly customer transfers money in English in large print: between their own
+accounts, to a card they type (a wrong number, one the bank does not know, then a good
+one), and past what they may transfer; the bank's balances afterwards."""
+import unittest
+
+from kiosklib import KioskTest, field
+from test_large_print import shows_big
+
+PAN = "6222000000000017"     # 张伟: ¥5,000 current, ¥20,000 savings
+PIN = "1234"
+WANG = "6222000000000033"    # 王芳, a card of this bank
+NOT_A_CARD = "6222000000000018"  # fails the Luhn check
+UNKNOWN = "6222000000000066"     # passes it, but no card of the bank has it
+
+
+def shown(k, text):
+    """text is on the screen as the model has it (large print draws it in glyphs)."""
+    return k.wait_for(lambda: any(text in (field(r, "show") or "")
+                                  for r in k.trace_events("screen")[-1:]),
+                      "screen text %r" % text)
+
+
+def requests(k, kind):
+    return [f for e, f in k.journal() if e == "request" and f.get("type") == kind]
+
+
+class TransferLargePrint(KioskTest):
+    def to_transfer(self):
+        k = self.k.start()
+        k.sign_in(PAN, PIN)
+        k.keys("F9")
+        k.wait_for(lambda: k.trace_events("large-print"), "large print on")
+        shown(k, "Transfer")
+        k.keys("3")
+        k.in_state("transfer")
+        shown(k, "Today you can still send others ¥50,000.00")
+        return k
+
+    def test_own_accounts_with_a_receipt(self):
+        k = self.to_transfer()
+        total = k.bank_total()
+        k.keys("1")
+        k.in_state("transfer_amount")
+        shown(k, "From your current account to your savings account")
+        shown(k, "Available: ¥5,000.00")
+        k.type("1000")
+        shown(k, "¥1,000.00")
+        k.keys("Enter")
+        k.in_state("transfer_confirm")
+        shown(k, "Amount: ¥1,000.00")
+        k.wait_for(lambda: shows_big(k, "Confirm your transfer"), "the title drawn big")
+        k.keys("1")
+        k.in_state("transfer_done")
+        shown(k, "¥1,000.00 went from your current account to your savings account")
+        shown(k, "Now available in that account: ¥4,000.00")
+        k.keys("1")
+        receipt = k.asks("print-receipt")
+        self.assertIn("Transfer", receipt)
+        self.assertIn("Amount: ¥1,000.00", receipt)
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        self.assertEqual(k.account(PAN), 400000)
+        self.assertEqual(k.account(PAN, "savings"), 2100000)
+        self.assertEqual(k.bank_total(), total)
+        # The journal: the TRANSFER with its txid, and its result under the same one.
+        sent = requests(k, "TRANSFER")
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0].get("amount"), "100000")
+        results = [f for e, f in k.journal() if e == "transfer-result"]
+        self.assertEqual([(f["txid"], f["status"]) for f in results],
+                         [(sent[0]["txid"], "approved")])
+
+    def test_typed_card(self):
+        k = self.to_transfer()
+        k.keys("4")
+        k.in_state("transfer_card")
+        k.type(NOT_A_CARD)
+        shown(k, "6222 0000 0000 0018")
+        k.keys("Enter")
+        shown(k, "That card number cannot be right")
+        # Never sent to the bank.
+        self.assertEqual(requests(k, "PAYEE_LOOKUP"), [])
+        k.type(UNKNOWN)
+        k.keys("Enter")
+        shown(k, "No card of this bank has that number")
+        self.assertEqual(len(requests(k, "PAYEE_LOOKUP")), 1)
+        k.type(WANG[:12])
+        k.keys("Enter")
+        shown(k, "That card number is too short")
+        k.type(WANG[12:])
+        shown(k, "6222 0000 0000 0033")
+        k.keys("Enter")
+        k.in_state("transfer_amount")
+        shown(k, "**** 0033")
+        k.type("200")
+        k.keys("Enter")
+        self.through_fraud_warning()
+        k.in_state("transfer_confirm")
+        shown(k, "Amount: ¥200.00")
+        k.keys("1")
+        k.in_state("transfer_done")
+        k.keys("2")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        self.assertEqual(k.account(PAN), 480000)
+        self.assertEqual(k.account(WANG), 100000)
+
+    def through_fraud_warning(self):
+        """A payee never paid before: the anti-fraud warning, waited out and accepted."""
+        k = self.k
+        k.wait_for(lambda: k.state() != "transfer_amount", "the next step")
+        while k.state() not in ("transfer_confirm", "transfer_amount"):
+            state = k.state()
+            k.wait_for(lambda: "confirm" in (field(k.trace_events("screen")[-1], "show")
+                                             or "").lower() or k.state() != state,
+                       "the warning's confirmation", timeout=40)
+            if k.state() == state:
+                k.keys("1")
+                k.wait_for(lambda: k.state() != state, "past " + state, timeout=40)
+
+    def test_over_the_limit(self):
+        k = self.to_transfer()
+        # Between one's own accounts no limit applies, only what the account holds.
+        k.keys("2")
+        k.in_state("transfer_amount")
+        shown(k, "From your savings account to your current account")
+        k.type("20001")
+        k.keys("Enter")
+        shown(k, "Not enough money: ¥20,000.00 is available in that account")
+        k.keys("Escape")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        k.wait_for(lambda: k.state() == "welcome", "the welcome screen", timeout=20)
+        k.sign_in(PAN, PIN)
+        k.keys("3")
+        k.in_state("transfer")
+        # To someone else, today's limit is said first, as the bank checks it first.
+        k.keys("4")
+        k.type(WANG)
+        k.keys("Enter")
+        k.in_state("transfer_amount")
+        k.type("60000")
+        k.keys("Enter")
+        shown(k, "That is over today's transfer limit")
+        shown(k, "You can send others ¥50,000.00 more today")
+        self.assertEqual(requests(k, "TRANSFER"), [])
+
+    def test_not_enough_money_and_the_same_account(self):
+        k = self.to_transfer()
+        total = k.bank_total()
+        k.keys("1")
+        k.type("6000")
+        k.keys("Enter")
+        shown(k, "Not enough money: ¥5,000.00 is available in that account")
+        k.in_state("transfer_amount")
+        k.keys("Escape")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        k.wait_for(lambda: k.state() == "welcome", "the welcome screen", timeout=20)
+        k.sign_in(PAN, PIN)
+        k.keys("3")
+        k.in_state("transfer")
+        k.keys("4")
+        k.type(PAN)
+        k.keys("Enter")
+        shown(k, "That is your own card")
+        self.assertEqual(requests(k, "PAYEE_LOOKUP"), [])
+        self.assertEqual(requests(k, "TRANSFER"), [])
+        self.assertEqual(k.account(PAN), 500000)
+        self.assertEqual(k.bank_total(), total)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,114 @@
+"""A blind customer transfers money in Chinese with a headset: every key pressed is the
+one the speech named, the payee's masked name and the balances are heard (a headset is
+in), and the bank's balances show the transfer once."""
+import re
+import unittest
+
+from kiosklib import KioskTest
+
+PAN = "6222000000000017"     # 张伟: saved payees 李秀英 and 王芳
+PIN = "1234"
+WANG = "6222000000000033"
+
+
+def key_for(said, label):
+    """The key the speech names for label: "转账，请按3" -> "3"."""
+    m = re.search(re.escape(label) + "[，,]\\s*请按\\s*(\\d)", said)
+    assert m, "%r is not offered in %r" % (label, said)
+    return m.group(1)
+
+
+class TransferByEar(KioskTest):
+    def choose(self, label):
+        """Presses the key the speech said for label, on the screen last heard."""
+        k = self.k
+        said = k.hears(label + "，请按")
+        said = next(s for s in reversed(k.spoken()) if label + "，请按" in s)
+        k.keys(key_for(said, label))
+
+    def test_to_a_saved_payee(self):
+        k = self.k.start()
+        k.headset_in()
+        k.insert(PAN)
+        k.hears("中文")
+        k.keys("1")
+        k.hears("请输入密码")
+        k.type(PIN)
+        k.keys("Enter")
+        k.hears("主菜单")
+        total = k.bank_total()
+        self.choose("转账")
+        k.in_state("transfer")
+        k.hears("今天还可向他人转账五万元")
+        self.choose("转给常用收款人")
+        k.in_state("transfer_payee")
+        # One payee at a time: the masked name and the card's last digits, by ear.
+        k.hears("第一位，共两位")
+        self.choose("下一位")
+        said = k.hears("第二位，共两位")
+        self.assertIn("尾号零零三三", said)
+        self.choose("转给这位收款人")
+        k.in_state("transfer_amount")
+        k.hears("可用余额五千元")
+        k.type("300")
+        k.hears("三百元")
+        k.keys("Enter")
+        self.through_fraud_warning()
+        said = k.hears("请确认转账")
+        self.assertIn("三百元", said)
+        self.assertIn("尾号零零三三", said)
+        self.choose("确认转账")
+        said = k.hears("转账成功")
+        self.assertIn("四千七百元", said)
+        self.choose("不打印，退卡")
+        k.asks("eject-card")
+        k.hears("请取回银行卡")
+        k.device("card-take")
+        k.in_state("goodbye")
+        self.assertEqual(k.account(PAN), 470000)
+        self.assertEqual(k.account(WANG), 110000)
+        self.assertEqual(k.bank_total(), total)
+        # Chinese throughout once chosen, and never a PIN.
+        spoken = k.spoken()
+        after = spoken[spoken.index(next(s for s in spoken if "请输入密码" in s)):]
+        for text in after:
+            self.assertIsNone(re.search("[A-Za-z]{4,}", text), text)
+        self.assert_no_pin_leak(PIN)
+
+    def through_fraud_warning(self):
+        """A payee never paid before: the warning heard, waited out, and accepted."""
+        k = self.k
+        k.wait_for(lambda: k.state() != "transfer_amount", "the next step")
+        while k.state() != "transfer_confirm":
+            state = k.state()
+            said = k.wait_for(lambda: next((s for s in reversed(k.spoken())
+                                            if "继续转账，请按" in s), None)
+                              or k.state() != state, "the warning's choice", timeout=40)
+            if k.state() == state and isinstance(said, str):
+                k.keys(key_for(said, "继续转账"))
+                k.wait_for(lambda: k.state() != state, "past " + state, timeout=40)
+
+    def test_card_numbers_read_back_in_groups(self):
+        k = self.k.start()
+        k.headset_in()
+        k.insert(PAN)
+        k.keys("1")
+        k.in_state("pin")
+        k.type(PIN)
+        k.keys("Enter")
+        k.in_state("menu")
+        self.choose("转账")
+        self.choose("转到本行其他银行卡")
+        k.in_state("transfer_card")
+        k.type("62220000")
+        k.hears("六二二二, 零零零零")
+        k.type("00000018")
+        k.keys("Enter")
+        k.hears("这个卡号不对")
+        k.type("6222000000000066")
+        k.keys("Enter")
+        k.hears("本行没有这个卡号的银行卡")
+
+
+if __name__ == "__main__":
+    unittest.main()
