@@ -472,6 +472,7 @@ session_withdraw_settle(struct bank *bk, struct bank_session *s, uint8_t type,
 		    hex);
 		return;
 	case LEDGER_ERROR:
+	case LEDGER_UNKNOWN_PAYEE:
 		session_internal(s, type, resp_type, resp);
 		return;
 	}
@@ -559,6 +560,7 @@ session_settle(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
 		    "SETTLE not permitted: transaction %s already %s", hex, was);
 		return;
 	case LEDGER_ERROR:
+	case LEDGER_UNKNOWN_PAYEE:
 		break;
 	}
 	session_internal(s, KPROTO_MSG_SETTLE, resp_type, resp);
