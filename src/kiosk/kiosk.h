@@ -57,6 +57,9 @@ struct session {
 	int listened;            /* speech was on at some point: listening-length timeouts */
 	int oriented;            /* the headset orientation was given (or skipped) */
 	int headset_wait;        /* the headset was pulled out: waiting for it or a key */
+	/* The receipt offered once the card is back: a service's own, set when its money
+	 * moved, or the withdrawal's (MSG_RECEIPT). */
+	enum message_id receipt;
 	/* The service under way keeps what it needs here (SVC_DATA): zeroed with the rest
 	 * of the session, so a service keeps nothing from one customer to the next. */
 	_Alignas(max_align_t) unsigned char svc[2048];

@@ -12,7 +12,7 @@
 extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
 extern const struct state_def state_transfer, state_transfer_payee, state_transfer_card,
-    state_transfer_amount, state_transfer_confirm, state_transfer_wait, state_transfer_done;
+    state_transfer_amount, state_transfer_confirm, state_transfer_wait;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -37,7 +37,6 @@ static const struct state_def *const registry[] = {
 	&state_transfer_amount,
 	&state_transfer_confirm,
 	&state_transfer_wait,
-	&state_transfer_done,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

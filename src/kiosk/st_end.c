@@ -23,6 +23,8 @@ take_card_device(struct kiosk *k, enum device_event ev, const char *arg)
 	kiosk_journal(k, "card-returned", NULL);
 	if (k->s.hold)
 		withdraw_dispense(k);
+	else if (k->s.receipt != MSG_RECEIPT)
+		state_enter(k, &state_receipt); /* a service's money moved: its receipt */
 	else
 		state_enter(k, &state_goodbye);
 }
@@ -52,10 +54,10 @@ take_card_timeout(struct kiosk *k)
 }
 
 /* The receipt goes to the printer as one line; its lines are separated by " / ". */
-void
-receipt_print(struct kiosk *k, enum message_id m)
+static void
+receipt_print(struct kiosk *k)
 {
-	const struct ltext *t = layout_message_id(&k->setup->layouts, m);
+	const struct ltext *t = layout_message_id(&k->setup->layouts, k->s.receipt);
 	char *text = view_fill(k, t ? ltext_show(t, k->lang) : "", k->lang, 0);
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\r')
@@ -76,9 +78,9 @@ receipt_key(struct kiosk *k, enum key_fn fn)
 	if (it == NULL || it->kind != LITEM_CHOICE)
 		return;
 	if (strcmp(it->target, "yes") == 0) {
-		receipt_print(k, MSG_RECEIPT);
+		receipt_print(k);
 		/* Shown as printed, and said line by line. */
-		kiosk_set_message(k, MSG_RECEIPT);
+		kiosk_set_message(k, k->s.receipt);
 		state_enter(k, &state_take_receipt);
 	} else
 		state_enter(k, &state_goodbye);

@@ -90,6 +90,7 @@ session_reset(struct kiosk *k)
 		sodium_free(k->s.pin);
 	memset(&k->s, 0, sizeof k->s);
 	k->s.message = k->s.notice = MSG_NONE;
+	k->s.receipt = MSG_RECEIPT;
 	k->warning = MSG_NONE;
 	snprintf(k->lang, sizeof k->lang, "%s", k->cfg->default_language);
 	/* What a customer set is theirs alone: the next one starts from the defaults. */

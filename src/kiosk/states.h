@@ -15,9 +15,6 @@ extern const struct state_def state_menu;
 /* st_end.c: waiting for the bank, handing things back, notices, goodbye */
 extern const struct state_def state_wait, state_take_card, state_receipt,
     state_take_receipt, state_notice, state_goodbye;
-/* st_end.c: prints message m (its placeholders filled for the state now) as a receipt,
- * and journals it. */
-void receipt_print(struct kiosk *k, enum message_id m);
 /* svc_withdraw.c: the cash slot (the demo's "take" key) */
 extern const struct state_def state_take_cash;
 

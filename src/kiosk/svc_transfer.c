@@ -349,6 +349,7 @@ static const struct screen_contract contract_card = {
 
 static const char *const ph_available[] = { "available", NULL };
 static const char *const ph_left[] = { "transfer_left", NULL };
+static const char *const ph_made[] = { "amount", "available", "from", "payee", NULL };
 static const char *const ph_receipt[] = { "amount", "available", "card", "kiosk", "date",
 	"time", "from", "payee", NULL };
 
@@ -365,6 +366,7 @@ static const struct message_contract transfer_messages[] = {
 	{ .name = "transfer_insufficient", .placeholders = ph_available },
 	{ .name = "transfer_over_limit", .placeholders = ph_left },
 	{ .name = "transfer_unknown" },
+	{ .name = "transfer_made", .placeholders = ph_made },
 	{ .name = "transfer_receipt", .placeholders = ph_receipt },
 	{ .name = NULL },
 };

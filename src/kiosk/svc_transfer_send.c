@@ -23,8 +23,7 @@
 
 #define AMOUNT_DIGITS_MAX 7 /* up to ¥9,999,999 */
 
-extern const struct state_def state_transfer_confirm, state_transfer_wait,
-    state_transfer_done;
+extern const struct state_def state_transfer_confirm, state_transfer_wait;
 
 static void
 amount_enter(struct kiosk *k)
@@ -143,7 +142,7 @@ result_refused(struct kiosk *k, const struct kproto_transfer_result *t)
 }
 
 static void
-transfer_done(struct kiosk *k, const struct bank_reply *r)
+transfer_answered(struct kiosk *k, const struct bank_reply *r)
 {
 	struct xfer *x = XFER(k);
 	struct kproto_transfer_result t;
@@ -164,7 +163,11 @@ transfer_done(struct kiosk *k, const struct bank_reply *r)
 		return;
 	}
 	x->available_fen[x->from] = k->s.available_fen = t.available_after_fen;
-	state_enter(k, &state_transfer_done);
+	/* Done: the card comes back with what was done, then the receipt is offered, as
+	 * after cash. */
+	k->s.receipt = xfer_msg("transfer_receipt");
+	devices_send(k, "eject-card");
+	xfer_tell(k, &state_take_card, "transfer_made");
 }
 
 static void
@@ -192,7 +195,7 @@ transfer_send(struct kiosk *k)
 	xfer_journal(k, "transfer-confirmed");
 	state_enter(k, &state_transfer_wait);
 	x->in_flight = 1;
-	bank_call_txid(k->bank, KPROTO_MSG_TRANSFER, &b, x->txid, transfer_done);
+	bank_call_txid(k->bank, KPROTO_MSG_TRANSFER, &b, x->txid, transfer_answered);
 	kiosk_fault("transfer-sent");
 }
 
@@ -225,40 +228,10 @@ send_leave(struct kiosk *k)
 	kiosk_set_message(k, xfer_msg("transfer_unknown"));
 }
 
-/* The money has moved: CANCEL, a timeout or either choice gives the card back, never a
- * "no money was taken". */
-static void
-done_finish(struct kiosk *k, int receipt)
-{
-	if (receipt)
-		receipt_print(k, xfer_msg("transfer_receipt"));
-	devices_send(k, "eject-card");
-	state_enter(k, &state_take_card);
-}
-
-static void
-done_key(struct kiosk *k, enum key_fn fn)
-{
-	const struct litem *it = layout_item_for_key(k, fn);
-
-	if (fn == KEYFN_CANCEL)
-		done_finish(k, 0);
-	else if (it != NULL && it->kind == LITEM_CHOICE)
-		done_finish(k, strcmp(it->target, "yes") == 0);
-}
-
-static void
-done_timeout(struct kiosk *k)
-{
-	done_finish(k, 0);
-}
-
 static const char *const ph_amount[] = { "from", "payee", "available", "transfer_left",
 	NULL };
 static const char *const ph_confirm[] = { "amount", "from", "payee", NULL };
-static const char *const ph_done[] = { "amount", "from", "payee", "available", NULL };
 static const char *const confirm_choices[] = { "confirm", "change", NULL };
-static const char *const done_choices[] = { "yes", "no", NULL };
 
 static const struct screen_contract contract_amount = {
 	.name = "transfer_amount",
@@ -274,13 +247,6 @@ static const struct screen_contract contract_confirm = {
 
 static const struct screen_contract contract_wait = {
 	.name = "transfer_wait",
-};
-
-static const struct screen_contract contract_done = {
-	.name = "transfer_done",
-	.items = LITEM_BIT(LITEM_CHOICE),
-	.choices = done_choices,
-	.placeholders = ph_done,
 };
 
 const struct state_def state_transfer_amount = {
@@ -311,13 +277,4 @@ const struct state_def state_transfer_wait = {
 	.idle = IDLE_MENU,
 	.holds_card = 1,
 	.leave = send_leave,
-};
-
-const struct state_def state_transfer_done = {
-	.name = "transfer_done",
-	.contract = &contract_done,
-	.idle = IDLE_MENU,
-	.key = done_key,
-	.timeout = done_timeout,
-	.fill = xfer_fill,
 };

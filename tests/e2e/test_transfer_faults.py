@@ -41,7 +41,8 @@ class TransferFaults(KioskTest):
             return
         k.keys("1")
         if step == "done":
-            k.in_state("transfer_done")
+            k.asks("eject-card")
+            k.in_state("take_card")
 
     def txids(self):
         return [f["txid"] for e, f in self.k.journal()
@@ -190,9 +191,9 @@ class TransferFaults(KioskTest):
         self.assertEqual(k.kill_bank(), -9)
         # The money moved: the customer still gets the card back, and no false alarm.
         k.wait_for(lambda: k.trace_events("bank-down"), "the kiosk to lose the bank")
-        k.keys("2")
-        k.asks("eject-card")
         k.device("card-take")
+        k.in_state("receipt")
+        k.keys("2")
         k.in_state("goodbye")
         self.assertFalse(any("No money was taken" in s for s in k.spoken()))
         k.start_bank()
