@@ -19,6 +19,9 @@ static const char *const goto_balance[] = { "menu", "withdraw", NULL };
 static const char *const goto_withdraw[] = { "other_amount", NULL };
 
 static const char *const choices_confirm[] = { "confirm", "change", NULL };
+static const char *const choices_fraud_large[] = { "go_on", "change", NULL };
+static const char *const choices_fraud_warning[] = { "back", "staff", "go_on", NULL };
+static const char *const ph_fraud_large[] = { "fraud_amount", "fraud_large", NULL };
 static const char *const choices_receipt[] = { "yes", "no", NULL };
 static const char *const choices_help[] = { "louder", "quieter", "faster", "slower",
 	"describe_keys", "repeat", NULL };
@@ -60,6 +63,10 @@ static const struct screen_contract screens[SCREEN_COUNT] = {
 	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
 	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
 	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
+	{ SCREEN_FRAUD_LARGE, "fraud_large", CHOICE, NULL, choices_fraud_large, 0,
+	    ph_fraud_large, 0, NULL, NULL },
+	{ SCREEN_FRAUD_WARNING, "fraud_warning", CHOICE, NULL, choices_fraud_warning, 0, NULL,
+	    0, NULL, NULL },
 	{ SCREEN_HELP, "help", CHOICE, NULL, choices_help, 0, ph_help, 1, NULL, NULL },
 	{ SCREEN_DESCRIBE_KEYS, "describe_keys", 0, NULL, NULL, 0, NULL, 1, keys_describe,
 	    ph_describe },
@@ -75,6 +82,7 @@ static const char *const ph_size[] = { "width", "height", NULL };
 static const char *const ph_pages[] = { "page", "pages", NULL };
 static const char *const ph_text_size[] = { "size", "sizes", NULL };
 static const char *const ph_theme[] = { "theme", "themes", NULL };
+static const char *const ph_fraud_left[] = { "fraud_left", NULL };
 static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
 	NULL };
 
@@ -118,6 +126,9 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_MORE_TIME, "more_time", NULL },
 	{ MSG_CARD_BACK, "card_back", NULL },
 	{ MSG_IN_MORE_CHOICES, "in_more_choices", NULL },
+	{ MSG_FRAUD_WAIT, "fraud_wait", ph_fraud_left },
+	{ MSG_FRAUD_READY, "fraud_ready", NULL },
+	{ MSG_FRAUD_STAFF, "fraud_staff", NULL },
 };
 
 const char *

@@ -22,6 +22,8 @@ enum screen_id {
 	SCREEN_GOODBYE,
 	SCREEN_NOTICE,
 	SCREEN_OUT_OF_SERVICE,
+	SCREEN_FRAUD_LARGE,
+	SCREEN_FRAUD_WARNING,
 	/* Overlays: shown over any screen, which stays as it was underneath. */
 	SCREEN_HELP,
 	SCREEN_DESCRIBE_KEYS,
@@ -70,6 +72,9 @@ enum message_id {
 	MSG_MORE_TIME,		/* a key after the timeout warning: the time starts again */
 	MSG_CARD_BACK,		/* a card put in before this visit ended: given straight back */
 	MSG_IN_MORE_CHOICES,	/* the simple menu: a key of a choice under "more choices" */
+	MSG_FRAUD_WAIT,		/* {fraud_left}: the anti-fraud warning's cooling-off */
+	MSG_FRAUD_READY,
+	MSG_FRAUD_STAFF,	/* "ask a member of staff" on it: the visit ends */
 	MSG_COUNT
 };
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config/setup.h"
+#include "kiosk/fraud.h"
 #include "kiosk/overlay.h"
 #include "kiosk/proto.h"
 #include "kiosk/render.h"
@@ -55,6 +56,7 @@ struct session {
 	int listened;            /* speech was on at some point: listening-length timeouts */
 	int oriented;            /* the headset orientation was given (or skipped) */
 	int headset_wait;        /* the headset was pulled out: waiting for it or a key */
+	struct fraud_run fraud;  /* the alert and warning before money leaves (svc_fraud.c) */
 };
 
 struct kiosk {

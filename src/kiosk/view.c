@@ -150,6 +150,10 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "sizes", view_text_sizes(k), v, 0);
 	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
 	fill_number(&f, "themes", lp_theme_count(), v, 0);
+	fill_add(&f, "fraud_amount", view_money(k, s->fraud.ask.amount_fen, lang, spoken));
+	fill_add(&f, "fraud_large", view_money(k, fraud_large_at(k, &s->fraud.ask), lang,
+	    spoken));
+	fill_number(&f, "fraud_left", s->fraud.left, v, 0);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
 	if (strstr(tmpl, "{screen_help}") != NULL) {
 		const struct lscreen *under = layout_screen_id(&k->setup->layouts,
