@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct kiosk;
+struct fill;
 
 /* What the service knows about the request. */
 struct fraud_ask {
@@ -28,6 +29,8 @@ struct fraud_run {
 	int left;               /* its seconds left, as shown */
 	int said;               /* the count last said (fraud_cooling_say) */
 	int64_t clock_at;       /* the count's next turn; 0 once it is over and said */
+	/* The placeholders of the service that asked, filled on these screens too. */
+	void (*fill_before)(struct kiosk *, struct fill *);
 };
 
 /* A transfer at or above the large-transaction threshold (a->large_fen when the bank

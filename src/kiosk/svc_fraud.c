@@ -21,6 +21,21 @@
 
 extern const struct state_def state_fraud_large, state_fraud_warning;
 
+/* The amount, the alert's threshold and the cooling-off's seconds left, and those of the
+ * service that asked. */
+static void
+fraud_fill(struct kiosk *k, struct fill *f)
+{
+	const struct fraud_run *r = &k->s.fraud;
+
+	if (r->fill_before != NULL)
+		r->fill_before(k, f);
+	fill_add(f, "fraud_amount", view_money(k, r->ask.amount_fen, f->lang, f->spoken));
+	fill_add(f, "fraud_large", view_money(k, fraud_large_at(k, &r->ask), f->lang,
+	    f->spoken));
+	fill_number(f, "fraud_left", r->left, f->voice, 0);
+}
+
 static const char *
 choice_of(struct kiosk *k, enum key_fn fn)
 {
@@ -42,8 +57,11 @@ fraud_enter(struct kiosk *k, const struct fraud_ask *a, void (*go_on)(struct kio
 {
 	struct fraud_run *f = &k->s.fraud;
 	int large = fraud_large(k, a), warn = fraud_warn_needed(k, a);
+	/* The service's placeholders stay filled through these screens and after. */
+	void (*fill)(struct kiosk *, struct fill *) = k->s.fill == fraud_fill ?
+	    f->fill_before : k->s.fill;
 
-	*f = (struct fraud_run){ .ask = *a, .go_on = go_on, .back = back };
+	*f = (struct fraud_run){ .ask = *a, .go_on = go_on, .back = back, .fill_before = fill };
 	log_info("fraud: %s, large %s, warning %s", a->withdrawal ? "cash" : "transfer",
 	    large ? "yes" : "no", warn ? warn_why(a) : "no");
 	if (large)
@@ -151,9 +169,34 @@ warning_message(const struct kiosk *k)
 	return message_from_str(k->s.fraud.left > 0 ? "fraud_wait" : "fraud_ready");
 }
 
+static const char *const large_choices[] = { "go_on", "change", NULL };
+static const char *const large_placeholders[] = { "fraud_amount", "fraud_large", NULL };
+static const struct screen_contract large_screen = {
+	.name = "fraud_large",
+	.items = LITEM_BIT(LITEM_CHOICE),
+	.choices = large_choices,
+	.placeholders = large_placeholders,
+};
+
+static const char *const warning_choices[] = { "back", "staff", "go_on", NULL };
+static const struct screen_contract warning_screen = {
+	.name = "fraud_warning",
+	.items = LITEM_BIT(LITEM_CHOICE),
+	.choices = warning_choices,
+};
+
+static const char *const left_placeholders[] = { "fraud_left", NULL };
+static const struct message_contract warning_messages[] = {
+	{ .name = "fraud_wait", .placeholders = left_placeholders },
+	{ .name = "fraud_ready" },
+	{ .name = "fraud_staff" },
+	{ .name = NULL },
+};
+
 const struct state_def state_fraud_large = {
 	.name = "fraud_large",
-	.screen = SCREEN_FRAUD_LARGE,
+	.contract = &large_screen,
+	.fill = fraud_fill,
 	.idle = IDLE_MENU,
 	.holds_card = 1,
 	.key = large_key,
@@ -161,7 +204,9 @@ const struct state_def state_fraud_large = {
 
 const struct state_def state_fraud_warning = {
 	.name = "fraud_warning",
-	.screen = SCREEN_FRAUD_WARNING,
+	.contract = &warning_screen,
+	.messages = warning_messages,
+	.fill = fraud_fill,
 	.idle = IDLE_MENU,
 	.holds_card = 1,
 	.enter = warning_enter,
