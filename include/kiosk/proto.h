@@ -127,9 +127,7 @@ enum kproto_card_status {
 };
 #define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
 #define KPROTO_CARD_F_SPEECH 0x00000002u
-#ifndef KPROTO_CARD_F_FRAUD_PROTECT
-#define KPROTO_CARD_F_FRAUD_PROTECT 0x00000004u /* the bank protects this customer from fraud */
-#endif
+#define KPROTO_CARD_F_FRAUD_PROTECT 0x00000004u /* the bank protects this customer */
 
 enum kproto_pin_status {
 	KPROTO_PIN_OK = 0,
