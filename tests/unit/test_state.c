@@ -342,7 +342,7 @@ test_fraud_withdrawal(struct kiosk *k)
 	key(k, KEYFN_5);
 	CHECK_STATE(k, "fraud_warning");
 	CHECK(screen_says(k, "safe account"));
-	CHECK(screen_says(k, "before you can go on: 15."));
+	CHECK(screen_says(k, "Please wait: 15 s"));
 	int64_t t0 = k->s.fraud.cooling_since;
 	/* Neither the first confirmation's key nor ENTER goes on; 3 not yet. */
 	key(k, KEYFN_ENTER);
@@ -350,20 +350,20 @@ test_fraud_withdrawal(struct kiosk *k)
 	key(k, KEYFN_3);
 	CHECK_STATE(k, "fraud_warning");
 	CHECK(k->screen.warning.show != NULL &&
-	    strstr(k->screen.warning.show, "go on: 15.") != NULL);
+	    strstr(k->screen.warning.show, "wait: 15 s") != NULL);
 	/* The count shown each second; no idle timer meanwhile, whatever the time. */
 	CHECK_EQ(state_next_deadline(k), t0 + sec);
 	tick(k, t0 + sec);
-	CHECK(screen_says(k, "before you can go on: 14."));
+	CHECK(screen_says(k, "Please wait: 14 s"));
 	for (int s = 2; s < 15; s++)
 		tick(k, t0 + s * sec);
-	CHECK(screen_says(k, "before you can go on: 1."));
+	CHECK(screen_says(k, "Please wait: 1 s"));
 	CHECK(!k->warned);
 	CHECK_STATE(k, "fraud_warning");
 	key(k, KEYFN_3);
 	CHECK_STATE(k, "fraud_warning");
 	tick(k, t0 + 15 * sec);
-	CHECK(screen_says(k, "The wait is over"));
+	CHECK(screen_says(k, "You may go on now"));
 	CHECK(k->screen.warning.show == NULL);
 	/* From here the idle timer runs, in full, from the end of the wait. */
 	CHECK_EQ(state_next_deadline(k), t0 + 15 * sec + (30 - 10) * sec);
@@ -402,7 +402,7 @@ test_fraud_cooling_setting(struct kiosk *k)
 	key(k, KEYFN_2);
 	key(k, KEYFN_5);
 	CHECK_STATE(k, "fraud_warning");
-	CHECK(screen_says(k, "before you can go on: 60."));
+	CHECK(screen_says(k, "Please wait: 60 s"));
 	int64_t t0 = k->s.fraud.cooling_since;
 	for (int64_t at = state_next_deadline(k); at != 0 && at < t0 + 60 * sec;
 	    at = state_next_deadline(k)) {
@@ -410,9 +410,9 @@ test_fraud_cooling_setting(struct kiosk *k)
 		CHECK(!k->warned);
 	}
 	CHECK_STATE(k, "fraud_warning");
-	CHECK(screen_says(k, "before you can go on: 1."));
+	CHECK(screen_says(k, "Please wait: 1 s"));
 	tick(k, t0 + 60 * sec);
-	CHECK(screen_says(k, "The wait is over"));
+	CHECK(screen_says(k, "You may go on now"));
 	CHECK_EQ(state_next_deadline(k), t0 + 60 * sec + (30 - 10) * sec);
 	tick(k, state_next_deadline(k));
 	CHECK(k->warned);
