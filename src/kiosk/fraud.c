@@ -8,13 +8,16 @@
 /* The count is said every this many seconds once the warning has been heard. */
 #define COOLING_SAY_EVERY 5
 
+int64_t
+fraud_large_at(const struct kiosk *k, const struct fraud_ask *a)
+{
+	return a->large_fen > 0 ? a->large_fen : k->cfg->transfer_large_fen;
+}
+
 int
 fraud_large(const struct kiosk *k, const struct fraud_ask *a)
 {
-	if (a->withdrawal)
-		return 0;
-	int64_t at = a->large_fen > 0 ? a->large_fen : k->cfg->transfer_large_fen;
-	return a->amount_fen >= at;
+	return !a->withdrawal && a->amount_fen >= fraud_large_at(k, a);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct kiosk;
+struct fill;
 
 /* What the service knows about the request. */
 struct fraud_ask {
@@ -24,14 +25,20 @@ struct fraud_run {
 	struct fraud_ask ask;
 	void (*go_on)(struct kiosk *);
 	void (*back)(struct kiosk *);
-	int64_t cooling_since;  /* when the warning's cooling-off began, 0 before */
+	int64_t cooling_since;  /* when the warning's cooling-off began */
+	int left;               /* its seconds left, as shown */
 	int said;               /* the count last said (fraud_cooling_say) */
+	int64_t clock_at;       /* the count's next turn; 0 once it is over and said */
+	/* The placeholders of the service that asked, filled on these screens too. */
+	void (*fill_before)(struct kiosk *, struct fill *);
 };
 
 /* A transfer at or above the large-transaction threshold (a->large_fen when the bank
  * sets one, else kiosk.yaml's transfer.large_amount): the alert comes first. Never for
  * cash, whose own limits are the bank's. */
 int fraud_large(const struct kiosk *k, const struct fraud_ask *a);
+/* That threshold. */
+int64_t fraud_large_at(const struct kiosk *k, const struct fraud_ask *a);
 /* The anti-fraud warning: a transfer to a new payee or by a flagged customer; cash by a
  * flagged customer at or above kiosk.yaml's fraud.withdrawal_warning. */
 int fraud_warn_needed(const struct kiosk *k, const struct fraud_ask *a);
