@@ -5,6 +5,8 @@ import re
 import unittest
 
 from kiosklib import KioskTest
+from test_fraud_warning import cooling_left
+from test_transfer_en import short_cooling_config
 
 PAN = "6222000000000017"     # 张伟: saved payees 李秀英 and 王芳
 PIN = "1234"
@@ -19,6 +21,8 @@ def key_for(said, label):
 
 
 class TransferByEar(KioskTest):
+    kiosk_args = {"config_text": short_cooling_config()}
+
     def heard(self, text):
         """Waits for text to be said; the whole utterance that said it."""
         k = self.k
@@ -87,17 +91,12 @@ class TransferByEar(KioskTest):
         self.assert_no_pin_leak(PIN)
 
     def through_fraud_warning(self):
-        """A payee never paid before: the warning heard, waited out, and accepted."""
+        """A payee never paid before: the warning heard, its wait over, and the key it
+        names to go on."""
         k = self.k
-        k.wait_for(lambda: k.state() != "transfer_amount", "the next step")
-        while k.state() != "transfer_confirm":
-            state = k.state()
-            said = k.wait_for(lambda: next((s for s in reversed(k.spoken())
-                                            if "继续转账，请按" in s), None)
-                              or k.state() != state, "the warning's choice", timeout=40)
-            if k.state() == state and isinstance(said, str):
-                k.keys(key_for(said, "继续转账"))
-                k.wait_for(lambda: k.state() != state, "past " + state, timeout=40)
+        said = self.heard("谨防诈骗")
+        k.wait_for(lambda: cooling_left(k) == 0, "the cooling-off to end", 15)
+        k.keys(key_for(said, "没人让我这样做，继续"))
 
     def test_card_numbers_read_back_in_groups(self):
         k = self.k.start()
