@@ -54,15 +54,20 @@ xfer_journal(struct kiosk *k, const char *event)
 	    x->amount_fen > 0 ? "amount" : NULL, amount, NULL);
 }
 
-/* "李*英, **** 0025" shown; "李*英，尾号零零二五" said. */
+/* "李*英, **** 0025" shown; "李*英, 尾号零零二五" said. A Chinese name is not said by
+ * another language's voice, which cannot read it: the card's last digits are. */
 static char *
 payee_text(const struct kproto_payee *p, const struct fill *f)
 {
 	char buf[KPROTO_PAYEE_NAME_MAX + 64];
+	int chinese = strcmp(f->lang, "zh") == 0;
 
 	if (f->voice != NULL) {
 		char *card = voice_card(f->voice, p->pan);
-		snprintf(buf, sizeof buf, "%s, %s", p->name, card);
+		if (!chinese && (unsigned char)p->name[0] >= 0x80)
+			snprintf(buf, sizeof buf, "%s", card);
+		else
+			snprintf(buf, sizeof buf, "%s, %s", p->name, card);
 		free(card);
 	} else
 		snprintf(buf, sizeof buf, "%s, **** %s", p->name,

@@ -285,6 +285,24 @@ value_cmp(const void *a, const void *b)
 	return lx < ly ? 1 : lx > ly ? -1 : 0;
 }
 
+/* The value of placeholder name in lang, shown and spoken; 0 when there is nothing to
+ * look for (an empty name, a card number not yet known). */
+static int
+value_of(struct kiosk *k, const char *name, const char *lang, struct value *out)
+{
+	char tmpl[48];
+	snprintf(tmpl, sizeof tmpl, "{%s}", name);
+	out->show = view_fill(k, tmpl, lang, 0);
+	out->say = view_fill(k, tmpl, lang, 1);
+	if (strpbrk(out->show, "0123456789") == NULL && !has_latin(out->show) &&
+	    !has_cjk(out->show)) {
+		free(out->show);
+		free(out->say);
+		return 0;
+	}
+	return 1;
+}
+
 /* Every value of the session in lang, longest shown form first, spoken as it was when
  * the screen was said: a headset pulled out since does not change what was heard. */
 static int
@@ -299,31 +317,26 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 
 	k->headset = headset_then;
 	size_t nnames = ARRAY_LEN(names) + (fraud ? ARRAY_LEN(fraud_names) : 0);
-	for (size_t i = 0; i < nnames && n < max; i++) {
-		char tmpl[32];
-		snprintf(tmpl, sizeof tmpl, "{%s}", i < ARRAY_LEN(names) ? names[i] :
-		    fraud_names[i - ARRAY_LEN(names)]);
-		out[n].show = view_fill(k, tmpl, lang, 0);
-		out[n].say = view_fill(k, tmpl, lang, 1);
-		/* Nothing to look for in an empty name or a card number not yet known. */
-		if (strpbrk(out[n].show, "0123456789") == NULL && !has_latin(out[n].show) &&
-		    !has_cjk(out[n].show)) {
-			free(out[n].show);
-			free(out[n].say);
-			continue;
-		}
-		n++;
+	for (size_t i = 0; i < nnames && n < max; i++)
+		n += value_of(k, i < ARRAY_LEN(names) ? names[i] :
+		    fraud_names[i - ARRAY_LEN(names)], lang, &out[n]);
+	/* A service's own placeholders, on its own screen. */
+	const struct screen_contract *c = k->state->contract;
+	for (const char *const *ph = c ? c->placeholders : NULL; ph && *ph && n < max; ph++)
+		n += value_of(k, *ph, lang, &out[n]);
+	/* The field being typed (an amount, a card number), as the state shows and says it. */
+	struct screen_input in = {0};
+	snprintf(in.lang, sizeof in.lang, "%s", lang);
+	if (k->state->input != NULL)
+		k->state->input(k, &in);
+	if (in.active && !in.masked && in.len > 0 && in.show != NULL && in.say != NULL &&
+	    n < max) {
+		out[n++] = (struct value){ in.show, in.say };
+		in.show = in.say = NULL;
 	}
+	free(in.show);
+	free(in.say);
 	k->headset = headset;
-	/* The amount being typed on the other-amount screen. */
-	if (strcmp(k->state->name, "other_amount") == 0 && k->s.entry_len > 0 && n < max) {
-		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
-		char buf[64];
-		money_show(fen, buf, sizeof buf);
-		out[n].show = xstrdup(buf);
-		out[n].say = voice_money(voice_for(&k->setup->voices, lang), fen);
-		n++;
-	}
 	qsort(out, (size_t)n, sizeof *out, value_cmp);
 	return n;
 }
@@ -508,10 +521,27 @@ check_part_lang(const struct screen *s, const struct heard_part *p, const char *
 	free(ts.t);
 }
 
+/* A text shown without the values filled into it: a name the bank gives (a payee's,
+ * masked) is in its own script whatever the screen's language. */
+static char *
+text_without_values(struct kiosk *k, const char *lang, int headset_then, const char *text)
+{
+	struct value vals[24];
+	int nv = values_for(k, lang, headset_then, vals, (int)ARRAY_LEN(vals));
+	char *out = xstrdup(text), *p;
+	for (int i = 0; i < nv; i++) {
+		while ((p = find_value(out, vals[i].show)) != NULL)
+			blank(p, strlen(vals[i].show));
+		free(vals[i].show);
+		free(vals[i].say);
+	}
+	return out;
+}
+
 /* (b) for the screen: each text in the voice of its language. */
 static void
-check_langs(struct kiosk *k, const struct screen *s, const struct shown *sh, int nsh,
-    const struct pool *pool, struct report *r)
+check_langs(struct kiosk *k, int headset_then, const struct screen *s,
+    const struct shown *sh, int nsh, const struct pool *pool, struct report *r)
 {
 	struct strbuf zh = {0};
 	strbuf_init(&zh);
@@ -519,9 +549,11 @@ check_langs(struct kiosk *k, const struct screen *s, const struct shown *sh, int
 		if (s->lang[0] != '\0' && strcmp(sh[i].lang, s->lang) != 0)
 			report_add(r, "%s is in %s on a %s screen", sh[i].what, sh[i].lang, s->lang);
 		/* The model's language of a text picks its voice: it must be the text's. */
+		char *own = text_without_values(k, sh[i].lang, headset_then, sh[i].orig);
 		if (strcmp(sh[i].lang, "zh") == 0 ? has_latin(sh[i].orig) && !has_cjk(sh[i].orig) :
-		    has_cjk(sh[i].orig))
+		    has_cjk(own))
 			report_add(r, "%s \"%s\" is marked %s", sh[i].what, sh[i].orig, sh[i].lang);
+		free(own);
 		if (strcmp(sh[i].lang, "zh") == 0) {
 			strbuf_add(&zh, sh[i].orig);
 			strbuf_addc(&zh, ' ');
@@ -634,7 +666,7 @@ silent_check_screen(struct kiosk *k, const struct screen *s, const struct heard 
 		}
 	}
 
-	check_langs(k, s, sh, nsh, pool, &r);
+	check_langs(k, headset_then, s, sh, nsh, pool, &r);
 	for (int i = 0; i < nsh; i++)
 		check_values(k, headset_then, &sh[i], pool, &r);
 	if (s->input.active && s->input.masked)

@@ -69,6 +69,8 @@
  *   idle          speech is let end and the idle timer run out (a warning or a timeout)
  *   quiet         speech is let end
  *   bank-down     kiosk-bankd stops; bank-up: a fresh demo bank starts and is reconnected
+ *   answered:KEY  KEY sends a money request whose own wait screen is said at once, then
+ *                 the answer is read; unanswered:KEY: its deadline passes first
  *   resize:WxH    the terminal changes size (too small: the screen says so instead)
  *   notices       every message in turn on the notice screen, back to this screen after each
  *   last-page:KEY KEY until large print shows the last page of the screen
@@ -142,6 +144,24 @@ static const struct journey {
 	  "card:1 =language lang =pin 1234 ENTER =menu transfer:6000 =fraud_large 2 =menu "
 	  "transfer:6000 =fraud_large 1 =fraud_warning !fraud_wait cooled 3 =menu CANCEL "
 	  "=take_card take-card =goodbye idle =welcome" },
+	{ "a transfer between one's own accounts, with its receipt",
+	  "card:1 =language lang =pin 1234 ENTER =menu wait:3 =transfer 2 =transfer_amount "
+	  "30000 ENTER !transfer_insufficient 1000 ENTER =transfer_confirm 2 =transfer_amount "
+	  "1000 ENTER =transfer_confirm answered:1 =take_card !transfer_made take-card =receipt "
+	  "1 =take_receipt !transfer_receipt take-receipt =goodbye idle =welcome" },
+	{ "a transfer to a payee: saved ones, then a card typed",
+	  "card:1 =language lang =pin 1234 ENTER =menu wait:3 =transfer 3 =transfer_payee 2 "
+	  "=transfer_payee 3 =transfer 4 =transfer_card 6222 ENTER !transfer_card_short "
+	  "000000000018 ENTER !transfer_card_wrong 6222000000000017 ENTER "
+	  "!transfer_same_account 6222000000000066 wait:ENTER =transfer_card "
+	  "!transfer_card_unknown 6222000000000033 wait:ENTER =transfer_amount 60000 ENTER "
+	  "!transfer_over_limit CANCEL =take_card !cancelled take-card =goodbye idle =welcome "
+	  "card:2 =language lang =pin 2580 ENTER =menu wait:3 =transfer 3 !transfer_no_payees "
+	  "CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "a transfer the bank never answers",
+	  "card:1 =language lang =pin 1234 ENTER =menu wait:3 =transfer 1 =transfer_amount 100 "
+	  "ENTER =transfer_confirm unanswered:1 =take_card !transfer_unknown take-card =goodbye "
+	  "idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
@@ -162,6 +182,19 @@ static const struct {
 	{ MSG_LARGE_PRINT_FONT, "shown only when Unifont cannot be read (e2e_large_print)" },
 	{ MSG_LARGE_PRINT_BADGE, "drawn big by the renderer beside the welcome screen's own "
 	  "line saying the same (大字显示请按F9), which is spoken" },
+};
+
+/* The same for services' messages, whose ids are given as they register: by name. */
+static const struct {
+	const char *name;
+	const char *why;
+} notice_only_named[] = {
+	{ "transfer_current", "words filled into {from} and {payee}: heard with every "
+	  "transfer screen that shows them" },
+	{ "transfer_savings", "words filled into {from} and {payee}: heard with every "
+	  "transfer screen that shows them" },
+	{ "transfer_no_savings", "the demo bank gives every customer a savings account; "
+	  "a bank upgraded from schema 2 has customers without one" },
 };
 
 #define LANGS_MAX 4
@@ -734,6 +767,15 @@ step(struct walk *w, const char *tok)
 		bank_down(w);
 	} else if (strcmp(tok, "bank-up") == 0) {
 		bank_up(w);
+	} else if (strncmp(tok, "answered:", 9) == 0 || strncmp(tok, "unanswered:", 11) == 0) {
+		/* A money request's own wait screen is said at once, then the answer is read,
+		 * or its deadline passes first. */
+		state_key(k, keyfn_from_str(strchr(tok, ':') + 1));
+		kiosk_present(k);
+		settle(w, 1);
+		before = k->state;
+		if (tok[0] == 'u')
+			bank_tick(k->bank, bank_deadline(k->bank));
 	} else if (strcmp(tok, "lang") == 0) {
 		state_key(k, language_key_of(w));
 	} else if (strncmp(tok, "wait:", 5) == 0) {
@@ -775,6 +817,11 @@ notice_only_why(enum message_id m, const char **why)
 	for (size_t i = 0; i < ARRAY_LEN(notice_only); i++)
 		if (notice_only[i].m == m) {
 			*why = notice_only[i].why;
+			return 1;
+		}
+	for (size_t i = 0; i < ARRAY_LEN(notice_only_named); i++)
+		if (strcmp(notice_only_named[i].name, message_to_str(m)) == 0) {
+			*why = notice_only_named[i].why;
 			return 1;
 		}
 	return 0;
