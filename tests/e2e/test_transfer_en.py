@@ -46,6 +46,19 @@ class TransferLargePrint(KioskTest):
         shown(k, "Today you can still send others ¥50,000.00")
         return k
 
+    def next_visit(self):
+        """CANCEL, the card taken back, and the same customer at the transfer screen
+        again."""
+        k = self.k
+        k.keys("Escape")
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        k.in_state("welcome", timeout=20)
+        k.sign_in(PAN, PIN)
+        k.keys("3")
+        k.in_state("transfer")
+
     def test_own_accounts_with_a_receipt(self):
         k = self.to_transfer()
         total = k.bank_total()
@@ -169,14 +182,7 @@ class TransferLargePrint(KioskTest):
         k.type("20001")
         k.keys("Enter")
         shown(k, "Not enough money: ¥20,000.00 is available in that account")
-        k.keys("Escape")
-        k.asks("eject-card")
-        k.device("card-take")
-        k.in_state("goodbye")
-        k.wait_for(lambda: k.state() == "welcome", "the welcome screen", timeout=20)
-        k.sign_in(PAN, PIN)
-        k.keys("3")
-        k.in_state("transfer")
+        self.next_visit()
         # To someone else, today's limit is said first, as the bank checks it first.
         k.keys("4")
         k.type(WANG)
@@ -196,14 +202,7 @@ class TransferLargePrint(KioskTest):
         k.keys("Enter")
         shown(k, "Not enough money: ¥5,000.00 is available in that account")
         k.in_state("transfer_amount")
-        k.keys("Escape")
-        k.asks("eject-card")
-        k.device("card-take")
-        k.in_state("goodbye")
-        k.wait_for(lambda: k.state() == "welcome", "the welcome screen", timeout=20)
-        k.sign_in(PAN, PIN)
-        k.keys("3")
-        k.in_state("transfer")
+        self.next_visit()
         k.keys("4")
         k.type(PAN)
         k.keys("Enter")

@@ -33,16 +33,20 @@ class TransferByEar(KioskTest):
         """Presses the key the speech said for label, on the screen last heard."""
         self.k.keys(key_for(self.heard(label + "，请按"), label))
 
-    def test_to_a_saved_payee(self):
+    def to_menu(self):
+        """A headset in, the card, Chinese (the digit said with 中文), the PIN."""
         k = self.k.start()
         k.headset_in()
         k.insert(PAN)
-        k.hears("中文")
-        k.keys("1")
+        k.keys(key_for(self.heard("中文"), "中文"))
         k.hears("请输入密码")
         k.type(PIN)
         k.keys("Enter")
         k.hears("主菜单")
+        return k
+
+    def test_to_a_saved_payee(self):
+        k = self.to_menu()
         total = k.bank_total()
         self.choose("转账")
         k.in_state("transfer")
@@ -99,14 +103,7 @@ class TransferByEar(KioskTest):
         k.keys(key_for(said, "没人让我这样做，继续"))
 
     def test_card_numbers_read_back_in_groups(self):
-        k = self.k.start()
-        k.headset_in()
-        k.insert(PAN)
-        k.keys("1")
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
+        k = self.to_menu()
         self.choose("转账")
         self.choose("转到本行其他银行卡")
         k.in_state("transfer_card")
