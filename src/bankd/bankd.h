@@ -141,6 +141,16 @@ enum ledger_status ledger_payees(struct db *db, const char *pan,
 /* *flagged 1 if the bank protects pan's customer from fraud (slower, warned transfers). */
 enum ledger_status ledger_fraud_flag(struct db *db, const char *pan, int *flagged);
 
+/* ---- ledger.c: statements ---------------------------------------------------- */
+
+/*
+ * The last KPROTO_STATEMENT_LINES ledger entries of the account (enum
+ * kproto_statement_account) of pan's customer, newest first; *found 0 (and no lines)
+ * if the customer has no such account.
+ */
+enum ledger_status ledger_statement(struct db *db, const char *pan, int account,
+    struct kproto_statement_lines *out, int *found);
+
 /* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
 
 #define BANKD_PIN_WORKERS_MAX 64

@@ -530,3 +530,63 @@ ledger_fraud_flag(struct db *db, const char *pan, int *flagged)
 	*flagged = r.fraud_protect;
 	return LEDGER_OK;
 }
+
+/* ---- statements ---------------------------------------------------------------- */
+
+/* The ledger's words for what an entry was; any other word is "other" on a statement. */
+static const struct {
+	const char *kind;
+	uint8_t entry;
+} ledger_entry_kinds[] = {
+	{ "withdrawal", KPROTO_ENTRY_WITHDRAWAL },
+	{ "transfer_out", KPROTO_ENTRY_TRANSFER_OUT },
+	{ "transfer_in", KPROTO_ENTRY_TRANSFER_IN },
+	{ "deposit", KPROTO_ENTRY_DEPOSIT },
+};
+
+static uint8_t
+entry_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof ledger_entry_kinds / sizeof ledger_entry_kinds[0]; i++)
+		if (strcmp(ledger_entry_kinds[i].kind, kind) == 0)
+			return ledger_entry_kinds[i].entry;
+	return KPROTO_ENTRY_OTHER;
+}
+
+enum ledger_status
+ledger_statement(struct db *db, const char *pan, int account,
+    struct kproto_statement_lines *out, int *found)
+{
+	const char *want = account == KPROTO_STATEMENT_SAVINGS ? "savings" : "current";
+	struct account_row rows[LEDGER_ACCOUNTS_MAX];
+	struct entry_row e[KPROTO_STATEMENT_LINES];
+	int64_t id = -1;
+	int n;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (account != KPROTO_STATEMENT_CURRENT && account != KPROTO_STATEMENT_SAVINGS)
+		return LEDGER_OK;
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	n = db->ops->card_accounts(db, pan, rows, LEDGER_ACCOUNTS_MAX);
+	for (int i = 0; i < n && id < 0; i++)
+		if (strcmp(rows[i].kind, want) == 0)
+			id = rows[i].id;
+	if (n > 0 && id >= 0)
+		n = db->ops->account_entries(db, id, e, KPROTO_STATEMENT_LINES);
+	ledger_rollback(db);
+	if (n < 0)
+		return LEDGER_ERROR;
+	if (id < 0)
+		return LEDGER_OK;
+	*found = 1;
+	for (int i = 0; i < n; i++) {
+		out->line[i].at = e[i].at < 0 ? 0 : (uint64_t)e[i].at;
+		out->line[i].kind = entry_kind(e[i].kind);
+		out->line[i].amount_fen = e[i].amount_fen;
+		out->line[i].balance_after_fen = e[i].balance_after_fen;
+	}
+	out->count = (uint8_t)n;
+	return LEDGER_OK;
+}

@@ -35,6 +35,8 @@ static void session_card_close(struct bank *, struct bank_session *, struct kpro
     uint8_t *, struct kproto_buf *);
 static void session_settle(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_statement(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
 	uint8_t type;
@@ -58,6 +60,8 @@ static const struct bank_rule {
 	/* Recovery between customers: no card may be open while old holds are settled. */
 	{ KPROTO_MSG_SETTLE, BIT(BANK_NO_CARD),
 	    "no card in the session (send CARD_CLOSE first)", session_settle },
+
+	{ KPROTO_MSG_STATEMENT, BIT(BANK_AUTHED), "a verified PIN", session_statement },
 };
 
 /*
@@ -587,4 +591,35 @@ bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
 		return;
 	}
 	r->handle(bk, s, req, resp_type, resp);
+}
+
+/* ---- statements ----------------------------------------------------------------- */
+
+static void
+session_statement(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_statement st;
+	struct kproto_statement_lines sl;
+	const char *account;
+	int rv, found;
+
+	if ((rv = kproto_statement_unpack(req, &st)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_STATEMENT, rv, resp_type, resp);
+		return;
+	}
+	account = kproto_statement_account_to_str(st.account);
+	if (ledger_statement(bk->db, s->pan, st.account, &sl, &found) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_STATEMENT, resp_type, resp);
+		return;
+	}
+	if (!found) {
+		session_error(s, KPROTO_MSG_STATEMENT, KPROTO_ERROR_NO_ACCOUNT, resp_type, resp,
+		    "STATEMENT: the customer has no %s account", account);
+		return;
+	}
+	log_info("conn %d: STATEMENT %s %s -> STATEMENT_LINES %u lines", s->id,
+	    s->pan_masked, account, sl.count);
+	session_reply(s, KPROTO_MSG_STATEMENT, kproto_statement_lines_pack(resp, &sl),
+	    KPROTO_MSG_STATEMENT_LINES, resp_type, resp);
 }

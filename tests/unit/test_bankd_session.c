@@ -432,6 +432,87 @@ test_settle(void)
 	CHECK_EQ(rtype, KPROTO_MSG_OK);
 }
 
+static struct kproto_statement_lines
+statement(struct bank_session *s, uint8_t account)
+{
+	struct kproto_statement st = { .account = account };
+	struct kproto_statement_lines sl;
+
+	memset(&sl, 0, sizeof sl);
+	CHECK_EQ(kproto_statement_pack(&req, &st), KPROTO_OK);
+	call(s, KPROTO_MSG_STATEMENT);
+	if (rtype == KPROTO_MSG_STATEMENT_LINES)
+		CHECK_EQ(kproto_statement_lines_unpack(&resp, &sl), KPROTO_OK);
+	return sl;
+}
+
+/* A card of no customer, with its own account alone and the PIN pin. */
+static void
+card_add(const char *pan, const char *pin)
+{
+	char hash[crypto_pwhash_STRBYTES], sql[512], err[256];
+
+	CHECK_EQ(crypto_pwhash_str(hash, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO accounts (holder, balance_fen, currency) "
+	    "VALUES ('Test Single', 10000, 'CNY'); INSERT INTO cards (pan, account_id, "
+	    "pin_hash, status, tries_left) VALUES ('%s', (SELECT max(id) FROM accounts), "
+	    "'%s', 'active', 3)", pan, hash);
+	CHECK(db_exec(bk.db, sql, err, sizeof err) == 0);
+}
+
+/* Statements: only after the PIN, the last ten entries newest first, adding up to the
+ * balance; an account the customer does not have is ERROR 7. */
+static void
+test_statement(void)
+{
+	struct kproto_statement_lines sl;
+	struct kproto_balance_info bi;
+	struct bank_session s;
+
+	bank_session_init(&s, 7);
+	statement(&s, KPROTO_STATEMENT_CURRENT);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "STATEMENT");
+	card_open(&s, "6222000000000017");
+	statement(&s, KPROTO_STATEMENT_CURRENT);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "STATEMENT");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+
+	bi = balance(&s);
+	sl = statement(&s, KPROTO_STATEMENT_CURRENT);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 10);
+	CHECK_EQ(sl.line[0].balance_after_fen, bi.balance_fen);
+	for (int i = 1; i < sl.count; i++) {
+		CHECK(sl.line[i].at <= sl.line[i - 1].at);
+		CHECK_EQ(sl.line[i].balance_after_fen, sl.line[i - 1].balance_after_fen -
+		    sl.line[i - 1].amount_fen);
+	}
+	sl = statement(&s, KPROTO_STATEMENT_SAVINGS);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 2);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT &&
+	    sl.line[0].amount_fen == -100000 && sl.line[0].balance_after_fen == 2000000);
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, KPROTO_TAG_STATEMENT_ACCOUNT, 2);
+	call(&s, KPROTO_MSG_STATEMENT);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "STATEMENT");
+	CHECK_EQ(s.state, BANK_AUTHED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* A card of no customer: its own account, no savings. */
+	card_add("6222000000000066", "5823");
+	card_open(&s, "6222000000000066");
+	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
+	statement(&s, KPROTO_STATEMENT_SAVINGS);
+	EXPECT_ERROR(KPROTO_ERROR_NO_ACCOUNT, "savings");
+	sl = statement(&s, KPROTO_STATEMENT_CURRENT);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+}
+
 /* Neither a PIN nor a whole card number may reach the log. */
 static void
 test_log_clean(const char *log_path)
@@ -490,6 +571,7 @@ main(int argc, char **argv)
 	test_refused_cards();
 	test_withdraw();
 	test_settle();
+	test_statement();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);
