@@ -215,9 +215,7 @@ db_init_demo(const char *spec, char *err, size_t errlen)
 	if (db->ops->create(db, spec, err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof db_demo / sizeof db_demo[0]; i++) {
-		if (crypto_pwhash_str(hash, db_demo[i].pin, strlen(db_demo[i].pin),
-		    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		if (ledger_pin_hash_make(hash, sizeof hash, db_demo[i].pin) < 0) {
 			snprintf(err, errlen, "PIN hashing failed (out of memory?)");
 			goto out;
 		}

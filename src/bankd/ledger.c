@@ -531,7 +531,7 @@ ledger_fraud_flag(struct db *db, const char *pan, int *flagged)
 	return LEDGER_OK;
 }
 
-/* ---- statements ---------------------------------------------------------------- */
+/* ---- statements and PIN changes ---------------------------------------------------- */
 
 /* The ledger's words for what an entry was; any other word is "other" on a statement. */
 static const struct {
@@ -589,4 +589,61 @@ ledger_statement(struct db *db, const char *pan, int account,
 	}
 	out->count = (uint8_t)n;
 	return LEDGER_OK;
+}
+
+int
+ledger_pin_hash_make(char *hash, size_t hashsz, const char *pin)
+{
+	if (hashsz < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str(hash, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+/* 1 if every digit is the one before it plus step. */
+static int
+pin_steps(const char *pin, int step)
+{
+	for (size_t i = 1; pin[i] != '\0'; i++)
+		if (pin[i] - pin[i - 1] != step)
+			return 0;
+	return 1;
+}
+
+int
+ledger_pin_weakness(const char *pin, const char *old_hash)
+{
+	if (pin_steps(pin, 0))
+		return KPROTO_PIN_WEAK_REPEATED;
+	if (pin_steps(pin, 1) || pin_steps(pin, -1))
+		return KPROTO_PIN_WEAK_RUN;
+	if (crypto_pwhash_str_verify(old_hash, pin, strlen(pin)) == 0)
+		return KPROTO_PIN_WEAK_SAME;
+	return KPROTO_PIN_CHANGED;
+}
+
+int
+ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
+    size_t new_hashsz)
+{
+	int status = ledger_pin_weakness(pin, old_hash);
+
+	if (status == KPROTO_PIN_CHANGED && ledger_pin_hash_make(new_hash, new_hashsz, pin) < 0)
+		return -1;
+	return status;
+}
+
+enum ledger_status
+ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	int set;
+
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) <= 0) {
+		ledger_rollback(db);
+		return set == 0 ? LEDGER_CONFLICT : LEDGER_ERROR;
+	}
+	return ledger_commit(db);
 }

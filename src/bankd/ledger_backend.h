@@ -128,6 +128,10 @@ struct db_ops {
 	 * written last first); how many, or -1. */
 	int (*account_entries)(struct db *db, int64_t account_id, struct entry_row *out,
 	    int max);
+	/* Sets pan's PIN hash to new_hash where it still is old_hash: 1 set, 0 it was
+	 * not old_hash any more, -1 error. */
+	int (*card_set_pin_hash)(struct db *db, const char *pan, const char *old_hash,
+	    const char *new_hash);
 	/* Replaces the ledger rows of the account by the n rows of the demo's history. */
 	int (*demo_entries)(struct db *db, int64_t account_id, const struct entry_row *rows,
 	    int n);

@@ -827,6 +827,22 @@ pg_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int 
 }
 
 static int
+pg_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	const char *params[] = { new_hash, pan, old_hash };
+	PGresult *res = pg_run(d, "PIN hash", "UPDATE cards SET pin_hash = $1 "
+	    "WHERE pan = $2 AND pin_hash = $3", 3, params, PGRES_COMMAND_OK);
+	int set;
+
+	if (res == NULL)
+		return -1;
+	set = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	return set;
+}
+
+static int
 pg_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	struct pg_num id, amount, after, at;
@@ -872,5 +888,6 @@ const struct db_ops ledger_pg_ops = {
 	.demo_add = pg_demo_add,
 	.demo_payee = pg_demo_payee,
 	.account_entries = pg_account_entries,
+	.card_set_pin_hash = pg_card_set_pin_hash,
 	.demo_entries = pg_demo_entries,
 };

@@ -843,6 +843,23 @@ sq_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int 
 }
 
 static int
+sq_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET pin_hash = ? "
+	    "WHERE pan = ? AND pin_hash = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, new_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, old_hash, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	return sqlite3_changes(d->priv) == 1;
+}
+
+static int
 sq_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM ledger WHERE account_id = ?");
@@ -894,5 +911,6 @@ const struct db_ops ledger_sqlite_ops = {
 	.demo_add = sq_demo_add,
 	.demo_payee = sq_demo_payee,
 	.account_entries = sq_account_entries,
+	.card_set_pin_hash = sq_card_set_pin_hash,
 	.demo_entries = sq_demo_entries,
 };

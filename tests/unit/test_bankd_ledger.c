@@ -1142,6 +1142,61 @@ test_statement(struct db *db)
 	CHECK(!found && sl.count == 0);
 }
 
+/* The rules a new PIN must pass, and storing it where the old one still is. */
+static void
+test_pin_change(struct db *db)
+{
+	static const struct {
+		const char *pin;
+		int status;
+	} cases[] = {
+		{ "0000", KPROTO_PIN_WEAK_REPEATED }, { "888888", KPROTO_PIN_WEAK_REPEATED },
+		{ "1234", KPROTO_PIN_WEAK_RUN }, { "9876", KPROTO_PIN_WEAK_RUN },
+		{ "3456", KPROTO_PIN_WEAK_RUN }, { "43210", KPROTO_PIN_WEAK_RUN },
+		{ "0123456789", KPROTO_PIN_WEAK_RUN }, { "1357", KPROTO_PIN_WEAK_SAME },
+		{ "1358", KPROTO_PIN_CHANGED }, { "7890", KPROTO_PIN_CHANGED },
+		{ "1212", KPROTO_PIN_CHANGED }, { "1233", KPROTO_PIN_CHANGED },
+		{ "2468", KPROTO_PIN_CHANGED }, { "135713", KPROTO_PIN_CHANGED },
+	};
+	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+	struct kproto_pin_result pr;
+	int checkable;
+
+	CHECK_EQ(ledger_pin_hash(db, PAN3, old_hash, sizeof old_hash, &checkable, &pr),
+	    LEDGER_OK);
+	CHECK_EQ(checkable, 1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (ledger_pin_weakness(cases[i].pin, old_hash) != cases[i].status) {
+			fprintf(stderr, "%s:%d: new PIN %s judged %s, expected %s\n", __FILE__,
+			    __LINE__, cases[i].pin, kproto_pin_change_status_to_str(
+			    ledger_pin_weakness(cases[i].pin, old_hash)),
+			    kproto_pin_change_status_to_str(cases[i].status));
+			failures++;
+		}
+
+	/* The new hash has the cost of the others; stored only over the old one. */
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
+	    KPROTO_PIN_CHANGED);
+	CHECK(strncmp(new_hash, "$argon2id$", 10) == 0);
+	CHECK(crypto_pwhash_str_needs_rehash(new_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2222", new_hash, sizeof new_hash),
+	    KPROTO_PIN_WEAK_REPEATED);
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
+	    KPROTO_PIN_CHANGED);
+	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, new_hash), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_OK);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "2468", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	/* Back as it was, for the tests after. */
+	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, old_hash), LEDGER_OK);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1174,6 +1229,7 @@ main(int argc, char **argv)
 	test_demo(db);
 	test_demo_history(db);
 	test_customer(db);
+	test_pin_change(db);
 	db = test_pin(db);
 	test_withdraw(db);
 	test_daily_limit(db);
