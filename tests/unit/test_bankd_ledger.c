@@ -1097,6 +1097,66 @@ test_transfer_atomic(struct db *db)
 	CHECK_EQ(account_balance(db, PAN2, "current"), to + 1000);
 }
 
+/* Transfers kid k of the crossing run makes: 20 of ¥10 from 王芳 to 张伟 (kids 0
+ * and 1), or 20 of ¥1 back (kids 2 and 3); how many were approved, -1 on an error. */
+static int
+kid_crossing(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 20; i++) {
+		if ((k < 2 ? xfer(mine, PAN3, 100 + k * 20 + i, 1000, KPROTO_ACCOUNT_CURRENT, 0,
+		    PAN1, &tr) : xfer(mine, PAN1, 100 + k * 20 + i, 100, KPROTO_ACCOUNT_CURRENT,
+		    0, PAN3, &tr)) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Ten transfers of ¥1 from 王芳 to 李秀英. */
+static int
+kid_draining(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (xfer(mine, PAN3, 300 + k * 10 + i, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN2,
+		    &tr) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Runs kid(mine, k) for k 0..3 in four processes at once, each with a connection of
+ * its own; got[k] is what kid k returned. */
+static void
+kids_run(int (*kid)(struct db *, int), int got[4])
+{
+	char err[256];
+	pid_t pids[4];
+
+	for (int k = 0; k < 4; k++) {
+		if ((pids[k] = fork()) != 0)
+			continue;
+		struct db *mine = NULL;
+		if (db_open(path, &mine, err, sizeof err) < 0)
+			_exit(255);
+		int n = kid(mine, k);
+		db_close(mine);
+		_exit(n < 0 ? 255 : n);
+	}
+	for (int k = 0; k < 4; k++) {
+		int st;
+		CHECK(waitpid(pids[k], &st, 0) == pids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+		got[k] = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	}
+}
+
 /*
  * Four processes, each with its own connection, transfer from one card at once, and
  * two of them the other way back: together they never exceed the balance or the
@@ -1105,14 +1165,13 @@ test_transfer_atomic(struct db *db)
 static void
 test_transfer_concurrent(struct db *db)
 {
+	struct kproto_transfer_result tr;
 	int64_t total;
-	int approved = 0, back = 0;
 	char err[256];
-	pid_t kids[4];
+	int got[4];
 
 	/* 王芳 sent ¥1,000 to payees today: she may send ¥250 more, with ¥1,200 in her
 	 * current account; 张伟 sends back. */
-	struct kproto_transfer_result tr;
 	CHECK(db_exec(db, "UPDATE cards SET transfer_limit_fen = 125000 WHERE pan = '" PAN3
 	    "'", err, sizeof err) == 0);
 	CHECK_EQ(xfer(db, PAN3, 99, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
@@ -1120,39 +1179,10 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
 	CHECK_EQ(account_balance(db, PAN3, "current"), 120000);
 	total = account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current");
-	for (int k = 0; k < 4; k++) {
-		if ((kids[k] = fork()) != 0)
-			continue;
-		struct db *mine = NULL;
-		int n = 0;
-
-		if (db_open(path, &mine, err, sizeof err) < 0)
-			_exit(255);
-		for (int i = 0; i < 20; i++) {
-			enum ledger_status ls = k < 2 ?
-			    xfer(mine, PAN3, 100 + k * 20 + i, 1000, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN1, &tr) :
-			    xfer(mine, PAN1, 100 + k * 20 + i, 100, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN3, &tr);
-			if (ls != LEDGER_OK)
-				_exit(255);
-			n += tr.status == KPROTO_XFER_APPROVED;
-		}
-		db_close(mine);
-		_exit(n);
-	}
-	for (int k = 0; k < 4; k++) {
-		int st;
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
-		if (k < 2)
-			approved += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-		else
-			back += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-	}
+	kids_run(kid_crossing, got);
 	/* ¥10 forty times against a ¥250 limit: 25 of them; all 40 the other way. */
-	CHECK_EQ(approved, 25);
-	CHECK_EQ(back, 40);
+	CHECK_EQ(got[0] + got[1], 25);
+	CHECK_EQ(got[2] + got[3], 40);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM transfers WHERE pan = '" PAN3 "' AND "
 	    "status = 2 AND amount_fen = 1000"), 15);
 	CHECK_EQ(account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current"),
@@ -1167,31 +1197,8 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(xfer(db, PAN3, 200, left - 300, KPROTO_ACCOUNT_CURRENT,
 	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
 	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
-	approved = 0;
-	for (int k = 0; k < 4; k++) {
-		if ((kids[k] = fork()) != 0)
-			continue;
-		struct db *mine = NULL;
-		int n = 0;
-
-		if (db_open(path, &mine, err, sizeof err) < 0)
-			_exit(255);
-		for (int i = 0; i < 10; i++) {
-			if (xfer(mine, PAN3, 300 + k * 10 + i, 100, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN2, &tr) != LEDGER_OK)
-				_exit(255);
-			n += tr.status == KPROTO_XFER_APPROVED;
-		}
-		db_close(mine);
-		_exit(n);
-	}
-	for (int k = 0; k < 4; k++) {
-		int st;
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
-		approved += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-	}
-	CHECK_EQ(approved, 3);
+	kids_run(kid_draining, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 3);
 	CHECK_EQ(account_balance(db, PAN3, "current"), 0);
 }
 

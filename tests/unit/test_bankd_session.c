@@ -477,8 +477,10 @@ test_transfer(void)
 	unsigned char t[BANK_TX_MAX + 1][16];
 	char err[256];
 
+	/* Fixed txids: the log check below looks for PIN digits, which a random txid's
+	 * hex in the log could hold by chance. */
 	for (int i = 0; i <= BANK_TX_MAX; i++)
-		randombytes_buf(t[i], sizeof t[i]);
+		memset(t[i], 0xa0 + i, sizeof t[i]);
 	bank_session_init(&s, 5);
 	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
 	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER_OPTIONS");
