@@ -832,6 +832,7 @@ xfer(struct db *db, const char *pan, int n, int64_t amount, int from, int to,
 
 	txid_make(t.txid, n);
 	t.txid[1] = 0x58;
+	t.txid[14] = (unsigned char)(n >> 8);
 	if (payee != NULL)
 		snprintf(t.pan, sizeof t.pan, "%s", payee);
 	return ledger_transfer(db, KIOSK, pan, &t, tr);
@@ -1131,6 +1132,33 @@ kid_draining(struct db *mine, int k)
 	return n;
 }
 
+/* Ten ¥100 withdrawals on 张伟's card (kids 0 and 1) or ten ¥100 transfers from it
+ * to 李秀英 (kids 2 and 3). */
+static int
+kid_mixed(struct db *mine, int k)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_transfer_result tr;
+	unsigned char t[16];
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (k < 2) {
+			txid_make(t, i);
+			t[1] = (unsigned char)(0x90 + k);
+			if (ledger_withdraw_auth(mine, KIOSK, PAN1, t, 10000, &wr) != LEDGER_OK)
+				return -1;
+			n += wr.status == KPROTO_WD_APPROVED;
+		} else {
+			if (xfer(mine, PAN1, 400 + k * 10 + i, 10000, KPROTO_ACCOUNT_CURRENT, 0,
+			    PAN2, &tr) != LEDGER_OK)
+				return -1;
+			n += tr.status == KPROTO_XFER_APPROVED;
+		}
+	}
+	return n;
+}
+
 /* Runs kid(mine, k) for k 0..3 in four processes at once, each with a connection of
  * its own; got[k] is what kid k returned. */
 static void
@@ -1200,6 +1228,18 @@ test_transfer_concurrent(struct db *db)
 	kids_run(kid_draining, got);
 	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 3);
 	CHECK_EQ(account_balance(db, PAN3, "current"), 0);
+
+	/* Withdrawals and transfers on one card at once share its ¥1,000 between them. */
+	struct ledger_account acc[LEDGER_ACCOUNTS_MAX];
+	int n;
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(xfer(db, PAN1, 398, acc[0].available_fen - 100000, KPROTO_ACCOUNT_CURRENT,
+	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	kids_run(kid_mixed, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 10);
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(acc[0].available_fen, 0);
 }
 
 /* A bank of schema version 3 gains transfers: every card the default limit, no
@@ -1531,6 +1571,8 @@ main(int argc, char **argv)
 	test_transfer_atomic(db);
 	test_transfer_concurrent(db);
 	test_migrate_v3();
+	/* What follows wants the demo's money back. */
+	db = fresh_bank(db);
 	if (pg != NULL) {
 		test_pg_connection_lost(db);
 		test_pg_timeouts(db);
