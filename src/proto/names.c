@@ -102,6 +102,8 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_TRANSFER_OPTIONS: return "TRANSFER_OPTIONS";
 	case KPROTO_MSG_PAYEE_LOOKUP: return "PAYEE_LOOKUP";
 	case KPROTO_MSG_TRANSFER: return "TRANSFER";
+	case KPROTO_MSG_STATEMENT: return "STATEMENT";
+	case KPROTO_MSG_PIN_CHANGE: return "PIN_CHANGE";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
@@ -110,6 +112,8 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_TRANSFER_CHOICES: return "TRANSFER_CHOICES";
 	case KPROTO_MSG_PAYEE_INFO: return "PAYEE_INFO";
 	case KPROTO_MSG_TRANSFER_RESULT: return "TRANSFER_RESULT";
+	case KPROTO_MSG_STATEMENT_LINES: return "STATEMENT_LINES";
+	case KPROTO_MSG_PIN_CHANGE_RESULT: return "PIN_CHANGE_RESULT";
 	case KPROTO_MSG_ERROR: return "ERROR";
 	}
 	return "?";
@@ -118,15 +122,13 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_SETTLE) ||
-	    (type >= KPROTO_MSG_TRANSFER_OPTIONS && type <= KPROTO_MSG_TRANSFER);
+	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_PIN_CHANGE;
 }
 
 int
 kproto_type_is_response(int type)
 {
-	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_OK) ||
-	    (type >= KPROTO_MSG_TRANSFER_CHOICES && type <= KPROTO_MSG_TRANSFER_RESULT) ||
+	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_PIN_CHANGE_RESULT) ||
 	    type == KPROTO_MSG_ERROR;
 }
 
@@ -175,6 +177,7 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_UNKNOWN_TX: return "unknown-transaction";
 	case KPROTO_ERROR_INTERNAL: return "internal";
 	case KPROTO_ERROR_UNKNOWN_PAYEE: return "unknown-payee";
+	case KPROTO_ERROR_NO_ACCOUNT: return "no-such-account";
 	}
 	return "?";
 }
@@ -200,6 +203,29 @@ kproto_account_kind_to_str(int kind)
 }
 
 const char *
+kproto_statement_account_to_str(int account)
+{
+	switch (account) {
+	case KPROTO_STATEMENT_CURRENT: return "current";
+	case KPROTO_STATEMENT_SAVINGS: return "savings";
+	}
+	return "?";
+}
+
+const char *
+kproto_entry_kind_to_str(int kind)
+{
+	switch (kind) {
+	case KPROTO_ENTRY_WITHDRAWAL: return "withdrawal";
+	case KPROTO_ENTRY_TRANSFER_OUT: return "transfer-out";
+	case KPROTO_ENTRY_TRANSFER_IN: return "transfer-in";
+	case KPROTO_ENTRY_DEPOSIT: return "deposit";
+	case KPROTO_ENTRY_OTHER: return "other";
+	}
+	return "?";
+}
+
+const char *
 kproto_transfer_status_to_str(int status)
 {
 	switch (status) {
@@ -209,6 +235,18 @@ kproto_transfer_status_to_str(int status)
 	case KPROTO_XFER_SAME_ACCOUNT: return "same-account";
 	case KPROTO_XFER_UNKNOWN_PAYEE: return "unknown-payee";
 	case KPROTO_XFER_INVALID: return "invalid-amount";
+	}
+	return "?";
+}
+
+const char *
+kproto_pin_change_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_PIN_CHANGED: return "changed";
+	case KPROTO_PIN_WEAK_REPEATED: return "weak-repeated";
+	case KPROTO_PIN_WEAK_RUN: return "weak-run";
+	case KPROTO_PIN_WEAK_SAME: return "weak-same";
 	}
 	return "?";
 }
