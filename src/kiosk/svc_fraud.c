@@ -128,7 +128,9 @@ warning_tick(struct kiosk *k, int64_t now)
 				k->warning = MSG_NONE;
 		}
 	}
-	int speaking = k->utterance != 0 || (k->speech != NULL && speech_paused(k->speech));
+	/* Help over the warning is heard, not the count: closed, it says the screen again. */
+	int speaking = k->utterance != 0 || (k->speech != NULL && speech_paused(k->speech)) ||
+	    k->overlay != OVERLAY_NONE;
 	int say = fraud_cooling_say(left, f->said, speaking);
 	if (say >= 0) {
 		f->said = say;

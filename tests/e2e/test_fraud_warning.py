@@ -8,9 +8,9 @@ import unittest
 
 import kiosklib
 from kiosklib import CONFIG, KioskTest
-from test_large_print import shows_big
+from test_large_print import shows_big, to_menu
 
-PAN = "6222000000000025"  # flagged by the bank; prefers large print
+PAN = "6222000000000025"  # to_menu's card: flagged by the bank; prefers large print
 PIN = "2580"
 BALANCE = 1234560
 COOLING = 10
@@ -34,16 +34,6 @@ def shown(k):
 
 class FraudWarning(KioskTest):
     kiosk_args = {"config_text": fraud_config()}
-
-    def sign_in(self, lang_key):
-        k = self.k
-        k.insert(PAN)
-        k.wait_for(lambda: k.trace_events("large-print"), "large print from the card")
-        k.keys(lang_key)
-        k.in_state("pin")
-        k.type(PIN)
-        k.keys("Enter")
-        k.in_state("menu")
 
     def cash_2000(self):
         """Withdraw, all the amounts (large print's simple menu hides ¥2,000), ¥2,000."""
@@ -71,7 +61,7 @@ class FraudWarning(KioskTest):
     def test_zh_by_ear(self):
         k = self.k.start()
         k.headset_in()
-        self.sign_in("1")
+        to_menu(k, "1")
         self.cash_2000()
         # The warning, and the time left at its start, said in plain words.
         k.hears("谨防诈骗")
@@ -115,7 +105,7 @@ class FraudWarning(KioskTest):
 
     def test_en_large_print(self):
         k = self.k.start()
-        self.sign_in("2")
+        to_menu(k, "2")
         self.cash_2000()
         k.wait_for(lambda: shows_big(k, "Beware of"), "the warning drawn big")
         # The count is on the next page, counting down.
@@ -152,7 +142,7 @@ class FraudWarning(KioskTest):
         self.assertEqual(k.balance(PAN), BALANCE - 200000)
         k.in_state("welcome", 15)
         # The next visit asks staff: the card comes back, and nothing moves.
-        self.sign_in("2")
+        to_menu(k, "2")
         self.cash_2000()
         k.keys("2")
         k.asks("eject-card")

@@ -160,6 +160,21 @@ test_defaults(void)
 	diag_free(&d);
 }
 
+/* The base file with extra settings at its end, which load without a problem. */
+static void
+load_with(const char *name, const char *extra, struct kiosk_config *c)
+{
+	struct diag_list d = {0};
+	char text[256];
+
+	snprintf(text, sizeof text, "demo: false\n%s", extra);
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", text);
+	CHECK(config_load(tc_path("kiosk.yaml"), c, &d) == 0);
+	tc_expect(name, &d, NO_DIAGS);
+	diag_free(&d);
+}
+
 /* transfer and fraud: the alert and warning thresholds in whole yuan, kept in fen, and
  * the cooling-off in seconds. */
 static void
@@ -179,18 +194,11 @@ test_fraud(void)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
 		struct kiosk_config c;
-		struct diag_list d = {0};
-		char text[160];
-		snprintf(text, sizeof text, "demo: false\n%s", v[i].text);
-		tc_setup(base);
-		tc_replace("kiosk.yaml", "demo: false\n", text);
-		CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
-		tc_expect("fraud", &d, NO_DIAGS);
+		load_with("fraud", v[i].text, &c);
 		CHECK(c.transfer_large_fen == v[i].large_fen);
 		CHECK(c.fraud_withdrawal_fen == v[i].withdrawal_fen);
 		CHECK(c.fraud_cooling_off == v[i].cooling);
 		config_free(&c);
-		diag_free(&d);
 	}
 }
 
@@ -207,16 +215,9 @@ test_keypad(void)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
 		struct kiosk_config c;
-		struct diag_list d = {0};
-		char text[128];
-		snprintf(text, sizeof text, "demo: false\n%s", v[i].text);
-		tc_setup(base);
-		tc_replace("kiosk.yaml", "demo: false\n", text);
-		CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
-		tc_expect("keypad", &d, NO_DIAGS);
+		load_with("keypad", v[i].text, &c);
 		CHECK(c.double_strike_ms == v[i].ms);
 		config_free(&c);
-		diag_free(&d);
 	}
 }
 

@@ -372,8 +372,19 @@ test_fraud_withdrawal(struct kiosk *k)
 	key(k, KEYFN_5);
 	CHECK_STATE(k, "fraud_warning");
 	t0 = k->s.fraud.cooling_since;
-	for (int s = 1; s <= 15; s++)
+	/* With help open over it, the count goes on shown, but is not said over help. */
+	key(k, KEYFN_HELP);
+	CHECK(k->overlay == OVERLAY_HELP);
+	for (int s = 1; s <= 10; s++)
 		tick(k, t0 + s * sec);
+	CHECK_EQ(k->s.fraud.left, 5);
+	CHECK_EQ(k->s.fraud.said, 15);
+	key(k, KEYFN_CANCEL);
+	CHECK(k->overlay == OVERLAY_NONE);
+	CHECK_STATE(k, "fraud_warning");
+	for (int s = 11; s <= 15; s++)
+		tick(k, t0 + s * sec);
+	CHECK_EQ(k->s.fraud.said, 0);
 	key(k, KEYFN_3);
 	CHECK_STATE(k, "confirm");
 	CHECK(k->s.amount_fen == 200000);
