@@ -213,5 +213,41 @@ class TransferLargePrint(KioskTest):
         self.assertEqual(k.bank_total(), total)
 
 
+class TransferLoudspeaker(KioskTest):
+    """Speech through the loudspeaker (SPEECH, no headset): the screen shows what the
+    customer may transfer, payees and the card typed; bystanders hear none of it."""
+    kiosk_args = {"config_text": short_cooling_config()}
+
+    def test_private_values_are_not_said(self):
+        k = self.k.start()
+        k.keys("F12")
+        k.hears("Please insert your card")
+        k.sign_in(PAN, PIN)
+        k.keys("3")
+        k.in_state("transfer")
+        k.see("Today you can still send others ¥50,000.00")
+        said = k.wait_for(lambda: next((s for s in reversed(k.spoken())
+                                        if "Today you can still send others" in s), None),
+                          "the transfer screen said")
+        self.assertNotIn("50,000", said)
+        self.assertIn("not said aloud", said)
+        k.keys("3")
+        k.see("李*英, **** 0025")
+        k.hears("Payee 1 of 2")
+        said = next(s for s in reversed(k.spoken()) if "Payee 1 of 2" in s)
+        self.assertNotIn("zero zero two five", said)
+        self.assertIn("not said aloud", said)
+        k.keys("3")
+        k.in_state("transfer")
+        k.keys("4")
+        k.in_state("transfer_card")
+        k.type("62220000")
+        k.see("6222 0000")
+        k.hears("8 digits entered")
+        for s in k.spoken():
+            self.assertNotIn("six two two two", s)
+            self.assertNotIn("5,000", s)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -6,7 +6,9 @@ holds its txid and is whole, and the customer was told only what is known: "no m
 was taken" before the TRANSFER left, "cannot tell whether it was made" when its answer
 never came.
 
-The kiosk's test hook: KIOSK_FAULT=transfer-sent (dies right after sending it)."""
+The test hooks: KIOSK_FAULT=transfer-sent in the kiosk's environment (dies right after
+sending it), KIOSK_FAULT=transfer-received|transfer-committed in the adapter's (dies
+before booking it, or after booking it and before answering)."""
 import signal
 import subprocess
 import unittest
@@ -183,6 +185,37 @@ class TransferFaults(KioskTest):
 
     def test_no_answer_and_the_adapter_books_it_late(self):
         self.assertTrue(self.no_answer(resume=True))
+
+    def adapter_hook(self, point):
+        """The adapter dies with the TRANSFER in hand: the customer hears that this
+        machine cannot tell; the bank's ledger says."""
+        k = self.k
+        k.start_bank(env={"KIOSK_FAULT": point})
+        self.total = k.bank_total()
+        k.start()
+        k.headset_in()
+        self.to_step("confirm")
+        k.keys("1")
+        self.assertEqual(k.bank_wait_exit(), 137)
+        k.in_state("take_card", timeout=20)
+        k.see("cannot tell whether")
+        k.hears("cannot tell whether")
+        self.assertFalse(any("No money was taken" in s for s in k.spoken()))
+        k.asks("eject-card")
+        k.device("card-take")
+        k.in_state("goodbye")
+        k.start_bank()
+        k.in_state("welcome", timeout=30)
+        unknown = [f for e, f in k.journal() if e == "transfer-unknown"]
+        self.assertEqual([f["txid"] for f in unknown], self.txids())
+        self.journal_whole()
+        return self.moved()
+
+    def test_adapter_dies_before_booking(self):
+        self.assertFalse(self.adapter_hook("transfer-received"))
+
+    def test_adapter_dies_after_booking(self):
+        self.assertTrue(self.adapter_hook("transfer-committed"))
 
     def test_adapter_dies_after_the_result(self):
         k = self.k
