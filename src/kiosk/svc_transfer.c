@@ -57,7 +57,7 @@ xfer_journal(struct kiosk *k, const char *event)
 /* "李*英, **** 0025" shown; "李*英, 尾号零零二五" said. A Chinese name is not said by
  * another language's voice, which cannot read it: the card's last digits are. */
 static char *
-payee_text(const struct kproto_payee *p, const struct fill *f)
+payee_text(const struct xfer_payee *p, const struct fill *f)
 {
 	char buf[KPROTO_PAYEE_NAME_MAX + 64];
 	int chinese = strcmp(f->lang, "zh") == 0;
@@ -90,7 +90,7 @@ void
 xfer_fill(struct kiosk *k, struct fill *f)
 {
 	struct xfer *x = XFER(k);
-	const struct kproto_payee *p = k->state == &state_transfer_payee && x->npayees > 0 ?
+	const struct xfer_payee *p = k->state == &state_transfer_payee && x->npayees > 0 ?
 	    &x->payees[x->payee_at] : x->payee.pan[0] ? &x->payee : NULL;
 
 	fill_private(f, "transfer_left", view_money(k, x->remaining_fen, f->lang, f->spoken));
@@ -104,7 +104,22 @@ xfer_fill(struct kiosk *k, struct fill *f)
 	fill_number(f, "payees", x->npayees, f->voice, 0);
 }
 
-/* Keeps what the bank listed: accounts, the first payees, the limits. */
+/* A payee as the bank gave it; a name too long is cut where a character begins. */
+static void
+payee_keep(struct xfer_payee *dst, const struct kproto_payee *src)
+{
+	size_t n = strlen(src->name);
+
+	if (n > XFER_NAME_MAX)
+		for (n = XFER_NAME_MAX; n > 0 && ((unsigned char)src->name[n] & 0xC0) == 0x80;
+		    n--)
+			;
+	snprintf(dst->pan, sizeof dst->pan, "%s", src->pan);
+	snprintf(dst->name, sizeof dst->name, "%.*s", (int)n, src->name);
+	dst->paid_before = src->paid_before;
+}
+
+/* Keeps what the bank listed: accounts, payees, the limits. */
 static void
 options_keep(struct xfer *x, const struct kproto_transfer_choices *c)
 {
@@ -113,8 +128,9 @@ options_keep(struct xfer *x, const struct kproto_transfer_choices *c)
 			x->has_account[c->accounts[i].kind] = 1;
 			x->available_fen[c->accounts[i].kind] = c->accounts[i].available_fen;
 		}
-	x->npayees = c->npayees < XFER_PAYEES ? c->npayees : XFER_PAYEES;
-	memcpy(x->payees, c->payees, (size_t)x->npayees * sizeof x->payees[0]);
+	x->npayees = c->npayees < KPROTO_PAYEES_MAX ? c->npayees : KPROTO_PAYEES_MAX;
+	for (int i = 0; i < x->npayees; i++)
+		payee_keep(&x->payees[i], &c->payees[i]);
 	x->remaining_fen = c->transfer_remaining_fen;
 	x->large_fen = c->large_threshold_fen;
 	x->flagged = c->fraud_protect;
@@ -185,7 +201,7 @@ transfer_key(struct kiosk *k, enum key_fn fn)
 
 /* A payee is chosen: the money leaves the current account (the card's own). */
 static void
-payee_set(struct kiosk *k, const struct kproto_payee *p)
+payee_set(struct kiosk *k, const struct xfer_payee *p)
 {
 	struct xfer *x = XFER(k);
 
@@ -226,17 +242,21 @@ static void
 lookup_done(struct kiosk *k, const struct bank_reply *r)
 {
 	struct kproto_payee p;
+	struct xfer_payee kept;
 
 	if (r->type == KPROTO_MSG_ERROR && r->u.error.code == KPROTO_ERROR_UNKNOWN_PAYEE) {
 		xfer_tell(k, &state_transfer_card, "transfer_card_unknown");
 		return;
 	}
+	/* The answer is about the number asked for, or about nothing this customer typed. */
 	if (r->type != KPROTO_MSG_PAYEE_INFO ||
-	    kproto_payee_info_unpack(r->payload, &p) != KPROTO_OK) {
+	    kproto_payee_info_unpack(r->payload, &p) != KPROTO_OK ||
+	    strcmp(p.pan, XFER(k)->typed) != 0) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
-	payee_set(k, &p);
+	payee_keep(&kept, &p);
+	payee_set(k, &kept);
 }
 
 /* The number is checked here first: one that cannot be a card is never sent. */

@@ -12,14 +12,21 @@
 struct fill;
 struct state_def;
 
-/* Saved payees kept for the customer to walk through; a longer list shows its first. */
-#define XFER_PAYEES 8
 #define XFER_CARD_DIGITS_MIN 16
+/* Masked names are short ("李*英", "M*** A*** Lee"): all the saved payees the protocol
+ * allows fit the session's service area with room for a longer one. */
+#define XFER_NAME_MAX 64
+
+struct xfer_payee {
+	char pan[KPROTO_PAN_MAX + 1];
+	char name[XFER_NAME_MAX + 1]; /* masked by the bank; cut on a character boundary */
+	uint8_t paid_before;
+};
 
 struct xfer {
 	int64_t available_fen[KPROTO_ACCOUNTS_MAX]; /* by enum kproto_account_kind */
 	int has_account[KPROTO_ACCOUNTS_MAX];
-	struct kproto_payee payees[XFER_PAYEES];
+	struct xfer_payee payees[KPROTO_PAYEES_MAX];
 	int npayees;
 	int payee_at;                /* the saved payee shown */
 	int64_t remaining_fen;       /* today's transfer limit left */
@@ -27,7 +34,7 @@ struct xfer {
 	int flagged;                 /* the bank protects this customer from fraud */
 	/* Where the money goes: an own account (pan empty) or a card of this bank. */
 	uint8_t from, to;
-	struct kproto_payee payee;
+	struct xfer_payee payee;
 	char typed[KPROTO_PAN_MAX + 1]; /* the card number being typed */
 	int ntyped;
 	char entry[8];               /* the amount being typed, whole yuan */
