@@ -125,7 +125,11 @@ choose_screen(struct kiosk *k, const char *name)
 	    OVERLAY_DESCRIBE : id == SCREEN_ORIENTATION ? OVERLAY_ORIENTATION : OVERLAY_NONE;
 	/* An overlay is previewed over the main menu. */
 	k->state = state_by_screen(k->overlay == OVERLAY_NONE ? id : SCREEN_MENU);
-	return k->state == NULL ? -1 : 0;
+	if (k->state == NULL)
+		return -1;
+	/* A service's placeholders, from its own (empty) values, as state_enter would. */
+	k->s.fill = k->state->fill;
+	return 0;
 }
 
 /* One SGR sequence for a cell's attributes and colour pair. */

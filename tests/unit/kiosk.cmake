@@ -16,7 +16,7 @@ set_tests_properties(unit_silent PROPERTIES LABELS unit TIMEOUT 60)
 
 # kioskctl preview: the kiosk's own model, renderers and speech on sample values.
 if(TARGET kioskctl)
-  foreach(c menu large wav speech unknown bad_args)
+  foreach(c menu large wav speech unknown bad_args service)
     add_test(NAME kioskctl_preview_${c}
       COMMAND ${CMAKE_COMMAND} -DKIOSKCTL=$<TARGET_FILE:kioskctl> -DCASE=${c}
         -DSOURCE_DIR=${CMAKE_SOURCE_DIR}

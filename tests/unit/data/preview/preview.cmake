@@ -86,6 +86,14 @@ elseif(CASE STREQUAL "wav")
   if(NOT CMAKE_MATCH_1 OR CMAKE_MATCH_1 EQUAL 0)
     message(FATAL_ERROR "wait.wav is silent:\n${stat}")
   endif()
+elseif(CASE STREQUAL "service")
+  # A service's own placeholders are filled by its fill hook, never left in braces.
+  preview(transfer_amount --lang en --size 80x24 --out ${WORK}/transfer.ansi)
+  expect_rc(0)
+  read_screen(${WORK}/transfer.ansi)
+  expect_in("${text}" "From your current account" "the transfer amount screen")
+  expect_not_in("${text}" "{" "the transfer amount screen")
+  expect_not_in("${out}" "{" "what the transfer amount screen says")
 elseif(CASE STREQUAL "speech")
   # A menu whose spoken forms differ from its shown ones: what is printed as spoken is
   # the layout's say texts, filled, with the voice file's rule for items.
