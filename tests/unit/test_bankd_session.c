@@ -824,6 +824,16 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "6222000000000041") == NULL);
 	CHECK(strstr(text, "6222000000000042") == NULL);
 	CHECK(strstr(text, "李") == NULL && strstr(text, "赵") == NULL);
+	/* A random txid in hex may hold any four digits: out of the way of the PINs. */
+	for (size_t i = 0, run = 0; i <= n; i++) {
+		if (i < n && strchr("0123456789abcdef", text[i]) != NULL && text[i] != '\0') {
+			run++;
+			continue;
+		}
+		if (run >= 16)
+			memset(text + i - run, 'x', run);
+		run = 0;
+	}
 	CHECK(strstr(text, "2580") == NULL);
 	CHECK(strstr(text, "1357") == NULL);
 	CHECK(strstr(text, "7294") == NULL);
