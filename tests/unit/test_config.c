@@ -58,6 +58,8 @@ test_shipped(void)
 	CHECK_STR(c->adapter_public_key, tc_path("var/keys/adapter.pub"));
 	CHECK_STR(c->adapter_socket, tc_path("var/run/bankd.sock"));
 	CHECK_STR(c->kiosk_key, tc_path("var/keys/kiosk.key"));
+	CHECK(c->transfer_large_fen == 500000 && c->fraud_withdrawal_fen == 200000);
+	CHECK(c->fraud_cooling_off == 15);
 	CHECK_STR(c->layouts_dir, tc_path("layouts"));
 	CHECK_STR(c->voice_dir, tc_path("voice"));
 	CHECK_STR(c->device_socket, tc_path("var/run/devices.sock"));
