@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "kiosk/bank.h"
+#include "kiosk/entry.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/present.h"
 #include "kiosk/registry.h"
@@ -298,18 +299,10 @@ card_key(struct kiosk *k, enum key_fn fn)
 {
 	struct xfer *x = XFER(k);
 
-	if (KEYFN_IS_DIGIT(fn)) {
-		if (x->ntyped == KPROTO_PAN_MAX)
-			return;
-		x->typed[x->ntyped++] = (char)('0' + (fn - KEYFN_0));
-		x->typed[x->ntyped] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_INPUT);
-	} else if (fn == KEYFN_CLEAR) {
-		if (x->ntyped > 0)
-			x->typed[--x->ntyped] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-	} else if (fn == KEYFN_ENTER)
+	if (fn == KEYFN_ENTER)
 		card_submit(k);
+	else
+		kiosk_dirty(k, entry_key(x->typed, &x->ntyped, KPROTO_PAN_MAX, 1, fn));
 }
 
 /* The digits typed, in groups of four: shown so, and read back so through a headset; the

@@ -9,16 +9,15 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/entry.h"
 #include "kiosk/fraud.h"
 #include "kiosk/journal_events.h"
-#include "kiosk/money.h"
 #include "kiosk/present.h"
 #include "kiosk/recover.h"
 #include "kiosk/states.h"
 #include "kiosk/view.h"
 
 #include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define AMOUNT_DIGITS_MAX 7 /* up to ¥9,999,999 */
@@ -86,18 +85,10 @@ amount_key(struct kiosk *k, enum key_fn fn)
 {
 	struct xfer *x = XFER(k);
 
-	if (KEYFN_IS_DIGIT(fn)) {
-		if (x->nentry == AMOUNT_DIGITS_MAX || (x->nentry == 0 && fn == KEYFN_0))
-			return;
-		x->entry[x->nentry++] = (char)('0' + (fn - KEYFN_0));
-		x->entry[x->nentry] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_INPUT);
-	} else if (fn == KEYFN_CLEAR) {
-		if (x->nentry > 0)
-			x->entry[--x->nentry] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-	} else if (fn == KEYFN_ENTER)
-		amount_choose(k, (int64_t)atoll(x->entry) * 100);
+	if (fn == KEYFN_ENTER)
+		amount_choose(k, entry_fen(x->entry));
+	else
+		kiosk_dirty(k, entry_key(x->entry, &x->nentry, AMOUNT_DIGITS_MAX, 0, fn));
 }
 
 /* The amount typed so far, shown as money and said in words. */
@@ -105,14 +96,8 @@ static void
 amount_input(struct kiosk *k, struct screen_input *in)
 {
 	struct xfer *x = XFER(k);
-	int64_t fen = (int64_t)atoll(x->entry) * 100;
-	char buf[64];
 
-	in->active = 1;
-	in->len = x->nentry;
-	money_show(fen, buf, sizeof buf);
-	in->show = xstrdup(x->nentry ? buf : "¥");
-	in->say = view_money(k, fen, k->lang, 1);
+	entry_amount_input(k, x->entry, x->nentry, in);
 }
 
 /* What became of a refused TRANSFER: where the customer goes, and what is said. */

@@ -6,9 +6,9 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/entry.h"
 #include "kiosk/fraud.h"
 #include "kiosk/journal_events.h"
-#include "kiosk/money.h"
 #include "kiosk/present.h"
 #include "kiosk/registry.h"
 #include "kiosk/view.h"
@@ -122,34 +122,17 @@ other_amount_enter(struct kiosk *k)
 static void
 other_amount_key(struct kiosk *k, enum key_fn fn)
 {
-	if (KEYFN_IS_DIGIT(fn)) {
-		if (k->s.entry_len == AMOUNT_DIGITS_MAX || (k->s.entry_len == 0 && fn == KEYFN_0))
-			return;
-		k->s.entry[k->s.entry_len++] = (char)('0' + (fn - KEYFN_0));
-		k->s.entry[k->s.entry_len] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_INPUT);
-	} else if (fn == KEYFN_CLEAR) {
-		if (k->s.entry_len > 0)
-			k->s.entry[--k->s.entry_len] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-	} else if (fn == KEYFN_ENTER) {
-		int64_t fen = (int64_t)atoll(k->s.entry) * 100;
-		withdraw_choose(k, fen);
-	}
+	if (fn == KEYFN_ENTER)
+		withdraw_choose(k, entry_fen(k->s.entry));
+	else
+		kiosk_dirty(k, entry_key(k->s.entry, &k->s.entry_len, AMOUNT_DIGITS_MAX, 0, fn));
 }
 
 /* The amount typed so far, shown as money and said in words. */
 static void
 other_amount_input(struct kiosk *k, struct screen_input *in)
 {
-	int64_t fen = (int64_t)atoll(k->s.entry) * 100;
-	char buf[64];
-
-	in->active = 1;
-	in->len = k->s.entry_len;
-	money_show(fen, buf, sizeof buf);
-	in->show = xstrdup(k->s.entry_len ? buf : "¥");
-	in->say = view_money(k, fen, k->lang, 1);
+	entry_amount_input(k, k->s.entry, k->s.entry_len, in);
 }
 
 static void
