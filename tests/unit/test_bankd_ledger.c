@@ -1158,7 +1158,7 @@ test_pin_change(struct db *db)
 		{ "1212", KPROTO_PIN_CHANGED }, { "1233", KPROTO_PIN_CHANGED },
 		{ "2468", KPROTO_PIN_CHANGED }, { "135713", KPROTO_PIN_CHANGED },
 	};
-	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES], err[256];
 	struct kproto_pin_result pr;
 	int checkable;
 
@@ -1185,6 +1185,12 @@ test_pin_change(struct db *db)
 	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
 	    KPROTO_PIN_CHANGED);
 	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, new_hash), LEDGER_CONFLICT);
+	/* Locked while the new PIN was judged: not stored. */
+	CHECK(db_exec(db, "UPDATE cards SET status = 'locked' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
+	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_CONFLICT);
+	CHECK(db_exec(db, "UPDATE cards SET status = 'active' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
 	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_OK);
 	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
 	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
