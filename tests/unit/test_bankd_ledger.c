@@ -1592,6 +1592,18 @@ test_statement(struct db *db)
 	CHECK_EQ(sl.line[1].amount_fen, -10000);
 	CHECK_EQ(sl.line[0].kind, KPROTO_ENTRY_WITHDRAWAL);
 
+	/* A transfer is a line on each side. */
+	struct kproto_transfer_result tr;
+	CHECK_EQ(xfer(db, PAN1, 240, 10000, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_SAVINGS, NULL,
+	    &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_CURRENT, &found);
+	check_lines(&sl, bi.balance_fen - 10000, __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT && sl.line[0].amount_fen == -10000);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_SAVINGS, &found);
+	check_lines(&sl, account_balance(db, PAN1, "savings"), __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_IN && sl.line[0].amount_fen == 10000);
+
 	/* A card of no customer has its own account alone, here without any entry. */
 	sl = statement_of(db, "6222000000000007", KPROTO_STATEMENT_CURRENT, &found);
 	CHECK(found && sl.count == 0);
