@@ -462,20 +462,32 @@ card_and_pin_send(struct kproto_conn *c, const char *pan, const char *pin)
 	pin_send(c, pin);
 }
 
+/* The answer to a request sent before into b: 0 if it is of type want, -code for
+ * ERROR. */
+static int
+answer_recv(struct kproto_conn *c, uint8_t want, struct kproto_buf *b)
+{
+	struct kproto_error e;
+	uint8_t type = 0;
+
+	CHECK_EQ(kproto_recv_wait(c, &type, b, 5000), KPROTO_OK);
+	if (type == KPROTO_MSG_ERROR) {
+		CHECK_EQ(kproto_error_unpack(b, &e), KPROTO_OK);
+		return -(int)e.code;
+	}
+	CHECK_EQ(type, want);
+	return 0;
+}
+
 /* The answer to a PIN_VERIFY sent before: PIN_RESULT's status, or -code for ERROR. */
 static int
 pin_answer(struct kproto_conn *c, struct kproto_pin_result *pr)
 {
-	struct kproto_error e;
 	struct kproto_buf b;
-	uint8_t type = 0;
+	int rv = answer_recv(c, KPROTO_MSG_PIN_RESULT, &b);
 
-	CHECK_EQ(kproto_recv_wait(c, &type, &b, 5000), KPROTO_OK);
-	if (type == KPROTO_MSG_ERROR) {
-		CHECK_EQ(kproto_error_unpack(&b, &e), KPROTO_OK);
-		return -(int)e.code;
-	}
-	CHECK_EQ(type, KPROTO_MSG_PIN_RESULT);
+	if (rv < 0)
+		return rv;
 	CHECK_EQ(kproto_pin_result_unpack(&b, pr), KPROTO_OK);
 	return pr->status;
 }
@@ -563,16 +575,11 @@ static int
 pin_change_answer(struct kproto_conn *c)
 {
 	struct kproto_pin_change_result pr;
-	struct kproto_error e;
 	struct kproto_buf b;
-	uint8_t type = 0;
+	int rv = answer_recv(c, KPROTO_MSG_PIN_CHANGE_RESULT, &b);
 
-	CHECK_EQ(kproto_recv_wait(c, &type, &b, 5000), KPROTO_OK);
-	if (type == KPROTO_MSG_ERROR) {
-		CHECK_EQ(kproto_error_unpack(&b, &e), KPROTO_OK);
-		return -(int)e.code;
-	}
-	CHECK_EQ(type, KPROTO_MSG_PIN_CHANGE_RESULT);
+	if (rv < 0)
+		return rv;
 	CHECK_EQ(kproto_pin_change_result_unpack(&b, &pr), KPROTO_OK);
 	return pr.status;
 }
