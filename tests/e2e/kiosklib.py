@@ -217,7 +217,10 @@ class Kiosk:
             self.wait_for(lambda: self.trace_events("screen")
                           or os.path.exists(self.path("exit-status")), "the first screen")
             self.dev = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.dev.connect(self.path("run", "devices.sock"))
+            # Bound is not yet listening: a busy machine shows the gap (after a restart
+            # the old trace's screens do not make us wait for the new kiosk).
+            self.wait_for(lambda: self.dev.connect_ex(self.path("run", "devices.sock")) == 0,
+                          "the kiosk's device channel")
             self.dev.setblocking(False)
         return self
 
