@@ -143,10 +143,9 @@ struct db_ops {
 	 * two transfers between the same accounts never wait on each other in a circle. */
 	int (*transfer_lock)(struct db *db, const char *pan, int64_t a, int64_t b);
 	/* Both legs: debits from, credits to, and writes a ledger row each (kinds
-	 * 'transfer_out' and 'transfer_in', with the balance after); *from_after gets the
-	 * debited account's balance after. */
+	 * 'transfer_out' and 'transfer_in', with the balance after). */
 	int (*account_transfer)(struct db *db, int64_t from, int64_t to, const char *txhex,
-	    int64_t amount_fen, int64_t at, int64_t *from_after);
+	    int64_t amount_fen, int64_t at);
 	/* Calls fn once per kiosk with open holds; kiosk_id NULL for holds of none. */
 	int (*open_holds)(struct db *db, void (*fn)(void *arg, const char *kiosk_id,
 	    int64_t n, int64_t fen), void *arg);

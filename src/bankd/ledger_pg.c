@@ -868,13 +868,13 @@ pg_leg(struct db *d, int64_t account_id, const char *txhex, const char *kind, in
 
 static int
 pg_account_transfer(struct db *d, int64_t from, int64_t to, const char *txhex,
-    int64_t amount_fen, int64_t at, int64_t *from_after)
+    int64_t amount_fen, int64_t at)
 {
-	int64_t to_after;
+	int64_t after;
 
-	if (pg_leg(d, from, txhex, "transfer_out", -amount_fen, at, from_after) < 0)
+	if (pg_leg(d, from, txhex, "transfer_out", -amount_fen, at, &after) < 0)
 		return -1;
-	return pg_leg(d, to, txhex, "transfer_in", amount_fen, at, &to_after);
+	return pg_leg(d, to, txhex, "transfer_in", amount_fen, at, &after);
 }
 
 static int

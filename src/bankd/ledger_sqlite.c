@@ -658,12 +658,12 @@ sq_account_held(struct db *d, int64_t account_id, int64_t *out)
 	return sq_sum(d->priv, st, out);
 }
 
+/* A sum over pan's rows created in [from, to): sql takes pan, from and to. */
 static int
-sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+sq_card_sum(struct db *d, const char *sql, const char *pan, int64_t from, int64_t to,
+    int64_t *out)
 {
-	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT COALESCE(SUM(amount_fen), 0) "
-	    "FROM holds WHERE pan = ? AND state IN ('held', 'completed') "
-	    "AND created >= ? AND created < ?");
+	sqlite3_stmt *st = sq_prepare(d->priv, sql);
 
 	if (st == NULL)
 		return -1;
@@ -671,6 +671,14 @@ sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	return sq_sum(d->priv, st, out);
+}
+
+static int
+sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	return sq_card_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM holds WHERE pan = ? "
+	    "AND state IN ('held', 'completed') AND created >= ? AND created < ?", pan, from,
+	    to, out);
 }
 
 static int
@@ -804,16 +812,9 @@ sq_transfer_insert(struct db *d, const char *txhex, const struct transfer_row *t
 static int
 sq_card_transferred(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
 {
-	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT COALESCE(SUM(amount_fen), 0) "
-	    "FROM transfers WHERE pan = ? AND status = 0 AND to_pan IS NOT NULL "
-	    "AND created >= ? AND created < ?");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	return sq_sum(d->priv, st, out);
+	return sq_card_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM transfers "
+	    "WHERE pan = ? AND status = 0 AND to_pan IS NOT NULL AND created >= ? "
+	    "AND created < ?", pan, from, to, out);
 }
 
 static int
@@ -878,13 +879,13 @@ sq_leg(sqlite3 *db, int64_t account_id, const char *txhex, const char *kind, int
 
 static int
 sq_account_transfer(struct db *d, int64_t from, int64_t to, const char *txhex,
-    int64_t amount_fen, int64_t at, int64_t *from_after)
+    int64_t amount_fen, int64_t at)
 {
-	int64_t to_after;
+	int64_t after;
 
-	if (sq_leg(d->priv, from, txhex, "transfer_out", -amount_fen, at, from_after) < 0)
+	if (sq_leg(d->priv, from, txhex, "transfer_out", -amount_fen, at, &after) < 0)
 		return -1;
-	return sq_leg(d->priv, to, txhex, "transfer_in", amount_fen, at, &to_after);
+	return sq_leg(d->priv, to, txhex, "transfer_in", amount_fen, at, &after);
 }
 
 static int

@@ -320,9 +320,8 @@ ledger_transfer(struct db *db, const char *kiosk_id, const char *pan,
 		goto fail;
 	out->available_after_fen = from != NULL ? from->available_fen : 0;
 	if (out->status == KPROTO_XFER_APPROVED) {
-		int64_t balance_after;
 		if (db->ops->account_transfer(db, from->id, to_id, txhex, req->amount_fen,
-		    (int64_t)ledger_clock(), &balance_after) < 0)
+		    (int64_t)ledger_clock()) < 0)
 			goto fail;
 		out->available_after_fen = from->available_fen - req->amount_fen;
 	}

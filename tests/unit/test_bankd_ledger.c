@@ -834,6 +834,7 @@ xfer(struct db *db, const char *pan, int n, int64_t amount, int from, int to,
 
 	txid_make(t.txid, n);
 	t.txid[1] = 0x58;
+	t.txid[14] = (unsigned char)(n >> 8);
 	if (payee != NULL)
 		snprintf(t.pan, sizeof t.pan, "%s", payee);
 	return ledger_transfer(db, KIOSK, pan, &t, tr);
@@ -1101,6 +1102,93 @@ test_transfer_atomic(struct db *db)
 	CHECK_EQ(account_balance(db, PAN2, "current"), to + 1000);
 }
 
+/* Transfers kid k of the crossing run makes: 20 of ¥10 from 王芳 to 张伟 (kids 0
+ * and 1), or 20 of ¥1 back (kids 2 and 3); how many were approved, -1 on an error. */
+static int
+kid_crossing(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 20; i++) {
+		if ((k < 2 ? xfer(mine, PAN3, 100 + k * 20 + i, 1000, KPROTO_ACCOUNT_CURRENT, 0,
+		    PAN1, &tr) : xfer(mine, PAN1, 100 + k * 20 + i, 100, KPROTO_ACCOUNT_CURRENT,
+		    0, PAN3, &tr)) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Ten transfers of ¥1 from 王芳 to 李秀英. */
+static int
+kid_draining(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (xfer(mine, PAN3, 300 + k * 10 + i, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN2,
+		    &tr) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Ten ¥100 withdrawals on 张伟's card (kids 0 and 1) or ten ¥100 transfers from it
+ * to 李秀英 (kids 2 and 3). */
+static int
+kid_mixed(struct db *mine, int k)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_transfer_result tr;
+	unsigned char t[16];
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (k < 2) {
+			txid_make(t, i);
+			t[1] = (unsigned char)(0x90 + k);
+			if (ledger_withdraw_auth(mine, KIOSK, PAN1, t, 10000, &wr) != LEDGER_OK)
+				return -1;
+			n += wr.status == KPROTO_WD_APPROVED;
+		} else {
+			if (xfer(mine, PAN1, 400 + k * 10 + i, 10000, KPROTO_ACCOUNT_CURRENT, 0,
+			    PAN2, &tr) != LEDGER_OK)
+				return -1;
+			n += tr.status == KPROTO_XFER_APPROVED;
+		}
+	}
+	return n;
+}
+
+/* Runs kid(mine, k) for k 0..3 in four processes at once, each with a connection of
+ * its own; got[k] is what kid k returned. */
+static void
+kids_run(int (*kid)(struct db *, int), int got[4])
+{
+	char err[256];
+	pid_t pids[4];
+
+	for (int k = 0; k < 4; k++) {
+		if ((pids[k] = fork()) != 0)
+			continue;
+		struct db *mine = NULL;
+		if (db_open(path, &mine, err, sizeof err) < 0)
+			_exit(255);
+		int n = kid(mine, k);
+		db_close(mine);
+		_exit(n < 0 ? 255 : n);
+	}
+	for (int k = 0; k < 4; k++) {
+		int st;
+		CHECK(waitpid(pids[k], &st, 0) == pids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+		got[k] = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	}
+}
+
 /*
  * Four processes, each with its own connection, transfer from one card at once, and
  * two of them the other way back: together they never exceed the balance or the
@@ -1109,14 +1197,13 @@ test_transfer_atomic(struct db *db)
 static void
 test_transfer_concurrent(struct db *db)
 {
+	struct kproto_transfer_result tr;
 	int64_t total;
-	int approved = 0, back = 0;
 	char err[256];
-	pid_t kids[4];
+	int got[4];
 
 	/* 王芳 sent ¥1,000 to payees today: she may send ¥250 more, with ¥1,200 in her
 	 * current account; 张伟 sends back. */
-	struct kproto_transfer_result tr;
 	CHECK(db_exec(db, "UPDATE cards SET transfer_limit_fen = 125000 WHERE pan = '" PAN3
 	    "'", err, sizeof err) == 0);
 	CHECK_EQ(xfer(db, PAN3, 99, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
@@ -1124,39 +1211,10 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
 	CHECK_EQ(account_balance(db, PAN3, "current"), 120000);
 	total = account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current");
-	for (int k = 0; k < 4; k++) {
-		if ((kids[k] = fork()) != 0)
-			continue;
-		struct db *mine = NULL;
-		int n = 0;
-
-		if (db_open(path, &mine, err, sizeof err) < 0)
-			_exit(255);
-		for (int i = 0; i < 20; i++) {
-			enum ledger_status ls = k < 2 ?
-			    xfer(mine, PAN3, 100 + k * 20 + i, 1000, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN1, &tr) :
-			    xfer(mine, PAN1, 100 + k * 20 + i, 100, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN3, &tr);
-			if (ls != LEDGER_OK)
-				_exit(255);
-			n += tr.status == KPROTO_XFER_APPROVED;
-		}
-		db_close(mine);
-		_exit(n);
-	}
-	for (int k = 0; k < 4; k++) {
-		int st;
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
-		if (k < 2)
-			approved += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-		else
-			back += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-	}
+	kids_run(kid_crossing, got);
 	/* ¥10 forty times against a ¥250 limit: 25 of them; all 40 the other way. */
-	CHECK_EQ(approved, 25);
-	CHECK_EQ(back, 40);
+	CHECK_EQ(got[0] + got[1], 25);
+	CHECK_EQ(got[2] + got[3], 40);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM transfers WHERE pan = '" PAN3 "' AND "
 	    "status = 2 AND amount_fen = 1000"), 15);
 	CHECK_EQ(account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current"),
@@ -1171,32 +1229,21 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(xfer(db, PAN3, 200, left - 300, KPROTO_ACCOUNT_CURRENT,
 	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
 	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
-	approved = 0;
-	for (int k = 0; k < 4; k++) {
-		if ((kids[k] = fork()) != 0)
-			continue;
-		struct db *mine = NULL;
-		int n = 0;
-
-		if (db_open(path, &mine, err, sizeof err) < 0)
-			_exit(255);
-		for (int i = 0; i < 10; i++) {
-			if (xfer(mine, PAN3, 300 + k * 10 + i, 100, KPROTO_ACCOUNT_CURRENT, 0,
-			    PAN2, &tr) != LEDGER_OK)
-				_exit(255);
-			n += tr.status == KPROTO_XFER_APPROVED;
-		}
-		db_close(mine);
-		_exit(n);
-	}
-	for (int k = 0; k < 4; k++) {
-		int st;
-		CHECK(waitpid(kids[k], &st, 0) == kids[k]);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
-		approved += WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-	}
-	CHECK_EQ(approved, 3);
+	kids_run(kid_draining, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 3);
 	CHECK_EQ(account_balance(db, PAN3, "current"), 0);
+
+	/* Withdrawals and transfers on one card at once share its ¥1,000 between them. */
+	struct ledger_account acc[LEDGER_ACCOUNTS_MAX];
+	int n;
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(xfer(db, PAN1, 398, acc[0].available_fen - 100000, KPROTO_ACCOUNT_CURRENT,
+	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	kids_run(kid_mixed, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 10);
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(acc[0].available_fen, 0);
 }
 
 /* A bank of schema version 3 gains transfers: every card the default limit, no
@@ -1701,6 +1748,8 @@ main(int argc, char **argv)
 	test_transfer_atomic(db);
 	test_transfer_concurrent(db);
 	test_migrate_v3();
+	/* What follows wants the demo's money back. */
+	db = fresh_bank(db);
 	if (pg != NULL) {
 		test_pg_connection_lost(db);
 		test_pg_timeouts(db);

@@ -245,6 +245,35 @@ balance(struct kproto_conn *c, int64_t expect_available)
 	return now_ms() - t0;
 }
 
+/* A transfer through the binary: the choices, then ¥10 to 李秀英 sent twice under one
+ * txid, as a kiosk retries after a lost answer: approved once, the same answer again. */
+static void
+transfer_twice(struct kproto_conn *c)
+{
+	struct kproto_transfer t = { .amount_fen = 1000, .pan = "6222000000000025" };
+	struct kproto_transfer_choices tc;
+	struct kproto_transfer_result tr;
+	struct kproto_buf b;
+	uint8_t type = 0;
+
+	kproto_buf_init(&b);
+	CHECK_EQ(kproto_request(c, KPROTO_MSG_TRANSFER_OPTIONS, &b, &type, &b, 5000),
+	    KPROTO_OK);
+	CHECK_EQ(type, KPROTO_MSG_TRANSFER_CHOICES);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc), KPROTO_OK);
+	CHECK(tc.npayees == 2 && strcmp(tc.payees[0].name, "李*英") == 0);
+	memset(t.txid, 0x5a, sizeof t.txid);
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(kproto_transfer_pack(&b, &t), KPROTO_OK);
+		CHECK_EQ(kproto_request(c, KPROTO_MSG_TRANSFER, &b, &type, &b, 5000), KPROTO_OK);
+		CHECK_EQ(type, KPROTO_MSG_TRANSFER_RESULT);
+		CHECK_EQ(kproto_transfer_result_unpack(&b, &tr), KPROTO_OK);
+		CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+		CHECK_EQ(tr.available_after_fen, 499000);
+	}
+	CHECK(log_wait("TRANSFER_RESULT approved (repeat) available=4990.00"));
+}
+
 /* A raw, non-blocking connection to the adapter; -1 if the backlog is full. */
 static int
 raw_connect(void)
@@ -947,6 +976,7 @@ main(int argc, char **argv)
 	CHECK(log_contains("already listening"));
 	session(&good);
 	balance(&good, 500000);
+	transfer_twice(&good);
 	kill(pid, SIGINT);
 	CHECK_EQ(wait_exit(pid, 5000), 0);
 	kproto_conn_close(&good);

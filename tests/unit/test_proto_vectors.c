@@ -253,6 +253,40 @@ server_step(struct kproto_conn *c)
 	return rv == KPROTO_AGAIN ? KPROTO_OK : rv;
 }
 
+/* A client on sv[0] through the handshake, fed the vectors' HELLO_REPLY. */
+static void
+client_up(struct kproto_conn *c, int sv[2])
+{
+	char err[256] = "";
+	int rv;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(kproto_conn_init(c, sv[0], kiosk_sk, adapter_pk), KPROTO_OK);
+	write_all(sv[1], &reply);
+	rng_plan(nonce_c);
+	if ((rv = kproto_client_handshake(c, kiosk_id, 1000, err, sizeof err)) != KPROTO_OK)
+		fprintf(stderr, "client handshake: %s\n", err);
+	CHECK_EQ(rv, KPROTO_OK);
+}
+
+/* A server on sv[1] through the handshake, fed the vectors' HELLO and HELLO_CONFIRM. */
+static void
+server_up(struct kproto_conn *c, int sv[2])
+{
+	char err[256] = "";
+	int rv;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(kproto_conn_init(c, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
+	write_all(sv[0], &hello);
+	write_all(sv[0], &confirm);
+	rng_plan(nonce_s);
+	rv = kproto_server_handshake_wait(c, adapter_id, 1000, err, sizeof err);
+	if (rv != KPROTO_OK)
+		fprintf(stderr, "server handshake: %s\n", err);
+	CHECK_EQ(rv, KPROTO_OK);
+}
+
 /* ---- The checks ----------------------------------------------------------------------- */
 
 static void
@@ -380,18 +414,10 @@ test_good_frames(void)
 	struct kproto_header h;
 	const unsigned char *payload;
 	struct kproto_buf b;
-	char err[256] = "";
 	int sv[2];
 
 	/* Client: HELLO and HELLO_CONFIRM, then two requests. */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&client, sv[0], kiosk_sk, adapter_pk), KPROTO_OK);
-	write_all(sv[1], &reply);
-	rng_plan(nonce_c);
-	int rv = kproto_client_handshake(&client, kiosk_id, 1000, err, sizeof err);
-	if (rv != KPROTO_OK)
-		fprintf(stderr, "client handshake: %s\n", err);
-	CHECK_EQ(rv, KPROTO_OK);
+	client_up(&client, sv);
 	CHECK(strcmp(client.peer_id, adapter_id) == 0);
 	CHECK(memcmp(client.session, session, sizeof session) == 0);
 	CHECK_EQ(read_exact(sv[1], buf, hello.len), 0);
@@ -412,15 +438,7 @@ test_good_frames(void)
 	kproto_conn_close(&client);
 
 	/* Server: HELLO_REPLY, then two responses. */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&server, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
-	write_all(sv[0], &hello);
-	write_all(sv[0], &confirm);
-	rng_plan(nonce_s);
-	rv = kproto_server_handshake_wait(&server, adapter_id, 1000, err, sizeof err);
-	if (rv != KPROTO_OK)
-		fprintf(stderr, "server handshake: %s\n", err);
-	CHECK_EQ(rv, KPROTO_OK);
+	server_up(&server, sv);
 	CHECK(strcmp(server.peer_id, kiosk_id) == 0);
 	CHECK_EQ(read_exact(sv[0], buf, reply.len), 0);
 	CHECK(blob_eq(&reply, buf, reply.len, "HELLO_REPLY"));
@@ -507,18 +525,13 @@ test_transfer_frames(const struct rec *recs, int n)
 	    .available_after_fen = 1950000 }, r2;
 	struct kproto_conn client, server;
 	struct kproto_buf b;
-	char err[256] = "";
 	int sv[2];
 
 	for (int i = 0; i < KPROTO_TXID_LEN; i++)
 		tp.txid[i] = rp.txid[i] = to.txid[i] = ro.txid[i] = (unsigned char)(0x10 + i);
 	to.txid[15] = ro.txid[15] = 0xff;
 
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&client, sv[0], kiosk_sk, adapter_pk), KPROTO_OK);
-	write_all(sv[1], &reply);
-	rng_plan(nonce_c);
-	CHECK_EQ(kproto_client_handshake(&client, kiosk_id, 1000, err, sizeof err), KPROTO_OK);
+	client_up(&client, sv);
 	CHECK_EQ(read_exact(sv[1], (unsigned char[KPROTO_MAX_FRAME]){ 0 },
 	    hello.len + confirm.len), 0);
 	client.send_seq = 4;    /* after request and request_empty */
@@ -538,13 +551,7 @@ test_transfer_frames(const struct rec *recs, int n)
 	close(sv[1]);
 	kproto_conn_close(&client);
 
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&server, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
-	write_all(sv[0], &hello);
-	write_all(sv[0], &confirm);
-	rng_plan(nonce_s);
-	CHECK_EQ(kproto_server_handshake_wait(&server, adapter_id, 1000, err, sizeof err),
-	    KPROTO_OK);
+	server_up(&server, sv);
 	CHECK_EQ(read_exact(sv[0], (unsigned char[KPROTO_MAX_FRAME]){ 0 }, reply.len), 0);
 	server.send_seq = 3;    /* after response and response_balance */
 	kproto_transfer_choices_pack(&b, &tc);
