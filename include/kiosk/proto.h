@@ -204,8 +204,8 @@ enum kproto_transfer_status {
 
 /* Which of the customer's accounts a STATEMENT asks for. */
 enum kproto_statement_account {
-	KPROTO_STATEMENT_CURRENT = 0,
-	KPROTO_STATEMENT_SAVINGS = 1,
+	KPROTO_STATEMENT_CURRENT = KPROTO_ACCOUNT_CURRENT,
+	KPROTO_STATEMENT_SAVINGS = KPROTO_ACCOUNT_SAVINGS,
 };
 
 /* What a statement line was. */

@@ -198,8 +198,9 @@ int ledger_pin_weakness(const char *pin, const char *old_hash);
 int ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
     size_t new_hashsz);
 /*
- * Stores new_hash as pan's PIN hash if it still is old_hash, in one transaction;
- * LEDGER_CONFLICT if the PIN changed meanwhile. Tries and lock state stay as they are.
+ * Stores new_hash as pan's PIN hash if it still is old_hash and the card may still be
+ * used, in one transaction; LEDGER_CONFLICT if the PIN changed or the card was locked
+ * meanwhile. Tries and lock state stay as they are.
  */
 enum ledger_status ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash);

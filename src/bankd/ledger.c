@@ -665,13 +665,26 @@ enum ledger_status
 ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash)
 {
-	int set;
+	struct card_row r;
+	int found, set;
 
+	/* Judging the new PIN took a while: the card may have been locked meanwhile. */
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) <= 0) {
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
+		goto fail;
+	if (found == 0 || !card_may_try(&r)) {
 		ledger_rollback(db);
-		return set == 0 ? LEDGER_CONFLICT : LEDGER_ERROR;
+		return LEDGER_CONFLICT;
+	}
+	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) < 0)
+		goto fail;
+	if (set == 0) {
+		ledger_rollback(db);
+		return LEDGER_CONFLICT;
 	}
 	return ledger_commit(db);
+fail:
+	ledger_rollback(db);
+	return LEDGER_ERROR;
 }

@@ -846,8 +846,8 @@ session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
 			break;
 		case LEDGER_CONFLICT:
 			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
-			    resp_type, resp, "PIN_CHANGE not permitted: the PIN was changed "
-			    "elsewhere meanwhile");
+			    resp_type, resp, "PIN_CHANGE not permitted: the card was locked or "
+			    "its PIN changed elsewhere meanwhile");
 			return;
 		default:
 			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);

@@ -1639,6 +1639,18 @@ test_statement(struct db *db)
 	CHECK_EQ(sl.line[1].amount_fen, -10000);
 	CHECK_EQ(sl.line[0].kind, KPROTO_ENTRY_WITHDRAWAL);
 
+	/* A transfer is a line on each side. */
+	struct kproto_transfer_result tr;
+	CHECK_EQ(xfer(db, PAN1, 240, 10000, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_SAVINGS, NULL,
+	    &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_CURRENT, &found);
+	check_lines(&sl, bi.balance_fen - 10000, __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT && sl.line[0].amount_fen == -10000);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_SAVINGS, &found);
+	check_lines(&sl, account_balance(db, PAN1, "savings"), __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_IN && sl.line[0].amount_fen == 10000);
+
 	/* A card of no customer has its own account alone, here without any entry. */
 	sl = statement_of(db, "6222000000000007", KPROTO_STATEMENT_CURRENT, &found);
 	CHECK(found && sl.count == 0);
@@ -1662,7 +1674,7 @@ test_pin_change(struct db *db)
 		{ "1212", KPROTO_PIN_CHANGED }, { "1233", KPROTO_PIN_CHANGED },
 		{ "2468", KPROTO_PIN_CHANGED }, { "135713", KPROTO_PIN_CHANGED },
 	};
-	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES], err[256];
 	struct kproto_pin_result pr;
 	int checkable;
 
@@ -1689,6 +1701,12 @@ test_pin_change(struct db *db)
 	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
 	    KPROTO_PIN_CHANGED);
 	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, new_hash), LEDGER_CONFLICT);
+	/* Locked while the new PIN was judged: not stored. */
+	CHECK(db_exec(db, "UPDATE cards SET status = 'locked' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
+	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_CONFLICT);
+	CHECK(db_exec(db, "UPDATE cards SET status = 'active' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
 	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_OK);
 	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
 	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);

@@ -505,7 +505,7 @@ card_add(const char *pan, const char *pin)
 }
 
 /* Statements: only after the PIN, the last ten entries newest first, adding up to the
- * balance; an account the customer does not have is ERROR 7. */
+ * balance; an account the customer does not have is ERROR 6. */
 static void
 test_statement(void)
 {
