@@ -13,6 +13,7 @@
 #include "kiosk/view.h"
 #include "speech/speech.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* After the cooling-off, "you may go on" waits for the warning to be heard: how often
@@ -108,6 +109,29 @@ warning_clock(struct kiosk *k)
 	return k->s.fraud.clock_at;
 }
 
+/* The wait is over: said with large print's page line, which the longer words may have
+ * changed ("Page 1 of 19"), as the screen now is. */
+static void
+say_ready(struct kiosk *k)
+{
+	const struct ltext *t = layout_message_id(&k->setup->layouts,
+	    message_from_str("fraud_ready"));
+	if (t == NULL)
+		return;
+	view_build(k);
+	char *say = view_fill(k, ltext_say(t, k->lang), k->lang, 1);
+	struct strbuf b = {0};
+	strbuf_add(&b, say);
+	if (k->screen.more.say != NULL) {
+		strbuf_add(&b, " ");
+		strbuf_add(&b, k->screen.more.say);
+	}
+	free(say);
+	char *text = strbuf_take(&b);
+	speak_text(k, k->lang, text);
+	free(text);
+}
+
 /* Each second the count shown; at its steps, once the warning has been heard, the count
  * said; at the end, the idle timer from its full time. */
 static void
@@ -134,7 +158,10 @@ warning_tick(struct kiosk *k, int64_t now)
 	int say = fraud_cooling_say(left, f->said, speaking);
 	if (say >= 0) {
 		f->said = say;
-		speak_message(k, message_from_str(say > 0 ? "fraud_wait" : "fraud_ready"));
+		if (say > 0)
+			speak_message(k, message_from_str("fraud_wait"));
+		else
+			say_ready(k);
 	}
 	if (left > 0)
 		f->clock_at = fraud_cooling_next(total, f->cooling_since, now);

@@ -68,6 +68,8 @@ class FraudWarning(KioskTest):
         said = next(s for s in k.spoken() if "谨防诈骗" in s)
         self.assertRegex(said, "谨防诈骗.*请等待十秒.*安全账户.*电话里有人让您转账或取钱")
         self.assertIn("找工作人员，请按2", said)
+        # Seen too: the count on the screen, as the kiosk counts it.
+        k.wait_for(lambda: "请等待%d秒" % cooling_left(k) in shown(k), "the count shown")
         # Neither ENTER nor 3 goes on yet; each says how long is left.
         heard = len(k.spoken())
         self.refused("3")

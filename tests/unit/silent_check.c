@@ -310,13 +310,14 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 {
 	static const char *const names[] = { "name", "tries", "seconds", "card", "kiosk", "date",
 		"time", "width", "height", "balance", "available", "amount", "note", "max" };
-	/* The fraud screens' own: elsewhere a count of 0 seconds is no value shown. */
+	/* The fraud screens' own; a count of 0 seconds is shown as no count at all. */
 	static const char *const fraud_names[] = { "fraud_amount", "fraud_large", "fraud_left" };
 	int fraud = strncmp(k->state->name, "fraud_", 6) == 0;
+	int nfraud = fraud ? (int)ARRAY_LEN(fraud_names) - (k->s.fraud.left == 0) : 0;
 	int n = 0, headset = k->headset;
 
 	k->headset = headset_then;
-	size_t nnames = ARRAY_LEN(names) + (fraud ? ARRAY_LEN(fraud_names) : 0);
+	size_t nnames = ARRAY_LEN(names) + (size_t)nfraud;
 	for (size_t i = 0; i < nnames && n < max; i++)
 		n += value_of(k, i < ARRAY_LEN(names) ? names[i] :
 		    fraud_names[i - ARRAY_LEN(names)], lang, &out[n]);

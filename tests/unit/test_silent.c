@@ -76,7 +76,6 @@
  *   last-page:KEY KEY until large print shows the last page of the screen
  *   cooled        speech is let end and the anti-fraud warning's clock run until the
  *                 cooling-off is over and said so
- *   flagged       the bank flags the customer for fraud protection (CARD_INFO's flag)
  *   transfer:N    a transfer of N yuan to a new payee asks fraud_enter(), as the transfer
  *                 flow does; going on or back returns to the menu
  *   =STATE        the state must now be STATE; !MESSAGE: the screen must show MESSAGE;
@@ -135,10 +134,10 @@ static const struct journey {
 	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
 	  "TEXT_SIZE !text_size THEME !theme LARGE_PRINT !large_print_off CANCEL =take_card "
 	  "take-card =goodbye idle =welcome" },
-	{ "a flagged customer's large withdrawal: the anti-fraud warning",
-	  "card:1 =language lang =pin 1234 ENTER =menu flagged 2 =withdraw 5 =fraud_warning "
-	  "!fraud_wait 3 !fraud_wait ENTER !fraud_wait cooled !fraud_ready 1 =withdraw 5 "
-	  "=fraud_warning cooled 3 =confirm 2 =withdraw 5 =fraud_warning 2 =take_card "
+	{ "a flagged customer's large withdrawal, in large print: the anti-fraud warning",
+	  "card:2 =language lang =pin 2580 ENTER =menu 2 =withdraw 9 5 =fraud_warning "
+	  "!fraud_wait 3 !fraud_wait ENTER !fraud_wait cooled !fraud_ready 1 =withdraw 9 5 "
+	  "=fraud_warning cooled 3 =confirm 2 =withdraw 9 5 =fraud_warning 2 =take_card "
 	  "!fraud_staff take-card =goodbye idle =welcome" },
 	{ "a large transfer to a new payee: the alert, then the warning",
 	  "card:1 =language lang =pin 1234 ENTER =menu transfer:6000 =fraud_large 2 =menu "
@@ -758,8 +757,6 @@ step(struct walk *w, const char *tok)
 			kiosk_present(k);
 		}
 		expect(w, k->state->clock != NULL && k->state->clock(k) == 0, tok);
-	} else if (strcmp(tok, "flagged") == 0) {
-		k->s.card.flags |= KPROTO_CARD_F_FRAUD_PROTECT;
 	} else if (strncmp(tok, "transfer:", 9) == 0) {
 		struct fraud_ask a = { .new_payee = 1, .amount_fen = atoll(tok + 9) * 100 };
 		fraud_enter(k, &a, to_menu, to_menu);

@@ -399,6 +399,24 @@ test_fraud_withdrawal(struct kiosk *k)
 	back_to_welcome(k);
 }
 
+/* The bank's own flag: 李秀英's card says so before the menu, and her ¥2,000 is warned. */
+static void
+test_fraud_flag_from_the_bank(struct kiosk *k)
+{
+	device(k, DEV_CARD_INSERT, "6222000000000025");
+	key(k, KEYFN_2);
+	keys(k, "2580");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, "menu");
+	CHECK(k->s.card.flags & KPROTO_CARD_F_FRAUD_PROTECT);
+	key(k, KEYFN_2);
+	key(k, KEYFN_9); /* large print by the card's preference: all the amounts */
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_CANCEL);
+	back_to_welcome(k);
+}
+
 /* kiosk.yaml's fraud.cooling_off, longer than the idle time (30 s here): no timeout
  * during it, the full idle time after it, then the usual warning and timeout. */
 static void
@@ -479,6 +497,7 @@ main(int argc, char **argv)
 	test_speech_mode_timeouts(k);
 	test_fraud_withdrawal(k);
 	test_fraud_cooling_setting(k);
+	test_fraud_flag_from_the_bank(k);
 
 	bank_free(k->bank);
 	kiosk_journal_close(k);
