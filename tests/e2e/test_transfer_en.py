@@ -1,6 +1,7 @@
 """An elderly customer transfers money in English in large print: between their own
 accounts, to a card they type (a wrong number, one the bank does not know, then a good
 one), and past what they may transfer; the bank's balances afterwards."""
+import sqlite3
 import unittest
 
 import kiosklib
@@ -149,6 +150,26 @@ class TransferLargePrint(KioskTest):
         shown(k, "Beware of scams")
         k.wait_for(lambda: cooling_left(k) == 0, "the cooling-off to end", 15)
         k.keys("3")
+
+    def test_the_bank_refuses_what_changed_meanwhile(self):
+        k = self.to_transfer()
+        k.keys("1")
+        k.type("1000")
+        k.keys("Enter")
+        k.in_state("transfer_confirm")
+        # Money leaves the account elsewhere while the customer reads the confirmation.
+        con = sqlite3.connect(k.path("bank.db"))
+        with con:
+            con.execute("UPDATE accounts SET balance_fen = 50000 WHERE kind = 'current' "
+                        "AND id = (SELECT account_id FROM cards WHERE pan = ?)", (PAN,))
+        con.close()
+        k.keys("1")
+        # The bank's answer, with what the account holds now, and back to the amount.
+        k.in_state("transfer_amount")
+        shown(k, "Not enough money: ¥500.00 is available in that account")
+        results = [f.get("status") for e, f in k.journal() if e == "transfer-result"]
+        self.assertEqual(results, ["insufficient-funds"])
+        self.assertEqual(k.account(PAN, "savings"), 2000000)
 
     def test_large_amount_alert(self):
         k = self.to_transfer()
