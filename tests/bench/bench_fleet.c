@@ -354,16 +354,10 @@ setup(void)
 	}
 	for (int i = 0; i < KIOSKS_MAX; i++) {
 		snprintf(id, sizeof id, "bench-%03d", i);
-		snprintf(path, sizeof path, "%s/%s.pub", dir, id);
-		kiosk_sk[i] = sodium_malloc(KPROTO_SK_LEN);
-		if (kproto_keypair_generate_files(dir, id, 1, err, sizeof err) != KPROTO_OK ||
-		    kiosks_register(kdir, id, path, err, sizeof err) < 0) {
+		if ((kiosk_sk[i] = fleet_kiosk_register(dir, kdir, id, err, sizeof err)) == NULL) {
 			fprintf(stderr, "bench-fleet: %s\n", err);
 			exit(1);
 		}
-		snprintf(path, sizeof path, "%s/%s.key", dir, id);
-		if (kproto_key_load_secret(path, kiosk_sk[i], err, sizeof err) != KPROTO_OK)
-			exit(1);
 	}
 	for (int i = 0; i < 2; i++) {
 		snprintf(sockets[i], sizeof sockets[i], "%s/bankd%d.sock", dir, i + 1);
