@@ -6,7 +6,9 @@
  *       kiosks registered in a keys directory, each served with its own key; one not
  *       registered, or signing with another's key, refused by name; two adapters on
  *       one database; one card at two kiosks through two adapters at once never
- *       passes its balance or its daily limit.
+ *       passes its balance or its daily limit. An adapter refuses to start, saying
+ *       why, on a server it cannot reach, a role that may not log in, a database
+ *       without the bank, a read-only one, or a schema newer than it knows.
  *   test_bankd_fleet load BANKD PG-SERVER
  *       32 kiosks x 20 card sessions of withdrawals sharing 16 cards through two
  *       adapters on a PostgreSQL server of its own (more asked than the cards' money
@@ -215,6 +217,53 @@ rush(const char *pan, struct fleet_kiosk *a, struct fleet_kiosk *b)
 	return r[0].paid + r[1].paid;
 }
 
+/* An adapter given a bank it cannot use stops at start: exit 1, why in its log, no
+ * socket. */
+static void
+refuses_start(const char *db, const char *why)
+{
+	char sock[128], log[128];
+	struct stat st;
+
+	path_in(sock, sizeof sock, "refused.sock");
+	path_in(log, sizeof log, "refused.log");
+	unlink(log);
+	CHECK_EQ(fleet_wait(adapter_start(db, sock, log), 15000), 1);
+	CHECK(fleet_log_wait(log, why));
+	CHECK(lstat(sock, &st) < 0);
+}
+
+/* No server there, a database without the bank, a role that may not log in, a server
+ * that only reads, a schema from a newer adapter. */
+static void
+refusals(const char *conninfo, const char *db)
+{
+	char spec[512], err[512];
+	struct db *admin = NULL;
+
+	refuses_start("host=/nonexistent-pg-dir user=bank dbname=fleet",
+	    "cannot connect to the PostgreSQL database: ");
+	snprintf(spec, sizeof spec, "%s dbname=postgres", conninfo);
+	refuses_start(spec, "no kiosk bank in this database (create its schema");
+	CHECK(db_open(db, &admin, err, sizeof err) == 0);
+	if (admin == NULL)
+		return;
+	CHECK(db_exec(admin, "DROP ROLE IF EXISTS fleet_retired; CREATE ROLE fleet_retired "
+	    "NOLOGIN", err, sizeof err) == 0);
+	snprintf(spec, sizeof spec, "%s dbname=fleet user=fleet_retired", conninfo);
+	refuses_start(spec, "role \"fleet_retired\" is not permitted to log in");
+	CHECK(db_exec(admin, "DROP ROLE fleet_retired; ALTER DATABASE fleet SET "
+	    "default_transaction_read_only = on", err, sizeof err) == 0);
+	refuses_start(db, "the database is read-only (a standby server, or "
+	    "default_transaction_read_only is on)");
+	CHECK(db_exec(admin, "ALTER DATABASE fleet RESET default_transaction_read_only; "
+	    "UPDATE schema_version SET version = version + 1", err, sizeof err) == 0);
+	refuses_start(db, "is newer than this kiosk-bankd knows");
+	CHECK(db_exec(admin, "UPDATE schema_version SET version = version - 1", err,
+	    sizeof err) == 0);
+	db_close(admin);
+}
+
 static void
 test_keys(const char *conninfo)
 {
@@ -314,6 +363,7 @@ test_keys(const char *conninfo)
 	sodium_free(ska);
 	sodium_free(skb);
 	sodium_free(skc);
+	refusals(conninfo, db);
 	teardown();
 }
 
