@@ -10,6 +10,8 @@
  *   pins      PIN checks per second (CARD_OPEN, PIN_VERIFY, CARD_CLOSE in a loop),
  *             against bare crypto_pwhash_str_verify on every core, in the same run
  *   sessions  whole sessions per second: card in, PIN, balance, one withdrawal, card out
+ *   mixed     the money requests' p50/p99 of half the kiosks, alone and then while the
+ *             other half check PINs as fast as they are answered
  *
  *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--no-sqlite] [--keep]
  *
@@ -40,7 +42,7 @@
 #define KIOSKS_MAX 128
 #define PAIRS BANK_TX_MAX     /* withdrawals a card session may authorise */
 
-enum phase { PH_MONEY, PH_PINS, PH_SESSIONS };
+enum phase { PH_MONEY, PH_PINS, PH_SESSIONS, PH_MIXED };
 
 struct config {
 	const char *name;
@@ -50,6 +52,8 @@ struct config {
 
 struct figures {
 	double money_rps, p50_ms, p99_ms, pgbench_tps, pins_ps, pin_floor_ps, sessions_ps;
+	/* Half the kiosks' money requests alone, then beside the other half's PIN checks. */
+	double half_p50_ms, half_p99_ms, mix_p50_ms, mix_p99_ms, mix_pins_ps;
 	int errors;
 };
 
@@ -68,8 +72,8 @@ struct sim {
 	int64_t *lat;              /* microseconds of each money request */
 	size_t nlat;
 	int count, errors;
-	pthread_barrier_t *go, *done;
-	int64_t until;
+	pthread_barrier_t *go, *done;  /* NULL: runs free until told to stop */
+	int64_t until;                 /* mono_usec; atomic, the controller may move it */
 };
 
 static int
@@ -110,8 +114,9 @@ sim_loop(struct sim *s)
 	struct kproto_buf b;
 	int code;
 
-	pthread_barrier_wait(s->go);
-	for (int r = 0; mono_usec() < s->until; r++) {
+	if (s->go != NULL)
+		pthread_barrier_wait(s->go);
+	for (int r = 0; mono_usec() < __atomic_load_n(&s->until, __ATOMIC_ACQUIRE); r++) {
 		const char *pan = cards[(s->n + r * s->nk) % NCARDS].pan;
 		if (fleet_card_open(&s->k, pan, PIN) != KPROTO_PIN_OK) {
 			s->errors++;
@@ -131,10 +136,11 @@ sim_loop(struct sim *s)
 		}
 		if (fleet_card_close(&s->k) < 0)
 			s->errors++;
-		else if (mono_usec() <= s->until)
+		else if (mono_usec() <= __atomic_load_n(&s->until, __ATOMIC_ACQUIRE))
 			s->count++;
 	}
-	pthread_barrier_wait(s->done);
+	if (s->done != NULL)
+		pthread_barrier_wait(s->done);
 }
 
 static void *
@@ -216,19 +222,25 @@ adapter_start(const char *spec, int i)
 	return fleet_spawn(argv);
 }
 
-/* Runs phase with nk kiosks; fills f. */
+/*
+ * Runs phase with nk kiosks; fills f. PH_MIXED: the first half of the kiosks run the
+ * money rounds while the others check PINs in a loop, from before the first round to
+ * the end of the last.
+ */
 static void
 run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 {
 	static struct sim sims[KIOSKS_MAX];
 	pthread_barrier_t go, done;
 	pthread_t t[KIOSKS_MAX];
-	int rounds = phase == PH_MONEY ? 1600 / (2 * PAIRS * nk) : 1;
+	int mixed = phase == PH_MIXED, nm = mixed ? nk / 2 : nk;
+	int money = phase == PH_MONEY || mixed;
+	int rounds = money ? 1600 / (2 * PAIRS * nm) : 1;
 
 	if (rounds < 2)
 		rounds = 2;
-	pthread_barrier_init(&go, NULL, (unsigned)nk + 1);
-	pthread_barrier_init(&done, NULL, (unsigned)nk + 1);
+	pthread_barrier_init(&go, NULL, (unsigned)nm + 1);
+	pthread_barrier_init(&done, NULL, (unsigned)nm + 1);
 	for (int i = 0; i < nk; i++) {
 		struct sim *s = &sims[i];
 		char id[32], err[256];
@@ -242,26 +254,32 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		s->n = i;
 		s->nk = nk;
 		s->rounds = rounds;
-		s->phase = phase;
+		s->phase = !mixed ? phase : i < nm ? PH_MONEY : PH_PINS;
 		s->lat = calloc((size_t)rounds * PAIRS * 2, sizeof *s->lat);
-		s->go = &go;
-		s->done = &done;
+		s->go = i < nm ? &go : NULL;
+		s->done = i < nm ? &done : NULL;
+		s->until = INT64_MAX;
 		int64_t end = mono_usec() + 10000000;
 		while (fleet_connect(&s->k, err, sizeof err) != KPROTO_OK && mono_usec() < end)
 			poll(NULL, 0, 20);
 		if (!s->k.up)
 			fprintf(stderr, "bench-fleet: %s: %s\n", id, err);
 	}
-	int64_t busy = 0;
+	int64_t busy = 0, start = mono_usec(), stop = 0;
 	for (int i = 0; i < nk; i++)
 		pthread_create(&t[i], NULL, sim_run, &sims[i]);
-	if (phase == PH_MONEY) {
+	if (money) {
+		/* The PIN checkers are at it before the first round: the money kiosks'
+		 * own PIN checks, untimed, queue behind theirs. */
 		for (int r = 0; r < rounds; r++) {
 			pthread_barrier_wait(&go);
 			int64_t t0 = mono_usec();
 			pthread_barrier_wait(&done);
 			busy += mono_usec() - t0;
 		}
+		stop = mono_usec();
+		for (int i = nm; i < nk; i++)
+			__atomic_store_n(&sims[i].until, stop, __ATOMIC_RELEASE);
 	} else {
 		int64_t until = mono_usec() + (int64_t)seconds * 1000000;
 		for (int i = 0; i < nk; i++)
@@ -285,6 +303,10 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		f->money_rps = busy > 0 ? (double)nlat * 1e6 / (double)busy : 0;
 		f->p50_ms = fleet_pct(all, nlat, 50) / 1000.0;
 		f->p99_ms = fleet_pct(all, nlat, 99) / 1000.0;
+	} else if (mixed) {
+		f->mix_p50_ms = fleet_pct(all, nlat, 50) / 1000.0;
+		f->mix_p99_ms = fleet_pct(all, nlat, 99) / 1000.0;
+		f->mix_pins_ps = (double)count * 1e6 / (double)(stop - start);
 	} else if (phase == PH_PINS)
 		f->pins_ps = (double)count / seconds;
 	else
@@ -312,6 +334,14 @@ run_config(const struct config *c, int nk, struct figures *f)
 	run_phase(c, nk, PH_PINS, f);
 	f->pin_floor_ps = pin_floor();
 	run_phase(c, nk, PH_SESSIONS, f);
+	if (nk >= 2) {
+		struct figures half = { 0 };
+		run_phase(c, nk / 2, PH_MONEY, &half);
+		f->half_p50_ms = half.p50_ms;
+		f->half_p99_ms = half.p99_ms;
+		f->errors += half.errors;
+		run_phase(c, nk, PH_MIXED, f);
+	}
 	for (int i = 0; i < c->adapters; i++) {
 		kill(pid[i], SIGTERM);
 		fleet_wait(pid[i], 10000);
@@ -420,6 +450,9 @@ main(int argc, char **argv)
 		{ "SQLite, 1 adapter", 0, 1 },
 	};
 	int kiosks[8] = { 1, 8, 32, 128 }, nkiosks = 4, repeat = 1, sqlite = 1, keep = 0, ch;
+	/* The second table's rows, printed once the first is complete. */
+	char mixed[3 * 8][160];
+	int nmixed = 0;
 	char list[128];
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -478,8 +511,19 @@ main(int argc, char **argv)
 			    ratio, MED(pins_ps), MED(pin_floor_ps),
 			    100.0 * MED(pins_ps) / MED(pin_floor_ps), MED(sessions_ps), errors);
 			fflush(stdout);
+			if (kiosks[k] >= 2)
+				snprintf(mixed[nmixed++], sizeof mixed[0],
+				    "%-24s %6d %6d %9.2f %9.2f %9.2f %9.2f %7.1f",
+				    configs[c].name, kiosks[k] / 2, kiosks[k] - kiosks[k] / 2,
+				    MED(half_p50_ms), MED(half_p99_ms), MED(mix_p50_ms),
+				    MED(mix_p99_ms), MED(mix_pins_ps));
 		}
 	}
+	printf("\nmoney requests of half the kiosks, alone and while the others check PINs:\n"
+	    "%-24s %6s %6s %9s %9s %9s %9s %7s\n", "adapters", "money", "PINs",
+	    "alone p50", "alone p99", "+PIN p50", "+PIN p99", "PINs/s");
+	for (int i = 0; i < nmixed; i++)
+		printf("%s\n", mixed[i]);
 	run_cmd("%s stop %s", BENCH_PG_SERVER, pgdir);
 	if (keep)
 		printf("adapters' logs kept in %s\n", dir);
