@@ -139,12 +139,14 @@ fail:
 }
 
 int
-fleet_file_has(const char *path, const char *needle)
+fleet_file_has(const char *path, long from, const char *needle)
 {
 	static char text[1 << 22];
 	FILE *f = fopen(path, "r");
-	size_t n = f != NULL ? fread(text, 1, sizeof text - 1, f) : 0;
+	size_t n = 0;
 
+	if (f != NULL && fseek(f, from, SEEK_SET) == 0)
+		n = fread(text, 1, sizeof text - 1, f);
 	if (f != NULL)
 		fclose(f);
 	text[n] = '\0';
@@ -157,7 +159,7 @@ fleet_log_wait(const char *path, const char *needle)
 	int64_t end = mono_usec() + 5000000;
 
 	while (mono_usec() < end) {
-		if (fleet_file_has(path, needle))
+		if (fleet_file_has(path, 0, needle))
 			return 1;
 		poll(NULL, 0, 20);
 	}

@@ -33,9 +33,10 @@ int fleet_pg_server(const char *script, const char *cmd, const char *pgdir, cons
  */
 unsigned char *fleet_kiosk_register(const char *dir, const char *kdir, const char *id,
     char *err, size_t errlen);
-/* Whether the file at path holds needle; waits up to 5 s for it (the adapter logs
- * after acting), saying on stderr what is missing. */
-int fleet_file_has(const char *path, const char *needle);
+/* Whether the file at path holds needle past its first from bytes. */
+int fleet_file_has(const char *path, long from, const char *needle);
+/* Whether the log at path holds needle within 5 s (the adapter logs after acting);
+ * if not, says on stderr what is missing. */
 int fleet_log_wait(const char *path, const char *needle);
 
 struct fleet_kiosk {

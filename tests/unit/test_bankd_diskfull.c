@@ -210,9 +210,9 @@ disk_fill(const char *path)
 		ssize_t n = write(fd, zeros, chunk);
 		if (n > 0)
 			total += n;
-		else if (n < 0 && errno == ENOSPC)
+		else if (n == 0 || errno == ENOSPC)
 			chunk /= 2;
-		else if (n < 0 && errno != EINTR)
+		else if (errno != EINTR)
 			break;
 	}
 	if (fd >= 0)
@@ -433,22 +433,6 @@ kiosks_totals(void)
 	return t;
 }
 
-/* Whether the adapter's log, past its first from bytes, holds needle. */
-static int
-log_has_since(long from, const char *needle)
-{
-	static char text[1 << 22];
-	FILE *f = fopen(logpath, "r");
-	size_t n = 0;
-
-	if (f != NULL && fseek(f, from, SEEK_SET) == 0)
-		n = fread(text, 1, sizeof text - 1, f);
-	if (f != NULL)
-		fclose(f);
-	text[n] = '\0';
-	return strstr(text, needle) != NULL;
-}
-
 static long
 log_size(void)
 {
@@ -507,7 +491,7 @@ diskfull_round(const char *what)
 	t0 = mono_usec();
 	kiosks_run(30);
 	full = kiosks_totals();
-	crashed = log_has_since(log_from, "lost the connection to the database");
+	crashed = fleet_file_has(logpath, log_from, "lost the connection to the database");
 	alive = pg_alive();
 	printf("%s: disk full (%lld bytes written to fill it), %.1f s: %d withdrawals "
 	    "approved and %d completed (acknowledged), %d requests answered ERROR, %d "
@@ -519,9 +503,9 @@ diskfull_round(const char *what)
 	/* The disk was full for the bank: it said no, and said it with an answer. */
 	CHECK(full.refused - before.refused >= KIOSKS * REFUSALS);
 	CHECK_EQ(full.lost, 0);
-	CHECK(log_has_since(log_from, "failed: bank database error"));
+	CHECK(fleet_file_has(logpath, log_from, "failed: bank database error"));
 	if (!crashed)
-		CHECK(log_has_since(log_from, "No space left on device"));
+		CHECK(fleet_file_has(logpath, log_from, "No space left on device"));
 
 	CHECK(unlink(fill) == 0);
 	restarted = pg_back();

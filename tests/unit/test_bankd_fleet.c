@@ -567,7 +567,7 @@ test_load(const char *pg_script)
 	CHECK_EQ(load_conflicts, 0);
 	/* Both faults struck with cash being paid out: at least those two were settled. */
 	CHECK(load_recoveries >= 2);
-	CHECK(fleet_file_has(log[0], "PostgreSQL"));
+	CHECK(fleet_file_has(log[0], 0, "PostgreSQL"));
 
 	/* Every hold settled; each card paid exactly what its kiosks dispensed. */
 	CHECK_EQ(fleet_bank_int(db, "SELECT count(*) FROM holds WHERE state = 'held'"), 0);
