@@ -13,7 +13,8 @@
  *   mixed     the money requests' p50/p99 of half the kiosks, alone and then while the
  *             other half check PINs as fast as they are answered
  *
- *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--no-sqlite] [--keep]
+ *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--pin-workers N]
+ *               [--no-sqlite] [--keep]
  *
  * With --repeat the figures are the medians of the runs. docs/benchmarks.md says how to
  * read them.
@@ -62,6 +63,7 @@ static char sockets[2][128], logs[2][128];
 static unsigned char adapter_pk[KPROTO_PK_LEN], *kiosk_sk[KIOSKS_MAX];
 static struct fleet_card cards[NCARDS];
 static int seconds = 3;
+static char pin_workers[16];   /* the adapters' --pin-workers; empty: their default */
 
 /* ---- the kiosks' threads ------------------------------------------------------------ */
 
@@ -217,7 +219,8 @@ adapter_start(const char *spec, int i)
 {
 	char *argv[] = { BENCH_BANKD, "--db", (char *)spec, "--socket", sockets[i], "--key",
 	    akey, "--kiosk-keys", kdir, "--log", logs[i], "--max-conns", "256",
-	    "--pin-queue", "512", NULL };
+	    "--pin-queue", "512", pin_workers[0] != '\0' ? "--pin-workers" : NULL,
+	    pin_workers, NULL };
 
 	return fleet_spawn(argv);
 }
@@ -442,6 +445,7 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "no-sqlite", no_argument, NULL, 'n' },
 		{ "keep", no_argument, NULL, 'K' },
+		{ "pin-workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct config configs[] = {
@@ -476,9 +480,10 @@ main(int argc, char **argv)
 			break;
 		case 'n': sqlite = 0; break;
 		case 'K': keep = 1; break;
+		case 'w': snprintf(pin_workers, sizeof pin_workers, "%d", atoi(optarg)); break;
 		default:
 			fprintf(stderr, "usage: bench-fleet [--kiosks LIST] [--seconds S] "
-			    "[--repeat N] [--no-sqlite] [--keep]\n");
+			    "[--repeat N] [--pin-workers N] [--no-sqlite] [--keep]\n");
 			return 2;
 		}
 	}
