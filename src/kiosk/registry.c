@@ -11,6 +11,7 @@
 /* The services' own states, entered only from their files and through menu gotos. */
 extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
+extern const struct state_def state_fraud_large, state_fraud_warning;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -22,6 +23,8 @@ static const struct state_def *const registry[] = {
 	&state_withdraw,
 	&state_other_amount,
 	&state_confirm,
+	&state_fraud_large,
+	&state_fraud_warning,
 	&state_wait,
 	&state_take_card,
 	&state_take_cash,
