@@ -64,6 +64,7 @@
 #define KPROTO_PIN_MAX 12
 #define KPROTO_SEAL_OVERHEAD 48 /* crypto_box_SEALBYTES */
 #define KPROTO_SEALED_PIN_MAX (KPROTO_PIN_MAX + KPROTO_SEAL_OVERHEAD)
+#define KPROTO_STATEMENT_LINES 10 /* most lines in one STATEMENT_LINES */
 
 /* Message types, in ranges: handshake, requests (kiosk), responses (adapter). */
 enum kproto_type {
@@ -80,11 +81,18 @@ enum kproto_type {
 	KPROTO_MSG_CARD_CLOSE = 0x16,
 	KPROTO_MSG_SETTLE = 0x17,      /* recovery: settle a hold of an earlier connection */
 
+	KPROTO_MSG_STATEMENT = 0x1B,
+	KPROTO_MSG_PIN_CHANGE = 0x1C,
+
 	KPROTO_MSG_CARD_INFO = 0x40,
 	KPROTO_MSG_PIN_RESULT = 0x41,
 	KPROTO_MSG_BALANCE_INFO = 0x42,
 	KPROTO_MSG_WITHDRAW_RESULT = 0x43,
 	KPROTO_MSG_OK = 0x44,
+
+	KPROTO_MSG_STATEMENT_LINES = 0x48,
+	KPROTO_MSG_PIN_CHANGE_RESULT = 0x49,
+
 	KPROTO_MSG_ERROR = 0x4f,
 };
 #define KPROTO_REQUEST_FIRST 0x10
@@ -115,6 +123,15 @@ enum kproto_tag {
 	KPROTO_TAG_WITHDRAW_STATUS = 0x42, /* u8, enum kproto_withdraw_status */
 	KPROTO_TAG_AVAILABLE_AFTER = 0x43, /* i64 fen */
 	KPROTO_TAG_OUTCOME = 0x44,         /* u8, enum kproto_settle_outcome */
+
+	KPROTO_TAG_STATEMENT_ACCOUNT = 0x70, /* u8, enum kproto_statement_account */
+	KPROTO_TAG_LINE_COUNT = 0x71,        /* u8, 0..KPROTO_STATEMENT_LINES */
+	KPROTO_TAG_ENTRY_AT = 0x72,          /* u64, unix seconds */
+	KPROTO_TAG_ENTRY_KIND = 0x73,        /* u8, enum kproto_entry_kind */
+	KPROTO_TAG_ENTRY_AMOUNT = 0x74,      /* i64 fen, negative for money out */
+	KPROTO_TAG_BALANCE_AFTER = 0x75,     /* i64 fen */
+	KPROTO_TAG_PIN_CHANGE_STATUS = 0x76, /* u8, enum kproto_pin_change_status */
+
 	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
 	KPROTO_TAG_MESSAGE = 0x51,         /* str */
 };
@@ -148,12 +165,37 @@ enum kproto_settle_outcome {
 	KPROTO_SETTLE_REVERSE = 1,    /* it was not: release the hold */
 };
 
+/* Which of the customer's accounts a STATEMENT asks for. */
+enum kproto_statement_account {
+	KPROTO_STATEMENT_CURRENT = 0,
+	KPROTO_STATEMENT_SAVINGS = 1,
+};
+
+/* What a statement line was. */
+enum kproto_entry_kind {
+	KPROTO_ENTRY_WITHDRAWAL = 0,
+	KPROTO_ENTRY_TRANSFER_OUT = 1,
+	KPROTO_ENTRY_TRANSFER_IN = 2,
+	KPROTO_ENTRY_DEPOSIT = 3,
+	KPROTO_ENTRY_OTHER = 4,
+};
+
+/* The answer to PIN_CHANGE: changed, or which rule refused the new PIN. */
+enum kproto_pin_change_status {
+	KPROTO_PIN_CHANGED = 0,
+	KPROTO_PIN_WEAK_REPEATED = 1, /* one digit repeated: 0000, 888888 */
+	KPROTO_PIN_WEAK_RUN = 2,      /* a run up or down: 1234, 9876, 3456 */
+	KPROTO_PIN_WEAK_SAME = 3,     /* the same as the PIN it replaces */
+};
+
 /* Codes carried by KPROTO_MSG_ERROR. */
 enum kproto_error_code {
 	KPROTO_ERROR_NOT_PERMITTED = 1,
 	KPROTO_ERROR_MALFORMED = 2,
 	KPROTO_ERROR_UNKNOWN_TX = 3,
 	KPROTO_ERROR_INTERNAL = 4,
+
+	KPROTO_ERROR_NO_ACCOUNT = 7,  /* STATEMENT of an account the customer does not have */
 };
 
 /*
@@ -203,7 +245,11 @@ const char *kproto_pin_status_to_str(int status);
 const char *kproto_withdraw_status_to_str(int status);
 const char *kproto_error_code_to_str(int code);
 const char *kproto_settle_outcome_to_str(int outcome);
-/* 1 if type is a known request (0x10..0x17), respectively a known response. */
+const char *kproto_statement_account_to_str(int account);
+const char *kproto_entry_kind_to_str(int kind);
+const char *kproto_pin_change_status_to_str(int status);
+/* 1 if type is a known request (section 5 of docs/protocol.md), respectively a known
+ * response. */
 int kproto_type_is_request(int type);
 int kproto_type_is_response(int type);
 
@@ -318,6 +364,26 @@ struct kproto_error {
 	uint16_t code;            /* enum kproto_error_code */
 	char message[KPROTO_MESSAGE_MAX + 1];
 };
+/*
+ * STATEMENT and its answer. PIN_CHANGE carries the new PIN exactly as PIN_VERIFY
+ * carries the PIN: struct kproto_pin_verify with kproto_pin_verify_pack/unpack.
+ */
+struct kproto_statement {
+	uint8_t account;          /* enum kproto_statement_account */
+};
+struct kproto_statement_line {
+	uint64_t at;              /* unix seconds */
+	uint8_t kind;             /* enum kproto_entry_kind */
+	int64_t amount_fen;       /* negative for money out */
+	int64_t balance_after_fen;
+};
+struct kproto_statement_lines {
+	uint8_t count;            /* 0..KPROTO_STATEMENT_LINES, newest first */
+	struct kproto_statement_line line[KPROTO_STATEMENT_LINES];
+};
+struct kproto_pin_change_result {
+	uint8_t status;           /* enum kproto_pin_change_status */
+};
 
 int kproto_card_open_pack(struct kproto_buf *b, const struct kproto_card_open *m);
 int kproto_card_open_unpack(struct kproto_buf *b, struct kproto_card_open *m);
@@ -339,6 +405,16 @@ int kproto_settle_pack(struct kproto_buf *b, const struct kproto_settle *m);
 int kproto_settle_unpack(struct kproto_buf *b, struct kproto_settle *m);
 int kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m);
 int kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m);
+
+int kproto_statement_pack(struct kproto_buf *b, const struct kproto_statement *m);
+int kproto_statement_unpack(struct kproto_buf *b, struct kproto_statement *m);
+int kproto_statement_lines_pack(struct kproto_buf *b,
+    const struct kproto_statement_lines *m);
+int kproto_statement_lines_unpack(struct kproto_buf *b, struct kproto_statement_lines *m);
+int kproto_pin_change_result_pack(struct kproto_buf *b,
+    const struct kproto_pin_change_result *m);
+int kproto_pin_change_result_unpack(struct kproto_buf *b,
+    struct kproto_pin_change_result *m);
 
 /* ---- Frames (frame.c): pure functions, no I/O --------------------------------------- */
 struct kproto_header {

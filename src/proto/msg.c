@@ -216,3 +216,77 @@ kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m)
 	TRY(kproto_get_str(b, KPROTO_TAG_MESSAGE, m->message, sizeof m->message));
 	return kproto_get_end(b);
 }
+
+int
+kproto_statement_pack(struct kproto_buf *b, const struct kproto_statement *m)
+{
+	kproto_buf_init(b);
+	if (m->account > KPROTO_STATEMENT_SAVINGS)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_u8(b, KPROTO_TAG_STATEMENT_ACCOUNT, m->account);
+}
+
+int
+kproto_statement_unpack(struct kproto_buf *b, struct kproto_statement *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_STATEMENT_ACCOUNT, &m->account));
+	TRY(kproto_get_end(b));
+	return m->account > KPROTO_STATEMENT_SAVINGS ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+/* A count, then the four fields of each line in turn: the count bounds the loop before
+ * any line is read, so a reader never walks past the array. */
+int
+kproto_statement_lines_pack(struct kproto_buf *b, const struct kproto_statement_lines *m)
+{
+	kproto_buf_init(b);
+	if (m->count > KPROTO_STATEMENT_LINES)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_LINE_COUNT, m->count);
+	for (int i = 0; i < m->count; i++) {
+		const struct kproto_statement_line *l = &m->line[i];
+		if (l->kind > KPROTO_ENTRY_OTHER)
+			return b->error = KPROTO_E_FIELD_VALUE;
+		kproto_put_u64(b, KPROTO_TAG_ENTRY_AT, l->at);
+		kproto_put_u8(b, KPROTO_TAG_ENTRY_KIND, l->kind);
+		kproto_put_i64(b, KPROTO_TAG_ENTRY_AMOUNT, l->amount_fen);
+		kproto_put_i64(b, KPROTO_TAG_BALANCE_AFTER, l->balance_after_fen);
+	}
+	return b->error;
+}
+
+int
+kproto_statement_lines_unpack(struct kproto_buf *b, struct kproto_statement_lines *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_LINE_COUNT, &m->count));
+	if (m->count > KPROTO_STATEMENT_LINES)
+		return KPROTO_E_FIELD_VALUE;
+	for (int i = 0; i < m->count; i++) {
+		struct kproto_statement_line *l = &m->line[i];
+		TRY(kproto_get_u64(b, KPROTO_TAG_ENTRY_AT, &l->at));
+		TRY(kproto_get_u8(b, KPROTO_TAG_ENTRY_KIND, &l->kind));
+		TRY(kproto_get_i64(b, KPROTO_TAG_ENTRY_AMOUNT, &l->amount_fen));
+		TRY(kproto_get_i64(b, KPROTO_TAG_BALANCE_AFTER, &l->balance_after_fen));
+		if (l->kind > KPROTO_ENTRY_OTHER)
+			return KPROTO_E_FIELD_VALUE;
+	}
+	return kproto_get_end(b);
+}
+
+int
+kproto_pin_change_result_pack(struct kproto_buf *b,
+    const struct kproto_pin_change_result *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_PIN_WEAK_SAME)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_u8(b, KPROTO_TAG_PIN_CHANGE_STATUS, m->status);
+}
+
+int
+kproto_pin_change_result_unpack(struct kproto_buf *b, struct kproto_pin_change_result *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_PIN_CHANGE_STATUS, &m->status));
+	TRY(kproto_get_end(b));
+	return m->status > KPROTO_PIN_WEAK_SAME ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}

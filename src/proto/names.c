@@ -99,11 +99,15 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_WITHDRAW_REVERSE: return "WITHDRAW_REVERSE";
 	case KPROTO_MSG_CARD_CLOSE: return "CARD_CLOSE";
 	case KPROTO_MSG_SETTLE: return "SETTLE";
+	case KPROTO_MSG_STATEMENT: return "STATEMENT";
+	case KPROTO_MSG_PIN_CHANGE: return "PIN_CHANGE";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
 	case KPROTO_MSG_WITHDRAW_RESULT: return "WITHDRAW_RESULT";
 	case KPROTO_MSG_OK: return "OK";
+	case KPROTO_MSG_STATEMENT_LINES: return "STATEMENT_LINES";
+	case KPROTO_MSG_PIN_CHANGE_RESULT: return "PIN_CHANGE_RESULT";
 	case KPROTO_MSG_ERROR: return "ERROR";
 	}
 	return "?";
@@ -112,13 +116,15 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_SETTLE;
+	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_SETTLE) ||
+	    type == KPROTO_MSG_STATEMENT || type == KPROTO_MSG_PIN_CHANGE;
 }
 
 int
 kproto_type_is_response(int type)
 {
 	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_OK) ||
+	    type == KPROTO_MSG_STATEMENT_LINES || type == KPROTO_MSG_PIN_CHANGE_RESULT ||
 	    type == KPROTO_MSG_ERROR;
 }
 
@@ -166,6 +172,7 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_MALFORMED: return "malformed";
 	case KPROTO_ERROR_UNKNOWN_TX: return "unknown-transaction";
 	case KPROTO_ERROR_INTERNAL: return "internal";
+	case KPROTO_ERROR_NO_ACCOUNT: return "no-such-account";
 	}
 	return "?";
 }
@@ -176,6 +183,41 @@ kproto_settle_outcome_to_str(int outcome)
 	switch (outcome) {
 	case KPROTO_SETTLE_COMPLETE: return "complete";
 	case KPROTO_SETTLE_REVERSE: return "reverse";
+	}
+	return "?";
+}
+
+const char *
+kproto_statement_account_to_str(int account)
+{
+	switch (account) {
+	case KPROTO_STATEMENT_CURRENT: return "current";
+	case KPROTO_STATEMENT_SAVINGS: return "savings";
+	}
+	return "?";
+}
+
+const char *
+kproto_entry_kind_to_str(int kind)
+{
+	switch (kind) {
+	case KPROTO_ENTRY_WITHDRAWAL: return "withdrawal";
+	case KPROTO_ENTRY_TRANSFER_OUT: return "transfer-out";
+	case KPROTO_ENTRY_TRANSFER_IN: return "transfer-in";
+	case KPROTO_ENTRY_DEPOSIT: return "deposit";
+	case KPROTO_ENTRY_OTHER: return "other";
+	}
+	return "?";
+}
+
+const char *
+kproto_pin_change_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_PIN_CHANGED: return "changed";
+	case KPROTO_PIN_WEAK_REPEATED: return "weak-repeated";
+	case KPROTO_PIN_WEAK_RUN: return "weak-run";
+	case KPROTO_PIN_WEAK_SAME: return "weak-same";
 	}
 	return "?";
 }

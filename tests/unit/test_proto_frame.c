@@ -425,6 +425,77 @@ test_pin(void)
 	sodium_free(pin);
 }
 
+/* STATEMENT, STATEMENT_LINES and PIN_CHANGE_RESULT: the count bounds the lines. */
+static void
+test_statement_messages(void)
+{
+	struct kproto_statement st = { .account = KPROTO_STATEMENT_SAVINGS }, st2;
+	struct kproto_statement_lines sl = { .count = 2 }, sl2;
+	struct kproto_pin_change_result pc = { .status = KPROTO_PIN_WEAK_RUN }, pc2;
+	struct kproto_buf b;
+
+	CHECK_EQ(kproto_statement_pack(&b, &st), KPROTO_OK);
+	CHECK_EQ(b.len, 4);
+	CHECK_EQ(kproto_statement_unpack(&b, &st2), KPROTO_OK);
+	CHECK_EQ(st2.account, KPROTO_STATEMENT_SAVINGS);
+	st.account = 2;
+	CHECK_EQ(kproto_statement_pack(&b, &st), KPROTO_E_FIELD_VALUE);
+	kproto_buf_init(&b);
+	kproto_put_u8(&b, KPROTO_TAG_STATEMENT_ACCOUNT, 2);
+	CHECK_EQ(kproto_statement_unpack(&b, &st2), KPROTO_E_FIELD_VALUE);
+
+	sl.line[0] = (struct kproto_statement_line){ 1764800000, KPROTO_ENTRY_WITHDRAWAL,
+	    -50000, 1280050 };
+	sl.line[1] = (struct kproto_statement_line){ 1764700000, KPROTO_ENTRY_TRANSFER_IN,
+	    300000, 1330050 };
+	CHECK_EQ(kproto_statement_lines_pack(&b, &sl), KPROTO_OK);
+	CHECK_EQ(b.len, 4 + 2 * (11 + 4 + 11 + 11));
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl2), KPROTO_OK);
+	CHECK_EQ(sl2.count, 2);
+	CHECK(sl2.line[0].amount_fen == -50000 && sl2.line[1].at == 1764700000 &&
+	    sl2.line[1].kind == KPROTO_ENTRY_TRANSFER_IN && sl2.line[0].balance_after_fen ==
+	    1280050);
+
+	/* A count above the lines sent, or lines beyond the count, are refused. */
+	CHECK_EQ(kproto_statement_lines_pack(&b, &sl), KPROTO_OK);
+	b.data[3] = 3;
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl2), KPROTO_E_FIELD_SHORT);
+	b.off = 0;
+	b.data[3] = 1;
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl2), KPROTO_E_FIELD_TRAILING);
+	b.off = 0;
+	b.data[3] = KPROTO_STATEMENT_LINES + 1;
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl2), KPROTO_E_FIELD_VALUE);
+	sl.count = KPROTO_STATEMENT_LINES + 1;
+	CHECK_EQ(kproto_statement_lines_pack(&b, &sl), KPROTO_E_FIELD_VALUE);
+	sl.count = 1;
+	sl.line[0].kind = KPROTO_ENTRY_OTHER + 1;
+	CHECK_EQ(kproto_statement_lines_pack(&b, &sl), KPROTO_E_FIELD_VALUE);
+	sl.count = 0;
+	CHECK_EQ(kproto_statement_lines_pack(&b, &sl), KPROTO_OK);
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl2), KPROTO_OK);
+	CHECK_EQ(sl2.count, 0);
+
+	CHECK_EQ(kproto_pin_change_result_pack(&b, &pc), KPROTO_OK);
+	CHECK_EQ(kproto_pin_change_result_unpack(&b, &pc2), KPROTO_OK);
+	CHECK_EQ(pc2.status, KPROTO_PIN_WEAK_RUN);
+	pc.status = KPROTO_PIN_WEAK_SAME + 1;
+	CHECK_EQ(kproto_pin_change_result_pack(&b, &pc), KPROTO_E_FIELD_VALUE);
+
+	CHECK(kproto_type_is_request(KPROTO_MSG_STATEMENT));
+	CHECK(kproto_type_is_request(KPROTO_MSG_PIN_CHANGE));
+	CHECK(!kproto_type_is_request(KPROTO_MSG_STATEMENT_LINES));
+	CHECK(kproto_type_is_response(KPROTO_MSG_STATEMENT_LINES));
+	CHECK(kproto_type_is_response(KPROTO_MSG_PIN_CHANGE_RESULT));
+	CHECK(!kproto_type_is_response(KPROTO_MSG_PIN_CHANGE));
+	CHECK(strcmp(kproto_type_to_str(KPROTO_MSG_PIN_CHANGE_RESULT), "PIN_CHANGE_RESULT")
+	    == 0);
+	CHECK(strcmp(kproto_error_code_to_str(KPROTO_ERROR_NO_ACCOUNT), "no-such-account")
+	    == 0);
+	CHECK(strcmp(kproto_pin_change_status_to_str(KPROTO_PIN_WEAK_SAME), "weak-same") == 0);
+	CHECK(strcmp(kproto_entry_kind_to_str(KPROTO_ENTRY_DEPOSIT), "deposit") == 0);
+}
+
 int
 main(void)
 {
@@ -441,6 +512,7 @@ main(void)
 	test_messages();
 	test_pan_luhn();
 	test_pin();
+	test_statement_messages();
 	if (failures > 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

@@ -41,6 +41,16 @@ static unsigned char session[KPROTO_SESSION_LEN];
 static char kiosk_id[KPROTO_ID_MAX + 1], adapter_id[KPROTO_ID_MAX + 1];
 static struct blob hello, reply, confirm, request, response, request_empty;
 static struct blob response_balance;
+static struct blob request_statement, response_statement, request_pin_change;
+static struct blob response_pin_change;
+
+/* The statement and the sealed PIN the vectors carry (their comments in frames.txt). */
+static const struct kproto_statement_lines vector_lines = { .count = 3, .line = {
+	{ 1764806400, KPROTO_ENTRY_WITHDRAWAL, -50000, 450000 },
+	{ 1764547200, KPROTO_ENTRY_TRANSFER_IN, 200000, 500000 },
+	{ 1764288000, KPROTO_ENTRY_DEPOSIT, 300000, 300000 },
+} };
+#define VECTOR_NEW_PIN "7294"
 
 /* ---- A planned RNG: the next 32-byte draw after rng_plan() is the given nonce ---- */
 
@@ -285,6 +295,77 @@ test_keys_and_session(const char *dir)
 	records_free(recs, 1);
 }
 
+/* Payload of a vector frame verified with pk, ready for an unpack. */
+static void
+vector_payload(const struct blob *f, const unsigned char *pk, struct kproto_buf *b)
+{
+	struct kproto_header h;
+	const unsigned char *payload;
+
+	kproto_buf_init(b);
+	CHECK_EQ(kproto_frame_verify(f->p, f->len, pk, &h, &payload), KPROTO_OK);
+	CHECK_EQ(kproto_buf_set(b, payload, h.length), KPROTO_OK);
+}
+
+/* After request_empty: STATEMENT and PIN_CHANGE, whose sealed PIN opens to the digits
+ * the vector names, as the adapter opens it. */
+static void
+test_client_statement(struct kproto_conn *client, int peer, unsigned char *buf)
+{
+	struct kproto_statement st = { .account = KPROTO_STATEMENT_CURRENT };
+	struct kproto_pin_verify pc;
+	struct kproto_buf b;
+	char *pin = sodium_malloc(KPROTO_PIN_MAX + 1);
+
+	CHECK_EQ(kproto_statement_pack(&b, &st), KPROTO_OK);
+	CHECK_EQ(kproto_send(client, KPROTO_MSG_STATEMENT, &b), KPROTO_OK);
+	CHECK_EQ(read_exact(peer, buf, request_statement.len), 0);
+	CHECK(blob_eq(&request_statement, buf, request_statement.len, "request_statement"));
+
+	vector_payload(&request_pin_change, kiosk_pk, &b);
+	CHECK_EQ(kproto_pin_verify_unpack(&b, &pc), KPROTO_OK);
+	CHECK(pin != NULL);
+	CHECK_EQ(kproto_pin_open(pc.sealed, pc.sealed_len, adapter_sk, pin,
+	    KPROTO_PIN_MAX + 1), KPROTO_OK);
+	CHECK(strcmp(pin, VECTOR_NEW_PIN) == 0);
+	sodium_free(pin);
+	CHECK_EQ(kproto_pin_verify_pack(&b, &pc), KPROTO_OK);
+	CHECK_EQ(kproto_send(client, KPROTO_MSG_PIN_CHANGE, &b), KPROTO_OK);
+	CHECK_EQ(read_exact(peer, buf, request_pin_change.len), 0);
+	CHECK(blob_eq(&request_pin_change, buf, request_pin_change.len, "request_pin_change"));
+}
+
+/* After response_balance: STATEMENT_LINES and PIN_CHANGE_RESULT, and back. */
+static void
+test_server_statement(struct kproto_conn *server, int peer, unsigned char *buf)
+{
+	struct kproto_pin_change_result pr = { .status = KPROTO_PIN_CHANGED }, pr2;
+	struct kproto_statement_lines sl;
+	struct kproto_buf b;
+
+	CHECK_EQ(kproto_statement_lines_pack(&b, &vector_lines), KPROTO_OK);
+	CHECK_EQ(kproto_send(server, KPROTO_MSG_STATEMENT_LINES, &b), KPROTO_OK);
+	CHECK_EQ(read_exact(peer, buf, response_statement.len), 0);
+	CHECK(blob_eq(&response_statement, buf, response_statement.len, "response_statement"));
+	CHECK_EQ(kproto_pin_change_result_pack(&b, &pr), KPROTO_OK);
+	CHECK_EQ(kproto_send(server, KPROTO_MSG_PIN_CHANGE_RESULT, &b), KPROTO_OK);
+	CHECK_EQ(read_exact(peer, buf, response_pin_change.len), 0);
+	CHECK(blob_eq(&response_pin_change, buf, response_pin_change.len,
+	    "response_pin_change"));
+
+	vector_payload(&response_statement, adapter_pk, &b);
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl), KPROTO_OK);
+	CHECK_EQ(sl.count, 3);
+	for (int i = 0; i < sl.count && i < 3; i++)
+		CHECK(sl.line[i].at == vector_lines.line[i].at &&
+		    sl.line[i].kind == vector_lines.line[i].kind &&
+		    sl.line[i].amount_fen == vector_lines.line[i].amount_fen &&
+		    sl.line[i].balance_after_fen == vector_lines.line[i].balance_after_fen);
+	vector_payload(&response_pin_change, adapter_pk, &b);
+	CHECK_EQ(kproto_pin_change_result_unpack(&b, &pr2), KPROTO_OK);
+	CHECK_EQ(pr2.status, KPROTO_PIN_CHANGED);
+}
+
 /* The real client and server produce the vectors' frames, byte for byte. */
 static void
 test_good_frames(void)
@@ -326,6 +407,7 @@ test_good_frames(void)
 	CHECK_EQ(kproto_send(&client, KPROTO_MSG_BALANCE, &b), KPROTO_OK);
 	CHECK_EQ(read_exact(sv[1], buf, request_empty.len), 0);
 	CHECK(blob_eq(&request_empty, buf, request_empty.len, "request_empty"));
+	test_client_statement(&client, sv[1], buf);
 	close(sv[1]);
 	kproto_conn_close(&client);
 
@@ -351,6 +433,7 @@ test_good_frames(void)
 	CHECK_EQ(kproto_send(&server, KPROTO_MSG_BALANCE_INFO, &b), KPROTO_OK);
 	CHECK_EQ(read_exact(sv[0], buf, response_balance.len), 0);
 	CHECK(blob_eq(&response_balance, buf, response_balance.len, "response_balance"));
+	test_server_statement(&server, sv[0], buf);
 	close(sv[0]);
 	kproto_conn_close(&server);
 
@@ -488,7 +571,7 @@ main(int argc, char **argv)
 
 	test_keys_and_session(argv[1]);
 	int n = records_read(argv[1], "frames.txt", recs, 64);
-	CHECK(n >= 27);
+	CHECK(n >= 31);
 	if (n > 0) {
 		hello = rec_hex(rec_named(recs, n, "hello"), "frame");
 		reply = rec_hex(rec_named(recs, n, "hello_reply"), "frame");
@@ -497,11 +580,17 @@ main(int argc, char **argv)
 		response = rec_hex(rec_named(recs, n, "response"), "frame");
 		request_empty = rec_hex(rec_named(recs, n, "request_empty"), "frame");
 		response_balance = rec_hex(rec_named(recs, n, "response_balance"), "frame");
+		request_statement = rec_hex(rec_named(recs, n, "request_statement"), "frame");
+		response_statement = rec_hex(rec_named(recs, n, "response_statement"), "frame");
+		request_pin_change = rec_hex(rec_named(recs, n, "request_pin_change"), "frame");
+		response_pin_change = rec_hex(rec_named(recs, n, "response_pin_change"),
+		    "frame");
 		test_good_frames();
 		test_results(recs, n);
 		records_free(recs, n);
 		struct blob *all[] = { &hello, &reply, &confirm, &request, &response,
-		    &request_empty, &response_balance };
+		    &request_empty, &response_balance, &request_statement, &response_statement,
+		    &request_pin_change, &response_pin_change };
 		for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 			free(all[i]->p);
 	}

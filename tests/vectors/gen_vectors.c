@@ -24,15 +24,22 @@
 enum {
 	T_HELLO = 0x01, T_HELLO_REPLY = 0x02, T_HELLO_CONFIRM = 0x03,
 	T_CARD_OPEN = 0x10, T_BALANCE = 0x12,
+	T_STATEMENT = 0x1B, T_PIN_CHANGE = 0x1C,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
+	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
 };
 enum {
 	F_KIOSK_ID = 0x01, F_NONCE = 0x02, F_ADAPTER_ID = 0x03, F_PAN = 0x10,
 	F_CARD_STATUS = 0x11, F_HOLDER = 0x12, F_LANG = 0x13, F_CARD_FLAGS = 0x14,
-	F_TRIES_LEFT = 0x15, F_AVAILABLE = 0x24, F_BALANCE = 0x30, F_CURRENCY = 0x31,
+	F_TRIES_LEFT = 0x15, F_SEALED_PIN = 0x20, F_AVAILABLE = 0x24, F_BALANCE = 0x30,
+	F_CURRENCY = 0x31,
+	F_STATEMENT_ACCOUNT = 0x70, F_LINE_COUNT = 0x71, F_ENTRY_AT = 0x72,
+	F_ENTRY_KIND = 0x73, F_ENTRY_AMOUNT = 0x74, F_BALANCE_AFTER = 0x75,
+	F_PIN_CHANGE_STATUS = 0x76,
 };
 
 #define KIOSK_ID "kiosk-test-01"
+#define NEW_PIN "7294"
 #define ADAPTER_ID "kiosk-bankd"
 
 struct key {
@@ -114,6 +121,43 @@ frame_make(struct frame *f, int type, uint64_t seq, const unsigned char *sid,
 	f->len = HDR + p->len + SIG;
 }
 
+/*
+ * crypto_box_seal written out (docs/protocol.md, section 10), with the ephemeral key
+ * pair made from a fixed seed instead of drawn, so that the sealed PIN is reproducible:
+ * epk || crypto_box(pin, nonce = BLAKE2b-192(epk || x_pk), x_pk, esk).
+ */
+static size_t
+seal_fixed(unsigned char *sealed, const char *pin, const unsigned char ed_pk[32])
+{
+	unsigned char xpk[crypto_box_PUBLICKEYBYTES], eseed[crypto_box_SEEDBYTES];
+	unsigned char esk[crypto_box_SECRETKEYBYTES], nonce[crypto_box_NONCEBYTES];
+	crypto_generichash_state st;
+
+	for (size_t i = 0; i < sizeof eseed; i++)
+		eseed[i] = (unsigned char)(0x60 + i);
+	if (crypto_sign_ed25519_pk_to_curve25519(xpk, ed_pk) != 0 ||
+	    crypto_box_seed_keypair(sealed, esk, eseed) != 0)
+		abort();
+	crypto_generichash_init(&st, NULL, 0, sizeof nonce);
+	crypto_generichash_update(&st, sealed, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_update(&st, xpk, sizeof xpk);
+	crypto_generichash_final(&st, nonce, sizeof nonce);
+	if (crypto_box_easy(sealed + crypto_box_PUBLICKEYBYTES, (const unsigned char *)pin,
+	    strlen(pin), nonce, xpk, esk) != 0)
+		abort();
+	return crypto_box_SEALBYTES + strlen(pin);
+}
+
+/* One statement line: the four fields in their order. */
+static void
+statement_line(struct payload *p, uint64_t at, int kind, int64_t amount, int64_t after)
+{
+	field_int(p, F_ENTRY_AT, at, 8);
+	field_int(p, F_ENTRY_KIND, (uint64_t)kind, 1);
+	field_int(p, F_ENTRY_AMOUNT, (uint64_t)amount, 8);
+	field_int(p, F_BALANCE_AFTER, (uint64_t)after, 8);
+}
+
 static void
 put_hex(const char *key, const unsigned char *p, size_t len)
 {
@@ -193,6 +237,7 @@ static int
 write_frames(const char *dir)
 {
 	static struct frame hello, reply, confirm, req, resp, req2, resp2, f;
+	unsigned char sealed[crypto_box_SEALBYTES + 12];
 	static struct payload p, empty;
 	unsigned char sid2[SID], b[HDR + MAX_PAYLOAD + SIG];
 	static const char holder[] = "\xe5\xbc\xa0\xe4\xbc\x9f Zhang Wei"; /* 张伟 */
@@ -252,6 +297,34 @@ write_frames(const char *dir)
 	frame_make(&resp2, T_BALANCE_INFO, 2, session, &p, &adapter);
 	record("response_balance", "BALANCE_INFO: 5000.00 balance and available, CNY", "kiosk",
 	    2, resp2.b, resp2.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_STATEMENT_ACCOUNT, 0, 1);
+	frame_make(&f, T_STATEMENT, 4, session, &p, &kiosk);
+	record("request_statement", "STATEMENT of the current account", "adapter", 4, f.b,
+	    f.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_LINE_COUNT, 3, 1);
+	statement_line(&p, 1764806400, 0, -50000, 450000);
+	statement_line(&p, 1764547200, 2, 200000, 500000);
+	statement_line(&p, 1764288000, 3, 300000, 300000);
+	frame_make(&f, T_STATEMENT_LINES, 3, session, &p, &adapter);
+	record("response_statement", "STATEMENT_LINES: 3 lines, newest first: a 500.00 "
+	    "withdrawal, a 2000.00 transfer in, a 3000.00 deposit", "kiosk", 3, f.b, f.len,
+	    "OK");
+
+	p.len = 0;
+	field(&p, F_SEALED_PIN, sealed, seal_fixed(sealed, NEW_PIN, adapter.pk));
+	frame_make(&f, T_PIN_CHANGE, 5, session, &p, &kiosk);
+	record("request_pin_change", "PIN_CHANGE: the new PIN " NEW_PIN " sealed to adapter.pk "
+	    "with the ephemeral key of seed 60 61 .. 7f", "adapter", 5, f.b, f.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_PIN_CHANGE_STATUS, 0, 1);
+	frame_make(&f, T_PIN_CHANGE_RESULT, 4, session, &p, &adapter);
+	record("response_pin_change", "PIN_CHANGE_RESULT: changed", "kiosk", 4, f.b, f.len,
+	    "OK");
 
 	/* Frames that break one rule each. */
 	memcpy(b, req.b, req.len);
