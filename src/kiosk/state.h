@@ -26,6 +26,7 @@ struct state_def {
 	enum screen_id screen;
 	enum idle_kind idle;
 	int holds_card;     /* CANCEL and timeouts here return the card */
+	int pin_entry;      /* a PIN is typed here: its digits are never named (key_is_secret) */
 	/* A menu item leads here (a goto naming this screen): what must happen first, such
 	 * as asking the bank; NULL enters the state at once. */
 	void (*start)(struct kiosk *);
@@ -46,7 +47,8 @@ void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */
 void state_keys_resume(struct kiosk *k);
 void state_device(struct kiosk *k, enum device_event ev, const char *arg);
-/* A digit on the PIN screen or during its check: never named in the trace or the log. */
+/* A digit on a screen where a PIN is typed or during its check: never named in the
+ * trace or the log. */
 int key_is_secret(const struct kiosk *k, enum key_fn fn);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);

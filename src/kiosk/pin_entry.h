@@ -1,0 +1,24 @@
+/* Typing a PIN (pin_entry.c): the digits go into guarded memory, each is said as the
+ * same word, the model shows stars, and the PIN leaves only sealed to the adapter's key.
+ * The PIN check (st_card.c) and the PIN change (svc_pin_change.c) type it alike. */
+#ifndef KIOSK_PIN_ENTRY_H
+#define KIOSK_PIN_ENTRY_H
+
+#include "kiosk/kiosk.h"
+
+/* k->s.pin, allocated (sodium_malloc) and empty: the state's enter. */
+void pin_entry_open(struct kiosk *k);
+/* k->s.pin wiped and freed: the state's leave. */
+void pin_entry_close(struct kiosk *k);
+/* A digit or CLEAR: typed into the PIN. Returns 0 for any other key. */
+int pin_entry_key(struct kiosk *k, enum key_fn fn);
+/* ENTER: 1 when enough digits were typed, else the screen says it is too short. */
+int pin_entry_done(struct kiosk *k);
+/* The input of the PIN screens: stars only. */
+void pin_entry_input(struct kiosk *k, struct screen_input *in);
+/* Seals the PIN typed to the adapter's key into m, and wipes it. On failure (logged and
+ * journaled, never with a digit) returns -1 and the session has been ended. */
+int pin_entry_seal(struct kiosk *k, struct kproto_pin_verify *m)
+    __attribute__((warn_unused_result));
+
+#endif
