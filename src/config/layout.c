@@ -17,7 +17,7 @@
 struct dir_listing {
 	char **names; /* file names ending in .yaml, sorted */
 	int n;
-	int present[SCREEN_COUNT];
+	int present[SCREENS_MAX];
 	int messages;
 };
 
@@ -148,10 +148,11 @@ read_goto(struct screen_ctx *s, const struct ynode *v, const char *path, struct 
 		return;
 	enum screen_id id = screen_from_str(it->target);
 	if (id == SCREEN_NONE) {
-		const char *names[SCREEN_COUNT + 1];
-		for (int i = 0; i < SCREEN_COUNT; i++)
+		const char *names[SCREENS_MAX + 1];
+		int n = screen_count();
+		for (int i = 0; i < n; i++)
 			names[i] = screen_to_str((enum screen_id)i);
-		names[SCREEN_COUNT] = NULL;
+		names[n] = NULL;
 		const char *sug = ysuggest(it->target, names);
 		if (sug != NULL)
 			yerr(s->c, v, "%s: no such screen \"%s\" (did you mean \"%s\"?)", path,
@@ -160,8 +161,19 @@ read_goto(struct screen_ctx *s, const struct ynode *v, const char *path, struct 
 			yerr(s->c, v, "%s: no such screen \"%s\"", path, it->target);
 		return;
 	}
-	if (!str_in_list(it->target, s->sc->gotos)) {
-		join(list, sizeof list, s->sc->gotos);
+	/* The menu offers every service that asks to be offered, besides its own list. */
+	int menu = s->sc->id == SCREEN_MENU && screen_contract_get(id)->menu;
+	if (!menu && !str_in_list(it->target, s->sc->gotos)) {
+		const char *names[SCREENS_MAX + 1];
+		int n = 0;
+		for (const char *const *g = s->sc->gotos; g != NULL && *g != NULL; g++)
+			names[n++] = *g;
+		for (int i = 0; s->sc->id == SCREEN_MENU && i < screen_count(); i++)
+			if (screen_contract_get((enum screen_id)i)->menu)
+				names[n++] = screen_to_str((enum screen_id)i);
+		names[n] = NULL;
+		qsort(names, (size_t)n, sizeof *names, cmp_str);
+		join(list, sizeof list, names);
 		yerr(s->c, v, "%s: %s cannot go to \"%s\" (only to %s)", path, s->owner,
 		    it->target, list);
 	} else if (!s->listing->present[id]) {
@@ -415,12 +427,13 @@ static void
 read_messages(struct yctx *c, const struct kiosk_config *cfg, struct layout_set *set,
     const struct ynode *root)
 {
-	const char *names[MSG_COUNT + 1];
+	const char *names[MESSAGES_MAX + 1];
 	char owner[64];
+	int nm = message_count();
 
-	for (int i = 0; i < MSG_COUNT; i++)
+	for (int i = 0; i < nm; i++)
 		names[i] = message_to_str((enum message_id)i);
-	names[MSG_COUNT] = NULL;
+	names[nm] = NULL;
 	if (yexpect_mapping(c, root, "") == -1)
 		return;
 	set->messages = xcalloc((size_t)root->npairs + 1, sizeof *set->messages);
@@ -446,7 +459,7 @@ read_messages(struct yctx *c, const struct kiosk_config *cfg, struct layout_set 
 		ltext_parse(c, root->pairs[i].value, k->value, cfg,
 		    message_contract_get(id)->placeholders, owner, &m->text);
 	}
-	for (int i = 0; i < MSG_COUNT; i++)
+	for (int i = 0; i < nm; i++)
 		if (layout_message_id(set, (enum message_id)i) == NULL &&
 		    ymap_get(root, names[i]) == NULL)
 			yerr(c, root, "missing message \"%s\"", names[i]);
@@ -455,12 +468,13 @@ read_messages(struct yctx *c, const struct kiosk_config *cfg, struct layout_set 
 static void
 report_unknown_screen(struct diag_list *d, const char *path, const char *base)
 {
-	const char *names[SCREEN_COUNT + 2];
+	const char *names[SCREENS_MAX + 2];
+	int n = screen_count();
 
-	for (int j = 0; j < SCREEN_COUNT; j++)
+	for (int j = 0; j < n; j++)
 		names[j] = screen_to_str((enum screen_id)j);
-	names[SCREEN_COUNT] = "messages";
-	names[SCREEN_COUNT + 1] = NULL;
+	names[n] = "messages";
+	names[n + 1] = NULL;
 	const char *sug = ysuggest(base, names);
 	if (sug != NULL)
 		diag_add(d, path, 1, 1, "unknown screen \"%s\" (did you mean \"%s\"?)", base, sug);
@@ -518,10 +532,10 @@ layouts_load(const struct kiosk_config *cfg, struct layout_set *set, struct diag
 	memset(set, 0, sizeof *set);
 	if (cfg->layouts_dir == NULL || list_dir(cfg, &l, d) == -1)
 		return -1;
-	set->screens = xcalloc(SCREEN_COUNT + 1, sizeof *set->screens);
+	set->screens = xcalloc((size_t)screen_count() + 1, sizeof *set->screens);
 	for (int i = 0; i < l.n; i++)
 		load_file(cfg, &l, l.names[i], set, d);
-	for (int i = 0; i < SCREEN_COUNT; i++)
+	for (int i = 0; i < screen_count(); i++)
 		if (!l.present[i])
 			diag_add(d, cfg->path, cfg->where_layouts.line, cfg->where_layouts.column,
 			    "layouts: missing screen file %s.yaml in %s",

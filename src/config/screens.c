@@ -5,17 +5,15 @@
 
 #include "common/util.h"
 
-/* Don't forget the kiosk's state table and docs/configuration.md when this changes. */
+/* The core screens and messages; a service registers its own from its state file
+ * (src/kiosk/registry.c). Don't forget docs/configuration.md when this changes. */
 
 static const char *const ph_pin[] = { "tries", NULL };
 static const char *const ph_menu[] = { "name", NULL };
-static const char *const ph_balance[] = { "balance", "available", "name", NULL };
 static const char *const ph_withdraw[] = { "note", "max", NULL };
 static const char *const ph_other_amount[] = { "note", "max", "amount", NULL };
 static const char *const ph_amount[] = { "amount", NULL };
 
-static const char *const goto_menu[] = { "balance", "withdraw", NULL };
-static const char *const goto_balance[] = { "menu", "withdraw", NULL };
 static const char *const goto_withdraw[] = { "other_amount", NULL };
 
 static const char *const choices_confirm[] = { "confirm", "change", NULL };
@@ -38,32 +36,30 @@ static const char *const ph_describe[] = { "key", "label", NULL };
 #define AMOUNT LITEM_BIT(LITEM_AMOUNT)
 #define CHOICE LITEM_BIT(LITEM_CHOICE)
 
-static const struct screen_contract screens[SCREEN_COUNT] = {
-	{ SCREEN_WELCOME, "welcome", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_LANGUAGE, "language", CHOICE, NULL, NULL, 1, NULL, 0, NULL, NULL },
-	{ SCREEN_PIN, "pin", 0, NULL, NULL, 0, ph_pin, 0, NULL, NULL },
-	{ SCREEN_MENU, "menu", GOTO, goto_menu, NULL, 0, ph_menu, 0, NULL, NULL },
-	{ SCREEN_BALANCE, "balance", GOTO, goto_balance, NULL, 0, ph_balance, 0, NULL,
-	    NULL },
+static struct screen_contract screens[SCREENS_MAX] = {
+	{ SCREEN_WELCOME, "welcome", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_LANGUAGE, "language", CHOICE, NULL, NULL, 1, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_PIN, "pin", 0, NULL, NULL, 0, ph_pin, 0, NULL, NULL, 0 },
+	{ SCREEN_MENU, "menu", GOTO, NULL, NULL, 0, ph_menu, 0, NULL, NULL, 0 },
 	{ SCREEN_WITHDRAW, "withdraw", AMOUNT | GOTO, goto_withdraw, NULL, 0, ph_withdraw, 0,
-	    NULL, NULL },
+	    NULL, NULL, 1 },
 	{ SCREEN_OTHER_AMOUNT, "other_amount", 0, NULL, NULL, 0, ph_other_amount, 0, NULL,
-	    NULL },
+	    NULL, 0 },
 	{ SCREEN_CONFIRM, "confirm", CHOICE, NULL, choices_confirm, 0, ph_amount, 0, NULL,
-	    NULL },
-	{ SCREEN_WAIT, "wait", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_TAKE_CARD, "take_card", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_TAKE_CASH, "take_cash", 0, NULL, NULL, 0, ph_amount, 0, NULL, NULL },
+	    NULL, 0 },
+	{ SCREEN_WAIT, "wait", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_TAKE_CARD, "take_card", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_TAKE_CASH, "take_cash", 0, NULL, NULL, 0, ph_amount, 0, NULL, NULL, 0 },
 	{ SCREEN_RECEIPT, "receipt", CHOICE, NULL, choices_receipt, 0, NULL, 0, NULL,
-	    NULL },
-	{ SCREEN_TAKE_RECEIPT, "take_receipt", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL, 0, NULL, NULL },
-	{ SCREEN_HELP, "help", CHOICE, NULL, choices_help, 0, ph_help, 1, NULL, NULL },
+	    NULL, 0 },
+	{ SCREEN_TAKE_RECEIPT, "take_receipt", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_GOODBYE, "goodbye", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_NOTICE, "notice", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_OUT_OF_SERVICE, "out_of_service", 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 },
+	{ SCREEN_HELP, "help", CHOICE, NULL, choices_help, 0, ph_help, 1, NULL, NULL, 0 },
 	{ SCREEN_DESCRIBE_KEYS, "describe_keys", 0, NULL, NULL, 0, NULL, 1, keys_describe,
-	    ph_describe },
-	{ SCREEN_ORIENTATION, "orientation", 0, NULL, NULL, 0, NULL, 1, NULL, NULL },
+	    ph_describe, 0 },
+	{ SCREEN_ORIENTATION, "orientation", 0, NULL, NULL, 0, NULL, 1, NULL, NULL, 0 },
 };
 
 static const char *const ph_tries[] = { "tries", NULL };
@@ -78,7 +74,7 @@ static const char *const ph_theme[] = { "theme", "themes", NULL };
 static const char *const ph_receipt[] = { "amount", "balance", "card", "kiosk", "date", "time",
 	NULL };
 
-static const struct message_contract messages[MSG_COUNT] = {
+static struct message_contract messages[MESSAGES_MAX] = {
 	{ MSG_WRONG_PIN, "wrong_pin", ph_tries },
 	{ MSG_PIN_TOO_SHORT, "pin_too_short", NULL },
 	{ MSG_PIN_LOCKED, "pin_locked", NULL },
@@ -120,10 +116,53 @@ static const struct message_contract messages[MSG_COUNT] = {
 	{ MSG_IN_MORE_CHOICES, "in_more_choices", NULL },
 };
 
+static int nscreens = SCREEN_CORE_COUNT, nmessages = MSG_CORE_COUNT;
+
+int
+screen_count(void)
+{
+	return nscreens;
+}
+
+int
+message_count(void)
+{
+	return nmessages;
+}
+
+enum screen_id
+screen_register(const struct screen_contract *c)
+{
+	enum screen_id id = screen_from_str(c->name);
+	if (id != SCREEN_NONE)
+		return id >= SCREEN_CORE_COUNT && screens[id].items == c->items &&
+		    screens[id].gotos == c->gotos ? id : SCREEN_NONE;
+	if (nscreens == SCREENS_MAX)
+		return SCREEN_NONE;
+	id = (enum screen_id)nscreens++;
+	screens[id] = *c;
+	screens[id].id = id;
+	return id;
+}
+
+enum message_id
+message_register(const struct message_contract *c)
+{
+	enum message_id id = message_from_str(c->name);
+	if (id != MSG_NONE)
+		return id >= MSG_CORE_COUNT ? id : MSG_NONE;
+	if (nmessages == MESSAGES_MAX)
+		return MSG_NONE;
+	id = (enum message_id)nmessages++;
+	messages[id] = *c;
+	messages[id].id = id;
+	return id;
+}
+
 const char *
 screen_to_str(enum screen_id id)
 {
-	if (id < 0 || id >= SCREEN_COUNT)
+	if (id < 0 || id >= nscreens)
 		return "none";
 	return screens[id].name;
 }
@@ -131,7 +170,7 @@ screen_to_str(enum screen_id id)
 enum screen_id
 screen_from_str(const char *name)
 {
-	for (int i = 0; i < SCREEN_COUNT; i++)
+	for (int i = 0; i < nscreens; i++)
 		if (strcmp(screens[i].name, name) == 0)
 			return (enum screen_id)i;
 	return SCREEN_NONE;
@@ -140,7 +179,7 @@ screen_from_str(const char *name)
 const struct screen_contract *
 screen_contract_get(enum screen_id id)
 {
-	if (id < 0 || id >= SCREEN_COUNT)
+	if (id < 0 || id >= nscreens)
 		return NULL;
 	return &screens[id];
 }
@@ -148,7 +187,7 @@ screen_contract_get(enum screen_id id)
 const char *
 message_to_str(enum message_id id)
 {
-	if (id < 0 || id >= MSG_COUNT)
+	if (id < 0 || id >= nmessages)
 		return "none";
 	return messages[id].name;
 }
@@ -156,7 +195,7 @@ message_to_str(enum message_id id)
 enum message_id
 message_from_str(const char *name)
 {
-	for (int i = 0; i < MSG_COUNT; i++)
+	for (int i = 0; i < nmessages; i++)
 		if (strcmp(messages[i].name, name) == 0)
 			return (enum message_id)i;
 	return MSG_NONE;
@@ -165,7 +204,7 @@ message_from_str(const char *name)
 const struct message_contract *
 message_contract_get(enum message_id id)
 {
-	if (id < 0 || id >= MSG_COUNT)
+	if (id < 0 || id >= nmessages)
 		return NULL;
 	return &messages[id];
 }
@@ -173,11 +212,11 @@ message_contract_get(enum message_id id)
 int
 placeholder_known(const char *name)
 {
-	for (int i = 0; i < SCREEN_COUNT; i++)
+	for (int i = 0; i < nscreens; i++)
 		if (str_in_list(name, screens[i].placeholders) ||
 		    str_in_list(name, screens[i].keys_placeholders))
 			return 1;
-	for (int i = 0; i < MSG_COUNT; i++)
+	for (int i = 0; i < nmessages; i++)
 		if (str_in_list(name, messages[i].placeholders))
 			return 1;
 	return 0;

@@ -10,7 +10,6 @@ enum screen_id {
 	SCREEN_LANGUAGE,
 	SCREEN_PIN,
 	SCREEN_MENU,
-	SCREEN_BALANCE,
 	SCREEN_WITHDRAW,
 	SCREEN_OTHER_AMOUNT,
 	SCREEN_CONFIRM,
@@ -26,8 +25,10 @@ enum screen_id {
 	SCREEN_HELP,
 	SCREEN_DESCRIBE_KEYS,
 	SCREEN_ORIENTATION,
-	SCREEN_COUNT
+	SCREEN_CORE_COUNT
+	/* Services register their own screens after these (screen_register). */
 };
+#define SCREENS_MAX 64
 
 enum message_id {
 	MSG_NONE = -1,
@@ -70,8 +71,11 @@ enum message_id {
 	MSG_MORE_TIME,		/* a key after the timeout warning: the time starts again */
 	MSG_CARD_BACK,		/* a card put in before this visit ended: given straight back */
 	MSG_IN_MORE_CHOICES,	/* the simple menu: a key of a choice under "more choices" */
-	MSG_COUNT
+	MSG_CORE_COUNT
+	/* Services register their own messages after these (message_register); they find
+	 * their ids by name. */
 };
+#define MESSAGES_MAX 160
 
 enum litem_kind {
 	LITEM_GOTO,	/* goto: another screen */
@@ -91,6 +95,7 @@ struct screen_contract {
 	int overlay;			/* shown over another screen; has no help: of its own */
 	const char *const *keys;	/* names its keys: mapping must have, NULL: no keys: */
 	const char *const *keys_placeholders;
+	int menu;			/* a service the main menu may offer (goto) */
 };
 
 struct message_contract {
@@ -98,6 +103,16 @@ struct message_contract {
 	const char *name;
 	const char *const *placeholders;
 };
+
+/* How many screens there are: the core ones and those registered. */
+int screen_count(void);
+int message_count(void);
+/* Adds a service's screen (its id field is ignored) and returns the id it gets: the
+ * same id again for a name already registered with the same contract, SCREEN_NONE when
+ * the name is a core screen's or the table is full. */
+enum screen_id screen_register(const struct screen_contract *c);
+/* The same for a service's message. */
+enum message_id message_register(const struct message_contract *c);
 
 const char *screen_to_str(enum screen_id id);
 enum screen_id screen_from_str(const char *name);

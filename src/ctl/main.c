@@ -3,6 +3,7 @@
 #include "ctl/ctl.h"
 #include "ctl/journal.h"
 #include "ctl/keygen.h"
+#include "kiosk/registry.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
+	registry_init(); /* the services' screens, for every verb that reads layouts */
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

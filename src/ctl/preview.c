@@ -45,7 +45,7 @@ static void
 list_screens(const struct kiosk_setup *setup)
 {
 	fprintf(stderr, "kioskctl preview: screens:");
-	for (int i = 0; i < SCREEN_COUNT; i++)
+	for (int i = 0; i < screen_count(); i++)
 		if (layout_screen_id(&setup->layouts, (enum screen_id)i) != NULL)
 			fprintf(stderr, " %s", screen_to_str((enum screen_id)i));
 	fputc('\n', stderr);

@@ -263,16 +263,16 @@ bank_send_next(struct bank *b)
 	b->deadline = mono_usec() + (int64_t)b->k->cfg->adapter_timeout_ms * 1000;
 }
 
-void
-bank_call(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_handler h)
+static struct bank_request *
+bank_queue(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_handler h)
 {
 	if (!b->up) {
 		bank_fail(b, "not connected");
-		return;
+		return NULL;
 	}
 	if (b->count == BANK_QUEUE_MAX) {
 		bank_fail(b, "too many requests waiting");
-		return;
+		return NULL;
 	}
 	struct bank_request *rq = &b->queue[(b->head + b->count++) % BANK_QUEUE_MAX];
 	rq->type = type;
@@ -282,6 +282,25 @@ bank_call(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_h
 	else
 		kproto_buf_init(&rq->payload);
 	request_describe(rq);
+	return rq;
+}
+
+void
+bank_call(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_handler h)
+{
+	if (bank_queue(b, type, payload, h) != NULL)
+		bank_send_next(b);
+}
+
+void
+bank_call_txid(struct bank *b, uint8_t type, const struct kproto_buf *payload,
+    const unsigned char txid[KPROTO_TXID_LEN], bank_handler h)
+{
+	struct bank_request *rq = bank_queue(b, type, payload, h);
+	if (rq == NULL)
+		return;
+	memcpy(rq->txid, txid, sizeof rq->txid);
+	rq->has_txid = 1;
 	bank_send_next(b);
 }
 
@@ -303,7 +322,11 @@ reply_decode(uint8_t type, struct kproto_buf *p, struct bank_reply *r)
 	case KPROTO_MSG_OK:
 		return kproto_get_end(p);
 	default:
-		return KPROTO_E_TYPE;
+		/* A service's answer: the service that asked unpacks it. */
+		if (type < KPROTO_RESPONSE_FIRST || type > KPROTO_RESPONSE_LAST)
+			return KPROTO_E_TYPE;
+		r->payload = p;
+		return KPROTO_OK;
 	}
 }
 
@@ -330,7 +353,8 @@ bank_readable(struct bank *b)
 		}
 		memset(&reply, 0, sizeof reply);
 		r = reply_decode(type, &payload, &reply);
-		kproto_buf_wipe(&payload);
+		if (reply.payload == NULL)
+			kproto_buf_wipe(&payload);
 		if (r != KPROTO_OK) {
 			bank_fail(b, kproto_strerror(r));
 			return;
@@ -348,10 +372,14 @@ bank_readable(struct bank *b)
 		b->count--;
 		b->deadline = 0;
 		bank_send_next(b);
-		if (!b->up)
+		if (!b->up) {
+			kproto_buf_wipe(&payload);
 			return; /* the next send failed: the session is already ending */
+		}
 		if (h != NULL)
 			h(b->k, &reply);
+		if (reply.payload != NULL)
+			kproto_buf_wipe(&payload);
 		sodium_memzero(&reply, sizeof reply);
 		if (!bank_busy(b))
 			state_keys_resume(b->k);

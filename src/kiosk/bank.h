@@ -22,6 +22,9 @@ struct bank_reply {
 		struct kproto_withdraw_result withdraw;
 		struct kproto_error error;
 	} u;
+	/* An answer of a type decoded by the service that asked (anything but those
+	 * above): its payload, valid only while the handler runs. */
+	struct kproto_buf *payload;
 };
 
 struct kiosk;
@@ -39,6 +42,10 @@ int bank_fd(const struct bank *b);
 /* Queues a request; h gets the answer. A request that cannot be answered (link down,
  * deadline passed) brings the link down: kiosk_bank_down() tells the state machine. */
 void bank_call(struct bank *b, uint8_t type, const struct kproto_buf *payload, bank_handler h);
+/* The same for a money request of a service: the journal records txid with the
+ * request and its answer. */
+void bank_call_txid(struct bank *b, uint8_t type, const struct kproto_buf *payload,
+    const unsigned char txid[KPROTO_TXID_LEN], bank_handler h);
 int bank_busy(const struct bank *b);
 void bank_readable(struct bank *b);
 /* When bank_tick next has work (a deadline or a reconnect), 0 for never. */

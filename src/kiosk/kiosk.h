@@ -4,6 +4,7 @@
 #ifndef KIOSK_KIOSK_H
 #define KIOSK_KIOSK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config/setup.h"
@@ -55,7 +56,13 @@ struct session {
 	int listened;            /* speech was on at some point: listening-length timeouts */
 	int oriented;            /* the headset orientation was given (or skipped) */
 	int headset_wait;        /* the headset was pulled out: waiting for it or a key */
+	/* The service under way keeps what it needs here (SVC_DATA): zeroed with the rest
+	 * of the session, so a service keeps nothing from one customer to the next. */
+	_Alignas(max_align_t) unsigned char svc[2048];
 };
+#define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
+	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \
+	int fits; })))
 
 struct kiosk {
 	struct kiosk_setup *setup; /* the running configuration (owned) */

@@ -9,6 +9,7 @@
 #include "kiosk/journal_events.h"
 #include "kiosk/keys.h"
 #include "kiosk/loop.h"
+#include "kiosk/registry.h"
 #include "kiosk/reload.h"
 #include "kiosk/render.h"
 #include "kiosk/signed.h"
@@ -255,7 +256,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "kiosk: libsodium failed to start\n");
 		return 1;
 	}
-	/* Every configuration error is printed before the screen is touched. */
+	/* The services' screens are part of the layout contract the configuration is read
+	 * against. Every configuration error is printed before the screen is touched. */
+	registry_init();
 	setup = xcalloc(1, sizeof *setup);
 	if (config_load_all(o.config, setup, &diags) != 0) {
 		diag_print(&diags, stderr);

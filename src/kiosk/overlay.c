@@ -26,7 +26,7 @@ overlay_screen(const struct kiosk *k)
 	case OVERLAY_HELP: return SCREEN_HELP;
 	case OVERLAY_DESCRIBE: return SCREEN_DESCRIBE_KEYS;
 	case OVERLAY_ORIENTATION: return SCREEN_ORIENTATION;
-	default: return k->state->screen;
+	default: return state_screen(k->state);
 	}
 }
 
@@ -98,7 +98,7 @@ describe(struct kiosk *k, enum key_fn fn)
 		t = lscreen_key_text(ls, "unused");
 	if (t == NULL)
 		return;
-	const char *il = it != NULL && k->state->screen == SCREEN_LANGUAGE ? it->target :
+	const char *il = it != NULL && state_screen(k->state) == SCREEN_LANGUAGE ? it->target :
 	    k->lang;
 	const struct ltext *label = it != NULL ? &it->label : more;
 	char *label_show = label ? view_fill(k, ltext_show(label, il), il, 0) : NULL;

@@ -31,6 +31,40 @@ static const struct state_def *const registry[] = {
 	&state_goodbye,
 };
 
+static enum screen_id screen_of[ARRAY_LEN(registry)];
+static int registered;
+
+void
+registry_init(void)
+{
+	if (registered)
+		return;
+	registered = 1;
+	for (size_t i = 0; i < ARRAY_LEN(registry); i++) {
+		const struct state_def *st = registry[i];
+		screen_of[i] = st->contract != NULL ? screen_register(st->contract) : st->screen;
+		if (screen_of[i] == SCREEN_NONE)
+			fatalx("state %s: its screen %s cannot be registered", st->name,
+			    st->contract->name);
+		for (const struct message_contract *m = st->messages; m && m->name; m++)
+			if (message_register(m) == MSG_NONE)
+				fatalx("state %s: its message %s cannot be registered", st->name,
+				    m->name);
+	}
+}
+
+enum screen_id
+state_screen(const struct state_def *st)
+{
+	if (st->contract == NULL)
+		return st->screen;
+	registry_init();
+	for (size_t i = 0; i < ARRAY_LEN(registry); i++)
+		if (registry[i] == st)
+			return screen_of[i];
+	return SCREEN_NONE;
+}
+
 int
 state_count(void)
 {
@@ -56,7 +90,7 @@ const struct state_def *
 state_by_screen(enum screen_id id)
 {
 	for (int i = 0; i < state_count(); i++)
-		if (registry[i]->screen == id)
+		if (state_screen(registry[i]) == id)
 			return registry[i];
 	return NULL;
 }

@@ -4,6 +4,9 @@
 
 #include "kiosk/state.h"
 
+/* Registers the services' screens and messages with the layout contract: before any
+ * configuration is read. Safe to call again. */
+void registry_init(void);
 int state_count(void);
 const struct state_def *state_at(int i);
 const struct state_def *state_by_name(const char *name);

@@ -338,7 +338,7 @@ render_draw(struct kiosk *k)
 			row += draw_wrapped(row + 1, MARGIN, width, last, s->blocks[i].text.show,
 			    A_NORMAL);
 	/* Whoever cannot read the small print still sees how to get large print. */
-	if (k->state->screen == SCREEN_WELCOME && k->overlay == OVERLAY_NONE)
+	if (state_screen(k->state) == SCREEN_WELCOME && k->overlay == OVERLAY_NONE)
 		render_large_badge(k, row + 2, last);
 	if (s->warning.show != NULL)
 		draw_wrapped(last + 1, MARGIN, width, last + warning_rows, s->warning.show,

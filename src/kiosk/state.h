@@ -21,9 +21,17 @@ enum idle_kind {
  * One state of the kiosk: each state's file exports one of these, and the registry
  * (registry.c) lists them. Every hook may be NULL.
  */
+struct fill;
+
 struct state_def {
 	const char *name;   /* in the log and the trace */
-	enum screen_id screen;
+	enum screen_id screen; /* a core screen; a service's own is .contract instead */
+	/* A service's own screen: its layout contract, registered at start (registry_init)
+	 * so that kioskctl check and the layouts know it; state_screen() gives its id. */
+	const struct screen_contract *contract;
+	/* The service's own messages, ended by one without a name; registered likewise, and
+	 * found by name (message_from_str). Their texts are in layouts/messages.yaml. */
+	const struct message_contract *messages;
 	enum idle_kind idle;
 	int holds_card;     /* CANCEL and timeouts here return the card */
 	int pin_entry;      /* a PIN is typed here: its digits are never named (key_is_secret) */
@@ -40,8 +48,13 @@ struct state_def {
 	 * after the title, and the field being typed. */
 	enum message_id (*message)(const struct kiosk *);
 	void (*input)(struct kiosk *, struct screen_input *);
+	/* The values of the service's own placeholders, for its screens and the help over
+	 * them: fill_add / fill_private (view.h). */
+	void (*fill)(struct kiosk *, struct fill *);
 };
 
+/* The screen a state shows (registry.c). */
+enum screen_id state_screen(const struct state_def *st);
 void state_enter(struct kiosk *k, const struct state_def *st);
 void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */

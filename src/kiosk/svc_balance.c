@@ -36,9 +36,20 @@ balance_key(struct kiosk *k, enum key_fn fn)
 		state_enter(k, &state_menu);
 }
 
+static const char *const balance_gotos[] = { "menu", "withdraw", NULL };
+static const char *const balance_placeholders[] = { "balance", "available", "name", NULL };
+
+static const struct screen_contract balance_screen = {
+	.name = "balance",
+	.items = LITEM_BIT(LITEM_GOTO),
+	.gotos = balance_gotos,
+	.placeholders = balance_placeholders,
+	.menu = 1,
+};
+
 const struct state_def state_balance = {
 	.name = "balance",
-	.screen = SCREEN_BALANCE,
+	.contract = &balance_screen,
 	.idle = IDLE_MENU,
 	.holds_card = 1,
 	.start = balance_start,

@@ -52,14 +52,7 @@ view_money(struct kiosk *k, int64_t fen, const char *lang, int spoken)
 	return xstrdup(buf);
 }
 
-/* The placeholders of one fill, each value owned. */
-struct fill {
-	struct text_var v[32];
-	int n;
-	const char *private; /* said in place of a private value, or NULL to say it */
-};
-
-static void
+void
 fill_add(struct fill *f, const char *name, char *value)
 {
 	if (f->n < (int)ARRAY_LEN(f->v))
@@ -70,7 +63,7 @@ fill_add(struct fill *f, const char *name, char *value)
 
 /* A private value: a balance or anything derived from it, the holder's name, the card
  * number. Whatever text asks for it, only a headset hears it. */
-static void
+void
 fill_private(struct fill *f, const char *name, char *value)
 {
 	if (f->private != NULL) {
@@ -89,7 +82,7 @@ fill_free(struct fill *f)
 
 /* A whole number: shown as digits; spoken by the voice rules, as a count (两次) or as
  * a name of a place or level (第二页, 音量二). */
-static void
+void
 fill_number(struct fill *f, const char *name, long long n, const struct voice_rules *v,
     int naming)
 {
@@ -114,7 +107,7 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	/* Through the loudspeaker, anyone nearby hears it: private values only go to a
 	 * headset. */
 	struct fill f = { .n = 0, .private = v != NULL && !k->headset ? v->private_value :
-	    NULL };
+	    NULL, .lang = lang, .spoken = spoken, .voice = v };
 	char buf[160];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -150,10 +143,12 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "sizes", view_text_sizes(k), v, 0);
 	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
 	fill_number(&f, "themes", lp_theme_count(), v, 0);
+	if (k->state->fill != NULL)
+		k->state->fill(k, &f);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
 	if (strstr(tmpl, "{screen_help}") != NULL) {
 		const struct lscreen *under = layout_screen_id(&k->setup->layouts,
-		    k->state->screen);
+		    state_screen(k->state));
 		const char *h = under ? (spoken ? ltext_say(&under->help, lang) :
 		    ltext_show(&under->help, lang)) : NULL;
 		fill_add(&f, "screen_help", h ? view_fill(k, h, lang, spoken) : xstrdup(""));
@@ -207,7 +202,7 @@ item_offered(const struct kiosk *k, const struct litem *it)
 int
 view_simple(struct kiosk *k)
 {
-	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, state_screen(k->state));
 	if (!k->large || k->simple_all || ls == NULL)
 		return 0;
 	int simple = 0, other = 0;
@@ -224,7 +219,7 @@ view_in_more_choices(struct kiosk *k, enum key_fn fn)
 {
 	if (k->overlay != OVERLAY_NONE || !view_simple(k))
 		return 0;
-	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, k->state->screen);
+	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, state_screen(k->state));
 	const char *key = keyfn_to_str(fn);
 	for (int i = 0; i < ls->nitems; i++)
 		if (!ls->items[i].simple && item_offered(k, &ls->items[i]) &&
@@ -353,7 +348,7 @@ build(struct kiosk *k)
 	enum screen_id id = overlay_screen(k);
 	const struct lscreen *ls = layout_screen_id(&k->setup->layouts, id);
 	/* An overlay speaks to whoever the screen underneath speaks to. */
-	int multi = screen_is_multilingual(k->state->screen);
+	int multi = screen_is_multilingual(state_screen(k->state));
 
 	screen_reset(&k->screen, screen_to_str(id), multi ? "" : k->lang);
 	/* The message is this state's now: it stays with it until it is left. */
@@ -406,7 +401,7 @@ view_build(struct kiosk *k)
 const struct litem *
 layout_item_for_key(struct kiosk *k, enum key_fn fn)
 {
-	return layout_item_on(k, k->state->screen, fn);
+	return layout_item_on(k, state_screen(k->state), fn);
 }
 
 const struct litem *
@@ -418,7 +413,7 @@ layout_item_on(struct kiosk *k, enum screen_id id, enum key_fn fn)
 	const char *key = keyfn_to_str(fn);
 	/* The simple menu's keys are those it shows, and those of amounts beyond reach,
 	 * which say why they cannot be paid as they do in the full menu. */
-	int simple = id == k->state->screen && view_simple(k);
+	int simple = id == state_screen(k->state) && view_simple(k);
 	for (int i = 0; i < ls->nitems; i++)
 		if (!ls->items[i].hidden && (!simple || ls->items[i].simple ||
 		    !item_offered(k, &ls->items[i])) && strcmp(ls->items[i].key, key) == 0)

@@ -18,6 +18,24 @@ int view_text_sizes(const struct kiosk *k);
 int view_zero_pages(const struct kiosk *k);
 /* Large print's page line for the model as it is now (after a warning came or went). */
 void view_pages(struct kiosk *k);
+/* The placeholders of one fill, each value owned: what view_fill hands a state's fill
+ * hook, for one text in one language, shown or spoken. */
+struct fill {
+	struct text_var v[48];
+	int n;
+	const char *private; /* said in place of a private value, or NULL to say it */
+	const char *lang;
+	int spoken;
+	const struct voice_rules *voice; /* when spoken: the voice file's rules */
+};
+void fill_add(struct fill *f, const char *name, char *value);
+/* A private value: a balance or anything derived from it, a name, a card number. Only a
+ * headset hears it; the loudspeaker says the voice file's phrase for it instead. */
+void fill_private(struct fill *f, const char *name, char *value);
+/* A whole number, spoken as a count, or as a name of a place or level when naming. */
+void fill_number(struct fill *f, const char *name, long long n, const struct voice_rules *v,
+    int naming);
+
 /* Fills placeholders of text (shown or spoken form) with the session's values. */
 char *view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken);
 /* An amount as shown, or as the voice of lang says it. */

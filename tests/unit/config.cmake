@@ -9,10 +9,11 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
     set(libs klargeprint PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()
   add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c
-    ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${extra})
+    ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${CMAKE_CURRENT_LIST_DIR}/services_init.c
+    ${extra})
   target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
   target_compile_definitions(${t} PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  target_link_libraries(${t} PRIVATE kconfig ${libs})
+  target_link_libraries(${t} PRIVATE kiosk_core kconfig ${libs})
   add_test(NAME ${t} COMMAND ${t})
   set_tests_properties(${t} PROPERTIES LABELS "unit" TIMEOUT 120)
 endforeach()
@@ -33,10 +34,10 @@ endif()
 
 # The signed manifest of kiosk.yaml, layouts and voice files, and kioskctl sign and check.
 add_executable(test_manifest ${CMAKE_CURRENT_LIST_DIR}/test_manifest.c
-  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c)
+  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_include_directories(test_manifest PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(test_manifest PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-target_link_libraries(test_manifest PRIVATE kconfig)
+target_link_libraries(test_manifest PRIVATE kiosk_core kconfig)
 add_dependencies(test_manifest kioskctl)
 add_test(NAME unit_manifest COMMAND test_manifest $<TARGET_FILE:kioskctl>)
 set_tests_properties(unit_manifest PROPERTIES LABELS unit TIMEOUT 60)

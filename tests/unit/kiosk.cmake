@@ -1,6 +1,6 @@
 # The kiosk's state machine, driven directly against a real kiosk-bankd.
 add_executable(test_state ${CMAKE_CURRENT_LIST_DIR}/test_state.c
-  ${CMAKE_CURRENT_LIST_DIR}/kiosk_rig.c)
+  ${CMAKE_CURRENT_LIST_DIR}/kiosk_rig.c ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_link_libraries(test_state PRIVATE kiosk_core)
 add_test(NAME unit_state COMMAND test_state $<TARGET_FILE:kiosk-bankd> ${CMAKE_SOURCE_DIR})
 set_tests_properties(unit_state PROPERTIES LABELS unit TIMEOUT 120)
@@ -8,7 +8,8 @@ set_tests_properties(unit_state PROPERTIES LABELS unit TIMEOUT 120)
 # Nothing silent: every state and notice in every language is heard as it is shown, with
 # the real speech engine and the trace as the transcript.
 add_executable(test_silent ${CMAKE_CURRENT_LIST_DIR}/test_silent.c
-  ${CMAKE_CURRENT_LIST_DIR}/silent_check.c ${CMAKE_CURRENT_LIST_DIR}/kiosk_rig.c)
+  ${CMAKE_CURRENT_LIST_DIR}/silent_check.c ${CMAKE_CURRENT_LIST_DIR}/kiosk_rig.c
+  ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_link_libraries(test_silent PRIVATE kiosk_core)
 add_test(NAME unit_silent COMMAND test_silent $<TARGET_FILE:kiosk-bankd> ${CMAKE_SOURCE_DIR})
 set_tests_properties(unit_silent PROPERTIES LABELS unit TIMEOUT 60)

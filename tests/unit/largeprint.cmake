@@ -11,8 +11,9 @@ foreach(t unifont_cjk sizes bundled missing_font corrupt_font fallback_char wrap
 endforeach()
 
 # Every text of the shipped layouts wraps whole in large print at 80x24 and 132x43.
-add_executable(test_large_fit ${CMAKE_CURRENT_LIST_DIR}/test_large_fit.c)
+add_executable(test_large_fit ${CMAKE_CURRENT_LIST_DIR}/test_large_fit.c
+  ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_include_directories(test_large_fit PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(test_large_fit PRIVATE kconfig klargeprint)
+target_link_libraries(test_large_fit PRIVATE kiosk_core kconfig klargeprint)
 add_test(NAME largeprint_layouts_fit COMMAND test_large_fit ${CMAKE_SOURCE_DIR})
 set_tests_properties(largeprint_layouts_fit PROPERTIES LABELS "unit" TIMEOUT 60)

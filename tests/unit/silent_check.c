@@ -263,7 +263,7 @@ template_match(const char *tmpl, const char *text)
 enum message_id
 silent_message_of(struct kiosk *k, const char *lang, const char *shown)
 {
-	for (int m = 0; m < MSG_COUNT; m++) {
+	for (int m = 0; m < message_count(); m++) {
 		const struct ltext *t = layout_message_id(&k->setup->layouts, (enum message_id)m);
 		const char *tmpl = t ? ltext_show(t, lang) : NULL;
 		if (tmpl != NULL && template_match(tmpl, shown))

@@ -83,8 +83,8 @@ test_shipped(void)
 	CHECK_STR(c->lp_theme, "white-on-black");
 	CHECK_STR(c->lp_font, "/usr/share/unifont/unifont.hex");
 	CHECK(c->lp_cell_height_mm == 12.5 && c->lp_viewing_distance_mm == 500);
-	CHECK(s.layouts.nscreens == SCREEN_COUNT);
-	CHECK(s.layouts.nmessages == MSG_COUNT);
+	CHECK(s.layouts.nscreens == screen_count());
+	CHECK(s.layouts.nmessages == message_count());
 	CHECK(s.voices.n == 2);
 	kiosk_setup_free(&s);
 	diag_free(&d);

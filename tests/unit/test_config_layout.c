@@ -19,8 +19,8 @@ test_shipped_content(void)
 	tc_expect("shipped layouts", &d, NO_DIAGS);
 
 	/* Every screen of the contract, and nothing else. */
-	CHECK(s.layouts.nscreens == SCREEN_COUNT);
-	for (int i = 0; i < SCREEN_COUNT; i++) {
+	CHECK(s.layouts.nscreens == screen_count());
+	for (int i = 0; i < screen_count(); i++) {
 		const struct lscreen *ls = layout_screen_id(&s.layouts, (enum screen_id)i);
 		CHECK(ls != NULL);
 		if (ls == NULL)
@@ -55,7 +55,7 @@ test_shipped_content(void)
 	const struct lscreen *n = layout_screen(&s.layouts, "notice");
 	CHECK(n != NULL && n->nitems == 0 && n->prompt.n == 0);
 
-	CHECK(s.layouts.nmessages == MSG_COUNT);
+	CHECK(s.layouts.nmessages == message_count());
 	const struct ltext *t = layout_message(&s.layouts, "wrong_pin");
 	CHECK(t != NULL && layout_message_id(&s.layouts, MSG_WRONG_PIN) == t);
 	CHECK(layout_message(&s.layouts, "nope") == NULL);
@@ -337,9 +337,29 @@ test_mangled(void)
 	}
 }
 
+/* A service's screen joins the contract once, after the core screens, and can neither
+ * take a core screen's name nor change a contract already registered. */
+static void
+test_service_contract(void)
+{
+	enum screen_id id = screen_from_str("balance");
+	CHECK(id >= SCREEN_CORE_COUNT && id < screen_count());
+	struct screen_contract c = *screen_contract_get(id);
+	CHECK(c.menu);
+	int n = screen_count();
+	CHECK(screen_register(&c) == id && screen_count() == n);
+	c.items = 0;
+	CHECK(screen_register(&c) == SCREEN_NONE);
+	c = *screen_contract_get(SCREEN_MENU);
+	CHECK(screen_register(&c) == SCREEN_NONE && screen_count() == n);
+	struct message_contract m = { .name = "wrong_pin" };
+	CHECK(message_register(&m) == MSG_NONE);
+}
+
 int
 main(void)
 {
+	test_service_contract();
 	test_shipped_content();
 	test_shipped_widths();
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++)

@@ -259,7 +259,7 @@ test_helpers(void)
 static void
 test_contract(void)
 {
-	for (int i = 0; i < SCREEN_COUNT; i++) {
+	for (int i = 0; i < screen_count(); i++) {
 		const struct screen_contract *c = screen_contract_get((enum screen_id)i);
 		CHECK(c != NULL && c->id == (enum screen_id)i);
 		CHECK(screen_from_str(screen_to_str((enum screen_id)i)) == (enum screen_id)i);
@@ -267,13 +267,13 @@ test_contract(void)
 		for (const char *const *g = c ? c->gotos : NULL; g && *g; g++)
 			CHECK(screen_from_str(*g) != SCREEN_NONE);
 	}
-	for (int i = 0; i < MSG_COUNT; i++) {
+	for (int i = 0; i < message_count(); i++) {
 		const struct message_contract *c = message_contract_get((enum message_id)i);
 		CHECK(c != NULL && c->id == (enum message_id)i);
 		CHECK(message_from_str(message_to_str((enum message_id)i)) == (enum message_id)i);
 	}
 	CHECK(screen_from_str("nope") == SCREEN_NONE && message_from_str("nope") == MSG_NONE);
-	CHECK(screen_contract_get(SCREEN_COUNT) == NULL && message_contract_get(MSG_NONE) == NULL);
+	CHECK(screen_contract_get(screen_count()) == NULL && message_contract_get(MSG_NONE) == NULL);
 	CHECK_STR(screen_to_str(SCREEN_NONE), "none");
 	CHECK_STR(screen_to_str(SCREEN_OTHER_AMOUNT), "other_amount");
 	CHECK_STR(message_to_str(MSG_TERMINAL_TOO_SMALL), "terminal_too_small");

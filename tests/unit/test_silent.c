@@ -185,8 +185,8 @@ struct walk {
 /* 1 met on a real path, 2 only in the notice pass */
 #define STATES_MAX 64
 static int seen_state[STATES_MAX][LANGS_MAX];
-static int seen_screen[SCREEN_COUNT][LANGS_MAX];
-static int seen_msg[MSG_COUNT][LANGS_MAX];
+static int seen_screen[SCREENS_MAX][LANGS_MAX];
+static int seen_msg[MESSAGES_MAX][LANGS_MAX];
 
 static void fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -579,7 +579,7 @@ notices(struct walk *w)
 {
 	struct kiosk *k = w->k;
 	const struct state_def *back = k->state;
-	for (int m = 0; m < MSG_COUNT; m++) {
+	for (int m = 0; m < message_count(); m++) {
 		if (layout_message_id(&k->setup->layouts, (enum message_id)m) == NULL)
 			continue;
 		snprintf(w->step, sizeof w->step, "notice:%s", message_to_str((enum message_id)m));
@@ -762,7 +762,7 @@ check_coverage(const struct kiosk *k, int screens)
 			    state_at(s)->name, k->cfg->languages[l]);
 			failures++;
 		}
-	for (int sc = 0; sc < SCREEN_COUNT; sc++)
+	for (int sc = 0; sc < screen_count(); sc++)
 		for (int l = 0; l < nl; l++)
 			if (!seen_screen[sc][l]) {
 				fprintf(stderr, "screen %s was never shown in %s: add a journey that "
@@ -770,7 +770,7 @@ check_coverage(const struct kiosk *k, int screens)
 				    k->cfg->languages[l]);
 				failures++;
 			}
-	for (int m = 0; m < MSG_COUNT; m++)
+	for (int m = 0; m < message_count(); m++)
 		for (int l = 0; l < nl; l++) {
 			const char *why = NULL, *name = message_to_str((enum message_id)m);
 			int listed = notice_only_why((enum message_id)m, &why);
@@ -797,7 +797,7 @@ check_coverage(const struct kiosk *k, int screens)
 		}
 	printf("nothing silent: %d screens checked; %d states x %d languages met (%d of %d); "
 	    "%d messages x %d languages: %d on a real path, %d on the notice screen only\n",
-	    screens, state_count(), nl, states, state_count() * nl, MSG_COUNT, nl, real, noticed);
+	    screens, state_count(), nl, states, state_count() * nl, message_count(), nl, real, noticed);
 }
 
 static struct speech *

@@ -326,8 +326,8 @@ test_table(void)
 		const struct state_def *s = state_at(i);
 		CHECK(s->name != NULL);
 		CHECK(state_by_name(s->name) == s);
-		CHECK(state_by_screen(s->screen) == s);
-		CHECK(strcmp(s->name, screen_to_str(s->screen)) == 0);
+		CHECK(state_by_screen(state_screen(s)) == s);
+		CHECK(strcmp(s->name, screen_to_str(state_screen(s))) == 0);
 		/* Only screens without a customer may wait for ever. */
 		if (s->idle == IDLE_NONE)
 			CHECK(!s->holds_card || strcmp(s->name, "wait") == 0);

@@ -1,10 +1,10 @@
 # Voice files and spoken forms (src/config/voice.c), Latin runs in Chinese text
 # (src/speech/runs.c) and the phonemes espeak-ng makes of every Mandarin prompt.
 add_executable(test_voice_forms ${CMAKE_CURRENT_LIST_DIR}/test_voice_forms.c
-  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c)
+  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_include_directories(test_voice_forms PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(test_voice_forms PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-target_link_libraries(test_voice_forms PRIVATE kconfig)
+target_link_libraries(test_voice_forms PRIVATE kiosk_core kconfig)
 add_test(NAME test_voice_forms COMMAND test_voice_forms)
 set_tests_properties(test_voice_forms PROPERTIES LABELS "unit" TIMEOUT 60)
 
@@ -17,10 +17,10 @@ set_tests_properties(test_speech_runs PROPERTIES LABELS "unit" TIMEOUT 30)
 # The phonemes of every Mandarin prompt (tests/phonemes), with the voice of kiosk.yaml;
 # then with the stock cmn voice, which the check must catch.
 add_executable(test_phonemes ${CMAKE_SOURCE_DIR}/tests/phonemes/test_phonemes.c
-  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c)
+  ${CMAKE_CURRENT_LIST_DIR}/test_config_util.c ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_include_directories(test_phonemes PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(test_phonemes PRIVATE KIOSK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-target_link_libraries(test_phonemes PRIVATE kconfig kspeech)
+target_link_libraries(test_phonemes PRIVATE kiosk_core kconfig kspeech)
 add_test(NAME phonemes_mandarin COMMAND test_phonemes)
 add_test(NAME phonemes_catch_cmn COMMAND test_phonemes --zh-voice cmn --expect-not-mandarin)
 set_tests_properties(phonemes_mandarin phonemes_catch_cmn PROPERTIES
