@@ -11,6 +11,8 @@
 /* The services' own states, entered only from their files and through menu gotos. */
 extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
+extern const struct state_def state_statement, state_statement_lines;
+extern const struct state_def state_pin_change, state_pin_change_again;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -22,6 +24,10 @@ static const struct state_def *const registry[] = {
 	&state_withdraw,
 	&state_other_amount,
 	&state_confirm,
+	&state_statement,
+	&state_statement_lines,
+	&state_pin_change,
+	&state_pin_change_again,
 	&state_wait,
 	&state_take_card,
 	&state_take_cash,

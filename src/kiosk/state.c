@@ -275,6 +275,9 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 		return;
 	if (k->overlay != OVERLAY_NONE && overlay_key(k, fn))
 		return;
+	if (k->overlay == OVERLAY_NONE && k->state->control != NULL &&
+	    k->state->control(k, fn))
+		return;
 	if (controls_key(k, fn))
 		return;
 	if (fn == KEYFN_CANCEL && k->state->holds_card && k->s.card_in &&

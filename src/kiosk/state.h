@@ -51,6 +51,9 @@ struct state_def {
 	/* The values of the service's own placeholders, for its screens and the help over
 	 * them: fill_add / fill_private (view.h). */
 	void (*fill)(struct kiosk *, struct fill *);
+	/* A key that means the same on every screen (controls.c), taken by the state first;
+	 * returns 1 when it took it: the statement's arrows and REPEAT go through its lines. */
+	int (*control)(struct kiosk *, enum key_fn);
 };
 
 /* The screen a state shows (registry.c). */
