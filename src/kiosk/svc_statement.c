@@ -15,6 +15,7 @@
 #include "kiosk/registry.h"
 #include "kiosk/view.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,7 +129,8 @@ line_said(struct kiosk *k, const struct statement *st, int i, const char *lang,
 	localtime_r(&at, &tm);
 	char *date = voice_day(v, &tm);
 	/* Which way the money went is said by what it was: no "minus". */
-	int64_t fen = l->amount_fen < 0 ? -l->amount_fen : l->amount_fen;
+	int64_t fen = l->amount_fen == INT64_MIN ? INT64_MAX :
+	    l->amount_fen < 0 ? -l->amount_fen : l->amount_fen;
 	char *amount = private ? xstrdup(private) : view_money(k, fen, lang, 1);
 	char *balance = private ? xstrdup(private) :
 	    view_money(k, l->balance_after_fen, lang, 1);
@@ -148,10 +150,8 @@ statement_fill(struct kiosk *k, struct fill *f)
 	fill_add(f, "account", xstrdup(msg_text(k, st->account == KPROTO_STATEMENT_SAVINGS ?
 	    "account_savings" : "account_current", f->lang, f->spoken)));
 	fill_number(f, "count", st->got.count, f->voice, 0);
-	if (st->got.count == 0) {
-		fill_add(f, "lines", xstrdup(""));
+	if (st->got.count == 0)
 		return;
-	}
 	/* Said: the line being read. Shown: the table, that line marked. */
 	if (f->spoken) {
 		fill_add(f, "lines", line_said(k, st, st->current, f->lang, f->private));
@@ -185,6 +185,12 @@ statement_done(struct kiosk *k, const struct bank_reply *r)
 		return;
 	}
 	st->current = 0;
+	/* Nothing to read: said where another account can be chosen. */
+	if (st->got.count == 0) {
+		kiosk_set_message(k, message_from_str("statement_empty"));
+		state_enter(k, &state_statement);
+		return;
+	}
 	state_enter(k, &state_statement_lines);
 }
 
@@ -273,13 +279,6 @@ lines_control(struct kiosk *k, enum key_fn fn)
 	return 1;
 }
 
-static enum message_id
-lines_message(const struct kiosk *k)
-{
-	struct statement *st = SVC_DATA((struct kiosk *)k, struct statement);
-	return st->got.count == 0 ? message_from_str("statement_empty") : MSG_NONE;
-}
-
 /* The printed statement taken from the slot: nothing more to say. */
 static void
 lines_device(struct kiosk *k, enum device_event ev, const char *arg)
@@ -347,6 +346,5 @@ const struct state_def state_statement_lines = {
 	.key = lines_key,
 	.control = lines_control,
 	.device = lines_device,
-	.message = lines_message,
 	.fill = statement_fill,
 };

@@ -294,10 +294,20 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 		"time", "width", "height", "balance", "available", "amount", "note", "max" };
 	int n = 0, headset = k->headset;
 
+	/* And the placeholders of a service's own screen, which its fill hook fills: a
+	 * statement's lines are shown as a table and said as the line being read. */
+	const struct screen_contract *c = screen_contract_get(state_screen(k->state));
+	const char *const *own = c != NULL && state_screen(k->state) >= SCREEN_CORE_COUNT ?
+	    c->placeholders : NULL;
+	size_t nown = 0;
+	while (own != NULL && own[nown] != NULL)
+		nown++;
+
 	k->headset = headset_then;
-	for (size_t i = 0; i < ARRAY_LEN(names) && n < max; i++) {
+	for (size_t i = 0; i < ARRAY_LEN(names) + nown && n < max; i++) {
 		char tmpl[32];
-		snprintf(tmpl, sizeof tmpl, "{%s}", names[i]);
+		snprintf(tmpl, sizeof tmpl, "{%s}", i < ARRAY_LEN(names) ? names[i] :
+		    own[i - ARRAY_LEN(names)]);
 		out[n].show = view_fill(k, tmpl, lang, 0);
 		out[n].say = view_fill(k, tmpl, lang, 1);
 		/* Nothing to look for in an empty name or a card number not yet known. */
