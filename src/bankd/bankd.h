@@ -141,6 +141,40 @@ enum ledger_status ledger_payees(struct db *db, const char *pan,
 /* *flagged 1 if the bank protects pan's customer from fraud (slower, warned transfers). */
 enum ledger_status ledger_fraud_flag(struct db *db, const char *pan, int *flagged);
 
+/* ---- ledger.c: statements and PIN changes ---------------------------------------- */
+
+/*
+ * The last KPROTO_STATEMENT_LINES ledger entries of the account (enum
+ * kproto_statement_account) of pan's customer, newest first; *found 0 (and no lines)
+ * if the customer has no such account.
+ */
+enum ledger_status ledger_statement(struct db *db, const char *pan, int account,
+    struct kproto_statement_lines *out, int *found);
+/*
+ * Hashes pin for the cards table into hash (hashsz at least crypto_pwhash_STRBYTES)
+ * at the one cost every PIN hash of the bank has; 0, or -1 out of memory. Warning:
+ * never lower the cost, it is what stands between a stolen bank file and the PINs.
+ */
+int ledger_pin_hash_make(char *hash, size_t hashsz, const char *pin);
+/*
+ * The rules for a new PIN: which one refuses pin (KPROTO_PIN_WEAK_REPEATED, _RUN,
+ * _SAME, in that order) or KPROTO_PIN_CHANGED. old_hash is the hash of the PIN it
+ * replaces; comparing with it is slow (crypto_pwhash), so it comes last.
+ */
+int ledger_pin_weakness(const char *pin, const char *old_hash);
+/*
+ * The slow half of a PIN change, safe on a PIN worker: ledger_pin_weakness, and for a
+ * PIN that passes, its hash into new_hash. The status, or -1 if hashing failed.
+ */
+int ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
+    size_t new_hashsz);
+/*
+ * Stores new_hash as pan's PIN hash if it still is old_hash, in one transaction;
+ * LEDGER_CONFLICT if the PIN changed meanwhile. Tries and lock state stay as they are.
+ */
+enum ledger_status ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
+    const char *new_hash);
+
 /* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
 
 #define BANKD_PIN_WORKERS_MAX 64
@@ -154,6 +188,10 @@ struct pin_job {
 	char hash[128];                       /* crypto_pwhash_STRBYTES */
 	int match;                            /* the verdict */
 	struct pin_job *next;
+
+	int change;                           /* a PIN_CHANGE: hash holds the old PIN's */
+	int status;                           /* its ledger_pin_change_prepare verdict */
+	char new_hash[128];                   /* and with KPROTO_PIN_CHANGED, the new hash */
 };
 
 /*
@@ -196,6 +234,7 @@ struct bank_session {
 	struct bank_tx tx[BANK_TX_MAX];
 	int ntx;
 	int pin_pending;                      /* a PIN check is with the pool */
+	int pin_changed;                      /* since the PIN was verified */
 };
 
 struct bank {
@@ -220,9 +259,10 @@ void bank_session_reset(struct bank_session *s);
 void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
     struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp);
 /*
- * With bk->pin_pool, a PIN_VERIFY is answered later: dispatch leaves *resp_type 0 and
- * s->pin_pending set, and the answer is made by bank_session_pin_done once the pool
- * returned the job (s NULL when the connection closed meanwhile: the try still counts).
+ * With bk->pin_pool, a PIN_VERIFY or PIN_CHANGE is answered later: dispatch leaves
+ * *resp_type 0 and s->pin_pending set, and the answer is made by
+ * bank_session_pin_done once the pool returned the job (s NULL when the connection
+ * closed meanwhile: the try still counts, the PIN change is not made).
  */
 void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
     uint8_t *resp_type, struct kproto_buf *resp);

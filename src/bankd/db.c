@@ -34,6 +34,48 @@ static const struct {
 	{ "6222000000000017", "6222000000000033" },
 };
 
+/*
+ * What the demo accounts saw in the weeks before the demo bank was made, oldest first,
+ * so that a statement has something to show: 张伟's current account more than a
+ * statement's ten lines. Each account starts with an opening entry 45 days back of
+ * whatever makes its entries end at the balance above. A transfer between customers
+ * is on both sides, at the same minute.
+ */
+#define DB_DEMO_OPENED_DAYS 45
+#define DB_DEMO_ROWS 16
+
+static const struct {
+	const char *pan;
+	const char *account;                  /* "current" or "savings" */
+	const char *kind;                     /* a word of the ledger (ledger_backend.h) */
+	int64_t amount_fen;
+	int days, minutes;                    /* before the demo bank was made */
+} db_demo_history[] = {
+	{ "6222000000000017", "current", "deposit", 600000, 34, 600 },       /* salary */
+	{ "6222000000000017", "current", "withdrawal", -100000, 32, 300 },
+	{ "6222000000000017", "current", "transfer_out", -200000, 29, 480 }, /* to his mother */
+	{ "6222000000000025", "current", "transfer_in", 200000, 29, 480 },
+	{ "6222000000000017", "current", "withdrawal", -50000, 25, 200 },
+	{ "6222000000000017", "current", "transfer_out", -150000, 21, 720 }, /* to his wife */
+	{ "6222000000000033", "current", "transfer_in", 150000, 21, 720 },
+	{ "6222000000000033", "current", "withdrawal", -100000, 20, 400 },
+	{ "6222000000000025", "current", "withdrawal", -100000, 20, 350 },
+	{ "6222000000000017", "current", "withdrawal", -200000, 18, 500 },
+	{ "6222000000000058", "current", "deposit", 100000, 16, 300 },
+	{ "6222000000000025", "savings", "interest", 21500, 15, 0 },
+	{ "6222000000000017", "savings", "transfer_out", -100000, 14, 650 },
+	{ "6222000000000017", "current", "transfer_in", 100000, 14, 650 },  /* from savings */
+	{ "6222000000000041", "current", "withdrawal", -50000, 12, 420 },
+	{ "6222000000000017", "current", "withdrawal", -100000, 11, 260 },
+	{ "6222000000000025", "current", "deposit", 350000, 10, 540 },      /* pension */
+	{ "6222000000000033", "current", "withdrawal", -50000, 9, 380 },
+	{ "6222000000000017", "current", "deposit", 600000, 6, 600 },       /* salary */
+	{ "6222000000000017", "current", "transfer_out", -200000, 4, 470 },
+	{ "6222000000000025", "current", "transfer_in", 200000, 4, 470 },
+	{ "6222000000000025", "current", "withdrawal", -50000, 3, 330 },
+	{ "6222000000000017", "current", "withdrawal", -30000, 2, 310 },
+};
+
 int
 db_spec_is_pg(const char *spec)
 {
@@ -104,11 +146,65 @@ db_migrate(const char *spec, char *err, size_t errlen)
 	return rv;
 }
 
+/* The opening entry and the history of one demo account, ending at its balance. */
+static int
+db_demo_account_history(struct db *db, const char *pan, const struct account_row *a,
+    int64_t now)
+{
+	struct entry_row rows[DB_DEMO_ROWS];
+	int64_t balance = a->balance_fen;
+	int n = 1;
+
+	for (size_t i = 0; i < sizeof db_demo_history / sizeof db_demo_history[0]; i++) {
+		if (strcmp(db_demo_history[i].pan, pan) != 0 ||
+		    strcmp(db_demo_history[i].account, a->kind) != 0)
+			continue;
+		if (n == DB_DEMO_ROWS)
+			return -1;
+		snprintf(rows[n].kind, sizeof rows[n].kind, "%s", db_demo_history[i].kind);
+		rows[n].amount_fen = db_demo_history[i].amount_fen;
+		rows[n].at = now - (int64_t)db_demo_history[i].days * 86400 -
+		    (int64_t)db_demo_history[i].minutes * 60;
+		balance -= rows[n].amount_fen;
+		n++;
+	}
+	snprintf(rows[0].kind, sizeof rows[0].kind, "opening");
+	rows[0].amount_fen = rows[0].balance_after_fen = balance;
+	rows[0].at = now - (int64_t)DB_DEMO_OPENED_DAYS * 86400;
+	for (int i = 1; i < n; i++)
+		rows[i].balance_after_fen = rows[i - 1].balance_after_fen + rows[i].amount_fen;
+	/* An account that would have been overdrawn on the way is a mistake in the table. */
+	for (int i = 0; i < n; i++)
+		if (rows[i].balance_after_fen < 0) {
+			log_warnx("demo bank: the history of %s's %s account goes below zero",
+			    pan, a->kind);
+			return -1;
+		}
+	return db->ops->demo_entries(db, a->id, rows, n);
+}
+
+static int
+db_demo_histories(struct db *db, int64_t now)
+{
+	struct account_row a[LEDGER_ACCOUNTS_MAX];
+
+	for (size_t i = 0; i < sizeof db_demo / sizeof db_demo[0]; i++) {
+		int n = db->ops->card_accounts(db, db_demo[i].pan, a, LEDGER_ACCOUNTS_MAX);
+		if (n < 0)
+			return -1;
+		for (int k = 0; k < n; k++)
+			if (db_demo_account_history(db, db_demo[i].pan, &a[k], now) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int
 db_init_demo(const char *spec, char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct db *db = db_new(spec);
+	int64_t now = (int64_t)time(NULL);
 	int rv = -1;
 
 	if (db == NULL) {
@@ -119,15 +215,15 @@ db_init_demo(const char *spec, char *err, size_t errlen)
 	if (db->ops->create(db, spec, err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof db_demo / sizeof db_demo[0]; i++) {
-		if (crypto_pwhash_str(hash, db_demo[i].pin, strlen(db_demo[i].pin),
-		    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		if (ledger_pin_hash_make(hash, sizeof hash, db_demo[i].pin) < 0) {
 			snprintf(err, errlen, "PIN hashing failed (out of memory?)");
 			goto out;
 		}
-		if (db->ops->demo_add(db, &db_demo[i], hash, (int64_t)time(NULL)) < 0)
+		if (db->ops->demo_add(db, &db_demo[i], hash, now) < 0)
 			goto write_failed;
 	}
+	if (db_demo_histories(db, now) < 0)
+		goto write_failed;
 	for (size_t i = 0; i < sizeof db_demo_payees / sizeof db_demo_payees[0]; i++)
 		if (db->ops->demo_payee(db, db_demo_payees[i].pan, db_demo_payees[i].payee_pan,
 		    (int)i + 1) < 0)

@@ -530,3 +530,120 @@ ledger_fraud_flag(struct db *db, const char *pan, int *flagged)
 	*flagged = r.fraud_protect;
 	return LEDGER_OK;
 }
+
+/* ---- statements and PIN changes ---------------------------------------------------- */
+
+/* The ledger's words for what an entry was; any other word is "other" on a statement. */
+static const struct {
+	const char *kind;
+	uint8_t entry;
+} ledger_entry_kinds[] = {
+	{ "withdrawal", KPROTO_ENTRY_WITHDRAWAL },
+	{ "transfer_out", KPROTO_ENTRY_TRANSFER_OUT },
+	{ "transfer_in", KPROTO_ENTRY_TRANSFER_IN },
+	{ "deposit", KPROTO_ENTRY_DEPOSIT },
+};
+
+static uint8_t
+entry_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof ledger_entry_kinds / sizeof ledger_entry_kinds[0]; i++)
+		if (strcmp(ledger_entry_kinds[i].kind, kind) == 0)
+			return ledger_entry_kinds[i].entry;
+	return KPROTO_ENTRY_OTHER;
+}
+
+enum ledger_status
+ledger_statement(struct db *db, const char *pan, int account,
+    struct kproto_statement_lines *out, int *found)
+{
+	const char *want = account == KPROTO_STATEMENT_SAVINGS ? "savings" : "current";
+	struct account_row rows[LEDGER_ACCOUNTS_MAX];
+	struct entry_row e[KPROTO_STATEMENT_LINES];
+	int64_t id = -1;
+	int n;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (account != KPROTO_STATEMENT_CURRENT && account != KPROTO_STATEMENT_SAVINGS)
+		return LEDGER_OK;
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	n = db->ops->card_accounts(db, pan, rows, LEDGER_ACCOUNTS_MAX);
+	for (int i = 0; i < n && id < 0; i++)
+		if (strcmp(rows[i].kind, want) == 0)
+			id = rows[i].id;
+	if (n > 0 && id >= 0)
+		n = db->ops->account_entries(db, id, e, KPROTO_STATEMENT_LINES);
+	ledger_rollback(db);
+	if (n < 0)
+		return LEDGER_ERROR;
+	if (id < 0)
+		return LEDGER_OK;
+	*found = 1;
+	for (int i = 0; i < n; i++) {
+		out->line[i].at = e[i].at < 0 ? 0 : (uint64_t)e[i].at;
+		out->line[i].kind = entry_kind(e[i].kind);
+		out->line[i].amount_fen = e[i].amount_fen;
+		out->line[i].balance_after_fen = e[i].balance_after_fen;
+	}
+	out->count = (uint8_t)n;
+	return LEDGER_OK;
+}
+
+int
+ledger_pin_hash_make(char *hash, size_t hashsz, const char *pin)
+{
+	if (hashsz < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str(hash, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+/* 1 if every digit is the one before it plus step. */
+static int
+pin_steps(const char *pin, int step)
+{
+	for (size_t i = 1; pin[i] != '\0'; i++)
+		if (pin[i] - pin[i - 1] != step)
+			return 0;
+	return 1;
+}
+
+int
+ledger_pin_weakness(const char *pin, const char *old_hash)
+{
+	if (pin_steps(pin, 0))
+		return KPROTO_PIN_WEAK_REPEATED;
+	if (pin_steps(pin, 1) || pin_steps(pin, -1))
+		return KPROTO_PIN_WEAK_RUN;
+	if (crypto_pwhash_str_verify(old_hash, pin, strlen(pin)) == 0)
+		return KPROTO_PIN_WEAK_SAME;
+	return KPROTO_PIN_CHANGED;
+}
+
+int
+ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
+    size_t new_hashsz)
+{
+	int status = ledger_pin_weakness(pin, old_hash);
+
+	if (status == KPROTO_PIN_CHANGED && ledger_pin_hash_make(new_hash, new_hashsz, pin) < 0)
+		return -1;
+	return status;
+}
+
+enum ledger_status
+ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	int set;
+
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) <= 0) {
+		ledger_rollback(db);
+		return set == 0 ? LEDGER_CONFLICT : LEDGER_ERROR;
+	}
+	return ledger_commit(db);
+}

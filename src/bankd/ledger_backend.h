@@ -57,6 +57,15 @@ struct demo_card {
 	int speech;
 };
 
+/* A row of an account's ledger. kind: 'opening', 'withdrawal', 'deposit',
+ * 'transfer_out', 'transfer_in', or another word the statement calls "other". */
+struct entry_row {
+	char kind[16];
+	int64_t amount_fen;                   /* negative for money out */
+	int64_t balance_after_fen;
+	int64_t at;                           /* unix seconds */
+};
+
 /*
  * Unless said otherwise an op returns 0, or -1 after logging what the database said.
  * Lookups return 1 found, 0 not found, -1 error. Row ops run inside begin..commit;
@@ -114,6 +123,18 @@ struct db_ops {
 	    int64_t at);
 	/* Saves payee_pan as pan's payee, listed at position. */
 	int (*demo_payee)(struct db *db, const char *pan, const char *payee_pan, int position);
+
+	/* The last max ledger rows of the account, newest first (by date, then the row
+	 * written last first); how many, or -1. */
+	int (*account_entries)(struct db *db, int64_t account_id, struct entry_row *out,
+	    int max);
+	/* Sets pan's PIN hash to new_hash where it still is old_hash: 1 set, 0 it was
+	 * not old_hash any more, -1 error. */
+	int (*card_set_pin_hash)(struct db *db, const char *pan, const char *old_hash,
+	    const char *new_hash);
+	/* Replaces the ledger rows of the account by the n rows of the demo's history. */
+	int (*demo_entries)(struct db *db, int64_t account_id, const struct entry_row *rows,
+	    int n);
 };
 
 struct db {

@@ -804,6 +804,63 @@ pg_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position
 	    "VALUES ($1, $2, $3)", 3, params);
 }
 
+static int
+pg_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int max)
+{
+	struct pg_num b1, b2;
+	const char *params[] = { pg_num(&b1, account_id), pg_num(&b2, max) };
+	PGresult *res = pg_run(d, "ledger entries", "SELECT kind, amount_fen, "
+	    "balance_after_fen, at FROM ledger WHERE account_id = $1 "
+	    "ORDER BY at DESC, id DESC LIMIT $2", 2, params, PGRES_TUPLES_OK);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	for (n = 0; n < PQntuples(res) && n < max; n++) {
+		pg_text(out[n].kind, sizeof out[n].kind, res, n, 0);
+		out[n].amount_fen = pg_int(res, n, 1);
+		out[n].balance_after_fen = pg_int(res, n, 2);
+		out[n].at = pg_int(res, n, 3);
+	}
+	PQclear(res);
+	return n;
+}
+
+static int
+pg_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	const char *params[] = { new_hash, pan, old_hash };
+	PGresult *res = pg_run(d, "PIN hash", "UPDATE cards SET pin_hash = $1 "
+	    "WHERE pan = $2 AND pin_hash = $3", 3, params, PGRES_COMMAND_OK);
+	int set;
+
+	if (res == NULL)
+		return -1;
+	set = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	return set;
+}
+
+static int
+pg_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
+{
+	struct pg_num id, amount, after, at;
+	const char *del[] = { pg_num(&id, account_id) };
+
+	if (pg_cmd(d, "demo ledger", "DELETE FROM ledger WHERE account_id = $1", 1, del) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *ins[] = { id.s, rows[i].kind, pg_num(&amount, rows[i].amount_fen),
+		    pg_num(&after, rows[i].balance_after_fen), pg_num(&at, rows[i].at) };
+		if (pg_cmd(d, "demo ledger", "INSERT INTO ledger (txid, account_id, kind, "
+		    "amount_fen, balance_after_fen, at) VALUES (NULL, $1, $2, $3, $4, $5)", 5,
+		    ins) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 const struct db_ops ledger_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -830,4 +887,7 @@ const struct db_ops ledger_pg_ops = {
 	.open_holds = pg_open_holds,
 	.demo_add = pg_demo_add,
 	.demo_payee = pg_demo_payee,
+	.account_entries = pg_account_entries,
+	.card_set_pin_hash = pg_card_set_pin_hash,
+	.demo_entries = pg_demo_entries,
 };

@@ -820,6 +820,70 @@ sq_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position
 	return sq_done(d->priv, st);
 }
 
+static int
+sq_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int max)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT kind, amount_fen, balance_after_fen, "
+	    "at FROM ledger WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?");
+	int n = 0, rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, account_id);
+	sqlite3_bind_int(st, 2, max);
+	while ((rv = sq_row(d->priv, st, "ledger entries")) == 1) {
+		copy_text(out[n].kind, sizeof out[n].kind, st, 0);
+		out[n].amount_fen = sqlite3_column_int64(st, 1);
+		out[n].balance_after_fen = sqlite3_column_int64(st, 2);
+		out[n].at = sqlite3_column_int64(st, 3);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rv < 0 ? -1 : n;
+}
+
+static int
+sq_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET pin_hash = ? "
+	    "WHERE pan = ? AND pin_hash = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, new_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, old_hash, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	return sqlite3_changes(d->priv) == 1;
+}
+
+static int
+sq_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM ledger WHERE account_id = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, account_id);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if ((st = sq_prepare(d->priv, "INSERT INTO ledger (txid, account_id, kind, "
+		    "amount_fen, balance_after_fen, at) VALUES (NULL, ?, ?, ?, ?, ?)")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, account_id);
+		sqlite3_bind_text(st, 2, rows[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, rows[i].amount_fen);
+		sqlite3_bind_int64(st, 4, rows[i].balance_after_fen);
+		sqlite3_bind_int64(st, 5, rows[i].at);
+		if (sq_done(d->priv, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 const struct db_ops ledger_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -846,4 +910,7 @@ const struct db_ops ledger_sqlite_ops = {
 	.open_holds = sq_open_holds,
 	.demo_add = sq_demo_add,
 	.demo_payee = sq_demo_payee,
+	.account_entries = sq_account_entries,
+	.card_set_pin_hash = sq_card_set_pin_hash,
+	.demo_entries = sq_demo_entries,
 };

@@ -22,6 +22,8 @@
 
 _Static_assert(sizeof ((struct pin_job *)0)->hash == crypto_pwhash_STRBYTES,
     "a job holds one PIN hash");
+_Static_assert(sizeof ((struct pin_job *)0)->new_hash == crypto_pwhash_STRBYTES,
+    "and a PIN change's new one");
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
@@ -53,9 +55,16 @@ pool_worker(void *arg)
 		pool_todo = j->next;
 		pthread_mutex_unlock(&pool_lock);
 
-		j->match = crypto_pwhash_str_verify(j->hash, j->pin, strlen(j->pin)) == 0;
+		/* A PIN change keeps the old hash: it is stored only where it is still the
+		 * card's, once the loop has the job back. */
+		if (j->change)
+			j->status = ledger_pin_change_prepare(j->hash, j->pin, j->new_hash,
+			    sizeof j->new_hash);
+		else {
+			j->match = crypto_pwhash_str_verify(j->hash, j->pin, strlen(j->pin)) == 0;
+			sodium_memzero(j->hash, sizeof j->hash);
+		}
 		sodium_memzero(j->pin, KPROTO_PIN_MAX + 1);
-		sodium_memzero(j->hash, sizeof j->hash);
 
 		pthread_mutex_lock(&pool_lock);
 		job_append(&pool_done, j);
@@ -122,6 +131,7 @@ pinpool_job_free(struct pin_job *j)
 		return;
 	sodium_free(j->pin);
 	sodium_memzero(j->hash, sizeof j->hash);
+	sodium_memzero(j->new_hash, sizeof j->new_hash);
 	free(j);
 }
 

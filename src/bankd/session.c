@@ -35,6 +35,10 @@ static void session_card_close(struct bank *, struct bank_session *, struct kpro
     uint8_t *, struct kproto_buf *);
 static void session_settle(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_statement(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_pin_change(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
 	uint8_t type;
@@ -58,6 +62,10 @@ static const struct bank_rule {
 	/* Recovery between customers: no card may be open while old holds are settled. */
 	{ KPROTO_MSG_SETTLE, BIT(BANK_NO_CARD),
 	    "no card in the session (send CARD_CLOSE first)", session_settle },
+
+	{ KPROTO_MSG_STATEMENT, BIT(BANK_AUTHED), "a verified PIN", session_statement },
+	/* Once per verified PIN: session_pin_change refuses a second. */
+	{ KPROTO_MSG_PIN_CHANGE, BIT(BANK_AUTHED), "a verified PIN", session_pin_change },
 };
 
 /*
@@ -235,14 +243,34 @@ session_pin_result(struct bank_session *s, enum ledger_status ls,
 		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
 		return;
 	}
-	if (pr->status == KPROTO_PIN_OK)
+	if (pr->status == KPROTO_PIN_OK) {
 		session_enter(s, BANK_AUTHED);
+		s->pin_changed = 0;
+	}
 	else if (pr->status == KPROTO_PIN_LOCKED)
 		session_enter(s, BANK_CARD_REFUSED);
 	log_info("conn %d: PIN_VERIFY %s -> PIN_RESULT %s tries=%u", s->id, s->pan_masked,
 	    kproto_pin_status_to_str(pr->status), pr->tries_left);
 	session_reply(s, KPROTO_MSG_PIN_VERIFY, kproto_pin_result_pack(resp, pr),
 	    KPROTO_MSG_PIN_RESULT, resp_type, resp);
+}
+
+/* Hands j to the PIN workers; the answer comes with bank_session_pin_done, or now if
+ * they are all taken. */
+static void
+session_pin_submit(struct bank_session *s, uint8_t type, struct pin_job *j,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	if (pinpool_submit(j) < 0) {
+		pinpool_job_free(j);
+		/* Not a try: the PIN was never compared. */
+		session_error(s, type, KPROTO_ERROR_INTERNAL, resp_type, resp,
+		    "%s: busy, every PIN worker and queue place taken; try again",
+		    kproto_type_to_str(type));
+		return;
+	}
+	s->pin_pending = 1;
+	*resp_type = 0;
 }
 
 /* Hands the check to the pool; answers now only if it need not or cannot wait. */
@@ -260,69 +288,107 @@ session_pin_queue(struct bank *bk, struct bank_session *s, struct pin_job *j,
 		session_pin_result(s, ls, &pr, resp_type, resp);
 		return;
 	}
-	if (pinpool_submit(j) < 0) {
-		pinpool_job_free(j);
-		/* Not a try: the PIN was never compared. */
-		session_error(s, KPROTO_MSG_PIN_VERIFY, KPROTO_ERROR_INTERNAL, resp_type, resp,
-		    "PIN_VERIFY: busy, every PIN worker and queue place taken; try again");
-		return;
+	session_pin_submit(s, KPROTO_MSG_PIN_VERIFY, j, resp_type, resp);
+}
+
+/* The PIN of an inline check, in guarded memory of its own; wiped before freed. */
+static void
+session_pin_free(char *pin)
+{
+	sodium_memzero(pin, KPROTO_PIN_MAX + 1);
+	sodium_free(pin);
+}
+
+/*
+ * Opens the sealed PIN of a PIN_VERIFY or PIN_CHANGE into guarded memory: a pool
+ * job's (*jp) when PIN checks go to the pool, else its own (*pinp). 0, or -1 once
+ * the request was answered with an ERROR.
+ */
+static int
+session_pin_open(struct bank *bk, struct bank_session *s, uint8_t type,
+    struct kproto_buf *req, struct pin_job **jp, char **pinp, uint8_t *resp_type,
+    struct kproto_buf *resp)
+{
+	struct kproto_pin_verify pv;
+	char *pin;
+	int rv;
+
+	*jp = NULL;
+	*pinp = NULL;
+	if ((rv = kproto_pin_verify_unpack(req, &pv)) != KPROTO_OK) {
+		session_malformed(s, type, rv, resp_type, resp);
+		return -1;
 	}
-	s->pin_pending = 1;
-	*resp_type = 0;
+	if (bk->pin_pool) {
+		if ((*jp = pinpool_job_new(s->id, s->pan)) == NULL) {
+			session_internal(s, type, resp_type, resp);
+			return -1;
+		}
+		pin = (*jp)->pin;
+	} else if ((pin = sodium_malloc(KPROTO_PIN_MAX + 1)) == NULL) {
+		session_internal(s, type, resp_type, resp);
+		return -1;
+	}
+	rv = kproto_pin_open(pv.sealed, pv.sealed_len, bk->sk, pin, KPROTO_PIN_MAX + 1);
+	if (rv != KPROTO_OK) {
+		if (*jp != NULL)
+			pinpool_job_free(*jp);
+		else
+			sodium_free(pin);
+		*jp = NULL;
+		/* Not a try: a PIN that does not open was not typed by the customer. */
+		session_error(s, type, KPROTO_ERROR_MALFORMED, resp_type, resp,
+		    "malformed %s: sealed PIN does not open (%s)", kproto_type_to_str(type),
+		    kproto_strerror(rv));
+		return -1;
+	}
+	*pinp = pin;
+	return 0;
 }
 
 static void
 session_pin_verify(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
     uint8_t *resp_type, struct kproto_buf *resp)
 {
-	struct kproto_pin_verify pv;
 	struct kproto_pin_result pr;
-	struct pin_job *j = NULL;
+	struct pin_job *j;
 	enum ledger_status ls;
 	char *pin;
-	int rv;
 
-	if ((rv = kproto_pin_verify_unpack(req, &pv)) != KPROTO_OK) {
-		session_malformed(s, KPROTO_MSG_PIN_VERIFY, rv, resp_type, resp);
+	if (session_pin_open(bk, s, KPROTO_MSG_PIN_VERIFY, req, &j, &pin, resp_type,
+	    resp) < 0)
 		return;
-	}
-	if (bk->pin_pool) {
-		if ((j = pinpool_job_new(s->id, s->pan)) == NULL) {
-			session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
-			return;
-		}
-		pin = j->pin;
-	} else if ((pin = sodium_malloc(KPROTO_PIN_MAX + 1)) == NULL) {
-		session_internal(s, KPROTO_MSG_PIN_VERIFY, resp_type, resp);
-		return;
-	}
-	rv = kproto_pin_open(pv.sealed, pv.sealed_len, bk->sk, pin, KPROTO_PIN_MAX + 1);
-	if (rv != KPROTO_OK) {
-		if (j != NULL)
-			pinpool_job_free(j);
-		else
-			sodium_free(pin);
-		/* Not a try: a PIN that does not open was not typed by the customer. */
-		session_error(s, KPROTO_MSG_PIN_VERIFY, KPROTO_ERROR_MALFORMED, resp_type, resp,
-		    "malformed PIN_VERIFY: sealed PIN does not open (%s)", kproto_strerror(rv));
-		return;
-	}
 	if (j != NULL) {
 		session_pin_queue(bk, s, j, resp_type, resp);
 		return;
 	}
 	ls = ledger_pin_verify(bk->db, s->pan, pin, &pr);
-	sodium_memzero(pin, KPROTO_PIN_MAX + 1);
-	sodium_free(pin);
+	session_pin_free(pin);
 	session_pin_result(s, ls, &pr, resp_type, resp);
 }
+
+static void session_pin_change_done(struct bank *, struct bank_session *, int,
+    const char *, const char *, uint8_t *, struct kproto_buf *);
 
 void
 bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
     uint8_t *resp_type, struct kproto_buf *resp)
 {
 	struct kproto_pin_result pr;
-	enum ledger_status ls = ledger_pin_record(bk->db, j->pan, j->match, &pr);
+	enum ledger_status ls;
+
+	if (j->change) {
+		/* The customer who asked is gone and would not know the new PIN. */
+		if (s == NULL) {
+			log_info("PIN change of a closed connection %d not made", j->conn_id);
+			return;
+		}
+		s->pin_pending = 0;
+		kproto_buf_init(resp);
+		session_pin_change_done(bk, s, j->status, j->hash, j->new_hash, resp_type, resp);
+		return;
+	}
+	ls = ledger_pin_record(bk->db, j->pan, j->match, &pr);
 
 	if (s == NULL) {
 		log_info("PIN check of a closed connection %d counted: %s", j->conn_id,
@@ -587,4 +653,128 @@ bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
 		return;
 	}
 	r->handle(bk, s, req, resp_type, resp);
+}
+
+/* ---- statements and PIN changes ----------------------------------------------------- */
+
+static void
+session_statement(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_statement st;
+	struct kproto_statement_lines sl;
+	const char *account;
+	int rv, found;
+
+	if ((rv = kproto_statement_unpack(req, &st)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_STATEMENT, rv, resp_type, resp);
+		return;
+	}
+	account = kproto_statement_account_to_str(st.account);
+	if (ledger_statement(bk->db, s->pan, st.account, &sl, &found) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_STATEMENT, resp_type, resp);
+		return;
+	}
+	if (!found) {
+		session_error(s, KPROTO_MSG_STATEMENT, KPROTO_ERROR_NO_ACCOUNT, resp_type, resp,
+		    "STATEMENT: the customer has no %s account", account);
+		return;
+	}
+	log_info("conn %d: STATEMENT %s %s -> STATEMENT_LINES %u lines", s->id,
+	    s->pan_masked, account, sl.count);
+	session_reply(s, KPROTO_MSG_STATEMENT, kproto_statement_lines_pack(resp, &sl),
+	    KPROTO_MSG_STATEMENT_LINES, resp_type, resp);
+}
+
+/*
+ * The answer to a PIN_CHANGE once the new PIN was judged (status, or -1 if it could
+ * not be hashed) and, if it passed, hashed into new_hash. Only that the PIN changed
+ * reaches the log: which rule refused a weak one would say something about it.
+ */
+static void
+session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
+    const char *old_hash, const char *new_hash, uint8_t *resp_type,
+    struct kproto_buf *resp)
+{
+	struct kproto_pin_change_result pr = { .status = (uint8_t)status };
+
+	if (status < 0) {
+		session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+		return;
+	}
+	if (status == KPROTO_PIN_CHANGED) {
+		switch (ledger_pin_store(bk->db, s->pan, old_hash, new_hash)) {
+		case LEDGER_OK:
+			break;
+		case LEDGER_CONFLICT:
+			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
+			    resp_type, resp, "PIN_CHANGE not permitted: the PIN was changed "
+			    "elsewhere meanwhile");
+			return;
+		default:
+			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+			return;
+		}
+		s->pin_changed = 1;
+		log_info("conn %d: PIN_CHANGE %s -> PIN changed", s->id, s->pan_masked);
+	} else
+		log_info("conn %d: PIN_CHANGE %s -> refused as weak, nothing changed", s->id,
+		    s->pan_masked);
+	session_reply(s, KPROTO_MSG_PIN_CHANGE, kproto_pin_change_result_pack(resp, &pr),
+	    KPROTO_MSG_PIN_CHANGE_RESULT, resp_type, resp);
+}
+
+/*
+ * PIN_CHANGE: the new PIN is opened as PIN_VERIFY opens the PIN, judged and hashed
+ * (both slow) on the PIN workers when PIN checks go there, and stored here once back.
+ * The tries and the card's lock state are not touched: the PIN was verified already.
+ */
+static void
+session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	char old_hash[sizeof ((struct pin_job *)0)->hash];
+	char new_hash[sizeof ((struct pin_job *)0)->new_hash];
+	struct kproto_pin_result pr;
+	struct pin_job *j;
+	enum ledger_status ls;
+	int checkable, status;
+	char *pin;
+
+	if (s->pin_changed) {
+		session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "PIN_CHANGE not permitted: the PIN was changed already in this "
+		    "session; it must be verified again first");
+		return;
+	}
+	if (session_pin_open(bk, s, KPROTO_MSG_PIN_CHANGE, req, &j, &pin, resp_type,
+	    resp) < 0)
+		return;
+	ls = ledger_pin_hash(bk->db, s->pan, old_hash, sizeof old_hash, &checkable, &pr);
+	if (ls != LEDGER_OK || !checkable) {
+		if (j != NULL)
+			pinpool_job_free(j);
+		else
+			session_pin_free(pin);
+		sodium_memzero(old_hash, sizeof old_hash);
+		if (ls != LEDGER_OK)
+			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+		else
+			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
+			    resp_type, resp, "PIN_CHANGE not permitted: the card is locked or "
+			    "lost since its PIN was verified");
+		return;
+	}
+	if (j != NULL) {
+		j->change = 1;
+		memcpy(j->hash, old_hash, sizeof j->hash);
+		sodium_memzero(old_hash, sizeof old_hash);
+		session_pin_submit(s, KPROTO_MSG_PIN_CHANGE, j, resp_type, resp);
+		return;
+	}
+	status = ledger_pin_change_prepare(old_hash, pin, new_hash, sizeof new_hash);
+	session_pin_free(pin);
+	session_pin_change_done(bk, s, status, old_hash, new_hash, resp_type, resp);
+	sodium_memzero(old_hash, sizeof old_hash);
+	sodium_memzero(new_hash, sizeof new_hash);
 }

@@ -330,11 +330,13 @@ test_withdraw(struct db *db)
 	CHECK_EQ(ledger_withdraw_complete(db, PAN1, tx1), LEDGER_REPEAT);
 	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
 	CHECK_EQ(bi.balance_fen, 400000);
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'withdrawal'"), 1);
+	/* Rows with a txid: the kiosk's; the demo's history has withdrawals without. */
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'withdrawal' "
+	    "AND txid IS NOT NULL"), 1);
 	CHECK_EQ(count_rows(db, "SELECT balance_after_fen FROM ledger WHERE kind = "
-	    "'withdrawal'"), 400000);
-	CHECK_EQ(count_rows(db, "SELECT amount_fen FROM ledger WHERE kind = 'withdrawal'"),
-	    -100000);
+	    "'withdrawal' AND txid IS NOT NULL"), 400000);
+	CHECK_EQ(count_rows(db, "SELECT amount_fen FROM ledger WHERE kind = 'withdrawal' "
+	    "AND txid IS NOT NULL"), -100000);
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, tx1), LEDGER_CONFLICT);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, tx1, 100000, &wr), LEDGER_CONFLICT);
 	/* The completed withdrawal still counts against today's limit. */
@@ -1025,6 +1027,176 @@ test_pg_server_restart(const char *script)
 	run(script, "stop", pgdir);
 }
 
+/* The statement's lines of one account, as ledger_statement gives them. */
+static struct kproto_statement_lines
+statement_of(struct db *db, const char *pan, int account, int *found)
+{
+	struct kproto_statement_lines sl;
+
+	CHECK_EQ(ledger_statement(db, pan, account, &sl, found), LEDGER_OK);
+	return sl;
+}
+
+/* Lines newest first whose balances follow from each other, the newest at balance. */
+static void
+check_lines(const struct kproto_statement_lines *sl, int64_t balance, int line)
+{
+	int ok = sl->count == 0 || sl->line[0].balance_after_fen == balance;
+
+	for (int i = 1; i < sl->count; i++)
+		ok &= sl->line[i].at <= sl->line[i - 1].at &&
+		    sl->line[i - 1].balance_after_fen - sl->line[i - 1].amount_fen ==
+		    sl->line[i].balance_after_fen;
+	if (!ok) {
+		fprintf(stderr, "%s:%d: statement lines out of order or not adding up\n",
+		    __FILE__, line);
+		failures++;
+	}
+}
+
+/* The demo bank's history adds up to its balances, and statements show it. */
+static void
+test_demo_history(struct db *db)
+{
+	struct kproto_statement_lines sl;
+	int found;
+
+	/* Every account: its rows sum to its balance, and each row's balance after is
+	 * the sum of the rows up to it. */
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM accounts a WHERE balance_fen <> "
+	    "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger l WHERE l.account_id = a.id)"), 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger l WHERE balance_after_fen <> "
+	    "(SELECT SUM(amount_fen) FROM ledger m WHERE m.account_id = l.account_id AND "
+	    "(m.at < l.at OR (m.at = l.at AND m.id <= l.id)))"), 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE balance_after_fen < 0"), 0);
+	CHECK(count_rows(db, "SELECT count(*) FROM ledger l JOIN cards c ON "
+	    "c.account_id = l.account_id WHERE c.pan = '" PAN1 "'") > 10);
+
+	/* 张伟's current account: the last ten of its twelve rows, newest first. */
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_CURRENT, &found);
+	CHECK_EQ(found, 1);
+	CHECK_EQ(sl.count, 10);
+	check_lines(&sl, 500000, __LINE__);
+	CHECK_EQ(sl.line[0].kind, KPROTO_ENTRY_WITHDRAWAL);
+	CHECK_EQ(sl.line[0].amount_fen, -30000);
+	CHECK(sl.line[0].at < (uint64_t)time(NULL) &&
+	    sl.line[0].at > (uint64_t)time(NULL) - 3 * 86400);
+	CHECK_EQ(sl.line[1].kind, KPROTO_ENTRY_TRANSFER_OUT);
+	CHECK_EQ(sl.line[2].kind, KPROTO_ENTRY_DEPOSIT);
+	CHECK_EQ(sl.line[4].kind, KPROTO_ENTRY_TRANSFER_IN);
+	CHECK_EQ(sl.line[9].amount_fen, -100000);
+	CHECK(sl.line[9].at > (uint64_t)time(NULL) - 33 * 86400);
+
+	/* His savings account: the transfer to his current account, and its opening. */
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_SAVINGS, &found);
+	CHECK_EQ(found, 1);
+	CHECK_EQ(sl.count, 2);
+	check_lines(&sl, 2000000, __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT && sl.line[0].amount_fen == -100000);
+	CHECK(sl.line[1].kind == KPROTO_ENTRY_OTHER && sl.line[1].amount_fen == 2100000);
+
+	/* A few lines for the others; interest is "other". */
+	sl = statement_of(db, PAN2, KPROTO_STATEMENT_CURRENT, &found);
+	CHECK(found && sl.count >= 3 && sl.count < 10);
+	check_lines(&sl, 1234560, __LINE__);
+	sl = statement_of(db, PAN2, KPROTO_STATEMENT_SAVINGS, &found);
+	CHECK(found && sl.count == 2 && sl.line[0].kind == KPROTO_ENTRY_OTHER);
+	check_lines(&sl, 8600000, __LINE__);
+	sl = statement_of(db, PAN3, KPROTO_STATEMENT_CURRENT, &found);
+	CHECK(found && sl.count >= 3);
+	check_lines(&sl, 80000, __LINE__);
+	sl = statement_of(db, PAN3, KPROTO_STATEMENT_SAVINGS, &found);
+	CHECK(found && sl.count == 1);
+}
+
+/* Statements once money moved: the newest first, even within one second. */
+static void
+test_statement(struct db *db)
+{
+	struct kproto_statement_lines sl;
+	struct kproto_withdraw_result wr;
+	struct kproto_balance_info bi;
+	unsigned char t[KPROTO_TXID_LEN];
+	int found;
+
+	for (int i = 0; i < 2; i++) {
+		txid_make(t, 200 + i);
+		CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, (i + 1) * 10000, &wr),
+		    LEDGER_OK);
+		CHECK_EQ(wr.status, KPROTO_WD_APPROVED);
+		CHECK_EQ(ledger_withdraw_complete(db, PAN1, t), LEDGER_OK);
+	}
+	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_CURRENT, &found);
+	CHECK_EQ(sl.count, 10);
+	check_lines(&sl, bi.balance_fen, __LINE__);
+	CHECK_EQ(sl.line[0].at, (uint64_t)fake_now);
+	CHECK_EQ(sl.line[0].amount_fen, -20000);
+	CHECK_EQ(sl.line[1].amount_fen, -10000);
+	CHECK_EQ(sl.line[0].kind, KPROTO_ENTRY_WITHDRAWAL);
+
+	/* A card of no customer has its own account alone, here without any entry. */
+	sl = statement_of(db, "6222000000000007", KPROTO_STATEMENT_CURRENT, &found);
+	CHECK(found && sl.count == 0);
+	sl = statement_of(db, "6222000000000007", KPROTO_STATEMENT_SAVINGS, &found);
+	CHECK(!found && sl.count == 0);
+}
+
+/* The rules a new PIN must pass, and storing it where the old one still is. */
+static void
+test_pin_change(struct db *db)
+{
+	static const struct {
+		const char *pin;
+		int status;
+	} cases[] = {
+		{ "0000", KPROTO_PIN_WEAK_REPEATED }, { "888888", KPROTO_PIN_WEAK_REPEATED },
+		{ "1234", KPROTO_PIN_WEAK_RUN }, { "9876", KPROTO_PIN_WEAK_RUN },
+		{ "3456", KPROTO_PIN_WEAK_RUN }, { "43210", KPROTO_PIN_WEAK_RUN },
+		{ "0123456789", KPROTO_PIN_WEAK_RUN }, { "1357", KPROTO_PIN_WEAK_SAME },
+		{ "1358", KPROTO_PIN_CHANGED }, { "7890", KPROTO_PIN_CHANGED },
+		{ "1212", KPROTO_PIN_CHANGED }, { "1233", KPROTO_PIN_CHANGED },
+		{ "2468", KPROTO_PIN_CHANGED }, { "135713", KPROTO_PIN_CHANGED },
+	};
+	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+	struct kproto_pin_result pr;
+	int checkable;
+
+	CHECK_EQ(ledger_pin_hash(db, PAN3, old_hash, sizeof old_hash, &checkable, &pr),
+	    LEDGER_OK);
+	CHECK_EQ(checkable, 1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (ledger_pin_weakness(cases[i].pin, old_hash) != cases[i].status) {
+			fprintf(stderr, "%s:%d: new PIN %s judged %s, expected %s\n", __FILE__,
+			    __LINE__, cases[i].pin, kproto_pin_change_status_to_str(
+			    ledger_pin_weakness(cases[i].pin, old_hash)),
+			    kproto_pin_change_status_to_str(cases[i].status));
+			failures++;
+		}
+
+	/* The new hash has the cost of the others; stored only over the old one. */
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
+	    KPROTO_PIN_CHANGED);
+	CHECK(strncmp(new_hash, "$argon2id$", 10) == 0);
+	CHECK(crypto_pwhash_str_needs_rehash(new_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2222", new_hash, sizeof new_hash),
+	    KPROTO_PIN_WEAK_REPEATED);
+	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
+	    KPROTO_PIN_CHANGED);
+	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, new_hash), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_OK);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "2468", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	/* Back as it was, for the tests after. */
+	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, old_hash), LEDGER_OK);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1055,12 +1227,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	test_demo(db);
+	test_demo_history(db);
 	test_customer(db);
+	test_pin_change(db);
 	db = test_pin(db);
 	test_withdraw(db);
 	test_daily_limit(db);
 	test_settle(db);
 	test_adapters_share_card(db);
+	test_statement(db);
 	if (pg != NULL) {
 		test_pg_connection_lost(db);
 		test_pg_timeouts(db);

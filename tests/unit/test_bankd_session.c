@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,34 @@ static unsigned char adapter_pk[KPROTO_PK_LEN], *adapter_sk;
 static struct bank bk;
 static struct kproto_buf req, resp;
 static uint8_t rtype;
+static int pin_fd = -1;                 /* the PIN workers', while bk.pin_pool */
+
+/* What serve.c does when the PIN workers are done: the job's answer. */
+static void
+pool_wait(struct bank_session *s)
+{
+	struct pollfd pfd = { .fd = pin_fd, .events = POLLIN };
+	struct pin_job *j = NULL;
+
+	for (int i = 0; i < 100 && j == NULL; i++)
+		if ((j = pinpool_take()) == NULL)
+			poll(&pfd, 1, 100);
+	CHECK(j != NULL);
+	if (j == NULL)
+		return;
+	bank_session_pin_done(&bk, s, j, &rtype, &resp);
+	pinpool_job_free(j);
+}
 
 static void
 call(struct bank_session *s, uint8_t type)
 {
 	rtype = 0;
 	bank_session_dispatch(&bk, s, type, &req, &rtype, &resp);
+	if (s->pin_pending) {
+		CHECK_EQ(rtype, 0);
+		pool_wait(s);
+	}
 }
 
 static void
@@ -72,17 +95,25 @@ card_open(struct bank_session *s, const char *pan)
 	return ci;
 }
 
-static struct kproto_pin_result
-pin_verify(struct bank_session *s, const char *pin, const unsigned char *pk)
+/* PIN_VERIFY or PIN_CHANGE with pin sealed to pk. */
+static void
+pin_call(struct bank_session *s, uint8_t type, const char *pin, const unsigned char *pk)
 {
 	struct kproto_pin_verify pv;
-	struct kproto_pin_result pr;
 
-	memset(&pr, 0xff, sizeof pr);
 	CHECK_EQ(kproto_pin_seal(pin, pk, pv.sealed, sizeof pv.sealed, &pv.sealed_len),
 	    KPROTO_OK);
 	CHECK_EQ(kproto_pin_verify_pack(&req, &pv), KPROTO_OK);
-	call(s, KPROTO_MSG_PIN_VERIFY);
+	call(s, type);
+}
+
+static struct kproto_pin_result
+pin_verify(struct bank_session *s, const char *pin, const unsigned char *pk)
+{
+	struct kproto_pin_result pr;
+
+	memset(&pr, 0xff, sizeof pr);
+	pin_call(s, KPROTO_MSG_PIN_VERIFY, pin, pk);
 	if (rtype == KPROTO_MSG_PIN_RESULT)
 		CHECK_EQ(kproto_pin_result_unpack(&resp, &pr), KPROTO_OK);
 	return pr;
@@ -432,6 +463,188 @@ test_settle(void)
 	CHECK_EQ(rtype, KPROTO_MSG_OK);
 }
 
+static struct kproto_statement_lines
+statement(struct bank_session *s, uint8_t account)
+{
+	struct kproto_statement st = { .account = account };
+	struct kproto_statement_lines sl;
+
+	memset(&sl, 0, sizeof sl);
+	CHECK_EQ(kproto_statement_pack(&req, &st), KPROTO_OK);
+	call(s, KPROTO_MSG_STATEMENT);
+	if (rtype == KPROTO_MSG_STATEMENT_LINES)
+		CHECK_EQ(kproto_statement_lines_unpack(&resp, &sl), KPROTO_OK);
+	return sl;
+}
+
+/* The PIN_CHANGE_RESULT status of a change to pin, or -1 for another answer. */
+static int
+pin_change(struct bank_session *s, const char *pin)
+{
+	struct kproto_pin_change_result pr;
+
+	pin_call(s, KPROTO_MSG_PIN_CHANGE, pin, adapter_pk);
+	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
+		return -1;
+	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
+	return pr.status;
+}
+
+/* A card of no customer, with its own account alone and the PIN pin. */
+static void
+card_add(const char *pan, const char *pin)
+{
+	char hash[crypto_pwhash_STRBYTES], sql[512], err[256];
+
+	CHECK_EQ(ledger_pin_hash_make(hash, sizeof hash, pin), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO accounts (holder, balance_fen, currency) "
+	    "VALUES ('Test Single', 10000, 'CNY'); INSERT INTO cards (pan, account_id, "
+	    "pin_hash, status, tries_left) VALUES ('%s', (SELECT max(id) FROM accounts), "
+	    "'%s', 'active', 3)", pan, hash);
+	CHECK(db_exec(bk.db, sql, err, sizeof err) == 0);
+}
+
+/* Statements: only after the PIN, the last ten entries newest first, adding up to the
+ * balance; an account the customer does not have is ERROR 7. */
+static void
+test_statement(void)
+{
+	struct kproto_statement_lines sl;
+	struct kproto_balance_info bi;
+	struct bank_session s;
+
+	bank_session_init(&s, 7);
+	statement(&s, KPROTO_STATEMENT_CURRENT);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "STATEMENT");
+	card_open(&s, "6222000000000017");
+	statement(&s, KPROTO_STATEMENT_CURRENT);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "STATEMENT");
+	CHECK_EQ(pin_change(&s, "7294"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_CHANGE");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+
+	bi = balance(&s);
+	sl = statement(&s, KPROTO_STATEMENT_CURRENT);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 10);
+	CHECK_EQ(sl.line[0].balance_after_fen, bi.balance_fen);
+	for (int i = 1; i < sl.count; i++) {
+		CHECK(sl.line[i].at <= sl.line[i - 1].at);
+		CHECK_EQ(sl.line[i].balance_after_fen, sl.line[i - 1].balance_after_fen -
+		    sl.line[i - 1].amount_fen);
+	}
+	sl = statement(&s, KPROTO_STATEMENT_SAVINGS);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 2);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT &&
+	    sl.line[0].amount_fen == -100000 && sl.line[0].balance_after_fen == 2000000);
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, KPROTO_TAG_STATEMENT_ACCOUNT, 2);
+	call(&s, KPROTO_MSG_STATEMENT);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "STATEMENT");
+	CHECK_EQ(s.state, BANK_AUTHED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* A card of no customer: its own account, no savings. */
+	card_add("6222000000000066", "5823");
+	card_open(&s, "6222000000000066");
+	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
+	statement(&s, KPROTO_STATEMENT_SAVINGS);
+	EXPECT_ERROR(KPROTO_ERROR_NO_ACCOUNT, "savings");
+	sl = statement(&s, KPROTO_STATEMENT_CURRENT);
+	CHECK_EQ(rtype, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(sl.count, 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+}
+
+/*
+ * A PIN change: weak PINs refused with their reason and nothing changed, then one
+ * change per verified PIN; the new PIN opens the card, the old one no longer does,
+ * and the tries are as they were.
+ */
+static void
+test_pin_change(const char *pan, const char *pin, const char *new_pin)
+{
+	unsigned char opk[KPROTO_PK_LEN], osk[KPROTO_SK_LEN];
+	struct kproto_card_info ci;
+	struct bank_session s;
+
+	bank_session_init(&s, 8);
+	card_open(&s, pan);
+	CHECK_EQ(pin_verify(&s, pin, adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(pin_change(&s, "0000"), KPROTO_PIN_WEAK_REPEATED);
+	CHECK_EQ(pin_change(&s, "3456"), KPROTO_PIN_WEAK_RUN);
+	CHECK_EQ(pin_change(&s, "9876"), KPROTO_PIN_WEAK_RUN);
+	CHECK_EQ(pin_change(&s, pin), KPROTO_PIN_WEAK_SAME);
+	crypto_sign_keypair(opk, osk);
+	pin_call(&s, KPROTO_MSG_PIN_CHANGE, new_pin, opk);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "PIN_CHANGE");
+	CHECK_EQ(pin_change(&s, new_pin), KPROTO_PIN_CHANGED);
+	CHECK_EQ(pin_change(&s, "8642"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_CHANGE");
+	balance(&s);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	ci = card_open(&s, pan);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(ci.tries_left, 3);
+	struct kproto_pin_result pr = pin_verify(&s, pin, adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pr.tries_left, 2);
+	CHECK_EQ(pin_verify(&s, new_pin, adapter_pk).status, KPROTO_PIN_OK);
+	/* A verified PIN allows one change again: back to the demo's PIN. */
+	CHECK_EQ(pin_change(&s, pin), KPROTO_PIN_CHANGED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	card_open(&s, pan);
+	CHECK_EQ(pin_verify(&s, pin, adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
+/* On the PIN workers: the same, and a change whose connection closed is not made. */
+static void
+test_pin_change_pool(void)
+{
+	struct bank_session s;
+	struct pin_job *j = NULL;
+	char err[256];
+
+	pin_fd = pinpool_start(2, 8, err, sizeof err);
+	CHECK(pin_fd >= 0);
+	bk.pin_pool = 1;
+	card_add("6222000000000074", "5823");
+	test_pin_change("6222000000000074", "5823", "6149");
+
+	bank_session_init(&s, 9);
+	card_open(&s, "6222000000000074");
+	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
+	struct kproto_pin_verify pv;
+	CHECK_EQ(kproto_pin_seal("6149", adapter_pk, pv.sealed, sizeof pv.sealed,
+	    &pv.sealed_len), KPROTO_OK);
+	CHECK_EQ(kproto_pin_verify_pack(&req, &pv), KPROTO_OK);
+	rtype = 0xff;
+	bank_session_dispatch(&bk, &s, KPROTO_MSG_PIN_CHANGE, &req, &rtype, &resp);
+	CHECK_EQ(rtype, 0);
+	CHECK_EQ(s.pin_pending, 1);
+	for (int i = 0; i < 100 && j == NULL; i++)
+		if ((j = pinpool_take()) == NULL)
+			usleep(50000);
+	CHECK(j != NULL);
+	if (j != NULL) {
+		bank_session_pin_done(&bk, NULL, j, &rtype, &resp);
+		pinpool_job_free(j);
+	}
+	s.pin_pending = 0;
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	card_open(&s, "6222000000000074");
+	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	bk.pin_pool = 0;
+	pinpool_stop();
+	pin_fd = -1;
+}
+
 /* Neither a PIN nor a whole card number may reach the log. */
 static void
 test_log_clean(const char *log_path)
@@ -452,6 +665,9 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "6222000000000033") == NULL);
 	CHECK(strstr(text, "2580") == NULL);
 	CHECK(strstr(text, "1357") == NULL);
+	CHECK(strstr(text, "7294") == NULL);
+	CHECK(strstr(text, "6149") == NULL);
+	CHECK(strstr(text, "PIN changed") != NULL);
 }
 
 int
@@ -490,6 +706,9 @@ main(int argc, char **argv)
 	test_refused_cards();
 	test_withdraw();
 	test_settle();
+	test_statement();
+	test_pin_change("6222000000000033", "1357", "7294");
+	test_pin_change_pool();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);
