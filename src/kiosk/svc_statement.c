@@ -13,6 +13,7 @@
 #include "kiosk/money.h"
 #include "kiosk/present.h"
 #include "kiosk/registry.h"
+#include "kiosk/render.h"
 #include "kiosk/view.h"
 
 #include <stdint.h>
@@ -22,8 +23,7 @@
 #include <wchar.h>
 
 /* The line being read is marked in the table, so that eyes can follow the ears. */
-#define LINE_MARK "▶ "
-#define LINE_NO_MARK "  "
+#define LINE_MARK "▶"
 
 extern const struct state_def state_statement, state_statement_lines;
 
@@ -162,7 +162,7 @@ statement_fill(struct kiosk *k, struct fill *f)
 	for (int i = 0; i < st->got.count; i++) {
 		char *line = line_shown(k, st, i, f->lang);
 		strbuf_addf(&b, "%s%s%s", i ? "\n" : "", st->printing ? "" :
-		    i == st->current ? LINE_MARK : LINE_NO_MARK, line);
+		    i == st->current ? LINE_MARK " " : "  ", line);
 		free(line);
 	}
 	fill_add(f, "lines", strbuf_take(&b));
@@ -261,6 +261,20 @@ line_say(struct kiosk *k)
 	free(said);
 }
 
+/* Large print shows the page with the line being read, as it does an item in focus. */
+static void
+lines_page_follow(struct kiosk *k)
+{
+	if (!k->large)
+		return;
+	view_build(k);
+	int page = render_large_page_of_text(k, LINE_MARK);
+	if (page < 0 || page == k->lp_page)
+		return;
+	k->lp_page = page;
+	trace_event("page", "%d of %d", k->lp_page + 1, k->lp_pages);
+}
+
 /* NEXT and PREVIOUS go through the lines, round, as through a menu's items; REPEAT says
  * the line again. The table's mark follows. */
 static int
@@ -274,6 +288,7 @@ lines_control(struct kiosk *k, enum key_fn fn)
 		int step = fn == KEYFN_NEXT ? 1 : -1;
 		st->current = (st->current + step + st->got.count) % st->got.count;
 		kiosk_dirty(k, PRESENT_SCREEN);
+		lines_page_follow(k);
 	}
 	line_say(k);
 	return 1;

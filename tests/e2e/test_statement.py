@@ -3,6 +3,7 @@ Chinese, going through them with the arrow keys; an elderly one reads them in la
 print, page by page, and prints them. Amounts and balances reach only a headset."""
 import calendar
 import re
+import sqlite3
 import unittest
 
 import test_large_print as lp
@@ -20,15 +21,19 @@ def at(month, day):
 def set_ledger(k, pan, rows, savings=False):
     """The ledger of the card's current (or savings) account becomes rows, each
     (at, kind, amount_fen, balance_after_fen): a known history to read back."""
-    acct = k.db("SELECT account_id FROM cards WHERE pan = ?", pan)[0][0]
-    if savings:
-        acct = k.db("SELECT s.id FROM accounts s JOIN accounts c "
-                    "ON s.customer_id = c.customer_id WHERE c.id = ? AND s.kind = 'savings'",
-                    acct)[0][0]
-    k.db("DELETE FROM ledger WHERE account_id = ?", acct)
-    for when, kind, amount, after in rows:
-        k.db("INSERT INTO ledger (txid, account_id, kind, amount_fen, balance_after_fen, at) "
-             "VALUES (NULL, ?, ?, ?, ?, ?)", acct, kind, amount, after, when)
+    con = sqlite3.connect(k.path("bank.db"))
+    with con:
+        acct = con.execute("SELECT account_id FROM cards WHERE pan = ?", (pan,)).fetchone()[0]
+        if savings:
+            acct = con.execute("SELECT s.id FROM accounts s JOIN accounts c ON "
+                               "s.customer_id = c.customer_id WHERE c.id = ? AND "
+                               "s.kind = 'savings'", (acct,)).fetchone()[0]
+        con.execute("DELETE FROM ledger WHERE account_id = ?", (acct,))
+        con.executemany("INSERT INTO ledger (txid, account_id, kind, amount_fen, "
+                        "balance_after_fen, at) VALUES (NULL, ?, ?, ?, ?, ?)",
+                        [(acct, kind, amount, after, when) for when, kind, amount, after
+                         in rows])
+    con.close()
 
 
 HISTORY = [  # oldest first, as the bank wrote it
@@ -74,7 +79,8 @@ class ByEar(KioskTest):
         self.assertIn("十二月二日，取款，一百元，余额五百元", said)
         self.assertNotIn("十二月一日", said)
         # The table shows them all, newest first, the line being read marked.
-        screen = k.see("2026-11-01")
+        k.see("2026-11-01")
+        screen = k.screen()
         self.assertLess(screen.index("2026-12-02"), screen.index("2026-12-01"))
         self.assertRegex(screen, r"▶ 2026-12-02 +取款 +-¥100\.00 +余额¥500\.00")
         self.assertIn("¥1,000.00", screen)
@@ -146,24 +152,31 @@ class LargePrint(KioskTest):
         k.in_state("statement")
         k.keys("1")
         k.in_state("statement_lines")
-        # Too long for one large page: the page line, and the newest line big on page 1.
+        # Too long for one large page: the page line, and pages turned by 0.
         k.see("Page 1 of")
         pages = int(re.search(r"Page 1 of (\d+)", k.screen()).group(1))
         self.assertGreater(pages, 1)
-        k.wait_for(lambda: lp.shows_big(k, "2026-12-02"), "the newest line drawn big")
-        self.assertFalse(lp.shows_big(k, "2026-11-01"))
-        # 0 turns the pages until the oldest line, then back to the first.
         seen = set()
         for page in range(2, pages + 1):
             k.keys("0")
             k.see("Page %d of %d" % (page, pages))
-            for date in ("2026-12-01", "2026-11-20", "2026-11-01"):
+            for date in ("2026-12-02", "2026-12-01", "2026-11-20", "2026-11-01"):
                 if lp.shows_big(k, date):
                     seen.add(date)
-        self.assertEqual(seen, {"2026-12-01", "2026-11-20", "2026-11-01"})
+        self.assertEqual(seen, {"2026-12-02", "2026-12-01", "2026-11-20", "2026-11-01"})
         k.keys("0")
         k.see("Page 1 of %d" % pages)
         self.assertEqual(k.state(), "statement_lines")
+        # The arrows move the mark a line at a time, and the page follows it.
+        k.keys("Down")
+        k.wait_for(lambda: lp.shows_big(k, "2026-12-01"), "the page of line 2")
+        self.assertFalse(lp.shows_big(k, "2026-11-20"))
+        k.keys("Down")
+        k.wait_for(lambda: lp.shows_big(k, "2026-11-20"), "the page of line 3")
+        k.keys("Up", "Up")
+        k.wait_for(lambda: lp.shows_big(k, "2026-12-02"), "the page of line 1")
+        self.assertEqual(k.trace_events("statement-line"),
+                         ["2 of 4", "3 of 4", "2 of 4", "1 of 4"])
         # Printed, and the screen says so.
         k.keys("1")
         printed = k.asks("print-receipt")
