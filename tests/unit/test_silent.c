@@ -167,14 +167,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } notice_only_named[] = {
-	{ "account_current", "a part of the statement's title and print, heard with them" },
-	{ "account_savings", "a part of the statement's title and print, heard with them" },
-	{ "entry_withdrawal", "a part of a statement line, heard with it" },
-	{ "entry_transfer_out", "a part of a statement line, heard with it" },
-	{ "entry_transfer_in", "a part of a statement line, heard with it" },
-	{ "entry_deposit", "a part of a statement line, heard with it" },
-	{ "entry_other", "a part of a statement line, heard with it" },
-	{ "statement_line", "the form of a statement line, heard as the line is read" },
 	{ "statement_receipt", "printed, not shown: the screen shows statement_printed" },
 	{ "statement_empty", "every account of the demo bank has its opening line" },
 	{ "no_account", "every customer of the demo bank has both accounts" },
@@ -766,6 +758,12 @@ run(struct walk *w, const struct journey *j)
 	free(script);
 }
 
+/* Messages that are words of other texts (a statement's title and lines), checked there
+ * and on the notice screen; shown alone on no path, but their words may be an item's. */
+static const char *const message_parts[] = { "account_current", "account_savings",
+	"entry_withdrawal", "entry_transfer_out", "entry_transfer_in", "entry_deposit",
+	"entry_other", "statement_line", NULL };
+
 static int
 notice_only_why(enum message_id m, const char **why)
 {
@@ -810,6 +808,10 @@ check_coverage(const struct kiosk *k, int screens)
 		for (int l = 0; l < nl; l++) {
 			const char *why = NULL, *name = message_to_str((enum message_id)m);
 			int listed = notice_only_why((enum message_id)m, &why);
+			if (seen_msg[m][l] && str_in_list(name, message_parts)) {
+				seen_msg[m][l] == 1 ? real++ : noticed++;
+				continue;
+			}
 			if (seen_msg[m][l] == 1) {
 				real++;
 				if (listed) {
