@@ -22,6 +22,12 @@ def key_said(said, label):
 
 class NoDigits(KioskTest):
     def assert_no_digits(self, *pins):
+        # Each digit typed for a new PIN is traced as "digit", never as itself.
+        typed = [r.split()[0] for r in self.k.trace_events("key") + self.k.trace_events(
+            "key-wait") if "state=pin_change" in r or "state=" not in r]
+        self.assertIn("digit", typed)
+        for name in typed:
+            self.assertFalse(name.isdigit(), "a digit named in the trace: %s" % name)
         for pin in pins:
             self.assert_no_pin_leak(pin)
         with open(self.k.path("journal"), encoding="utf-8") as f:
