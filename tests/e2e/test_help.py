@@ -178,15 +178,17 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k)
         k.keys("Down")
-        k.hears("Balance, 1 of 2")
+        k.hears("Balance, 1 of 4")
         k.keys("Down")
-        k.hears("Withdraw cash, 2 of 2")
+        k.hears("Withdraw cash, 2 of 4")
         # Marked by an arrow, not only by colour.
         k.wait_for(lambda: re.search(r">\s*\[2\]\s+Withdraw cash", k.screen()), "the arrow")
-        k.keys("Down")
-        k.hears("Balance, 1 of 2")
+        k.keys("Down", "Down", "Down")
+        k.hears("Balance, 1 of 4")
         k.keys("Up")
-        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 2"), "round")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Change your PIN, 4 of 4"), "round")
+        k.keys("Down", "Down")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 4"), "again")
         k.keys("Enter")
         k.in_state("withdraw")
 
@@ -194,7 +196,9 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k, lang_key="1")
         k.keys("Up")
-        k.hears("取款，第二项，共两项")
+        k.hears("修改密码，第四项，共四项")
+        k.keys("Up", "Up")
+        k.hears("取款，第二项，共四项")
 
 
 class HeardItem(KioskTest):
