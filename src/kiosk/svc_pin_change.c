@@ -9,6 +9,7 @@
 #include "kiosk/view.h"
 
 #include <sodium.h>
+#include <string.h>
 
 extern const struct state_def state_pin_change, state_pin_change_again;
 
@@ -122,6 +123,14 @@ again_leave(struct kiosk *k)
 	first_forget(k);
 }
 
+/* From the menu: the service area may hold another service's values of this visit. */
+static void
+change_start(struct kiosk *k)
+{
+	memset(SVC_DATA(k, struct pin_change), 0, sizeof(struct pin_change));
+	state_enter(k, &state_pin_change);
+}
+
 static const struct screen_contract change_screen = {
 	.name = "pin_change",
 	.menu = 1,
@@ -148,6 +157,7 @@ const struct state_def state_pin_change = {
 	.idle = IDLE_PIN,
 	.holds_card = 1,
 	.pin_entry = 1,
+	.start = change_start,
 	.enter = pin_entry_open,
 	.leave = pin_entry_close,
 	.key = first_key,

@@ -194,6 +194,14 @@ statement_done(struct kiosk *k, const struct bank_reply *r)
 	state_enter(k, &state_statement_lines);
 }
 
+/* From the menu: the service area may hold another service's values of this visit. */
+static void
+statement_start(struct kiosk *k)
+{
+	memset(SVC_DATA(k, struct statement), 0, sizeof(struct statement));
+	state_enter(k, &state_statement);
+}
+
 static void
 statement_key(struct kiosk *k, enum key_fn fn)
 {
@@ -350,6 +358,7 @@ const struct state_def state_statement = {
 	.messages = statement_messages,
 	.idle = IDLE_MENU,
 	.holds_card = 1,
+	.start = statement_start,
 	.key = statement_key,
 };
 

@@ -106,6 +106,25 @@ class ByEar(NoDigits):
         self.assert_no_digits(NEW, SPEAKS[1], "3579", *TRIED)
 
 
+class AfterAnotherService(NoDigits):
+    def test_after_a_statement_on_the_same_visit(self):
+        """The service area is the statement's until the PIN change starts afresh."""
+        k = self.k.start()
+        k.sign_in(*SPEAKS)
+        k.keys("4")
+        k.in_state("statement")
+        k.keys("1")
+        k.in_state("statement_lines")
+        k.keys("2")
+        k.in_state("menu")
+        k.keys("5")
+        self.new_pin(NEW)
+        k.see("Your PIN is changed")
+        k.in_state("menu")
+        self.assertEqual(k.kiosk_pid() is not None, True)
+        self.assert_no_digits(NEW, SPEAKS[1])
+
+
 class LargePrint(NoDigits):
     def test_change_in_chinese_large_print(self):
         k = self.k.start()
