@@ -4,6 +4,7 @@ print, page by page, and prints them. Amounts and balances reach only a headset.
 import calendar
 import re
 import sqlite3
+import unicodedata
 import unittest
 
 import test_large_print as lp
@@ -42,6 +43,11 @@ HISTORY = [  # oldest first, as the bank wrote it
     (at(12, 1), "withdrawal", -20000, 60000),
     (at(12, 2), "withdrawal", -10000, 50000),
 ]
+
+
+def cells(text):
+    """Terminal columns of text: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def key_said(said, label, lang="zh"):
@@ -84,6 +90,11 @@ class ByEar(KioskTest):
         self.assertLess(screen.index("2026-12-02"), screen.index("2026-12-01"))
         self.assertRegex(screen, r"▶ 2026-12-02 +取款 +-¥100\.00 +余额¥500\.00")
         self.assertIn("¥1,000.00", screen)
+        # A table: each column starts where the one above does.
+        rows = [l for l in screen.splitlines() if "2026-1" in l]
+        self.assertEqual(len(rows), 4)
+        for col in ("2026-1", "余额"):
+            self.assertEqual(len({cells(r[:r.index(col)]) for r in rows}), 1, rows)
 
         # NEXT: the line after, with its place; the mark follows.
         k.keys("Down")
