@@ -6,6 +6,7 @@
 #include "kiosk/present.h"
 #include "kiosk/speak.h"
 #include "kiosk/state.h"
+#include "kiosk/states.h"
 
 #include <sodium.h>
 
@@ -73,18 +74,28 @@ pin_entry_input(struct kiosk *k, struct screen_input *in)
 	in->len = k->s.pin_len;
 }
 
-int
-pin_entry_seal(struct kiosk *k, struct kproto_pin_verify *m)
+void
+pin_entry_send(struct kiosk *k, uint8_t type, bank_handler h)
 {
+	struct kproto_pin_verify m;
+	struct kproto_buf b;
+
 	k->s.pin[k->s.pin_len] = '\0';
-	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m->sealed, sizeof m->sealed,
-	    &m->sealed_len);
+	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m.sealed, sizeof m.sealed,
+	    &m.sealed_len);
 	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
 	k->s.pin_len = 0;
-	if (r == KPROTO_OK)
-		return 0;
-	log_warnx("pin: cannot seal: %s", kproto_strerror(r));
-	kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
-	session_end(k, MSG_BANK_UNAVAILABLE);
-	return -1;
+	if (r != KPROTO_OK) {
+		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
+		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	/* PIN_CHANGE carries the new PIN exactly as PIN_VERIFY carries the PIN. */
+	if (kproto_pin_verify_pack(&b, &m) != KPROTO_OK) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return;
+	}
+	state_enter(k, &state_wait);
+	bank_call(k->bank, type, &b, h);
 }

@@ -4,6 +4,7 @@
 #ifndef KIOSK_PIN_ENTRY_H
 #define KIOSK_PIN_ENTRY_H
 
+#include "kiosk/bank.h"
 #include "kiosk/kiosk.h"
 
 /* k->s.pin, allocated (sodium_malloc) and empty: the state's enter. */
@@ -16,9 +17,9 @@ int pin_entry_key(struct kiosk *k, enum key_fn fn);
 int pin_entry_done(struct kiosk *k);
 /* The input of the PIN screens: stars only. */
 void pin_entry_input(struct kiosk *k, struct screen_input *in);
-/* Seals the PIN typed to the adapter's key into m, and wipes it. On failure (logged and
- * journaled, never with a digit) returns -1 and the session has been ended. */
-int pin_entry_seal(struct kiosk *k, struct kproto_pin_verify *m)
-    __attribute__((warn_unused_result));
+/* Sends the PIN typed to the bank as a request of type (PIN_VERIFY, PIN_CHANGE), sealed
+ * to the adapter's key, wipes it and waits for the answer, which h gets. When it cannot
+ * be sealed (logged and journaled, never with a digit) the session ends instead. */
+void pin_entry_send(struct kiosk *k, uint8_t type, bank_handler h);
 
 #endif

@@ -126,26 +126,10 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 }
 
 static void
-pin_submit(struct kiosk *k)
-{
-	struct kproto_pin_verify m;
-	struct kproto_buf b;
-
-	if (pin_entry_seal(k, &m) != 0)
-		return;
-	if (kproto_pin_verify_pack(&b, &m) != KPROTO_OK) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	state_enter(k, &state_wait);
-	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
-}
-
-static void
 pin_key(struct kiosk *k, enum key_fn fn)
 {
 	if (!pin_entry_key(k, fn) && fn == KEYFN_ENTER && pin_entry_done(k))
-		pin_submit(k);
+		pin_entry_send(k, KPROTO_MSG_PIN_VERIFY, pin_result_done);
 }
 
 const struct state_def state_language = {

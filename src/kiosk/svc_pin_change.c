@@ -71,22 +71,6 @@ change_done(struct kiosk *k, const struct bank_reply *r)
 }
 
 static void
-change_send(struct kiosk *k)
-{
-	struct kproto_pin_verify m;
-	struct kproto_buf b;
-
-	if (pin_entry_seal(k, &m) != 0)
-		return;
-	if (kproto_pin_verify_pack(&b, &m) != KPROTO_OK) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	state_enter(k, &state_wait);
-	bank_call(k->bank, KPROTO_MSG_PIN_CHANGE, &b, change_done);
-}
-
-static void
 first_key(struct kiosk *k, enum key_fn fn)
 {
 	struct pin_change *pc = SVC_DATA(k, struct pin_change);
@@ -113,7 +97,7 @@ again_key(struct kiosk *k, enum key_fn fn)
 		state_enter(k, &state_pin_change);
 		return;
 	}
-	change_send(k);
+	pin_entry_send(k, KPROTO_MSG_PIN_CHANGE, change_done);
 }
 
 static void
