@@ -66,6 +66,11 @@
 #define KPROTO_SEALED_PIN_MAX (KPROTO_PIN_MAX + KPROTO_SEAL_OVERHEAD)
 #define KPROTO_STATEMENT_LINES 10 /* most lines in one STATEMENT_LINES */
 
+/* Transfers: own accounts and saved payees listed in TRANSFER_CHOICES. */
+#define KPROTO_ACCOUNTS_MAX 2          /* current and savings */
+#define KPROTO_PAYEES_MAX 16
+#define KPROTO_PAYEE_NAME_MAX 128      /* masked by the adapter: "李*英", "Z*** Wei" */
+
 /* Message types, in ranges: handshake, requests (kiosk), responses (adapter). */
 enum kproto_type {
 	KPROTO_MSG_HELLO = 0x01,
@@ -80,6 +85,9 @@ enum kproto_type {
 	KPROTO_MSG_WITHDRAW_REVERSE = 0x15,
 	KPROTO_MSG_CARD_CLOSE = 0x16,
 	KPROTO_MSG_SETTLE = 0x17,      /* recovery: settle a hold of an earlier connection */
+	KPROTO_MSG_TRANSFER_OPTIONS = 0x18,
+	KPROTO_MSG_PAYEE_LOOKUP = 0x19,
+	KPROTO_MSG_TRANSFER = 0x1A,
 
 	KPROTO_MSG_STATEMENT = 0x1B,
 	KPROTO_MSG_PIN_CHANGE = 0x1C,
@@ -89,10 +97,11 @@ enum kproto_type {
 	KPROTO_MSG_BALANCE_INFO = 0x42,
 	KPROTO_MSG_WITHDRAW_RESULT = 0x43,
 	KPROTO_MSG_OK = 0x44,
-
+	KPROTO_MSG_TRANSFER_CHOICES = 0x45,
+	KPROTO_MSG_PAYEE_INFO = 0x46,
+	KPROTO_MSG_TRANSFER_RESULT = 0x47,
 	KPROTO_MSG_STATEMENT_LINES = 0x48,
 	KPROTO_MSG_PIN_CHANGE_RESULT = 0x49,
-
 	KPROTO_MSG_ERROR = 0x4f,
 };
 #define KPROTO_REQUEST_FIRST 0x10
@@ -134,6 +143,18 @@ enum kproto_tag {
 
 	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
 	KPROTO_TAG_MESSAGE = 0x51,         /* str */
+	/* Transfers: 0x60..0x6F. */
+	KPROTO_TAG_ACCOUNT_COUNT = 0x60,   /* u8, accounts that follow */
+	KPROTO_TAG_ACCOUNT_KIND = 0x61,    /* u8, enum kproto_account_kind */
+	KPROTO_TAG_PAYEE_COUNT = 0x62,     /* u8, payees that follow */
+	KPROTO_TAG_PAYEE_NAME = 0x63,      /* str, masked */
+	KPROTO_TAG_PAID_BEFORE = 0x64,     /* u8, 0 or 1 */
+	KPROTO_TAG_TRANSFER_REMAINING = 0x65, /* i64 fen */
+	KPROTO_TAG_LARGE_THRESHOLD = 0x66, /* i64 fen, 0 none */
+	KPROTO_TAG_FRAUD_PROTECT = 0x67,   /* u8, 0 or 1 */
+	KPROTO_TAG_FROM_ACCOUNT_KIND = 0x68, /* u8, enum kproto_account_kind */
+	KPROTO_TAG_TO_ACCOUNT_KIND = 0x69, /* u8, enum kproto_account_kind */
+	KPROTO_TAG_TRANSFER_STATUS = 0x6A, /* u8, enum kproto_transfer_status */
 };
 
 enum kproto_card_status {
@@ -144,6 +165,7 @@ enum kproto_card_status {
 };
 #define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
 #define KPROTO_CARD_F_SPEECH 0x00000002u
+#define KPROTO_CARD_F_FRAUD_PROTECT 0x00000004u /* the bank protects this customer */
 
 enum kproto_pin_status {
 	KPROTO_PIN_OK = 0,
@@ -165,10 +187,25 @@ enum kproto_settle_outcome {
 	KPROTO_SETTLE_REVERSE = 1,    /* it was not: release the hold */
 };
 
+/* Transfers: the customer's accounts, and what became of a TRANSFER. */
+enum kproto_account_kind {
+	KPROTO_ACCOUNT_CURRENT = 0,   /* the card's own */
+	KPROTO_ACCOUNT_SAVINGS = 1,
+};
+
+enum kproto_transfer_status {
+	KPROTO_XFER_APPROVED = 0,
+	KPROTO_XFER_INSUFFICIENT = 1,
+	KPROTO_XFER_OVER_LIMIT = 2,   /* today's transfer limit */
+	KPROTO_XFER_SAME_ACCOUNT = 3,
+	KPROTO_XFER_UNKNOWN_PAYEE = 4,
+	KPROTO_XFER_INVALID = 5,      /* amount <= 0, or no such own account */
+};
+
 /* Which of the customer's accounts a STATEMENT asks for. */
 enum kproto_statement_account {
-	KPROTO_STATEMENT_CURRENT = 0,
-	KPROTO_STATEMENT_SAVINGS = 1,
+	KPROTO_STATEMENT_CURRENT = KPROTO_ACCOUNT_CURRENT,
+	KPROTO_STATEMENT_SAVINGS = KPROTO_ACCOUNT_SAVINGS,
 };
 
 /* What a statement line was. */
@@ -194,8 +231,8 @@ enum kproto_error_code {
 	KPROTO_ERROR_MALFORMED = 2,
 	KPROTO_ERROR_UNKNOWN_TX = 3,
 	KPROTO_ERROR_INTERNAL = 4,
-
-	KPROTO_ERROR_NO_ACCOUNT = 7,  /* STATEMENT of an account the customer does not have */
+	KPROTO_ERROR_UNKNOWN_PAYEE = 5, /* PAYEE_LOOKUP: not a card of the bank, or bad Luhn */
+	KPROTO_ERROR_NO_ACCOUNT = 6,  /* STATEMENT of an account the customer does not have */
 };
 
 /*
@@ -245,6 +282,8 @@ const char *kproto_pin_status_to_str(int status);
 const char *kproto_withdraw_status_to_str(int status);
 const char *kproto_error_code_to_str(int code);
 const char *kproto_settle_outcome_to_str(int outcome);
+const char *kproto_account_kind_to_str(int kind);
+const char *kproto_transfer_status_to_str(int status);
 const char *kproto_statement_account_to_str(int account);
 const char *kproto_entry_kind_to_str(int kind);
 const char *kproto_pin_change_status_to_str(int status);
@@ -296,6 +335,8 @@ int kproto_get_blob(struct kproto_buf *b, uint8_t tag, size_t min, size_t max,
 /* Valid UTF-8 without NUL, at most outsz - 1 bytes; copied NUL-terminated. */
 int kproto_get_str(struct kproto_buf *b, uint8_t tag, char *out, size_t outsz);
 int kproto_get_end(struct kproto_buf *b);
+/* The tag of the next field, without reading it; -1 at the end of the payload. */
+int kproto_next_tag(const struct kproto_buf *b);
 
 /* 1 if s[0..len) is valid UTF-8 (shortest form, no surrogates) without NUL. */
 int kproto_utf8_valid(const char *s, size_t len);
@@ -364,6 +405,43 @@ struct kproto_error {
 	uint16_t code;            /* enum kproto_error_code */
 	char message[KPROTO_MESSAGE_MAX + 1];
 };
+/* Transfers. TRANSFER_OPTIONS has no payload. */
+struct kproto_account {
+	uint8_t kind;             /* enum kproto_account_kind */
+	int64_t available_fen;    /* private: never spoken through the loudspeaker */
+};
+/* A saved payee (in TRANSFER_CHOICES) or one looked up (PAYEE_INFO). */
+struct kproto_payee {
+	char pan[KPROTO_PAN_MAX + 1]; /* whole: the kiosk sends it back in TRANSFER */
+	char name[KPROTO_PAYEE_NAME_MAX + 1]; /* masked by the adapter */
+	uint8_t paid_before;      /* this card has transferred to it before: 0 or 1 */
+};
+struct kproto_transfer_choices {
+	uint8_t naccounts;        /* at most KPROTO_ACCOUNTS_MAX, current first */
+	struct kproto_account accounts[KPROTO_ACCOUNTS_MAX];
+	uint8_t npayees;          /* at most KPROTO_PAYEES_MAX, in the customer's order */
+	struct kproto_payee payees[KPROTO_PAYEES_MAX];
+	int64_t transfer_remaining_fen; /* what the card may still transfer today */
+	int64_t large_threshold_fen; /* the card's large-transaction alert; 0 none set */
+	uint8_t fraud_protect;    /* 0 or 1 */
+};
+struct kproto_payee_lookup {
+	char pan[KPROTO_PAN_MAX + 1];
+};
+/* To an own account (pan empty) or to a payee (pan set; to_kind is then ignored). */
+struct kproto_transfer {
+	unsigned char txid[KPROTO_TXID_LEN];
+	int64_t amount_fen;
+	uint8_t from_kind;        /* enum kproto_account_kind */
+	uint8_t to_kind;          /* enum kproto_account_kind, when pan is empty */
+	char pan[KPROTO_PAN_MAX + 1];
+};
+struct kproto_transfer_result {
+	unsigned char txid[KPROTO_TXID_LEN];
+	uint8_t status;           /* enum kproto_transfer_status */
+	int64_t available_after_fen; /* of the account debited; unchanged if refused */
+};
+
 /*
  * STATEMENT and its answer. PIN_CHANGE carries the new PIN exactly as PIN_VERIFY
  * carries the PIN: struct kproto_pin_verify with kproto_pin_verify_pack/unpack.
@@ -405,6 +483,17 @@ int kproto_settle_pack(struct kproto_buf *b, const struct kproto_settle *m);
 int kproto_settle_unpack(struct kproto_buf *b, struct kproto_settle *m);
 int kproto_error_pack(struct kproto_buf *b, const struct kproto_error *m);
 int kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m);
+int kproto_transfer_choices_pack(struct kproto_buf *b,
+    const struct kproto_transfer_choices *m);
+int kproto_transfer_choices_unpack(struct kproto_buf *b, struct kproto_transfer_choices *m);
+int kproto_payee_lookup_pack(struct kproto_buf *b, const struct kproto_payee_lookup *m);
+int kproto_payee_lookup_unpack(struct kproto_buf *b, struct kproto_payee_lookup *m);
+int kproto_payee_info_pack(struct kproto_buf *b, const struct kproto_payee *m);
+int kproto_payee_info_unpack(struct kproto_buf *b, struct kproto_payee *m);
+int kproto_transfer_pack(struct kproto_buf *b, const struct kproto_transfer *m);
+int kproto_transfer_unpack(struct kproto_buf *b, struct kproto_transfer *m);
+int kproto_transfer_result_pack(struct kproto_buf *b, const struct kproto_transfer_result *m);
+int kproto_transfer_result_unpack(struct kproto_buf *b, struct kproto_transfer_result *m);
 
 int kproto_statement_pack(struct kproto_buf *b, const struct kproto_statement *m);
 int kproto_statement_unpack(struct kproto_buf *b, struct kproto_statement *m);

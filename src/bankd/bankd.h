@@ -20,7 +20,9 @@
 #define BANKD_NOTE_FEN 10000          /* ¥100 notes */
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
-#define BANKD_SCHEMA_VERSION 3       /* 2: holds.kiosk_id; 3: customers, savings, payees */
+#define BANKD_TRANSFER_LIMIT_FEN 5000000 /* ¥50,000 to payees per card per day, unless set */
+#define BANKD_SCHEMA_VERSION 4       /* 2: holds.kiosk_id; 3: customers, savings, payees;
+				      * 4: transfers, cards' transfer limit and threshold */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -63,6 +65,7 @@ enum ledger_status {
 	LEDGER_UNKNOWN_TX,   /* no hold with this txid for this card */
 	LEDGER_CONFLICT,     /* txid exists with another card/amount or in another state */
 	LEDGER_ERROR,        /* the database failed (nothing changed); logged */
+	LEDGER_UNKNOWN_PAYEE, /* the number fails Luhn or is no card of the bank */
 };
 const char *ledger_status_to_str(enum ledger_status s);
 
@@ -121,6 +124,7 @@ void ledger_log_open_holds(struct db *db);
 #define LEDGER_PAYEES_MAX 16
 
 struct ledger_account {
+	int64_t id;
 	char kind[16];                        /* "current" (the card's own) or "savings" */
 	int64_t balance_fen;
 	int64_t available_fen;                /* less the holds still open on it */
@@ -141,6 +145,31 @@ enum ledger_status ledger_payees(struct db *db, const char *pan,
 /* *flagged 1 if the bank protects pan's customer from fraud (slower, warned transfers). */
 enum ledger_status ledger_fraud_flag(struct db *db, const char *pan, int *flagged);
 
+/* ---- ledger_transfer.c: transfers ------------------------------------------------ */
+
+/*
+ * The name a kiosk may show for a payee, from the holder's name as printed: a Chinese
+ * name keeps its first and last character ("李秀英 Li Xiuying" -> "李*英", "张伟" ->
+ * "张*"); a Latin one keeps the first letter of each word but the last, which stays
+ * whole ("Zhang Wei" -> "Z*** Wei"). docs/protocol.md has the rule.
+ */
+void ledger_name_mask(const char *holder, char *out, size_t outsz);
+/* TRANSFER_CHOICES for pan: its accounts, saved payees (masked), limits and flag. */
+enum ledger_status ledger_transfer_choices(struct db *db, const char *pan,
+    struct kproto_transfer_choices *out);
+/* PAYEE_INFO for payee_pan as seen from pan; LEDGER_UNKNOWN_PAYEE if the bank has no
+ * such card or the number fails the Luhn check. */
+enum ledger_status ledger_payee_lookup(struct db *db, const char *pan, const char *payee_pan,
+    struct kproto_payee *out);
+/*
+ * Carries out req for pan in one transaction: both legs (transfer_out and transfer_in
+ * ledger rows) or neither, and the answer recorded under the txid, refusals too.
+ * LEDGER_OK with out filled; LEDGER_REPEAT with the first answer for a txid already
+ * answered for the same card and request (nothing moves); LEDGER_CONFLICT for a txid
+ * already used otherwise.
+ */
+enum ledger_status ledger_transfer(struct db *db, const char *kiosk_id, const char *pan,
+    const struct kproto_transfer *req, struct kproto_transfer_result *out);
 /* ---- ledger.c: statements and PIN changes ---------------------------------------- */
 
 /*
@@ -169,8 +198,9 @@ int ledger_pin_weakness(const char *pin, const char *old_hash);
 int ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
     size_t new_hashsz);
 /*
- * Stores new_hash as pan's PIN hash if it still is old_hash, in one transaction;
- * LEDGER_CONFLICT if the PIN changed meanwhile. Tries and lock state stay as they are.
+ * Stores new_hash as pan's PIN hash if it still is old_hash and the card may still be
+ * used, in one transaction; LEDGER_CONFLICT if the PIN changed or the card was locked
+ * meanwhile. Tries and lock state stay as they are.
  */
 enum ledger_status ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash);
@@ -217,7 +247,7 @@ enum bank_state {
 };
 const char *bank_state_to_str(enum bank_state s);
 
-#define BANK_TX_MAX 8        /* withdrawals authorised per card session */
+#define BANK_TX_MAX 8        /* withdrawals authorised, transfers asked, per card session */
 
 struct bank_tx {
 	unsigned char txid[KPROTO_TXID_LEN];
@@ -233,6 +263,8 @@ struct bank_session {
 	uint8_t card_status;                  /* from CARD_OPEN */
 	struct bank_tx tx[BANK_TX_MAX];
 	int ntx;
+	unsigned char xfer[BANK_TX_MAX][KPROTO_TXID_LEN]; /* transfers asked for */
+	int nxfer;
 	int pin_pending;                      /* a PIN check is with the pool */
 	int pin_changed;                      /* since the PIN was verified */
 };

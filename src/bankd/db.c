@@ -11,19 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Card, PIN, holder, current and savings balances, fraud protection, card state. */
+/* Card, PIN, holder, current and savings balances, fraud protection, card state,
+ * language, large print, speech, large-transaction alert threshold (0: none). */
 static const struct demo_card db_demo[] = {
 	{ "6222000000000017", "1234", "张伟 Zhang Wei", 500000, 2000000, 0,
-	    "active", 3, "zh", 0, 0 },
-	/* 78: the bank protects her from scams. */
+	    "active", 3, "zh", 0, 0, 0 },
+	/* 78: the bank protects her from scams, and alerts above ¥2,000. */
 	{ "6222000000000025", "2580", "李秀英 Li Xiuying", 1234560, 8600000, 1,
-	    "active", 3, "zh", 1, 0 },
+	    "active", 3, "zh", 1, 0, 200000 },
 	{ "6222000000000033", "1357", "王芳 Wang Fang", 80000, 320000, 0,
-	    "active", 3, "zh", 0, 1 },
+	    "active", 3, "zh", 0, 1, 0 },
 	{ "6222000000000041", "4321", "赵强 Zhao Qiang", 300000, 1000000, 0,
-	    "locked", 0, "zh", 0, 0 },
+	    "locked", 0, "zh", 0, 0, 0 },
 	{ "6222000000000058", "1111", "刘洋 Liu Yang", 150000, 500000, 0,
-	    "lost", 3, "zh", 0, 0 },
+	    "lost", 3, "zh", 0, 0, 0 },
 };
 
 /* Saved payees: 张伟 sends money to his mother 李秀英 and to his wife 王芳. */

@@ -37,6 +37,7 @@ ledger_status_to_str(enum ledger_status s)
 	case LEDGER_UNKNOWN_TX: return "unknown-tx";
 	case LEDGER_CONFLICT: return "conflict";
 	case LEDGER_ERROR: return "error";
+	case LEDGER_UNKNOWN_PAYEE: return "unknown-payee";
 	}
 	return "?";
 }
@@ -71,24 +72,38 @@ account_available(struct db *db, const struct card_row *r, int64_t *avail)
 	return 0;
 }
 
-/* Withdrawals held or completed on pan during today's calendar day (local time). */
-static int
-daily_used(struct db *db, const char *pan, int64_t *used)
+time_t
+ledger_clock(void)
+{
+	return ledger_now();
+}
+
+void
+ledger_today(int64_t *from, int64_t *to)
 {
 	time_t now = ledger_now();
 	struct tm tm;
-	int64_t from;
 
 	/* The bank's calendar day is local time; tm_isdst = -1 lets mktime find midnight
 	 * on a day when the clocks change. */
 	localtime_r(&now, &tm);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	from = (int64_t)mktime(&tm);
+	*from = (int64_t)mktime(&tm);
 	tm.tm_mday++;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	return db->ops->card_withdrawn(db, pan, from, (int64_t)mktime(&tm), used);
+	*to = (int64_t)mktime(&tm);
+}
+
+/* Withdrawals held or completed on pan during today's calendar day (local time). */
+static int
+daily_used(struct db *db, const char *pan, int64_t *used)
+{
+	int64_t from, to;
+
+	ledger_today(&from, &to);
+	return db->ops->card_withdrawn(db, pan, from, to, used);
 }
 
 enum ledger_status
@@ -136,7 +151,8 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 	if (strcmp(r.lang, "zh") == 0 || strcmp(r.lang, "en") == 0)
 		snprintf(out->lang, sizeof out->lang, "%s", r.lang);
 	out->flags = (r.large_print ? KPROTO_CARD_F_LARGE_PRINT : 0) |
-	    (r.speech ? KPROTO_CARD_F_SPEECH : 0);
+	    (r.speech ? KPROTO_CARD_F_SPEECH : 0) |
+	    (r.fraud_protect ? KPROTO_CARD_F_FRAUD_PROTECT : 0);
 	return LEDGER_OK;
 }
 
@@ -463,30 +479,42 @@ ledger_log_open_holds(struct db *db)
 
 /* ---- what a customer holds ------------------------------------------------------- */
 
-enum ledger_status
-ledger_accounts(struct db *db, const char *pan, struct ledger_account out[LEDGER_ACCOUNTS_MAX],
-    int *n)
+int
+ledger_accounts_read(struct db *db, const char *pan,
+    struct ledger_account out[LEDGER_ACCOUNTS_MAX])
 {
 	struct account_row rows[LEDGER_ACCOUNTS_MAX];
-	int found, ok = 1;
+	int found;
 
-	*n = 0;
-	memset(out, 0, sizeof *out * LEDGER_ACCOUNTS_MAX);
-	if (ledger_begin(db) < 0)
-		return LEDGER_ERROR;
 	found = db->ops->card_accounts(db, pan, rows, LEDGER_ACCOUNTS_MAX);
-	/* Each account's own holds: a savings account has none until transfers hold. */
-	for (int i = 0; ok && i < found; i++) {
+	/* Each account's own holds: only the cards' (current) accounts have any. */
+	for (int i = 0; i < found; i++) {
 		int64_t held = 0;
-		ok = db->ops->account_held(db, rows[i].id, &held) == 0;
+		if (db->ops->account_held(db, rows[i].id, &held) < 0)
+			return -1;
+		out[i].id = rows[i].id;
 		snprintf(out[i].kind, sizeof out[i].kind, "%s", rows[i].kind);
 		snprintf(out[i].currency, sizeof out[i].currency, "%s", rows[i].currency);
 		out[i].balance_fen = rows[i].balance_fen;
 		out[i].available_fen = rows[i].balance_fen - held;
 	}
+	return found;
+}
+
+enum ledger_status
+ledger_accounts(struct db *db, const char *pan, struct ledger_account out[LEDGER_ACCOUNTS_MAX],
+    int *n)
+{
+	int found;
+
+	*n = 0;
+	memset(out, 0, sizeof *out * LEDGER_ACCOUNTS_MAX);
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	found = ledger_accounts_read(db, pan, out);
 	ledger_rollback(db);
 	/* Every card has its own account: none means no such card. */
-	if (found <= 0 || !ok) {
+	if (found <= 0) {
 		memset(out, 0, sizeof *out * LEDGER_ACCOUNTS_MAX);
 		return LEDGER_ERROR;
 	}
@@ -637,13 +665,26 @@ enum ledger_status
 ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash)
 {
-	int set;
+	struct card_row r;
+	int found, set;
 
+	/* Judging the new PIN took a while: the card may have been locked meanwhile. */
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) <= 0) {
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
+		goto fail;
+	if (found == 0 || !card_may_try(&r)) {
 		ledger_rollback(db);
-		return set == 0 ? LEDGER_CONFLICT : LEDGER_ERROR;
+		return LEDGER_CONFLICT;
+	}
+	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) < 0)
+		goto fail;
+	if (set == 0) {
+		ledger_rollback(db);
+		return LEDGER_CONFLICT;
 	}
 	return ledger_commit(db);
+fail:
+	ledger_rollback(db);
+	return LEDGER_ERROR;
 }

@@ -24,6 +24,21 @@ struct card_row {
 	char holder[KPROTO_HOLDER_MAX + 1];
 	char currency[KPROTO_CURRENCY_MAX + 1];
 	int fraud_protect;                    /* the bank protects its customer from scams */
+	int64_t transfer_limit_fen;           /* to payees per calendar day */
+	int64_t large_threshold_fen;          /* alert above; 0 none set */
+};
+
+/* A TRANSFER as asked and as answered, kept under its txid. */
+struct transfer_row {
+	char pan[KPROTO_PAN_MAX + 1];
+	int64_t amount_fen;
+	int from_kind;                        /* enum kproto_account_kind */
+	int to_kind;                          /* an own account's kind, or -1 */
+	char to_pan[KPROTO_PAN_MAX + 1];      /* a payee's card, or "" */
+	int status;                           /* enum kproto_transfer_status */
+	int64_t available_after_fen;
+	int64_t created;
+	char kiosk_id[KPROTO_ID_MAX + 1];
 };
 
 struct hold_row {
@@ -55,6 +70,7 @@ struct demo_card {
 	const char *lang;
 	int large_print;
 	int speech;
+	int64_t large_threshold_fen;          /* 0 none */
 };
 
 /* A row of an account's ledger. kind: 'opening', 'withdrawal', 'deposit',
@@ -115,6 +131,21 @@ struct db_ops {
 	/* Debits the account and writes its ledger row (kind 'withdrawal'). */
 	int (*account_debit)(struct db *db, int64_t account_id, const char *txhex,
 	    int64_t amount_fen, int64_t balance_after_fen, int64_t at);
+	/* The recorded transfer with this txid. */
+	int (*transfer_load)(struct db *db, const char *txhex, struct transfer_row *t);
+	int (*transfer_insert)(struct db *db, const char *txhex, const struct transfer_row *t);
+	/* Sum of pan's approved transfers to payees created in [from, to). */
+	int (*card_transferred)(struct db *db, const char *pan, int64_t from, int64_t to,
+	    int64_t *out);
+	/* 1 if pan has an approved transfer to payee_pan, 0 if not, -1. */
+	int (*card_paid)(struct db *db, const char *pan, const char *payee_pan);
+	/* Locks pan's card row, then accounts a and b in the order of their ids, so that
+	 * two transfers between the same accounts never wait on each other in a circle. */
+	int (*transfer_lock)(struct db *db, const char *pan, int64_t a, int64_t b);
+	/* Both legs: debits from, credits to, and writes a ledger row each (kinds
+	 * 'transfer_out' and 'transfer_in', with the balance after). */
+	int (*account_transfer)(struct db *db, int64_t from, int64_t to, const char *txhex,
+	    int64_t amount_fen, int64_t at);
 	/* Calls fn once per kiosk with open holds; kiosk_id NULL for holds of none. */
 	int (*open_holds)(struct db *db, void (*fn)(void *arg, const char *kiosk_id,
 	    int64_t n, int64_t fen), void *arg);
@@ -142,6 +173,15 @@ struct db {
 	void *priv;
 	char name[256];                       /* for messages: the file, or host/dbname */
 };
+
+/* ledger.c, for ledger_transfer.c: the ledger's clock and calendar day. */
+time_t ledger_clock(void);
+/* Today's calendar day (local time) as [*from, *to) in unix seconds. */
+void ledger_today(int64_t *from, int64_t *to);
+/* Inside a transaction: pan's accounts, its own first, with what is available on
+ * each; how many, or -1. */
+int ledger_accounts_read(struct db *db, const char *pan,
+    struct ledger_account out[LEDGER_ACCOUNTS_MAX]);
 
 extern const struct db_ops ledger_sqlite_ops;
 extern const struct db_ops ledger_pg_ops;

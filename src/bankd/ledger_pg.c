@@ -98,6 +98,28 @@ static const char *const pg_migrations[] = {
 	"  position INTEGER NOT NULL,"
 	"  PRIMARY KEY (pan, payee_pan),"
 	"  CHECK (payee_pan <> pan));",
+
+	/* Transfers: each card may send so much to payees a day and may have an alert
+	 * threshold of its own; every TRANSFER answered is kept under its txid, refusals
+	 * too, so that a retry gets the first answer. Its money moves in ledger rows. */
+	"ALTER TABLE cards ADD COLUMN transfer_limit_fen BIGINT NOT NULL DEFAULT 5000000"
+	"  CHECK (transfer_limit_fen >= 0);"
+	"ALTER TABLE cards ADD COLUMN large_threshold_fen BIGINT"
+	"  CHECK (large_threshold_fen > 0);"
+	"CREATE TABLE transfers ("
+	"  txid TEXT PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  amount_fen BIGINT NOT NULL,"
+	"  from_kind INTEGER NOT NULL,"
+	"  to_kind INTEGER,"
+	"  to_pan TEXT,"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),"
+	"  available_after_fen BIGINT NOT NULL,"
+	"  created BIGINT NOT NULL,"
+	"  kiosk_id TEXT,"
+	"  CHECK ((to_kind IS NULL) <> (to_pan IS NULL)));"
+	"CREATE INDEX transfers_pan_created ON transfers (pan, created);"
+	"CREATE INDEX transfers_paid ON transfers (pan, to_pan) WHERE status = 0;",
 };
 
 _Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -422,8 +444,8 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
-	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS payees, ledger, holds, cards, "
-	    "accounts, customers, schema_version", 0, NULL) < 0) {
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS transfers, payees, ledger, "
+	    "holds, cards, accounts, customers, schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}
@@ -529,7 +551,8 @@ pg_begin(struct db *d)
 #define PG_CARD_SELECT \
 	"SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, " \
 	"c.large_print, c.speech, a.holder, a.currency, " \
-	"COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0) " \
+	"COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0), " \
+	"c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0) " \
 	"FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1"
 
 static int
@@ -554,6 +577,8 @@ pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		pg_text(r->holder, sizeof r->holder, res, 0, 7);
 		pg_text(r->currency, sizeof r->currency, res, 0, 8);
 		r->fraud_protect = (int)pg_int(res, 0, 9);
+		r->transfer_limit_fen = pg_int(res, 0, 10);
+		r->large_threshold_fen = pg_int(res, 0, 11);
 	}
 	PQclear(res);
 	return found;
@@ -732,6 +757,127 @@ pg_account_debit(struct db *d, int64_t account_id, const char *txhex, int64_t am
 }
 
 static int
+pg_transfer_load(struct db *d, const char *txhex, struct transfer_row *t)
+{
+	const char *params[] = { txhex };
+	PGresult *res = pg_run(d, "transfer lookup", "SELECT pan, amount_fen, from_kind, "
+	    "COALESCE(to_kind, -1), COALESCE(to_pan, ''), status, available_after_fen, "
+	    "created, COALESCE(kiosk_id, '') FROM transfers WHERE txid = $1", 1, params,
+	    PGRES_TUPLES_OK);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		memset(t, 0, sizeof *t);
+		pg_text(t->pan, sizeof t->pan, res, 0, 0);
+		t->amount_fen = pg_int(res, 0, 1);
+		t->from_kind = (int)pg_int(res, 0, 2);
+		t->to_kind = (int)pg_int(res, 0, 3);
+		pg_text(t->to_pan, sizeof t->to_pan, res, 0, 4);
+		t->status = (int)pg_int(res, 0, 5);
+		t->available_after_fen = pg_int(res, 0, 6);
+		t->created = pg_int(res, 0, 7);
+		pg_text(t->kiosk_id, sizeof t->kiosk_id, res, 0, 8);
+	}
+	PQclear(res);
+	return found;
+}
+
+static int
+pg_transfer_insert(struct db *d, const char *txhex, const struct transfer_row *t)
+{
+	struct pg_num amount, from, to, status, after, created;
+	const char *params[] = { txhex, t->pan, pg_num(&amount, t->amount_fen),
+	    pg_num(&from, t->from_kind), pg_num(&to, t->to_kind), t->to_pan,
+	    pg_num(&status, t->status), pg_num(&after, t->available_after_fen),
+	    pg_num(&created, t->created), t->kiosk_id };
+
+	return pg_cmd(d, "transfer", "INSERT INTO transfers (txid, pan, amount_fen, "
+	    "from_kind, to_kind, to_pan, status, available_after_fen, created, kiosk_id) "
+	    "VALUES ($1, $2, $3, $4, NULLIF($5::integer, -1), NULLIF($6, ''), $7, $8, $9, $10)",
+	    10, params);
+}
+
+static int
+pg_card_transferred(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	struct pg_num b1, b2;
+	const char *params[] = { pan, pg_num(&b1, from), pg_num(&b2, to) };
+
+	return pg_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM transfers WHERE pan = $1 "
+	    "AND status = 0 AND to_pan IS NOT NULL AND created >= $2 AND created < $3", 3,
+	    params, out);
+}
+
+static int
+pg_card_paid(struct db *d, const char *pan, const char *payee_pan)
+{
+	const char *params[] = { pan, payee_pan };
+	int64_t paid = 0;
+
+	if (pg_sum(d, "SELECT count(*) FROM (SELECT 1 FROM transfers WHERE pan = $1 "
+	    "AND to_pan = $2 AND status = 0 LIMIT 1) p", 2, params, &paid) < 0)
+		return -1;
+	return paid != 0;
+}
+
+static int
+pg_transfer_lock(struct db *d, const char *pan, int64_t a, int64_t b)
+{
+	struct pg_num b1, b2;
+	const char *card[] = { pan };
+	const char *acc[] = { pg_num(&b1, a), pg_num(&b2, b) };
+	PGresult *res;
+
+	/* The card's row alone: withdrawals lock it before its account, like this. */
+	if ((res = pg_run(d, "transfer lock", "SELECT 1 FROM cards WHERE pan = $1 FOR UPDATE",
+	    1, card, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	PQclear(res);
+	if ((res = pg_run(d, "transfer lock", "SELECT id FROM accounts WHERE id IN ($1, $2) "
+	    "ORDER BY id FOR UPDATE", 2, acc, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* One leg: the account's balance moves by delta, and its ledger row says so. */
+static int
+pg_leg(struct db *d, int64_t account_id, const char *txhex, const char *kind, int64_t delta,
+    int64_t at, int64_t *after)
+{
+	struct pg_num b1, b2, b3, b4;
+	const char *upd[] = { pg_num(&b1, delta), pg_num(&b2, account_id) };
+	PGresult *res = pg_run(d, "transfer leg", "UPDATE accounts SET balance_fen = "
+	    "balance_fen + $1 WHERE id = $2 RETURNING balance_fen", 2, upd, PGRES_TUPLES_OK);
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		log_warnx("ledger: transfer leg: no account %lld", (long long)account_id);
+		return -1;
+	}
+	*after = pg_int(res, 0, 0);
+	PQclear(res);
+	const char *ins[] = { txhex, b2.s, kind, b1.s, pg_num(&b3, *after), pg_num(&b4, at) };
+	return pg_cmd(d, "ledger row", "INSERT INTO ledger (txid, account_id, kind, "
+	    "amount_fen, balance_after_fen, at) VALUES ($1, $2, $3, $4, $5, $6)", 6, ins);
+}
+
+static int
+pg_account_transfer(struct db *d, int64_t from, int64_t to, const char *txhex,
+    int64_t amount_fen, int64_t at)
+{
+	int64_t after;
+
+	if (pg_leg(d, from, txhex, "transfer_out", -amount_fen, at, &after) < 0)
+		return -1;
+	return pg_leg(d, to, txhex, "transfer_in", amount_fen, at, &after);
+}
+
+static int
 pg_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), void *arg)
 {
 	PGresult *res = pg_run(d, "open holds", "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
@@ -772,7 +918,7 @@ pg_demo_account(struct db *d, const char *customer, const char *holder, const ch
 static int
 pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
 {
-	struct pg_num b1, b2, b3, b4;
+	struct pg_num b1, b2, b3, b4, b5;
 	const char *cust[] = { c->holder, pg_num(&b1, c->fraud_protect) };
 	PGresult *res = pg_run(d, "demo customer", "INSERT INTO customers (name, "
 	    "fraud_protect) VALUES ($1, $2) RETURNING id", 2, cust, PGRES_TUPLES_OK);
@@ -788,10 +934,10 @@ pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 		return -1;
 	const char *card[] = { c->pan, account, pin_hash, c->status,
 	    pg_num(&b2, c->tries_left), c->lang, pg_num(&b3, c->large_print),
-	    pg_num(&b4, c->speech) };
+	    pg_num(&b4, c->speech), pg_num(&b5, c->large_threshold_fen) };
 	return pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
-	    "tries_left, lang, large_print, speech) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-	    8, card);
+	    "tries_left, lang, large_print, speech, large_threshold_fen) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9::bigint, 0))", 9, card);
 }
 
 static int
@@ -884,6 +1030,12 @@ const struct db_ops ledger_pg_ops = {
 	.hold_insert = pg_hold_insert,
 	.hold_set_state = pg_hold_set_state,
 	.account_debit = pg_account_debit,
+	.transfer_load = pg_transfer_load,
+	.transfer_insert = pg_transfer_insert,
+	.card_transferred = pg_card_transferred,
+	.card_paid = pg_card_paid,
+	.transfer_lock = pg_transfer_lock,
+	.account_transfer = pg_account_transfer,
 	.open_holds = pg_open_holds,
 	.demo_add = pg_demo_add,
 	.demo_payee = pg_demo_payee,

@@ -82,6 +82,28 @@ static const char *const sq_migrations[] = {
 	"  position INTEGER NOT NULL,"
 	"  PRIMARY KEY (pan, payee_pan),"
 	"  CHECK (payee_pan <> pan));",
+
+	/* Transfers: each card may send so much to payees a day and may have an alert
+	 * threshold of its own; every TRANSFER answered is kept under its txid, refusals
+	 * too, so that a retry gets the first answer. Its money moves in ledger rows. */
+	"ALTER TABLE cards ADD COLUMN transfer_limit_fen INTEGER NOT NULL DEFAULT 5000000"
+	"  CHECK (transfer_limit_fen >= 0);"
+	"ALTER TABLE cards ADD COLUMN large_threshold_fen INTEGER"
+	"  CHECK (large_threshold_fen > 0);"
+	"CREATE TABLE transfers ("
+	"  txid TEXT PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  amount_fen INTEGER NOT NULL,"
+	"  from_kind INTEGER NOT NULL,"
+	"  to_kind INTEGER,"
+	"  to_pan TEXT,"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),"
+	"  available_after_fen INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  kiosk_id TEXT,"
+	"  CHECK ((to_kind IS NULL) <> (to_pan IS NULL)));"
+	"CREATE INDEX transfers_pan_created ON transfers (pan, created);"
+	"CREATE INDEX transfers_paid ON transfers (pan, to_pan) WHERE status = 0;",
 };
 
 _Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -505,7 +527,8 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 	sqlite3_stmt *st = sq_prepare(db,
 	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
 	    "c.large_print, c.speech, a.holder, a.currency, "
-	    "COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0) "
+	    "COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0), "
+	    "c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0) "
 	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = ?");
 	int rv;
 
@@ -525,6 +548,8 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		copy_text(r->holder, sizeof r->holder, st, 7);
 		copy_text(r->currency, sizeof r->currency, st, 8);
 		r->fraud_protect = sqlite3_column_int(st, 9);
+		r->transfer_limit_fen = sqlite3_column_int64(st, 10);
+		r->large_threshold_fen = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_finalize(st);
 	return rv;
@@ -633,12 +658,12 @@ sq_account_held(struct db *d, int64_t account_id, int64_t *out)
 	return sq_sum(d->priv, st, out);
 }
 
+/* A sum over pan's rows created in [from, to): sql takes pan, from and to. */
 static int
-sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+sq_card_sum(struct db *d, const char *sql, const char *pan, int64_t from, int64_t to,
+    int64_t *out)
 {
-	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT COALESCE(SUM(amount_fen), 0) "
-	    "FROM holds WHERE pan = ? AND state IN ('held', 'completed') "
-	    "AND created >= ? AND created < ?");
+	sqlite3_stmt *st = sq_prepare(d->priv, sql);
 
 	if (st == NULL)
 		return -1;
@@ -646,6 +671,14 @@ sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	return sq_sum(d->priv, st, out);
+}
+
+static int
+sq_card_withdrawn(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	return sq_card_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM holds WHERE pan = ? "
+	    "AND state IN ('held', 'completed') AND created >= ? AND created < ?", pan, from,
+	    to, out);
 }
 
 static int
@@ -728,6 +761,134 @@ sq_account_debit(struct db *d, int64_t account_id, const char *txhex, int64_t am
 }
 
 static int
+sq_transfer_load(struct db *d, const char *txhex, struct transfer_row *t)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT pan, amount_fen, from_kind, "
+	    "COALESCE(to_kind, -1), COALESCE(to_pan, ''), status, available_after_fen, "
+	    "created, COALESCE(kiosk_id, '') FROM transfers WHERE txid = ?");
+	int rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	if ((rv = sq_row(d->priv, st, "transfer lookup")) == 1) {
+		memset(t, 0, sizeof *t);
+		copy_text(t->pan, sizeof t->pan, st, 0);
+		t->amount_fen = sqlite3_column_int64(st, 1);
+		t->from_kind = sqlite3_column_int(st, 2);
+		t->to_kind = sqlite3_column_int(st, 3);
+		copy_text(t->to_pan, sizeof t->to_pan, st, 4);
+		t->status = sqlite3_column_int(st, 5);
+		t->available_after_fen = sqlite3_column_int64(st, 6);
+		t->created = sqlite3_column_int64(st, 7);
+		copy_text(t->kiosk_id, sizeof t->kiosk_id, st, 8);
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_transfer_insert(struct db *d, const char *txhex, const struct transfer_row *t)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "INSERT INTO transfers (txid, pan, amount_fen, "
+	    "from_kind, to_kind, to_pan, status, available_after_fen, created, kiosk_id) "
+	    "VALUES (?, ?, ?, ?, NULLIF(?, -1), NULLIF(?, ''), ?, ?, ?, ?)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, t->amount_fen);
+	sqlite3_bind_int(st, 4, t->from_kind);
+	sqlite3_bind_int(st, 5, t->to_kind);
+	sqlite3_bind_text(st, 6, t->to_pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, t->status);
+	sqlite3_bind_int64(st, 8, t->available_after_fen);
+	sqlite3_bind_int64(st, 9, t->created);
+	sqlite3_bind_text(st, 10, t->kiosk_id, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_card_transferred(struct db *d, const char *pan, int64_t from, int64_t to, int64_t *out)
+{
+	return sq_card_sum(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM transfers "
+	    "WHERE pan = ? AND status = 0 AND to_pan IS NOT NULL AND created >= ? "
+	    "AND created < ?", pan, from, to, out);
+}
+
+static int
+sq_card_paid(struct db *d, const char *pan, const char *payee_pan)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT EXISTS (SELECT 1 FROM transfers "
+	    "WHERE pan = ? AND to_pan = ? AND status = 0)");
+	int64_t paid = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, payee_pan, -1, SQLITE_STATIC);
+	return sq_sum(d->priv, st, &paid) < 0 ? -1 : paid != 0;
+}
+
+/* BEGIN IMMEDIATE already holds the whole file. */
+static int
+sq_transfer_lock(struct db *d, const char *pan, int64_t a, int64_t b)
+{
+	(void)d;
+	(void)pan;
+	(void)a;
+	(void)b;
+	return 0;
+}
+
+/* One leg: the account's balance moves by delta, and its ledger row says so. */
+static int
+sq_leg(sqlite3 *db, int64_t account_id, const char *txhex, const char *kind, int64_t delta,
+    int64_t at, int64_t *after)
+{
+	sqlite3_stmt *st = sq_prepare(db, "UPDATE accounts SET balance_fen = balance_fen + ? "
+	    "WHERE id = ? RETURNING balance_fen");
+	int rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, delta);
+	sqlite3_bind_int64(st, 2, account_id);
+	if ((rv = sq_row(db, st, "transfer leg")) == 1)
+		*after = sqlite3_column_int64(st, 0);
+	/* RETURNING: the row's change is done only when the statement is. */
+	if (rv == 1 && sqlite3_step(st) != SQLITE_DONE) {
+		log_warnx("ledger: transfer leg: %s", sqlite3_errmsg(db));
+		rv = -1;
+	}
+	sqlite3_finalize(st);
+	if (rv != 1)
+		return -1;
+	if ((st = sq_prepare(db, "INSERT INTO ledger (txid, account_id, kind, amount_fen, "
+	    "balance_after_fen, at) VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, txhex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account_id);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, delta);
+	sqlite3_bind_int64(st, 5, *after);
+	sqlite3_bind_int64(st, 6, at);
+	return sq_done(db, st);
+}
+
+static int
+sq_account_transfer(struct db *d, int64_t from, int64_t to, const char *txhex,
+    int64_t amount_fen, int64_t at)
+{
+	int64_t after;
+
+	if (sq_leg(d->priv, from, txhex, "transfer_out", -amount_fen, at, &after) < 0)
+		return -1;
+	return sq_leg(d->priv, to, txhex, "transfer_in", amount_fen, at, &after);
+}
+
+static int
 sq_open_holds(struct db *d, void (*fn)(void *, const char *, int64_t, int64_t), void *arg)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT kiosk_id, COUNT(*), SUM(amount_fen) "
@@ -793,7 +954,8 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 		return -1;
 
 	if ((st = sq_prepare(db, "INSERT INTO cards (pan, account_id, pin_hash, status, "
-	    "tries_left, lang, large_print, speech) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+	    "tries_left, lang, large_print, speech, large_threshold_fen) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, c->pan, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, account);
@@ -803,6 +965,7 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 	sqlite3_bind_text(st, 6, c->lang, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 7, c->large_print);
 	sqlite3_bind_int(st, 8, c->speech);
+	sqlite3_bind_int64(st, 9, c->large_threshold_fen);
 	return sq_done(db, st);
 }
 
@@ -907,6 +1070,12 @@ const struct db_ops ledger_sqlite_ops = {
 	.hold_insert = sq_hold_insert,
 	.hold_set_state = sq_hold_set_state,
 	.account_debit = sq_account_debit,
+	.transfer_load = sq_transfer_load,
+	.transfer_insert = sq_transfer_insert,
+	.card_transferred = sq_card_transferred,
+	.card_paid = sq_card_paid,
+	.transfer_lock = sq_transfer_lock,
+	.account_transfer = sq_account_transfer,
 	.open_holds = sq_open_holds,
 	.demo_add = sq_demo_add,
 	.demo_payee = sq_demo_payee,

@@ -35,6 +35,12 @@ static void session_card_close(struct bank *, struct bank_session *, struct kpro
     uint8_t *, struct kproto_buf *);
 static void session_settle(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_transfer_options(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_payee_lookup(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_transfer(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
 static void session_statement(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
 static void session_pin_change(struct bank *, struct bank_session *, struct kproto_buf *,
@@ -62,6 +68,11 @@ static const struct bank_rule {
 	/* Recovery between customers: no card may be open while old holds are settled. */
 	{ KPROTO_MSG_SETTLE, BIT(BANK_NO_CARD),
 	    "no card in the session (send CARD_CLOSE first)", session_settle },
+	/* Transfers: only after the PIN; each txid moves money once (the ledger's). */
+	{ KPROTO_MSG_TRANSFER_OPTIONS, BIT(BANK_AUTHED), "a verified PIN",
+	    session_transfer_options },
+	{ KPROTO_MSG_PAYEE_LOOKUP, BIT(BANK_AUTHED), "a verified PIN", session_payee_lookup },
+	{ KPROTO_MSG_TRANSFER, BIT(BANK_AUTHED), "a verified PIN", session_transfer },
 
 	{ KPROTO_MSG_STATEMENT, BIT(BANK_AUTHED), "a verified PIN", session_statement },
 	/* Once per verified PIN: session_pin_change refuses a second. */
@@ -71,8 +82,9 @@ static const struct bank_rule {
 /*
  * Test hook for the fault-injection test (tests/e2e/test_faults.py): with
  * KIOSK_FAULT=POINT in its environment the adapter dies at POINT as if killed:
- * auth-received (before the ledger), auth-committed and complete-committed (after the
- * ledger's COMMIT, before the answer leaves).
+ * auth-received and transfer-received (before the ledger), auth-committed,
+ * complete-committed and transfer-committed (after the ledger's COMMIT, before the
+ * answer leaves).
  */
 static void
 session_fault(const char *point)
@@ -227,6 +239,7 @@ session_card_open(struct bank *bk, struct bank_session *s, struct kproto_buf *re
 	s->card_status = ci.status;
 	/* Completion is bound to the card session that authorised the withdrawal. */
 	s->ntx = 0;
+	s->nxfer = 0;
 	session_enter(s, ci.status == KPROTO_CARD_OK ? BANK_CARD : BANK_CARD_REFUSED);
 	log_info("conn %d: CARD_OPEN %s -> CARD_INFO %s tries=%u", s->id, masked,
 	    kproto_card_status_to_str(ci.status), ci.tries_left);
@@ -538,6 +551,7 @@ session_withdraw_settle(struct bank *bk, struct bank_session *s, uint8_t type,
 		    hex);
 		return;
 	case LEDGER_ERROR:
+	case LEDGER_UNKNOWN_PAYEE:
 		session_internal(s, type, resp_type, resp);
 		return;
 	}
@@ -625,9 +639,133 @@ session_settle(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
 		    "SETTLE not permitted: transaction %s already %s", hex, was);
 		return;
 	case LEDGER_ERROR:
+	case LEDGER_UNKNOWN_PAYEE:
 		break;
 	}
 	session_internal(s, KPROTO_MSG_SETTLE, resp_type, resp);
+}
+
+static void
+session_transfer_options(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_transfer_choices tc;
+	char left[32];
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_TRANSFER_OPTIONS, rv, resp_type, resp);
+		return;
+	}
+	if (ledger_transfer_choices(bk->db, s->pan, &tc) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_TRANSFER_OPTIONS, resp_type, resp);
+		return;
+	}
+	fen_format(left, sizeof left, tc.transfer_remaining_fen);
+	log_info("conn %d: TRANSFER_OPTIONS %s -> TRANSFER_CHOICES accounts=%u payees=%u "
+	    "remaining=%s%s", s->id, s->pan_masked, tc.naccounts, tc.npayees, left,
+	    tc.fraud_protect ? " fraud-protect" : "");
+	session_reply(s, KPROTO_MSG_TRANSFER_OPTIONS, kproto_transfer_choices_pack(resp, &tc),
+	    KPROTO_MSG_TRANSFER_CHOICES, resp_type, resp);
+}
+
+static void
+session_payee_lookup(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_payee_lookup pl;
+	struct kproto_payee pi;
+	enum ledger_status ls;
+	char masked[KPROTO_PAN_MAX + 1];
+	int rv;
+
+	if ((rv = kproto_payee_lookup_unpack(req, &pl)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PAYEE_LOOKUP, rv, resp_type, resp);
+		return;
+	}
+	kproto_pan_mask(pl.pan, masked, sizeof masked);
+	ls = ledger_payee_lookup(bk->db, s->pan, pl.pan, &pi);
+	if (ls == LEDGER_UNKNOWN_PAYEE) {
+		session_error(s, KPROTO_MSG_PAYEE_LOOKUP, KPROTO_ERROR_UNKNOWN_PAYEE, resp_type,
+		    resp, "PAYEE_LOOKUP: %s", kproto_pan_luhn(pl.pan) ? "unknown payee" :
+		    "bad card number");
+		return;
+	}
+	if (ls != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_PAYEE_LOOKUP, resp_type, resp);
+		return;
+	}
+	log_info("conn %d: PAYEE_LOOKUP %s payee=%s -> PAYEE_INFO paid-before=%u", s->id,
+	    s->pan_masked, masked, pi.paid_before);
+	session_reply(s, KPROTO_MSG_PAYEE_LOOKUP, kproto_payee_info_pack(resp, &pi),
+	    KPROTO_MSG_PAYEE_INFO, resp_type, resp);
+}
+
+/* 1 if txid was already sent in this card session; else counts it if there is room. */
+static int
+session_xfer_seen(struct bank_session *s, const unsigned char *txid, int *full)
+{
+	*full = 0;
+	for (int i = 0; i < s->nxfer; i++)
+		if (memcmp(s->xfer[i], txid, KPROTO_TXID_LEN) == 0)
+			return 1;
+	if (s->nxfer == BANK_TX_MAX) {
+		*full = 1;
+		return 0;
+	}
+	memcpy(s->xfer[s->nxfer++], txid, KPROTO_TXID_LEN);
+	return 0;
+}
+
+static void
+session_transfer(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_transfer t;
+	struct kproto_transfer_result tr;
+	enum ledger_status ls;
+	char amount[32], after[32], to[KPROTO_PAN_MAX + 16], hex[KPROTO_TXID_LEN * 2 + 1];
+	int rv, full;
+
+	if ((rv = kproto_transfer_unpack(req, &t)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_TRANSFER, rv, resp_type, resp);
+		return;
+	}
+	session_fault("transfer-received");
+	if (!session_xfer_seen(s, t.txid, &full) && full) {
+		session_error(s, KPROTO_MSG_TRANSFER, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "TRANSFER not permitted: more than %d transfers for one card", BANK_TX_MAX);
+		return;
+	}
+	ls = ledger_transfer(bk->db, s->kiosk_id, s->pan, &t, &tr);
+	if (ls == LEDGER_CONFLICT) {
+		session_error(s, KPROTO_MSG_TRANSFER, KPROTO_ERROR_MALFORMED, resp_type, resp,
+		    "TRANSFER: txid already used for another transfer, or the card is no "
+		    "longer active");
+		return;
+	}
+	if (ls != LEDGER_OK && ls != LEDGER_REPEAT) {
+		session_internal(s, KPROTO_MSG_TRANSFER, resp_type, resp);
+		return;
+	}
+	if (tr.status == KPROTO_XFER_APPROVED)
+		session_fault("transfer-committed");
+	sodium_bin2hex(hex, sizeof hex, t.txid, KPROTO_TXID_LEN);
+	fen_format(amount, sizeof amount, t.amount_fen);
+	fen_format(after, sizeof after, tr.available_after_fen);
+	if (t.pan[0] != '\0') {
+		char masked[KPROTO_PAN_MAX + 1];
+		kproto_pan_mask(t.pan, masked, sizeof masked);
+		snprintf(to, sizeof to, "payee %s", masked);
+	} else
+		snprintf(to, sizeof to, "%s", kproto_account_kind_to_str(t.to_kind));
+	log_info("conn %d: TRANSFER %s tx=%.8s amount=%s from=%s to=%s -> TRANSFER_RESULT "
+	    "%s%s available=%s", s->id, s->pan_masked, hex, amount,
+	    kproto_account_kind_to_str(t.from_kind), to,
+	    kproto_transfer_status_to_str(tr.status), ls == LEDGER_REPEAT ? " (repeat)" : "",
+	    after);
+	session_reply(s, KPROTO_MSG_TRANSFER, kproto_transfer_result_pack(resp, &tr),
+	    KPROTO_MSG_TRANSFER_RESULT, resp_type, resp);
 }
 
 void
@@ -708,8 +846,8 @@ session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
 			break;
 		case LEDGER_CONFLICT:
 			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
-			    resp_type, resp, "PIN_CHANGE not permitted: the PIN was changed "
-			    "elsewhere meanwhile");
+			    resp_type, resp, "PIN_CHANGE not permitted: the card was locked or "
+			    "its PIN changed elsewhere meanwhile");
 			return;
 		default:
 			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);

@@ -21,6 +21,7 @@ struct journal;
 struct recovery;
 struct lp_fonts;
 struct state_def;
+struct fill;
 
 #define VOLUME_LEVELS 8
 #define VOLUME_DEFAULT 5
@@ -59,6 +60,7 @@ struct session {
 	/* The service under way keeps what it needs here (SVC_DATA): zeroed with the rest
 	 * of the session, so a service keeps nothing from one customer to the next. */
 	_Alignas(max_align_t) unsigned char svc[2048];
+	void (*fill)(struct kiosk *, struct fill *); /* its placeholders (state_def.fill) */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
 	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \

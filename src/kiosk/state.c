@@ -34,6 +34,10 @@ state_enter(struct kiosk *k, const struct state_def *new)
 	log_info("state: %s -> %s", old ? old->name : "start", new->name);
 	trace_event("state", "%s from=%s", new->name, old ? old->name : "start");
 	k->state = new;
+	/* The service under way fills its placeholders also on the shared screens it
+	 * passes through (wait, receipt, notices), until the next card. */
+	if (new->fill != NULL)
+		k->s.fill = new->fill;
 	k->idle_since = mono_usec();
 	k->warned = 0;
 	k->warning = MSG_NONE;

@@ -48,8 +48,9 @@ struct state_def {
 	 * after the title, and the field being typed. */
 	enum message_id (*message)(const struct kiosk *);
 	void (*input)(struct kiosk *, struct screen_input *);
-	/* The values of the service's own placeholders, for its screens and the help over
-	 * them: fill_add / fill_private (view.h). */
+	/* The values of the service's own placeholders (fill_add / fill_private, view.h):
+	 * from the first of its states entered until the next card, so also on the shared
+	 * screens it passes through (wait, receipt, notices). */
 	void (*fill)(struct kiosk *, struct fill *);
 	/* A key that means the same on every screen (controls.c), taken by the state first;
 	 * returns 1 when it took it: the statement's arrows and REPEAT go through its lines. */

@@ -143,8 +143,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_number(&f, "sizes", view_text_sizes(k), v, 0);
 	fill_number(&f, "theme", k->lp_theme + 1, v, 1);
 	fill_number(&f, "themes", lp_theme_count(), v, 0);
-	if (k->state->fill != NULL)
-		k->state->fill(k, &f);
+	if (s->fill != NULL)
+		s->fill(k, &f);
 	/* The help screen says what the screen underneath is for, in that screen's words. */
 	if (strstr(tmpl, "{screen_help}") != NULL) {
 		const struct lscreen *under = layout_screen_id(&k->setup->layouts,

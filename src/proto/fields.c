@@ -294,6 +294,12 @@ kproto_get_end(struct kproto_buf *b)
 }
 
 int
+kproto_next_tag(const struct kproto_buf *b)
+{
+	return b->off < b->len ? b->data[b->off] : -1;
+}
+
+int
 kproto_utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;

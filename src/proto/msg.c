@@ -217,6 +217,187 @@ kproto_error_unpack(struct kproto_buf *b, struct kproto_error *m)
 	return kproto_get_end(b);
 }
 
+/* ---- Transfers --------------------------------------------------------------------- */
+
+static int
+account_kind_valid(uint8_t kind)
+{
+	return kind <= KPROTO_ACCOUNT_SAVINGS;
+}
+
+static int
+payee_valid(const struct kproto_payee *p)
+{
+	return kproto_pan_valid(p->pan) && strlen(p->name) <= KPROTO_PAYEE_NAME_MAX &&
+	    p->paid_before <= 1;
+}
+
+static int
+payee_put(struct kproto_buf *b, const struct kproto_payee *p)
+{
+	kproto_put_str(b, KPROTO_TAG_PAN, p->pan);
+	kproto_put_str(b, KPROTO_TAG_PAYEE_NAME, p->name);
+	return kproto_put_u8(b, KPROTO_TAG_PAID_BEFORE, p->paid_before);
+}
+
+static int
+payee_get(struct kproto_buf *b, struct kproto_payee *p)
+{
+	TRY(kproto_get_str(b, KPROTO_TAG_PAN, p->pan, sizeof p->pan));
+	TRY(kproto_get_str(b, KPROTO_TAG_PAYEE_NAME, p->name, sizeof p->name));
+	TRY(kproto_get_u8(b, KPROTO_TAG_PAID_BEFORE, &p->paid_before));
+	return payee_valid(p) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+static int
+choices_valid(const struct kproto_transfer_choices *m)
+{
+	if (m->naccounts > KPROTO_ACCOUNTS_MAX || m->npayees > KPROTO_PAYEES_MAX ||
+	    m->transfer_remaining_fen < 0 || m->large_threshold_fen < 0 ||
+	    m->fraud_protect > 1)
+		return 0;
+	for (int i = 0; i < m->naccounts; i++)
+		if (!account_kind_valid(m->accounts[i].kind))
+			return 0;
+	for (int i = 0; i < m->npayees; i++)
+		if (!payee_valid(&m->payees[i]))
+			return 0;
+	return 1;
+}
+
+/* Each repeated group is a count field followed by that many groups of fields. */
+int
+kproto_transfer_choices_pack(struct kproto_buf *b, const struct kproto_transfer_choices *m)
+{
+	kproto_buf_init(b);
+	if (!choices_valid(m))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_ACCOUNT_COUNT, m->naccounts);
+	for (int i = 0; i < m->naccounts; i++) {
+		kproto_put_u8(b, KPROTO_TAG_ACCOUNT_KIND, m->accounts[i].kind);
+		kproto_put_i64(b, KPROTO_TAG_AVAILABLE, m->accounts[i].available_fen);
+	}
+	kproto_put_u8(b, KPROTO_TAG_PAYEE_COUNT, m->npayees);
+	for (int i = 0; i < m->npayees; i++)
+		payee_put(b, &m->payees[i]);
+	kproto_put_i64(b, KPROTO_TAG_TRANSFER_REMAINING, m->transfer_remaining_fen);
+	kproto_put_i64(b, KPROTO_TAG_LARGE_THRESHOLD, m->large_threshold_fen);
+	return kproto_put_u8(b, KPROTO_TAG_FRAUD_PROTECT, m->fraud_protect);
+}
+
+int
+kproto_transfer_choices_unpack(struct kproto_buf *b, struct kproto_transfer_choices *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_ACCOUNT_COUNT, &m->naccounts));
+	if (m->naccounts > KPROTO_ACCOUNTS_MAX)
+		return KPROTO_E_FIELD_VALUE;
+	for (int i = 0; i < m->naccounts; i++) {
+		TRY(kproto_get_u8(b, KPROTO_TAG_ACCOUNT_KIND, &m->accounts[i].kind));
+		TRY(kproto_get_i64(b, KPROTO_TAG_AVAILABLE, &m->accounts[i].available_fen));
+	}
+	TRY(kproto_get_u8(b, KPROTO_TAG_PAYEE_COUNT, &m->npayees));
+	if (m->npayees > KPROTO_PAYEES_MAX)
+		return KPROTO_E_FIELD_VALUE;
+	for (int i = 0; i < m->npayees; i++)
+		TRY(payee_get(b, &m->payees[i]));
+	TRY(kproto_get_i64(b, KPROTO_TAG_TRANSFER_REMAINING, &m->transfer_remaining_fen));
+	TRY(kproto_get_i64(b, KPROTO_TAG_LARGE_THRESHOLD, &m->large_threshold_fen));
+	TRY(kproto_get_u8(b, KPROTO_TAG_FRAUD_PROTECT, &m->fraud_protect));
+	TRY(kproto_get_end(b));
+	return choices_valid(m) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+int
+kproto_payee_lookup_pack(struct kproto_buf *b, const struct kproto_payee_lookup *m)
+{
+	kproto_buf_init(b);
+	if (!kproto_pan_valid(m->pan))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_str(b, KPROTO_TAG_PAN, m->pan);
+}
+
+int
+kproto_payee_lookup_unpack(struct kproto_buf *b, struct kproto_payee_lookup *m)
+{
+	TRY(kproto_get_str(b, KPROTO_TAG_PAN, m->pan, sizeof m->pan));
+	TRY(kproto_get_end(b));
+	return kproto_pan_valid(m->pan) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+int
+kproto_payee_info_pack(struct kproto_buf *b, const struct kproto_payee *m)
+{
+	kproto_buf_init(b);
+	if (!payee_valid(m))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return payee_put(b, m);
+}
+
+int
+kproto_payee_info_unpack(struct kproto_buf *b, struct kproto_payee *m)
+{
+	TRY(payee_get(b, m));
+	return kproto_get_end(b);
+}
+
+/* The destination's tag says which it is: TO_ACCOUNT_KIND (own) or PAN (payee). */
+int
+kproto_transfer_pack(struct kproto_buf *b, const struct kproto_transfer *m)
+{
+	kproto_buf_init(b);
+	if (!account_kind_valid(m->from_kind) ||
+	    (m->pan[0] == '\0' ? !account_kind_valid(m->to_kind) : !kproto_pan_valid(m->pan)))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid);
+	kproto_put_i64(b, KPROTO_TAG_AMOUNT, m->amount_fen);
+	kproto_put_u8(b, KPROTO_TAG_FROM_ACCOUNT_KIND, m->from_kind);
+	if (m->pan[0] != '\0')
+		return kproto_put_str(b, KPROTO_TAG_PAN, m->pan);
+	return kproto_put_u8(b, KPROTO_TAG_TO_ACCOUNT_KIND, m->to_kind);
+}
+
+int
+kproto_transfer_unpack(struct kproto_buf *b, struct kproto_transfer *m)
+{
+	TRY(kproto_get_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AMOUNT, &m->amount_fen));
+	TRY(kproto_get_u8(b, KPROTO_TAG_FROM_ACCOUNT_KIND, &m->from_kind));
+	m->to_kind = 0;
+	m->pan[0] = '\0';
+	if (kproto_next_tag(b) == KPROTO_TAG_PAN) {
+		TRY(kproto_get_str(b, KPROTO_TAG_PAN, m->pan, sizeof m->pan));
+		if (!kproto_pan_valid(m->pan))
+			return KPROTO_E_FIELD_VALUE;
+	} else {
+		TRY(kproto_get_u8(b, KPROTO_TAG_TO_ACCOUNT_KIND, &m->to_kind));
+		if (!account_kind_valid(m->to_kind))
+			return KPROTO_E_FIELD_VALUE;
+	}
+	TRY(kproto_get_end(b));
+	return account_kind_valid(m->from_kind) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+int
+kproto_transfer_result_pack(struct kproto_buf *b, const struct kproto_transfer_result *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_XFER_INVALID)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid);
+	kproto_put_u8(b, KPROTO_TAG_TRANSFER_STATUS, m->status);
+	return kproto_put_i64(b, KPROTO_TAG_AVAILABLE_AFTER, m->available_after_fen);
+}
+
+int
+kproto_transfer_result_unpack(struct kproto_buf *b, struct kproto_transfer_result *m)
+{
+	TRY(kproto_get_bytes(b, KPROTO_TAG_TXID, m->txid, sizeof m->txid));
+	TRY(kproto_get_u8(b, KPROTO_TAG_TRANSFER_STATUS, &m->status));
+	TRY(kproto_get_i64(b, KPROTO_TAG_AVAILABLE_AFTER, &m->available_after_fen));
+	TRY(kproto_get_end(b));
+	return m->status > KPROTO_XFER_INVALID ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
 int
 kproto_statement_pack(struct kproto_buf *b, const struct kproto_statement *m)
 {

@@ -99,6 +99,9 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_WITHDRAW_REVERSE: return "WITHDRAW_REVERSE";
 	case KPROTO_MSG_CARD_CLOSE: return "CARD_CLOSE";
 	case KPROTO_MSG_SETTLE: return "SETTLE";
+	case KPROTO_MSG_TRANSFER_OPTIONS: return "TRANSFER_OPTIONS";
+	case KPROTO_MSG_PAYEE_LOOKUP: return "PAYEE_LOOKUP";
+	case KPROTO_MSG_TRANSFER: return "TRANSFER";
 	case KPROTO_MSG_STATEMENT: return "STATEMENT";
 	case KPROTO_MSG_PIN_CHANGE: return "PIN_CHANGE";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
@@ -106,6 +109,9 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
 	case KPROTO_MSG_WITHDRAW_RESULT: return "WITHDRAW_RESULT";
 	case KPROTO_MSG_OK: return "OK";
+	case KPROTO_MSG_TRANSFER_CHOICES: return "TRANSFER_CHOICES";
+	case KPROTO_MSG_PAYEE_INFO: return "PAYEE_INFO";
+	case KPROTO_MSG_TRANSFER_RESULT: return "TRANSFER_RESULT";
 	case KPROTO_MSG_STATEMENT_LINES: return "STATEMENT_LINES";
 	case KPROTO_MSG_PIN_CHANGE_RESULT: return "PIN_CHANGE_RESULT";
 	case KPROTO_MSG_ERROR: return "ERROR";
@@ -116,15 +122,13 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_SETTLE) ||
-	    type == KPROTO_MSG_STATEMENT || type == KPROTO_MSG_PIN_CHANGE;
+	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_PIN_CHANGE;
 }
 
 int
 kproto_type_is_response(int type)
 {
-	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_OK) ||
-	    type == KPROTO_MSG_STATEMENT_LINES || type == KPROTO_MSG_PIN_CHANGE_RESULT ||
+	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_PIN_CHANGE_RESULT) ||
 	    type == KPROTO_MSG_ERROR;
 }
 
@@ -172,6 +176,7 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_MALFORMED: return "malformed";
 	case KPROTO_ERROR_UNKNOWN_TX: return "unknown-transaction";
 	case KPROTO_ERROR_INTERNAL: return "internal";
+	case KPROTO_ERROR_UNKNOWN_PAYEE: return "unknown-payee";
 	case KPROTO_ERROR_NO_ACCOUNT: return "no-such-account";
 	}
 	return "?";
@@ -183,6 +188,16 @@ kproto_settle_outcome_to_str(int outcome)
 	switch (outcome) {
 	case KPROTO_SETTLE_COMPLETE: return "complete";
 	case KPROTO_SETTLE_REVERSE: return "reverse";
+	}
+	return "?";
+}
+
+const char *
+kproto_account_kind_to_str(int kind)
+{
+	switch (kind) {
+	case KPROTO_ACCOUNT_CURRENT: return "current";
+	case KPROTO_ACCOUNT_SAVINGS: return "savings";
 	}
 	return "?";
 }
@@ -206,6 +221,20 @@ kproto_entry_kind_to_str(int kind)
 	case KPROTO_ENTRY_TRANSFER_IN: return "transfer-in";
 	case KPROTO_ENTRY_DEPOSIT: return "deposit";
 	case KPROTO_ENTRY_OTHER: return "other";
+	}
+	return "?";
+}
+
+const char *
+kproto_transfer_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_XFER_APPROVED: return "approved";
+	case KPROTO_XFER_INSUFFICIENT: return "insufficient-funds";
+	case KPROTO_XFER_OVER_LIMIT: return "over-transfer-limit";
+	case KPROTO_XFER_SAME_ACCOUNT: return "same-account";
+	case KPROTO_XFER_UNKNOWN_PAYEE: return "unknown-payee";
+	case KPROTO_XFER_INVALID: return "invalid-amount";
 	}
 	return "?";
 }

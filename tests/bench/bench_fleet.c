@@ -3,7 +3,8 @@
  * simulated kiosks, each a real signed connection with its own registered key, against
  * one and two adapters on one PostgreSQL database and one adapter on SQLite:
  *
- *   money     withdrawal requests (WITHDRAW_AUTH, then COMPLETE or REVERSE) per
+ *   money     withdrawal requests (WITHDRAW_AUTH, then COMPLETE or REVERSE) and
+ *             transfers (to another kiosk's card, or to savings) per
  *             second and their p50/p99, timed only while every kiosk's card session is
  *             open; beside it pgbench's built-in TPC-B-like tps on the same server with
  *             as many clients, the floor a database round trip allows
@@ -39,6 +40,8 @@
 #define NCARDS 512            /* kiosks take fresh cards each round: no daily limit */
 #define KIOSKS_MAX 128
 #define PAIRS BANK_TX_MAX     /* withdrawals a card session may authorise */
+#define TRANSFERS BANK_TX_MAX /* and transfers it may send */
+#define MONEY_PER_ROUND (2 * PAIRS + TRANSFERS)
 
 enum phase { PH_MONEY, PH_PINS, PH_SESSIONS };
 
@@ -87,17 +90,34 @@ sim_money_pair(struct sim *s, int complete)
 	return 0;
 }
 
-/* Rounds of: open a session (untimed), barrier, PAIRS withdrawals timed, barrier. */
+/* A transfer of ¥1, to payee's card or to the card's savings. */
+static int
+sim_transfer(struct sim *s, const char *payee)
+{
+	int64_t t = mono_usec();
+
+	if (fleet_transfer(&s->k, 100, payee) != KPROTO_XFER_APPROVED)
+		return -1;
+	s->lat[s->nlat++] = mono_usec() - t;
+	return 0;
+}
+
+/* Rounds of: open a session (untimed), barrier, PAIRS withdrawals and TRANSFERS
+ * transfers timed, barrier. */
 static void
 sim_money(struct sim *s)
 {
 	for (int r = 0; r < s->rounds; r++) {
 		const char *pan = cards[(s->n + r * s->nk) % NCARDS].pan;
+		/* The card of the next kiosk this round: transfers cross between kiosks. */
+		const char *payee = cards[(s->n + 1 + r * s->nk) % NCARDS].pan;
 		int ok = fleet_card_open(&s->k, pan, PIN) == KPROTO_PIN_OK;
 		pthread_barrier_wait(s->go);
 		/* Half completed, half reversed: both are money transactions. */
 		for (int i = 0; ok && i < PAIRS; i++)
 			ok = sim_money_pair(s, i % 2 == 0) == 0;
+		for (int i = 0; ok && i < TRANSFERS; i++)
+			ok = sim_transfer(s, i % 2 == 0 ? payee : NULL) == 0;
 		pthread_barrier_wait(s->done);
 		if (!ok || fleet_card_close(&s->k) < 0)
 			s->errors++;
@@ -223,7 +243,7 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 	static struct sim sims[KIOSKS_MAX];
 	pthread_barrier_t go, done;
 	pthread_t t[KIOSKS_MAX];
-	int rounds = phase == PH_MONEY ? 1600 / (2 * PAIRS * nk) : 1;
+	int rounds = phase == PH_MONEY ? 1600 / (MONEY_PER_ROUND * nk) : 1;
 
 	if (rounds < 2)
 		rounds = 2;
@@ -243,7 +263,7 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		s->nk = nk;
 		s->rounds = rounds;
 		s->phase = phase;
-		s->lat = calloc((size_t)rounds * PAIRS * 2, sizeof *s->lat);
+		s->lat = calloc((size_t)rounds * MONEY_PER_ROUND, sizeof *s->lat);
 		s->go = &go;
 		s->done = &done;
 		int64_t end = mono_usec() + 10000000;
@@ -270,7 +290,7 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		pthread_barrier_wait(&done);
 	}
 	size_t nlat = 0;
-	int64_t *all = calloc((size_t)rounds * PAIRS * 2 * (size_t)nk + 1, sizeof *all);
+	int64_t *all = calloc((size_t)rounds * MONEY_PER_ROUND * (size_t)nk + 1, sizeof *all);
 	int count = 0;
 	for (int i = 0; i < nk; i++) {
 		pthread_join(t[i], NULL);
@@ -334,6 +354,17 @@ run_cmd(const char *fmt, const char *a, const char *b)
 	}
 }
 
+/* The i-th made-up card number, with a right check digit: a payee must pass Luhn. */
+static void
+pan_make(char *out, size_t outsz, int i)
+{
+	for (int d = 0; d <= 9; d++) {
+		snprintf(out, outsz, "6299%011d%d", i, d);
+		if (kproto_pan_luhn(out))
+			return;
+	}
+}
+
 static void
 setup(void)
 {
@@ -370,7 +401,7 @@ setup(void)
 		snprintf(logs[i], sizeof logs[i], "%s/bankd%d.log", dir, i + 1);
 	}
 	for (int i = 0; i < NCARDS; i++) {
-		snprintf(cards[i].pan, sizeof cards[i].pan, "6299%012d", i);
+		pan_make(cards[i].pan, sizeof cards[i].pan, i);
 		cards[i].balance_fen = 100000000;
 	}
 	snprintf(lite_spec, sizeof lite_spec, "%s/bank.db", dir);

@@ -43,15 +43,17 @@ same(const struct kproto_buf *a, const struct kproto_buf *b)
 		abort();
 }
 
-#define ROUND_TRIP(type, p, len) do { \
-	struct kproto_##type m; \
+/* msg: the message's functions; st: the struct they take. */
+#define ROUND_TRIP_AS(msg, st, p, len) do { \
+	struct kproto_##st m; \
 	kproto_buf_set(&in, p, len); \
-	if (kproto_##type##_unpack(&in, &m) == KPROTO_OK) { \
-		if (kproto_##type##_pack(&out, &m) != KPROTO_OK) \
+	if (kproto_##msg##_unpack(&in, &m) == KPROTO_OK) { \
+		if (kproto_##msg##_pack(&out, &m) != KPROTO_OK) \
 			abort(); \
 		same(&in, &out); \
 	} \
 } while (0)
+#define ROUND_TRIP(type, p, len) ROUND_TRIP_AS(type, type, p, len)
 
 static void
 unpack_all(const unsigned char *p, size_t len)
@@ -68,6 +70,11 @@ unpack_all(const unsigned char *p, size_t len)
 	ROUND_TRIP(withdraw_result, p, len);
 	ROUND_TRIP(error, p, len);
 	ROUND_TRIP(settle, p, len);
+	ROUND_TRIP(transfer_choices, p, len);
+	ROUND_TRIP(payee_lookup, p, len);
+	ROUND_TRIP_AS(payee_info, payee, p, len);
+	ROUND_TRIP(transfer, p, len);
+	ROUND_TRIP(transfer_result, p, len);
 	ROUND_TRIP(statement, p, len);
 	ROUND_TRIP(statement_lines, p, len);
 	ROUND_TRIP(pin_change_result, p, len);

@@ -220,6 +220,25 @@ fleet_withdraw_end(struct fleet_kiosk *k, int complete)
 }
 
 int
+fleet_transfer(struct fleet_kiosk *k, int64_t amount_fen, const char *payee)
+{
+	struct kproto_transfer t = { .amount_fen = amount_fen,
+	    .from_kind = KPROTO_ACCOUNT_CURRENT, .to_kind = KPROTO_ACCOUNT_SAVINGS };
+	struct kproto_transfer_result tr;
+	struct kproto_buf b;
+	int code;
+
+	randombytes_buf(t.txid, sizeof t.txid);
+	if (payee != NULL)
+		snprintf(t.pan, sizeof t.pan, "%s", payee);
+	if (kproto_transfer_pack(&b, &t) != KPROTO_OK ||
+	    fleet_call(k, KPROTO_MSG_TRANSFER, &b, &code) != KPROTO_MSG_TRANSFER_RESULT ||
+	    kproto_transfer_result_unpack(&b, &tr) != KPROTO_OK)
+		return -1;
+	return tr.status;
+}
+
+int
 fleet_settle(struct fleet_kiosk *k)
 {
 	struct kproto_settle m = { .outcome = (uint8_t)k->pending_outcome };

@@ -1,6 +1,6 @@
 /* A fleet for tests and bench-fleet: banks of made-up cards on either backend, real
  * kiosk-bankd processes, and simulated kiosks that speak the signed protocol as the
- * kiosk does (card session, withdrawals, settling by txid after a failure). */
+ * kiosk does (card session, withdrawals, transfers, settling by txid after a failure). */
 #ifndef TESTS_FLEET_RIG_H
 #define TESTS_FLEET_RIG_H
 
@@ -59,6 +59,11 @@ int fleet_withdraw_auth(struct fleet_kiosk *k, int64_t amount_fen);
  * sends WITHDRAW_REVERSE: 0 once answered OK (nothing pending), -1 (left pending).
  */
 int fleet_withdraw_end(struct fleet_kiosk *k, int complete);
+/*
+ * TRANSFER of amount with a fresh txid from the current account to payee's card, or
+ * (payee NULL) to the savings account: the TRANSFER_RESULT status, or -1.
+ */
+int fleet_transfer(struct fleet_kiosk *k, int64_t amount_fen, const char *payee);
 /*
  * Settles k->pending by SETTLE on a connection with no card open, as the kiosk's
  * recovery does: 1 if the bank completed it (the cash counts), 0 if it is reversed or

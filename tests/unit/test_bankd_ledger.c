@@ -123,7 +123,8 @@ test_demo(struct db *db)
 	CHECK_EQ(ci.tries_left, 3);
 	CHECK_EQ(ledger_card_open(db, PAN2, &ci), LEDGER_OK);
 	CHECK(strcmp(ci.holder, "李秀英 Li Xiuying") == 0);
-	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT);
+	/* The bank protects her from scams: the kiosk knows before the menu. */
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT | KPROTO_CARD_F_FRAUD_PROTECT);
 	CHECK_EQ(ledger_card_open(db, PAN3, &ci), LEDGER_OK);
 	CHECK(strcmp(ci.holder, "王芳 Wang Fang") == 0);
 	CHECK_EQ(ci.flags, KPROTO_CARD_F_SPEECH);
@@ -522,6 +523,20 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/* Turns the demo bank back into what an adapter of schema version 3 wrote: no
+ * transfers, no per-card transfer limit or threshold. */
+static void
+downgrade_to_v3(struct db *db)
+{
+	char err[512];
+
+	CHECK(db_exec(db, "DELETE FROM ledger WHERE kind IN ('transfer_out', 'transfer_in'); "
+	    "DROP TABLE transfers; ALTER TABLE cards DROP COLUMN transfer_limit_fen; "
+	    "ALTER TABLE cards DROP COLUMN large_threshold_fen", err, sizeof err) == 0);
+	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 3" :
+	    "PRAGMA user_version = 3", err, sizeof err) == 0);
+}
+
 /*
  * Turns the demo bank back into what an adapter of schema version 2 wrote: one
  * account per card, no customers, no payees.
@@ -531,6 +546,7 @@ downgrade_to_v2(struct db *db)
 {
 	char err[512];
 
+	downgrade_to_v3(db);
 	CHECK(db_exec(db, "DELETE FROM ledger WHERE account_id IN (SELECT id FROM accounts "
 	    "WHERE kind = 'savings'); DROP TABLE payees", err, sizeof err) == 0);
 	if (pg != NULL)
@@ -643,11 +659,11 @@ test_upgrade(void)
 	db_close(db);
 	/* A version the adapter does not know is still refused. */
 	CHECK(db_open(p, &db, err, sizeof err) == 0);
-	CHECK(db_exec(db, "PRAGMA user_version = 4", err, sizeof err) == 0);
+	CHECK(db_exec(db, "PRAGMA user_version = 5", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 4") != NULL);
+	CHECK(strstr(err, "schema version 5") != NULL);
 	remove_bank_file(p);
 }
 
@@ -779,6 +795,494 @@ test_adapters_share_card(struct db *db)
 	CHECK_EQ(count_rows(db, "SELECT balance_fen FROM accounts WHERE id = 70"), 300000);
 }
 
+/* ---- transfers ---------------------------------------------------------------------- */
+
+#define PAN_UNKNOWN "6222000000000066"   /* passes Luhn, no card of the bank */
+#define PAN_SLIP "6222000000000018"      /* PAN1 with its last digit wrong */
+
+/* The demo bank again, as --init-demo makes it. */
+static struct db *
+fresh_bank(struct db *db)
+{
+	char err[512];
+
+	db_close(db);
+	CHECK(db_init_demo(path, err, sizeof err) == 0);
+	return reopen(NULL);
+}
+
+/* The balance of pan's customer's account of kind ("current" or "savings"). */
+static int64_t
+account_balance(struct db *db, const char *pan, const char *kind)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "SELECT a.balance_fen FROM cards c JOIN accounts own ON "
+	    "own.id = c.account_id JOIN accounts a ON a.customer_id = own.customer_id WHERE "
+	    "c.pan = '%s' AND a.kind = '%s'", pan, kind);
+	return count_rows(db, sql);
+}
+
+/* Transfer n (its txid) of amount from pan's account from, to its own account to or,
+ * when payee is not NULL, to that card. */
+static enum ledger_status
+xfer(struct db *db, const char *pan, int n, int64_t amount, int from, int to,
+    const char *payee, struct kproto_transfer_result *tr)
+{
+	struct kproto_transfer t = { .amount_fen = amount, .from_kind = (uint8_t)from,
+	    .to_kind = (uint8_t)to };
+
+	txid_make(t.txid, n);
+	t.txid[1] = 0x58;
+	t.txid[14] = (unsigned char)(n >> 8);
+	if (payee != NULL)
+		snprintf(t.pan, sizeof t.pan, "%s", payee);
+	return ledger_transfer(db, KIOSK, pan, &t, tr);
+}
+
+static void
+test_name_mask(void)
+{
+	static const char *const cases[][2] = {
+		{ "李秀英 Li Xiuying", "李*英" },
+		{ "张伟 Zhang Wei", "张*" },
+		{ "王芳", "王*" },
+		{ "欧阳娜娜", "欧*娜" },
+		{ "赵", "赵*" },
+		{ "Zhang Wei", "Z*** Wei" },
+		{ "  Zhang   Wei ", "Z*** Wei" },
+		{ "Mary Ann Lee", "M*** A*** Lee" },
+		{ "Madonna", "M***" },
+		{ "Émile Zola", "É*** Zola" },
+		{ "", "" },
+	};
+	char out[KPROTO_PAYEE_NAME_MAX + 1], lng[200];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ledger_name_mask(cases[i][0], out, sizeof out);
+		if (strcmp(out, cases[i][1]) != 0) {
+			fprintf(stderr, "mask \"%s\" gives \"%s\", expected \"%s\"\n",
+			    cases[i][0], out, cases[i][1]);
+			failures++;
+		}
+	}
+	/* A name of many short words is cut at a word, never inside a character. */
+	for (size_t i = 0; i + 2 < sizeof lng; i += 2)
+		memcpy(lng + i, "A ", 2);
+	lng[sizeof lng - 2] = 'Z';
+	lng[sizeof lng - 1] = '\0';
+	ledger_name_mask(lng, out, sizeof out);
+	CHECK(strlen(out) <= KPROTO_PAYEE_NAME_MAX && strlen(out) > 100);
+	CHECK(out[strlen(out) - 1] == '*');
+	CHECK(kproto_utf8_valid(out, strlen(out)));
+	/* Nothing shown rather than a letter without its stars. */
+	ledger_name_mask("Zhang Wei", out, 4);
+	CHECK(strcmp(out, "") == 0);
+}
+
+/* What TRANSFER_OPTIONS shows: accounts, payees masked, the day's allowance, flags. */
+static void
+test_transfer_choices(struct db *db)
+{
+	struct kproto_transfer_choices tc;
+	struct kproto_payee pi;
+
+	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
+	CHECK_EQ(tc.naccounts, 2);
+	CHECK_EQ(tc.accounts[0].kind, KPROTO_ACCOUNT_CURRENT);
+	CHECK_EQ(tc.accounts[0].available_fen, 500000);
+	CHECK_EQ(tc.accounts[1].kind, KPROTO_ACCOUNT_SAVINGS);
+	CHECK_EQ(tc.accounts[1].available_fen, 2000000);
+	CHECK_EQ(tc.npayees, 2);
+	CHECK(strcmp(tc.payees[0].pan, PAN2) == 0 && strcmp(tc.payees[0].name, "李*英") == 0);
+	CHECK(strcmp(tc.payees[1].pan, PAN3) == 0 && strcmp(tc.payees[1].name, "王*") == 0);
+	CHECK_EQ(tc.payees[0].paid_before, 0);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN);
+	CHECK_EQ(tc.large_threshold_fen, 0);
+	CHECK_EQ(tc.fraud_protect, 0);
+	/* 李秀英: protected, alerted above ¥2,000, no payees of her own. */
+	CHECK_EQ(ledger_transfer_choices(db, PAN2, &tc), LEDGER_OK);
+	CHECK_EQ(tc.large_threshold_fen, 200000);
+	CHECK_EQ(tc.fraud_protect, 1);
+	CHECK_EQ(tc.npayees, 0);
+	CHECK_EQ(tc.accounts[0].available_fen, 1234560);
+	CHECK_EQ(ledger_transfer_choices(db, "6222000000000099", &tc), LEDGER_ERROR);
+
+	/* A typed number: known (whatever its card's state), unknown, or a slip. */
+	CHECK_EQ(ledger_payee_lookup(db, PAN1, PAN4, &pi), LEDGER_OK);
+	CHECK(strcmp(pi.pan, PAN4) == 0 && strcmp(pi.name, "赵*") == 0);
+	CHECK_EQ(pi.paid_before, 0);
+	CHECK_EQ(ledger_payee_lookup(db, PAN1, PAN_UNKNOWN, &pi), LEDGER_UNKNOWN_PAYEE);
+	CHECK_EQ(ledger_payee_lookup(db, PAN1, PAN_SLIP, &pi), LEDGER_UNKNOWN_PAYEE);
+	CHECK(pi.name[0] == '\0');
+}
+
+/* Both legs at once, each txid once, and the rules in their order. */
+static void
+test_transfer(struct db *db)
+{
+	struct kproto_transfer_result tr, tr2;
+	struct kproto_transfer_choices tc;
+	struct kproto_withdraw_result wr;
+	struct kproto_payee pi;
+	unsigned char w[16];
+	char err[512];
+
+	/* Savings to current: one transaction, two ledger rows with the balance after. */
+	CHECK_EQ(xfer(db, PAN1, 1, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr.available_after_fen, 1900000);
+	CHECK_EQ(tr.txid[1], 0x58);
+	CHECK_EQ(account_balance(db, PAN1, "current"), 600000);
+	CHECK_EQ(account_balance(db, PAN1, "savings"), 1900000);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE txid = "
+	    "'7a580000000000000000000000000001'"), 2);
+	/* (The demo's history has transfers too, with no txid.) */
+	CHECK_EQ(count_rows(db, "SELECT balance_after_fen FROM ledger WHERE kind = "
+	    "'transfer_out' AND amount_fen = -100000 AND txid IS NOT NULL"), 1900000);
+	CHECK_EQ(count_rows(db, "SELECT balance_after_fen FROM ledger WHERE kind = "
+	    "'transfer_in' AND amount_fen = 100000 AND txid IS NOT NULL"), 600000);
+
+	/* The same request again answers the same and moves nothing more. */
+	CHECK_EQ(xfer(db, PAN1, 1, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr2), LEDGER_REPEAT);
+	CHECK_EQ(tr2.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr2.available_after_fen, 1900000);
+	CHECK_EQ(account_balance(db, PAN1, "current"), 600000);
+	CHECK_EQ(account_balance(db, PAN1, "savings"), 1900000);
+	/* The txid with anything else is not this transfer. */
+	CHECK_EQ(xfer(db, PAN1, 1, 100001, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr2), LEDGER_CONFLICT);
+	CHECK_EQ(xfer(db, PAN1, 1, 100000, KPROTO_ACCOUNT_SAVINGS, 0, PAN2, &tr2),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(xfer(db, PAN3, 1, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr2), LEDGER_CONFLICT);
+
+	/* Own transfers leave the day's allowance whole; a payee's counts, and is paid. */
+	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN);
+	CHECK_EQ(xfer(db, PAN1, 2, 50000, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr.available_after_fen, 550000);
+	CHECK_EQ(account_balance(db, PAN1, "current"), 550000);
+	CHECK_EQ(account_balance(db, PAN2, "current"), 1234560 + 50000);
+	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN - 50000);
+	CHECK_EQ(tc.accounts[0].available_fen, 550000);
+	CHECK_EQ(tc.payees[0].paid_before, 1);
+	CHECK_EQ(tc.payees[1].paid_before, 0);
+	CHECK_EQ(ledger_payee_lookup(db, PAN1, PAN2, &pi), LEDGER_OK);
+	CHECK_EQ(pi.paid_before, 1);
+	/* Paid before is this card's history, not the payee's. */
+	CHECK_EQ(ledger_payee_lookup(db, PAN3, PAN2, &pi), LEDGER_OK);
+	CHECK_EQ(pi.paid_before, 0);
+
+	/* Refusals, each in its order; each is kept under its txid too. */
+	CHECK_EQ(xfer(db, PAN1, 3, 0, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INVALID);
+	CHECK_EQ(xfer(db, PAN1, 4, -500, KPROTO_ACCOUNT_CURRENT, 0, PAN_SLIP, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INVALID);
+	CHECK_EQ(xfer(db, PAN1, 5, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN_SLIP, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_UNKNOWN_PAYEE);
+	CHECK_EQ(xfer(db, PAN1, 6, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN_UNKNOWN, &tr),
+	    LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_UNKNOWN_PAYEE);
+	CHECK_EQ(tr.available_after_fen, 550000);
+	CHECK_EQ(xfer(db, PAN1, 7, 100, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_CURRENT, NULL,
+	    &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_SAME_ACCOUNT);
+	CHECK_EQ(xfer(db, PAN1, 8, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_SAME_ACCOUNT);
+	CHECK_EQ(xfer(db, PAN1, 9, 550001, KPROTO_ACCOUNT_CURRENT, 0, PAN3, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INSUFFICIENT);
+	CHECK_EQ(tr.available_after_fen, 550000);
+	/* A hold counts against what a transfer may take. */
+	txid_make(w, 90);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, w, 500000, &wr), LEDGER_OK);
+	CHECK_EQ(xfer(db, PAN1, 10, 60000, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_SAVINGS, NULL,
+	    &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INSUFFICIENT);
+	CHECK_EQ(tr.available_after_fen, 50000);
+	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, w), LEDGER_OK);
+	/* A refusal stays the answer to its txid, though the money is there now. */
+	CHECK_EQ(xfer(db, PAN1, 10, 60000, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_SAVINGS, NULL,
+	    &tr), LEDGER_REPEAT);
+	CHECK_EQ(tr.status, KPROTO_XFER_INSUFFICIENT);
+	CHECK_EQ(account_balance(db, PAN1, "current"), 550000);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM transfers WHERE status <> 0"), 8);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind LIKE 'transfer_%' "
+	    "AND txid IS NOT NULL"), 4);
+
+	/* A card of no customer has no savings to send to or from. */
+	CHECK(db_exec(db, "INSERT INTO accounts (id, holder, balance_fen, currency) VALUES "
+	    "(80, 'Test Alone', 70000, 'CNY'); INSERT INTO cards (pan, account_id, pin_hash, "
+	    "status, tries_left) VALUES ('6222000000000008', 80, 'x', 'active', 3);", err,
+	    sizeof err) == 0);
+	CHECK_EQ(xfer(db, "6222000000000008", 11, 100, KPROTO_ACCOUNT_CURRENT,
+	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INVALID);
+	CHECK_EQ(xfer(db, "6222000000000008", 12, 100, KPROTO_ACCOUNT_SAVINGS, 0, PAN1, &tr),
+	    LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_INVALID);
+	CHECK_EQ(tr.available_after_fen, 0);
+	/* A locked card's account may be paid into. */
+	CHECK_EQ(xfer(db, "6222000000000008", 13, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN4, &tr),
+	    LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(account_balance(db, PAN4, "current"), 300100);
+}
+
+/* The card's daily transfer limit: payees only, per calendar day. */
+static void
+test_transfer_limit(struct db *db)
+{
+	struct kproto_transfer_result tr;
+	struct kproto_transfer_choices tc;
+	char err[512];
+
+	CHECK(db_exec(db, "UPDATE cards SET transfer_limit_fen = 100000 WHERE pan = '" PAN3
+	    "'", err, sizeof err) == 0);
+	CHECK_EQ(xfer(db, PAN3, 20, 60000, KPROTO_ACCOUNT_CURRENT, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(xfer(db, PAN3, 21, 40001, KPROTO_ACCOUNT_SAVINGS, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_OVER_LIMIT);
+	/* The limit is judged before the funds: 王芳's current account has ¥200 left. */
+	CHECK_EQ(xfer(db, PAN3, 22, 50000, KPROTO_ACCOUNT_CURRENT, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_OVER_LIMIT);
+	CHECK_EQ(xfer(db, PAN3, 23, 40000, KPROTO_ACCOUNT_SAVINGS, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(ledger_transfer_choices(db, PAN3, &tc), LEDGER_OK);
+	CHECK_EQ(tc.transfer_remaining_fen, 0);
+	/* Between her own accounts she may still move money. */
+	CHECK_EQ(xfer(db, PAN3, 24, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	/* Tomorrow the limit is whole again. */
+	fake_now += 24 * 3600;
+	CHECK_EQ(ledger_transfer_choices(db, PAN3, &tc), LEDGER_OK);
+	CHECK_EQ(tc.transfer_remaining_fen, 100000);
+	CHECK_EQ(xfer(db, PAN3, 25, 100000, KPROTO_ACCOUNT_CURRENT, 0, PAN1, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	fake_now -= 24 * 3600;
+}
+
+/* A leg that fails takes the other with it; the retry then applies once. */
+static void
+test_transfer_atomic(struct db *db)
+{
+	struct kproto_transfer_result tr;
+	int64_t from = account_balance(db, PAN1, "current");
+	int64_t to = account_balance(db, PAN2, "current");
+	char err[512];
+
+	CHECK(db_exec(db, pg != NULL ?
+	    "CREATE FUNCTION test_fail_in() RETURNS trigger LANGUAGE plpgsql AS "
+	    "$$ BEGIN RAISE EXCEPTION 'credit leg refused'; END $$; "
+	    "CREATE TRIGGER test_fail_in BEFORE INSERT ON ledger FOR EACH ROW "
+	    "WHEN (NEW.kind = 'transfer_in') EXECUTE FUNCTION test_fail_in()" :
+	    "CREATE TRIGGER test_fail_in BEFORE INSERT ON ledger WHEN NEW.kind = "
+	    "'transfer_in' BEGIN SELECT RAISE(ABORT, 'credit leg refused'); END",
+	    err, sizeof err) == 0);
+	CHECK_EQ(xfer(db, PAN1, 30, 1000, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr), LEDGER_ERROR);
+	CHECK_EQ(account_balance(db, PAN1, "current"), from);
+	CHECK_EQ(account_balance(db, PAN2, "current"), to);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE txid = "
+	    "'7a58000000000000000000000000001e'"), 0);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM transfers WHERE txid = "
+	    "'7a58000000000000000000000000001e'"), 0);
+	CHECK(db_exec(db, pg != NULL ? "DROP TRIGGER test_fail_in ON ledger; "
+	    "DROP FUNCTION test_fail_in()" : "DROP TRIGGER test_fail_in", err,
+	    sizeof err) == 0);
+	CHECK_EQ(xfer(db, PAN1, 30, 1000, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(xfer(db, PAN1, 30, 1000, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr),
+	    LEDGER_REPEAT);
+	CHECK_EQ(account_balance(db, PAN1, "current"), from - 1000);
+	CHECK_EQ(account_balance(db, PAN2, "current"), to + 1000);
+}
+
+/* Transfers kid k of the crossing run makes: 20 of ¥10 from 王芳 to 张伟 (kids 0
+ * and 1), or 20 of ¥1 back (kids 2 and 3); how many were approved, -1 on an error. */
+static int
+kid_crossing(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 20; i++) {
+		if ((k < 2 ? xfer(mine, PAN3, 100 + k * 20 + i, 1000, KPROTO_ACCOUNT_CURRENT, 0,
+		    PAN1, &tr) : xfer(mine, PAN1, 100 + k * 20 + i, 100, KPROTO_ACCOUNT_CURRENT,
+		    0, PAN3, &tr)) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Ten transfers of ¥1 from 王芳 to 李秀英. */
+static int
+kid_draining(struct db *mine, int k)
+{
+	struct kproto_transfer_result tr;
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (xfer(mine, PAN3, 300 + k * 10 + i, 100, KPROTO_ACCOUNT_CURRENT, 0, PAN2,
+		    &tr) != LEDGER_OK)
+			return -1;
+		n += tr.status == KPROTO_XFER_APPROVED;
+	}
+	return n;
+}
+
+/* Ten ¥100 withdrawals on 张伟's card (kids 0 and 1) or ten ¥100 transfers from it
+ * to 李秀英 (kids 2 and 3). */
+static int
+kid_mixed(struct db *mine, int k)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_transfer_result tr;
+	unsigned char t[16];
+	int n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (k < 2) {
+			txid_make(t, i);
+			t[1] = (unsigned char)(0x90 + k);
+			if (ledger_withdraw_auth(mine, KIOSK, PAN1, t, 10000, &wr) != LEDGER_OK)
+				return -1;
+			n += wr.status == KPROTO_WD_APPROVED;
+		} else {
+			if (xfer(mine, PAN1, 400 + k * 10 + i, 10000, KPROTO_ACCOUNT_CURRENT, 0,
+			    PAN2, &tr) != LEDGER_OK)
+				return -1;
+			n += tr.status == KPROTO_XFER_APPROVED;
+		}
+	}
+	return n;
+}
+
+/* Runs kid(mine, k) for k 0..3 in four processes at once, each with a connection of
+ * its own; got[k] is what kid k returned. */
+static void
+kids_run(int (*kid)(struct db *, int), int got[4])
+{
+	char err[256];
+	pid_t pids[4];
+
+	for (int k = 0; k < 4; k++) {
+		if ((pids[k] = fork()) != 0)
+			continue;
+		struct db *mine = NULL;
+		if (db_open(path, &mine, err, sizeof err) < 0)
+			_exit(255);
+		int n = kid(mine, k);
+		db_close(mine);
+		_exit(n < 0 ? 255 : n);
+	}
+	for (int k = 0; k < 4; k++) {
+		int st;
+		CHECK(waitpid(pids[k], &st, 0) == pids[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+		got[k] = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	}
+}
+
+/*
+ * Four processes, each with its own connection, transfer from one card at once, and
+ * two of them the other way back: together they never exceed the balance or the
+ * daily limit, nobody waits on anybody in a circle, and the money adds up.
+ */
+static void
+test_transfer_concurrent(struct db *db)
+{
+	struct kproto_transfer_result tr;
+	int64_t total;
+	char err[256];
+	int got[4];
+
+	/* 王芳 sent ¥1,000 to payees today: she may send ¥250 more, with ¥1,200 in her
+	 * current account; 张伟 sends back. */
+	CHECK(db_exec(db, "UPDATE cards SET transfer_limit_fen = 125000 WHERE pan = '" PAN3
+	    "'", err, sizeof err) == 0);
+	CHECK_EQ(xfer(db, PAN3, 99, 100000, KPROTO_ACCOUNT_SAVINGS, KPROTO_ACCOUNT_CURRENT,
+	    NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	CHECK_EQ(account_balance(db, PAN3, "current"), 120000);
+	total = account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current");
+	kids_run(kid_crossing, got);
+	/* ¥10 forty times against a ¥250 limit: 25 of them; all 40 the other way. */
+	CHECK_EQ(got[0] + got[1], 25);
+	CHECK_EQ(got[2] + got[3], 40);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM transfers WHERE pan = '" PAN3 "' AND "
+	    "status = 2 AND amount_fen = 1000"), 15);
+	CHECK_EQ(account_balance(db, PAN1, "current") + account_balance(db, PAN3, "current"),
+	    total);
+	CHECK_EQ(count_rows(db, "SELECT sum(amount_fen) FROM ledger WHERE kind LIKE "
+	    "'transfer_%'"), 0);
+
+	/* The balance binds when the limit does not: ¥3 left, ¥1 asked 40 times at once. */
+	CHECK(db_exec(db, "UPDATE cards SET transfer_limit_fen = 5000000 WHERE pan = '" PAN3
+	    "'", err, sizeof err) == 0);
+	int64_t left = account_balance(db, PAN3, "current");
+	CHECK_EQ(xfer(db, PAN3, 200, left - 300, KPROTO_ACCOUNT_CURRENT,
+	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	kids_run(kid_draining, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 3);
+	CHECK_EQ(account_balance(db, PAN3, "current"), 0);
+
+	/* Withdrawals and transfers on one card at once share its ¥1,000 between them. */
+	struct ledger_account acc[LEDGER_ACCOUNTS_MAX];
+	int n;
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(xfer(db, PAN1, 398, acc[0].available_fen - 100000, KPROTO_ACCOUNT_CURRENT,
+	    KPROTO_ACCOUNT_SAVINGS, NULL, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	kids_run(kid_mixed, got);
+	CHECK_EQ(got[0] + got[1] + got[2] + got[3], 10);
+	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
+	CHECK_EQ(acc[0].available_fen, 0);
+}
+
+/* A bank of schema version 3 gains transfers: every card the default limit, no
+ * threshold; its money and payees kept. */
+static void
+test_migrate_v3(void)
+{
+	struct kproto_transfer_choices tc;
+	struct kproto_transfer_result tr;
+	char spec[600], err[1024];
+	struct db *db = NULL;
+
+	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v3");
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	downgrade_to_v3(db);
+	db_close(db);
+	db = NULL;
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return;
+	}
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE transfer_limit_fen = "
+	    "5000000 AND large_threshold_fen IS NULL"), 5);
+	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
+	CHECK_EQ(tc.npayees, 2);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN);
+	CHECK_EQ(xfer(db, PAN1, 1, 1000, KPROTO_ACCOUNT_CURRENT, 0, PAN2, &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	db_close(db);
+	if (pg == NULL)
+		remove_bank_file(spec);
+}
+
 /* The schema of a PostgreSQL bank: created and upgraded by migration only. */
 static void
 test_pg_schema(void)
@@ -792,7 +1296,7 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE payees, ledger, holds, cards, accounts, customers, "
+	CHECK(db_exec(db, "DROP TABLE transfers, payees, ledger, holds, cards, accounts, customers, "
 	    "schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
@@ -832,13 +1336,13 @@ test_pg_schema(void)
 	    "state = 'held'"), 1);
 
 	/* A newer schema than this program knows: neither served nor migrated. */
-	CHECK(db_exec(db, "UPDATE schema_version SET version = 4", err, sizeof err) == 0);
+	CHECK(db_exec(db, "UPDATE schema_version SET version = 5", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(spec, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 4 is newer") != NULL);
+	CHECK(strstr(err, "schema version 5 is newer") != NULL);
 	CHECK(db_migrate(spec, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 4 is newer") != NULL);
+	CHECK(strstr(err, "schema version 5 is newer") != NULL);
 }
 
 /* A PostgreSQL bank that cannot be used is refused at start, with the reason. */
@@ -1135,6 +1639,18 @@ test_statement(struct db *db)
 	CHECK_EQ(sl.line[1].amount_fen, -10000);
 	CHECK_EQ(sl.line[0].kind, KPROTO_ENTRY_WITHDRAWAL);
 
+	/* A transfer is a line on each side. */
+	struct kproto_transfer_result tr;
+	CHECK_EQ(xfer(db, PAN1, 240, 10000, KPROTO_ACCOUNT_CURRENT, KPROTO_ACCOUNT_SAVINGS, NULL,
+	    &tr), LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_CURRENT, &found);
+	check_lines(&sl, bi.balance_fen - 10000, __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_OUT && sl.line[0].amount_fen == -10000);
+	sl = statement_of(db, PAN1, KPROTO_STATEMENT_SAVINGS, &found);
+	check_lines(&sl, account_balance(db, PAN1, "savings"), __LINE__);
+	CHECK(sl.line[0].kind == KPROTO_ENTRY_TRANSFER_IN && sl.line[0].amount_fen == 10000);
+
 	/* A card of no customer has its own account alone, here without any entry. */
 	sl = statement_of(db, "6222000000000007", KPROTO_STATEMENT_CURRENT, &found);
 	CHECK(found && sl.count == 0);
@@ -1158,7 +1674,7 @@ test_pin_change(struct db *db)
 		{ "1212", KPROTO_PIN_CHANGED }, { "1233", KPROTO_PIN_CHANGED },
 		{ "2468", KPROTO_PIN_CHANGED }, { "135713", KPROTO_PIN_CHANGED },
 	};
-	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES];
+	char old_hash[crypto_pwhash_STRBYTES], new_hash[crypto_pwhash_STRBYTES], err[256];
 	struct kproto_pin_result pr;
 	int checkable;
 
@@ -1185,6 +1701,12 @@ test_pin_change(struct db *db)
 	CHECK_EQ(ledger_pin_change_prepare(old_hash, "2468", new_hash, sizeof new_hash),
 	    KPROTO_PIN_CHANGED);
 	CHECK_EQ(ledger_pin_store(db, PAN3, new_hash, new_hash), LEDGER_CONFLICT);
+	/* Locked while the new PIN was judged: not stored. */
+	CHECK(db_exec(db, "UPDATE cards SET status = 'locked' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
+	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_CONFLICT);
+	CHECK(db_exec(db, "UPDATE cards SET status = 'active' WHERE pan = '" PAN3 "'", err,
+	    sizeof err) == 0);
 	CHECK_EQ(ledger_pin_store(db, PAN3, old_hash, new_hash), LEDGER_OK);
 	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
 	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
@@ -1236,6 +1758,16 @@ main(int argc, char **argv)
 	test_settle(db);
 	test_adapters_share_card(db);
 	test_statement(db);
+	test_name_mask();
+	db = fresh_bank(db);
+	test_transfer_choices(db);
+	test_transfer(db);
+	test_transfer_limit(db);
+	test_transfer_atomic(db);
+	test_transfer_concurrent(db);
+	test_migrate_v3();
+	/* What follows wants the demo's money back. */
+	db = fresh_bank(db);
 	if (pg != NULL) {
 		test_pg_connection_lost(db);
 		test_pg_timeouts(db);

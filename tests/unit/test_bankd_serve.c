@@ -245,6 +245,35 @@ balance(struct kproto_conn *c, int64_t expect_available)
 	return now_ms() - t0;
 }
 
+/* A transfer through the binary: the choices, then ¥10 to 李秀英 sent twice under one
+ * txid, as a kiosk retries after a lost answer: approved once, the same answer again. */
+static void
+transfer_twice(struct kproto_conn *c)
+{
+	struct kproto_transfer t = { .amount_fen = 1000, .pan = "6222000000000025" };
+	struct kproto_transfer_choices tc;
+	struct kproto_transfer_result tr;
+	struct kproto_buf b;
+	uint8_t type = 0;
+
+	kproto_buf_init(&b);
+	CHECK_EQ(kproto_request(c, KPROTO_MSG_TRANSFER_OPTIONS, &b, &type, &b, 5000),
+	    KPROTO_OK);
+	CHECK_EQ(type, KPROTO_MSG_TRANSFER_CHOICES);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc), KPROTO_OK);
+	CHECK(tc.npayees == 2 && strcmp(tc.payees[0].name, "李*英") == 0);
+	memset(t.txid, 0x5a, sizeof t.txid);
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(kproto_transfer_pack(&b, &t), KPROTO_OK);
+		CHECK_EQ(kproto_request(c, KPROTO_MSG_TRANSFER, &b, &type, &b, 5000), KPROTO_OK);
+		CHECK_EQ(type, KPROTO_MSG_TRANSFER_RESULT);
+		CHECK_EQ(kproto_transfer_result_unpack(&b, &tr), KPROTO_OK);
+		CHECK_EQ(tr.status, KPROTO_XFER_APPROVED);
+		CHECK_EQ(tr.available_after_fen, 499000);
+	}
+	CHECK(log_wait("TRANSFER_RESULT approved (repeat) available=4990.00"));
+}
+
 /* A raw, non-blocking connection to the adapter; -1 if the backlog is full. */
 static int
 raw_connect(void)
@@ -428,9 +457,9 @@ full_of_sessions(void)
 	stop_bankd(pid);
 }
 
-/* Sends a PIN_VERIFY for pin without waiting for its answer. */
+/* Sends a PIN_VERIFY or PIN_CHANGE for pin without waiting for its answer. */
 static void
-pin_send(struct kproto_conn *c, const char *pin)
+pin_send_as(struct kproto_conn *c, uint8_t type, const char *pin)
 {
 	struct kproto_pin_verify pv;
 	struct kproto_buf b;
@@ -438,7 +467,13 @@ pin_send(struct kproto_conn *c, const char *pin)
 	CHECK_EQ(kproto_pin_seal(pin, adapter_pk, pv.sealed, sizeof pv.sealed,
 	    &pv.sealed_len), KPROTO_OK);
 	CHECK_EQ(kproto_pin_verify_pack(&b, &pv), KPROTO_OK);
-	CHECK_EQ(kproto_send(c, KPROTO_MSG_PIN_VERIFY, &b), KPROTO_OK);
+	CHECK_EQ(kproto_send(c, type, &b), KPROTO_OK);
+}
+
+static void
+pin_send(struct kproto_conn *c, const char *pin)
+{
+	pin_send_as(c, KPROTO_MSG_PIN_VERIFY, pin);
 }
 
 /* CARD_OPEN of pan, then pin_send. */
@@ -456,20 +491,32 @@ card_and_pin_send(struct kproto_conn *c, const char *pan, const char *pin)
 	pin_send(c, pin);
 }
 
+/* The answer to a request sent before into b: 0 if it is of type want, -code for
+ * ERROR. */
+static int
+answer_recv(struct kproto_conn *c, uint8_t want, struct kproto_buf *b)
+{
+	struct kproto_error e;
+	uint8_t type = 0;
+
+	CHECK_EQ(kproto_recv_wait(c, &type, b, 5000), KPROTO_OK);
+	if (type == KPROTO_MSG_ERROR) {
+		CHECK_EQ(kproto_error_unpack(b, &e), KPROTO_OK);
+		return -(int)e.code;
+	}
+	CHECK_EQ(type, want);
+	return 0;
+}
+
 /* The answer to a PIN_VERIFY sent before: PIN_RESULT's status, or -code for ERROR. */
 static int
 pin_answer(struct kproto_conn *c, struct kproto_pin_result *pr)
 {
-	struct kproto_error e;
 	struct kproto_buf b;
-	uint8_t type = 0;
+	int rv = answer_recv(c, KPROTO_MSG_PIN_RESULT, &b);
 
-	CHECK_EQ(kproto_recv_wait(c, &type, &b, 5000), KPROTO_OK);
-	if (type == KPROTO_MSG_ERROR) {
-		CHECK_EQ(kproto_error_unpack(&b, &e), KPROTO_OK);
-		return -(int)e.code;
-	}
-	CHECK_EQ(type, KPROTO_MSG_PIN_RESULT);
+	if (rv < 0)
+		return rv;
 	CHECK_EQ(kproto_pin_result_unpack(&b, pr), KPROTO_OK);
 	return pr->status;
 }
@@ -550,6 +597,72 @@ pin_busy(void)
 	kproto_conn_close(&a);
 	kproto_conn_close(&c);
 	stop_bankd(pid);
+}
+
+/* The answer to a PIN_CHANGE sent before: its status, or -code for ERROR. */
+static int
+pin_change_answer(struct kproto_conn *c)
+{
+	struct kproto_pin_change_result pr;
+	struct kproto_buf b;
+	int rv = answer_recv(c, KPROTO_MSG_PIN_CHANGE_RESULT, &b);
+
+	if (rv < 0)
+		return rv;
+	CHECK_EQ(kproto_pin_change_result_unpack(&b, &pr), KPROTO_OK);
+	return pr.status;
+}
+
+/*
+ * The served adapter, PIN workers and all: a statement after the PIN, then a PIN
+ * change; the next card session opens with the new PIN, and the log says only that
+ * the PIN changed.
+ */
+static void
+statement_and_pin_change(void)
+{
+	struct kproto_statement st = { .account = KPROTO_STATEMENT_CURRENT };
+	struct kproto_statement_lines sl;
+	struct kproto_pin_result pr;
+	struct kproto_conn a;
+	struct kproto_buf b;
+	uint8_t type = 0;
+	pid_t pid;
+
+	log_mark();
+	pid = start_bankd();
+	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
+	card_and_pin_send(&a, "6222000000000033", "1357");
+	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_OK);
+	CHECK_EQ(kproto_statement_pack(&b, &st), KPROTO_OK);
+	CHECK_EQ(kproto_request(&a, KPROTO_MSG_STATEMENT, &b, &type, &b, 5000), KPROTO_OK);
+	CHECK_EQ(type, KPROTO_MSG_STATEMENT_LINES);
+	CHECK_EQ(kproto_statement_lines_unpack(&b, &sl), KPROTO_OK);
+	CHECK_EQ(sl.count, 4);
+	CHECK_EQ(sl.line[0].balance_after_fen, pr.available_fen);
+	CHECK(log_wait("STATEMENT 622200******0033 current -> STATEMENT_LINES 4 lines"));
+
+	pin_send_as(&a, KPROTO_MSG_PIN_CHANGE, "1111");
+	CHECK_EQ(pin_change_answer(&a), KPROTO_PIN_WEAK_REPEATED);
+	pin_send_as(&a, KPROTO_MSG_PIN_CHANGE, "7294");
+	CHECK_EQ(pin_change_answer(&a), KPROTO_PIN_CHANGED);
+	pin_send_as(&a, KPROTO_MSG_PIN_CHANGE, "8642");
+	CHECK_EQ(pin_change_answer(&a), -KPROTO_ERROR_NOT_PERMITTED);
+	kproto_conn_close(&a);
+	CHECK(log_wait("PIN_CHANGE 622200******0033 -> PIN changed"));
+
+	CHECK_EQ(connect_kiosk(&a, kiosk_sk), KPROTO_OK);
+	card_and_pin_send(&a, "6222000000000033", "1357");
+	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_WRONG);
+	pin_send(&a, "7294");
+	CHECK_EQ(pin_answer(&a, &pr), KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	pin_send_as(&a, KPROTO_MSG_PIN_CHANGE, "1357");
+	CHECK_EQ(pin_change_answer(&a), KPROTO_PIN_CHANGED);
+	kproto_conn_close(&a);
+	stop_bankd(pid);
+	CHECK(!log_contains("7294"));
+	CHECK(!log_contains("8642"));
 }
 
 /*
@@ -929,6 +1042,7 @@ main(int argc, char **argv)
 	full_of_sessions();
 	pin_off_loop();
 	pin_busy();
+	statement_and_pin_change();
 	non_readers();
 	peer_uid();
 
@@ -947,6 +1061,7 @@ main(int argc, char **argv)
 	CHECK(log_contains("already listening"));
 	session(&good);
 	balance(&good, 500000);
+	transfer_twice(&good);
 	kill(pid, SIGINT);
 	CHECK_EQ(wait_exit(pid, 5000), 0);
 	kproto_conn_close(&good);

@@ -505,7 +505,7 @@ card_add(const char *pan, const char *pin)
 }
 
 /* Statements: only after the PIN, the last ten entries newest first, adding up to the
- * balance; an account the customer does not have is ERROR 7. */
+ * balance; an account the customer does not have is ERROR 6. */
 static void
 test_statement(void)
 {
@@ -546,8 +546,8 @@ test_statement(void)
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 
 	/* A card of no customer: its own account, no savings. */
-	card_add("6222000000000066", "5823");
-	card_open(&s, "6222000000000066");
+	card_add("6222000000000082", "5823");
+	card_open(&s, "6222000000000082");
 	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
 	statement(&s, KPROTO_STATEMENT_SAVINGS);
 	EXPECT_ERROR(KPROTO_ERROR_NO_ACCOUNT, "savings");
@@ -646,6 +646,159 @@ test_pin_change_pool(void)
 }
 
 /* Neither a PIN nor a whole card number may reach the log. */
+/* TRANSFER to a payee (pan) or between own accounts (pan NULL); status, or -1 for
+ * anything but a TRANSFER_RESULT. */
+static int
+transfer(struct bank_session *s, const unsigned char *txid, int64_t amount, int from,
+    int to, const char *pan, struct kproto_transfer_result *tr)
+{
+	struct kproto_transfer t = { .amount_fen = amount, .from_kind = (uint8_t)from,
+	    .to_kind = (uint8_t)to };
+
+	memset(tr, 0xff, sizeof *tr);
+	memcpy(t.txid, txid, KPROTO_TXID_LEN);
+	if (pan != NULL)
+		snprintf(t.pan, sizeof t.pan, "%s", pan);
+	CHECK_EQ(kproto_transfer_pack(&req, &t), KPROTO_OK);
+	call(s, KPROTO_MSG_TRANSFER);
+	if (rtype != KPROTO_MSG_TRANSFER_RESULT)
+		return -1;
+	CHECK_EQ(kproto_transfer_result_unpack(&resp, tr), KPROTO_OK);
+	CHECK(memcmp(tr->txid, txid, KPROTO_TXID_LEN) == 0);
+	return tr->status;
+}
+
+static void
+payee_lookup(struct bank_session *s, const char *pan)
+{
+	struct kproto_payee_lookup pl;
+
+	snprintf(pl.pan, sizeof pl.pan, "%s", pan);
+	CHECK_EQ(kproto_payee_lookup_pack(&req, &pl), KPROTO_OK);
+	call(s, KPROTO_MSG_PAYEE_LOOKUP);
+}
+
+/* Transfers through the permission table: only after the PIN, each txid once. */
+static void
+test_transfer(void)
+{
+	struct kproto_transfer_result tr;
+	struct kproto_transfer_choices tc;
+	struct kproto_payee pi;
+	struct kproto_card_info ci;
+	struct bank_session s;
+	unsigned char t[BANK_TX_MAX + 1][16];
+	char err[256];
+
+	/* Fixed txids: the log check below looks for PIN digits, which a random txid's
+	 * hex in the log could hold by chance. */
+	for (int i = 0; i <= BANK_TX_MAX; i++)
+		memset(t[i], 0xa0 + i, sizeof t[i]);
+	bank_session_init(&s, 5);
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER_OPTIONS");
+	card_open(&s, "6222000000000017");
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER_OPTIONS");
+	payee_lookup(&s, "6222000000000041");
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PAYEE_LOOKUP");
+	CHECK_EQ(transfer(&s, t[0], 10000, 0, 0, "6222000000000025", &tr), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	int64_t start = balance(&s).balance_fen;
+
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	CHECK_EQ(rtype, KPROTO_MSG_TRANSFER_CHOICES);
+	if (rtype == KPROTO_MSG_TRANSFER_CHOICES)
+		CHECK_EQ(kproto_transfer_choices_unpack(&resp, &tc), KPROTO_OK);
+	CHECK_EQ(tc.naccounts, 2);
+	CHECK_EQ(tc.npayees, 2);
+	CHECK(strcmp(tc.payees[0].pan, "6222000000000025") == 0);
+	CHECK(strcmp(tc.payees[0].name, "李*英") == 0);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN);
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, KPROTO_TAG_ACCOUNT_KIND, 0);
+	call(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "TRANSFER_OPTIONS");
+
+	/* A typed payee: known, a slip of the finger, unknown, not a card number. */
+	payee_lookup(&s, "6222000000000041");
+	CHECK_EQ(rtype, KPROTO_MSG_PAYEE_INFO);
+	if (rtype == KPROTO_MSG_PAYEE_INFO)
+		CHECK_EQ(kproto_payee_info_unpack(&resp, &pi), KPROTO_OK);
+	CHECK(strcmp(pi.name, "赵*") == 0 && pi.paid_before == 0);
+	payee_lookup(&s, "6222000000000042");
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_PAYEE, "bad card number");
+	payee_lookup(&s, "6222000000000066");
+	EXPECT_ERROR(KPROTO_ERROR_UNKNOWN_PAYEE, "unknown payee");
+	kproto_buf_init(&req);
+	kproto_put_str(&req, KPROTO_TAG_PAN, "12345");
+	call(&s, KPROTO_MSG_PAYEE_LOOKUP);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "PAYEE_LOOKUP");
+
+	/* Approved once; the retry answers the same and moves nothing. */
+	CHECK_EQ(transfer(&s, t[0], 10000, 0, 0, "6222000000000025", &tr),
+	    KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr.available_after_fen, start - 10000);
+	CHECK_EQ(transfer(&s, t[0], 10000, 0, 0, "6222000000000025", &tr),
+	    KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr.available_after_fen, start - 10000);
+	CHECK_EQ(balance(&s).balance_fen, start - 10000);
+	CHECK_EQ(transfer(&s, t[0], 20000, 0, 0, "6222000000000025", &tr), -1);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "TRANSFER");
+	CHECK_EQ(transfer(&s, t[1], 10000, 0, 0, "6222000000000018", &tr),
+	    KPROTO_XFER_UNKNOWN_PAYEE);
+	CHECK_EQ(transfer(&s, t[2], 10000, 0, 0, NULL, &tr), KPROTO_XFER_SAME_ACCOUNT);
+	CHECK_EQ(transfer(&s, t[3], 10000, 1, 0, NULL, &tr), KPROTO_XFER_APPROVED);
+	CHECK_EQ(balance(&s).balance_fen, start);
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	if (rtype == KPROTO_MSG_TRANSFER_CHOICES)
+		CHECK_EQ(kproto_transfer_choices_unpack(&resp, &tc), KPROTO_OK);
+	CHECK_EQ(tc.payees[0].paid_before, 1);
+	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN - 10000);
+
+	/* At most eight txids a card session; those already sent may be sent again. */
+	for (int i = 4; i < BANK_TX_MAX; i++)
+		CHECK_EQ(transfer(&s, t[i], 100, 0, 1, NULL, &tr), KPROTO_XFER_APPROVED);
+	CHECK_EQ(transfer(&s, t[BANK_TX_MAX], 100, 0, 1, NULL, &tr), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER");
+	CHECK_EQ(transfer(&s, t[0], 10000, 0, 0, "6222000000000025", &tr),
+	    KPROTO_XFER_APPROVED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(transfer(&s, t[BANK_TX_MAX], 100, 0, 1, NULL, &tr), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER");
+
+	/* An answer lost with the connection: on a new one, once the card and the PIN are
+	 * back, the same TRANSFER gets the first answer and moves nothing. */
+	struct bank_session again;
+	bank_session_init(&again, 6);
+	card_open(&again, "6222000000000017");
+	CHECK_EQ(pin_verify(&again, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	int64_t before = balance(&again).balance_fen;
+	CHECK_EQ(transfer(&again, t[0], 10000, 0, 0, "6222000000000025", &tr),
+	    KPROTO_XFER_APPROVED);
+	CHECK_EQ(tr.available_after_fen, start - 10000);
+	CHECK_EQ(balance(&again).balance_fen, before);
+	call_empty(&again, KPROTO_MSG_CARD_CLOSE);
+
+	/* 李秀英 (her card unlocked again): the kiosk knows from CARD_INFO that the bank
+	 * protects her, and TRANSFER_OPTIONS brings her alert threshold. */
+	CHECK(db_exec(bk.db, "UPDATE cards SET status = 'active', tries_left = 3 WHERE "
+	    "pan = '6222000000000025'", err, sizeof err) == 0);
+	ci = card_open(&s, "6222000000000025");
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT | KPROTO_CARD_F_FRAUD_PROTECT);
+	CHECK_EQ(pin_verify(&s, "2580", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	if (rtype == KPROTO_MSG_TRANSFER_CHOICES)
+		CHECK_EQ(kproto_transfer_choices_unpack(&resp, &tc), KPROTO_OK);
+	CHECK_EQ(tc.fraud_protect, 1);
+	CHECK_EQ(tc.large_threshold_fen, 200000);
+	CHECK_EQ(tc.npayees, 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
 static void
 test_log_clean(const char *log_path)
 {
@@ -663,6 +816,24 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "622200******0017") != NULL);
 	CHECK(strstr(text, "6222000000000017") == NULL);
 	CHECK(strstr(text, "6222000000000033") == NULL);
+	/* Transfers name the payee's card masked, never its holder. */
+	CHECK(strstr(text, "TRANSFER 622200******0017") != NULL);
+	CHECK(strstr(text, "to=payee 622200******0025") != NULL);
+	CHECK(strstr(text, "payee=622200******0041") != NULL);
+	CHECK(strstr(text, "6222000000000025") == NULL);
+	CHECK(strstr(text, "6222000000000041") == NULL);
+	CHECK(strstr(text, "6222000000000042") == NULL);
+	CHECK(strstr(text, "李") == NULL && strstr(text, "赵") == NULL);
+	/* A random txid in hex may hold any four digits: out of the way of the PINs. */
+	for (size_t i = 0, run = 0; i <= n; i++) {
+		if (i < n && strchr("0123456789abcdef", text[i]) != NULL && text[i] != '\0') {
+			run++;
+			continue;
+		}
+		if (run >= 16)
+			memset(text + i - run, 'x', run);
+		run = 0;
+	}
 	CHECK(strstr(text, "2580") == NULL);
 	CHECK(strstr(text, "1357") == NULL);
 	CHECK(strstr(text, "7294") == NULL);
@@ -706,7 +877,8 @@ main(int argc, char **argv)
 	test_refused_cards();
 	test_withdraw();
 	test_settle();
-	test_statement();
+	test_statement(); /* before transfers add to the demo's history */
+	test_transfer();
 	test_pin_change("6222000000000033", "1357", "7294");
 	test_pin_change_pool();
 	log_close();

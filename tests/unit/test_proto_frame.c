@@ -348,6 +348,116 @@ test_messages(void)
 	CHECK(!kproto_type_is_response(KPROTO_MSG_CARD_OPEN));
 }
 
+/* Transfers: the repeated groups, the two destinations, and values out of range. */
+static void
+test_transfer_messages(void)
+{
+	struct kproto_buf b;
+	struct kproto_transfer_choices tc = {
+		.naccounts = 2,
+		.accounts = { { KPROTO_ACCOUNT_CURRENT, 500000 },
+		    { KPROTO_ACCOUNT_SAVINGS, 2000000 } },
+		.npayees = 2,
+		.payees = { { "6222000000000025", "李*英", 1 },
+		    { "6222000000000033", "W*** Fang", 0 } },
+		.transfer_remaining_fen = 5000000, .large_threshold_fen = 200000,
+		.fraud_protect = 1,
+	}, tc2;
+	struct kproto_transfer own = { .txid = "0123456789abcdef", .amount_fen = 10000,
+	    .from_kind = KPROTO_ACCOUNT_SAVINGS, .to_kind = KPROTO_ACCOUNT_CURRENT }, t2;
+	struct kproto_transfer payee = { .txid = "fedcba9876543210", .amount_fen = 2500,
+	    .from_kind = KPROTO_ACCOUNT_CURRENT, .pan = "6222000000000025" };
+	struct kproto_transfer_result tr = { .txid = "0123456789abcdef",
+	    .status = KPROTO_XFER_SAME_ACCOUNT, .available_after_fen = 490000 }, tr2;
+	struct kproto_payee pi = { "6222000000000041", "赵*", 0 }, pi2;
+	struct kproto_payee_lookup pl = { "6222000000000041" }, pl2;
+
+	memset(&tc2, 0xff, sizeof tc2);
+	CHECK_EQ(kproto_transfer_choices_pack(&b, &tc), KPROTO_OK);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc2), KPROTO_OK);
+	CHECK_EQ(tc2.naccounts, 2);
+	CHECK_EQ(tc2.accounts[1].kind, KPROTO_ACCOUNT_SAVINGS);
+	CHECK_EQ(tc2.accounts[1].available_fen, 2000000);
+	CHECK_EQ(tc2.npayees, 2);
+	CHECK(strcmp(tc2.payees[0].name, "李*英") == 0);
+	CHECK(strcmp(tc2.payees[1].pan, "6222000000000033") == 0);
+	CHECK_EQ(tc2.payees[0].paid_before, 1);
+	CHECK_EQ(tc2.payees[1].paid_before, 0);
+	CHECK_EQ(tc2.transfer_remaining_fen, 5000000);
+	CHECK_EQ(tc2.large_threshold_fen, 200000);
+	CHECK_EQ(tc2.fraud_protect, 1);
+	/* No payees at all is two counts and the three limits. */
+	tc.npayees = 0;
+	CHECK_EQ(kproto_transfer_choices_pack(&b, &tc), KPROTO_OK);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc2), KPROTO_OK);
+	CHECK_EQ(tc2.npayees, 0);
+	tc.npayees = KPROTO_PAYEES_MAX + 1;
+	CHECK_EQ(kproto_transfer_choices_pack(&b, &tc), KPROTO_E_FIELD_VALUE);
+	tc.npayees = 1;
+	tc.payees[0].paid_before = 2;
+	CHECK_EQ(kproto_transfer_choices_pack(&b, &tc), KPROTO_E_FIELD_VALUE);
+	/* A count that promises more groups than follow. */
+	kproto_buf_init(&b);
+	kproto_put_u8(&b, KPROTO_TAG_ACCOUNT_COUNT, 1);
+	kproto_put_u8(&b, KPROTO_TAG_PAYEE_COUNT, 0);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc2), KPROTO_E_FIELD_TAG);
+	kproto_buf_init(&b);
+	kproto_put_u8(&b, KPROTO_TAG_ACCOUNT_COUNT, KPROTO_ACCOUNTS_MAX + 1);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc2), KPROTO_E_FIELD_VALUE);
+
+	CHECK_EQ(kproto_transfer_pack(&b, &own), KPROTO_OK);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_OK);
+	CHECK(memcmp(t2.txid, own.txid, KPROTO_TXID_LEN) == 0);
+	CHECK_EQ(t2.amount_fen, 10000);
+	CHECK_EQ(t2.from_kind, KPROTO_ACCOUNT_SAVINGS);
+	CHECK_EQ(t2.to_kind, KPROTO_ACCOUNT_CURRENT);
+	CHECK(t2.pan[0] == '\0');
+	CHECK_EQ(kproto_transfer_pack(&b, &payee), KPROTO_OK);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_OK);
+	CHECK(strcmp(t2.pan, "6222000000000025") == 0);
+	CHECK_EQ(t2.amount_fen, 2500);
+	/* Both destinations, or an account kind out of range, are refused. */
+	kproto_transfer_pack(&b, &own);
+	kproto_put_str(&b, KPROTO_TAG_PAN, "6222000000000025");
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_E_FIELD_TRAILING);
+	own.to_kind = 2;
+	CHECK_EQ(kproto_transfer_pack(&b, &own), KPROTO_E_FIELD_VALUE);
+	kproto_buf_init(&b);
+	kproto_put_bytes(&b, KPROTO_TAG_TXID, own.txid, KPROTO_TXID_LEN);
+	kproto_put_i64(&b, KPROTO_TAG_AMOUNT, 1);
+	kproto_put_u8(&b, KPROTO_TAG_FROM_ACCOUNT_KIND, 0);
+	kproto_put_u8(&b, KPROTO_TAG_TO_ACCOUNT_KIND, 7);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_E_FIELD_VALUE);
+	kproto_buf_init(&b);
+	kproto_put_bytes(&b, KPROTO_TAG_TXID, own.txid, KPROTO_TXID_LEN);
+	kproto_put_i64(&b, KPROTO_TAG_AMOUNT, 1);
+	kproto_put_u8(&b, KPROTO_TAG_FROM_ACCOUNT_KIND, 0);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_E_FIELD_SHORT);
+
+	CHECK_EQ(kproto_transfer_result_pack(&b, &tr), KPROTO_OK);
+	CHECK_EQ(kproto_transfer_result_unpack(&b, &tr2), KPROTO_OK);
+	CHECK_EQ(tr2.status, KPROTO_XFER_SAME_ACCOUNT);
+	CHECK_EQ(tr2.available_after_fen, 490000);
+	tr.status = KPROTO_XFER_INVALID + 1;
+	CHECK_EQ(kproto_transfer_result_pack(&b, &tr), KPROTO_E_FIELD_VALUE);
+
+	CHECK_EQ(kproto_payee_lookup_pack(&b, &pl), KPROTO_OK);
+	CHECK_EQ(kproto_payee_lookup_unpack(&b, &pl2), KPROTO_OK);
+	CHECK(strcmp(pl2.pan, pl.pan) == 0);
+	CHECK_EQ(kproto_payee_info_pack(&b, &pi), KPROTO_OK);
+	CHECK_EQ(kproto_payee_info_unpack(&b, &pi2), KPROTO_OK);
+	CHECK(strcmp(pi2.name, "赵*") == 0 && pi2.paid_before == 0);
+
+	CHECK(kproto_type_is_request(KPROTO_MSG_TRANSFER));
+	CHECK(kproto_type_is_response(KPROTO_MSG_TRANSFER_RESULT));
+	CHECK(!kproto_type_is_request(KPROTO_MSG_TRANSFER_RESULT));
+	CHECK(strcmp(kproto_type_to_str(KPROTO_MSG_PAYEE_LOOKUP), "PAYEE_LOOKUP") == 0);
+	CHECK(strcmp(kproto_transfer_status_to_str(KPROTO_XFER_OVER_LIMIT),
+	    "over-transfer-limit") == 0);
+	CHECK(strcmp(kproto_error_code_to_str(KPROTO_ERROR_UNKNOWN_PAYEE), "unknown-payee")
+	    == 0);
+}
+
 /* Luhn: the demo cards pass, as a typed payee's card must; a slip of the finger fails. */
 static void
 test_pan_luhn(void)
@@ -510,6 +620,7 @@ main(void)
 	test_session_id();
 	test_fields();
 	test_messages();
+	test_transfer_messages();
 	test_pan_luhn();
 	test_pin();
 	test_statement_messages();

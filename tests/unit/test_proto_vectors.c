@@ -253,6 +253,40 @@ server_step(struct kproto_conn *c)
 	return rv == KPROTO_AGAIN ? KPROTO_OK : rv;
 }
 
+/* A client on sv[0] through the handshake, fed the vectors' HELLO_REPLY. */
+static void
+client_up(struct kproto_conn *c, int sv[2])
+{
+	char err[256] = "";
+	int rv;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(kproto_conn_init(c, sv[0], kiosk_sk, adapter_pk), KPROTO_OK);
+	write_all(sv[1], &reply);
+	rng_plan(nonce_c);
+	if ((rv = kproto_client_handshake(c, kiosk_id, 1000, err, sizeof err)) != KPROTO_OK)
+		fprintf(stderr, "client handshake: %s\n", err);
+	CHECK_EQ(rv, KPROTO_OK);
+}
+
+/* A server on sv[1] through the handshake, fed the vectors' HELLO and HELLO_CONFIRM. */
+static void
+server_up(struct kproto_conn *c, int sv[2])
+{
+	char err[256] = "";
+	int rv;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(kproto_conn_init(c, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
+	write_all(sv[0], &hello);
+	write_all(sv[0], &confirm);
+	rng_plan(nonce_s);
+	rv = kproto_server_handshake_wait(c, adapter_id, 1000, err, sizeof err);
+	if (rv != KPROTO_OK)
+		fprintf(stderr, "server handshake: %s\n", err);
+	CHECK_EQ(rv, KPROTO_OK);
+}
+
 /* ---- The checks ----------------------------------------------------------------------- */
 
 static void
@@ -380,18 +414,10 @@ test_good_frames(void)
 	struct kproto_header h;
 	const unsigned char *payload;
 	struct kproto_buf b;
-	char err[256] = "";
 	int sv[2];
 
 	/* Client: HELLO and HELLO_CONFIRM, then two requests. */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&client, sv[0], kiosk_sk, adapter_pk), KPROTO_OK);
-	write_all(sv[1], &reply);
-	rng_plan(nonce_c);
-	int rv = kproto_client_handshake(&client, kiosk_id, 1000, err, sizeof err);
-	if (rv != KPROTO_OK)
-		fprintf(stderr, "client handshake: %s\n", err);
-	CHECK_EQ(rv, KPROTO_OK);
+	client_up(&client, sv);
 	CHECK(strcmp(client.peer_id, adapter_id) == 0);
 	CHECK(memcmp(client.session, session, sizeof session) == 0);
 	CHECK_EQ(read_exact(sv[1], buf, hello.len), 0);
@@ -412,15 +438,7 @@ test_good_frames(void)
 	kproto_conn_close(&client);
 
 	/* Server: HELLO_REPLY, then two responses. */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CHECK_EQ(kproto_conn_init(&server, sv[1], adapter_sk, kiosk_pk), KPROTO_OK);
-	write_all(sv[0], &hello);
-	write_all(sv[0], &confirm);
-	rng_plan(nonce_s);
-	rv = kproto_server_handshake_wait(&server, adapter_id, 1000, err, sizeof err);
-	if (rv != KPROTO_OK)
-		fprintf(stderr, "server handshake: %s\n", err);
-	CHECK_EQ(rv, KPROTO_OK);
+	server_up(&server, sv);
 	CHECK(strcmp(server.peer_id, kiosk_id) == 0);
 	CHECK_EQ(read_exact(sv[0], buf, reply.len), 0);
 	CHECK(blob_eq(&reply, buf, reply.len, "HELLO_REPLY"));
@@ -453,6 +471,123 @@ test_good_frames(void)
 	CHECK_EQ(kproto_buf_set(&b, payload, h.length), KPROTO_OK);
 	CHECK_EQ(kproto_balance_info_unpack(&b, &bi2), KPROTO_OK);
 	CHECK_EQ(bi2.available_fen, 500000);
+}
+
+/* Sends m as type on c and checks the bytes on the other end are record name's frame. */
+static void
+send_expect(struct kproto_conn *c, int peer_fd, uint8_t type, const struct kproto_buf *b,
+    const struct rec *recs, int n, const char *name)
+{
+	static unsigned char buf[KPROTO_MAX_FRAME];
+	struct blob want = rec_hex(rec_named(recs, n, name), "frame");
+
+	CHECK_EQ(b->error, KPROTO_OK);
+	CHECK_EQ(kproto_send(c, type, b), KPROTO_OK);
+	CHECK_EQ(read_exact(peer_fd, buf, want.len), 0);
+	CHECK(blob_eq(&want, buf, want.len, name));
+	free(want.p);
+}
+
+/* The typed reader of record name's payload, verified with pk. */
+static void
+payload_of(const struct rec *recs, int n, const char *name, const unsigned char *pk,
+    struct kproto_buf *b)
+{
+	struct blob f = rec_hex(rec_named(recs, n, name), "frame");
+	struct kproto_header h;
+	const unsigned char *payload;
+
+	CHECK_EQ(kproto_frame_verify(f.p, f.len, pk, &h, &payload), KPROTO_OK);
+	CHECK_EQ(kproto_buf_set(b, payload, h.length), KPROTO_OK);
+	free(f.p);
+}
+
+/* The session goes on with a transfer: the packers give the vectors' bytes. */
+static void
+test_transfer_frames(const struct rec *recs, int n)
+{
+	struct kproto_transfer_choices tc = {
+		.naccounts = 2,
+		.accounts = { { KPROTO_ACCOUNT_CURRENT, 500000 },
+		    { KPROTO_ACCOUNT_SAVINGS, 2000000 } },
+		.npayees = 2,
+		.payees = { { "6222000000000025", "李*英", 1 }, { "6222000000000033", "王*", 0 } },
+		.transfer_remaining_fen = 5000000,
+	}, tc2;
+	struct kproto_payee pi = { "6222000000000041", "赵*", 0 }, pi2;
+	struct kproto_payee_lookup pl = { "6222000000000041" }, pl_luhn = { "6222000000000042" };
+	struct kproto_error e = { KPROTO_ERROR_UNKNOWN_PAYEE, "PAYEE_LOOKUP: bad card number" };
+	struct kproto_transfer tp = { .amount_fen = 100000, .pan = "6222000000000025" }, t2;
+	struct kproto_transfer to = { .amount_fen = 50000, .from_kind = KPROTO_ACCOUNT_SAVINGS,
+	    .to_kind = KPROTO_ACCOUNT_CURRENT };
+	struct kproto_transfer_result rp = { .status = KPROTO_XFER_APPROVED,
+	    .available_after_fen = 400000 }, ro = { .status = KPROTO_XFER_APPROVED,
+	    .available_after_fen = 1950000 }, r2;
+	struct kproto_conn client, server;
+	struct kproto_buf b;
+	int sv[2];
+
+	for (int i = 0; i < KPROTO_TXID_LEN; i++)
+		tp.txid[i] = rp.txid[i] = to.txid[i] = ro.txid[i] = (unsigned char)(0x10 + i);
+	to.txid[15] = ro.txid[15] = 0xff;
+
+	client_up(&client, sv);
+	CHECK_EQ(read_exact(sv[1], (unsigned char[KPROTO_MAX_FRAME]){ 0 },
+	    hello.len + confirm.len), 0);
+	client.send_seq = 4;    /* after request and request_empty */
+	kproto_buf_init(&b);
+	send_expect(&client, sv[1], KPROTO_MSG_TRANSFER_OPTIONS, &b, recs, n,
+	    "request_transfer_options");
+	kproto_payee_lookup_pack(&b, &pl);
+	send_expect(&client, sv[1], KPROTO_MSG_PAYEE_LOOKUP, &b, recs, n,
+	    "request_payee_lookup");
+	kproto_payee_lookup_pack(&b, &pl_luhn);
+	send_expect(&client, sv[1], KPROTO_MSG_PAYEE_LOOKUP, &b, recs, n,
+	    "request_payee_lookup_luhn");
+	kproto_transfer_pack(&b, &tp);
+	send_expect(&client, sv[1], KPROTO_MSG_TRANSFER, &b, recs, n, "request_transfer_payee");
+	kproto_transfer_pack(&b, &to);
+	send_expect(&client, sv[1], KPROTO_MSG_TRANSFER, &b, recs, n, "request_transfer_own");
+	close(sv[1]);
+	kproto_conn_close(&client);
+
+	server_up(&server, sv);
+	CHECK_EQ(read_exact(sv[0], (unsigned char[KPROTO_MAX_FRAME]){ 0 }, reply.len), 0);
+	server.send_seq = 3;    /* after response and response_balance */
+	kproto_transfer_choices_pack(&b, &tc);
+	send_expect(&server, sv[0], KPROTO_MSG_TRANSFER_CHOICES, &b, recs, n,
+	    "response_transfer_choices");
+	kproto_payee_info_pack(&b, &pi);
+	send_expect(&server, sv[0], KPROTO_MSG_PAYEE_INFO, &b, recs, n, "response_payee_info");
+	kproto_error_pack(&b, &e);
+	send_expect(&server, sv[0], KPROTO_MSG_ERROR, &b, recs, n, "response_unknown_payee");
+	kproto_transfer_result_pack(&b, &rp);
+	send_expect(&server, sv[0], KPROTO_MSG_TRANSFER_RESULT, &b, recs, n,
+	    "response_transfer_payee");
+	kproto_transfer_result_pack(&b, &ro);
+	send_expect(&server, sv[0], KPROTO_MSG_TRANSFER_RESULT, &b, recs, n,
+	    "response_transfer_own");
+	close(sv[0]);
+	kproto_conn_close(&server);
+
+	/* The readers get the values back. */
+	payload_of(recs, n, "response_transfer_choices", adapter_pk, &b);
+	CHECK_EQ(kproto_transfer_choices_unpack(&b, &tc2), KPROTO_OK);
+	CHECK(tc2.naccounts == 2 && tc2.npayees == 2 && tc2.payees[0].paid_before == 1);
+	CHECK(strcmp(tc2.payees[1].name, "王*") == 0);
+	payload_of(recs, n, "response_payee_info", adapter_pk, &b);
+	CHECK_EQ(kproto_payee_info_unpack(&b, &pi2), KPROTO_OK);
+	CHECK(strcmp(pi2.name, "赵*") == 0);
+	payload_of(recs, n, "request_transfer_payee", kiosk_pk, &b);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_OK);
+	CHECK(strcmp(t2.pan, "6222000000000025") == 0 && t2.amount_fen == 100000);
+	payload_of(recs, n, "request_transfer_own", kiosk_pk, &b);
+	CHECK_EQ(kproto_transfer_unpack(&b, &t2), KPROTO_OK);
+	CHECK(t2.pan[0] == '\0' && t2.from_kind == KPROTO_ACCOUNT_SAVINGS &&
+	    t2.to_kind == KPROTO_ACCOUNT_CURRENT);
+	payload_of(recs, n, "response_transfer_own", adapter_pk, &b);
+	CHECK_EQ(kproto_transfer_result_unpack(&b, &r2), KPROTO_OK);
+	CHECK_EQ(r2.available_after_fen, 1950000);
 }
 
 /*
@@ -571,6 +706,7 @@ main(int argc, char **argv)
 
 	test_keys_and_session(argv[1]);
 	int n = records_read(argv[1], "frames.txt", recs, 64);
+	CHECK(n >= 37);
 	CHECK(n >= 31);
 	if (n > 0) {
 		hello = rec_hex(rec_named(recs, n, "hello"), "frame");
@@ -586,6 +722,7 @@ main(int argc, char **argv)
 		response_pin_change = rec_hex(rec_named(recs, n, "response_pin_change"),
 		    "frame");
 		test_good_frames();
+		test_transfer_frames(recs, n);
 		test_results(recs, n);
 		records_free(recs, n);
 		struct blob *all[] = { &hello, &reply, &confirm, &request, &response,

@@ -24,15 +24,24 @@
 enum {
 	T_HELLO = 0x01, T_HELLO_REPLY = 0x02, T_HELLO_CONFIRM = 0x03,
 	T_CARD_OPEN = 0x10, T_BALANCE = 0x12,
+	T_TRANSFER_OPTIONS = 0x18, T_PAYEE_LOOKUP = 0x19, T_TRANSFER = 0x1A,
 	T_STATEMENT = 0x1B, T_PIN_CHANGE = 0x1C,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
+	T_TRANSFER_CHOICES = 0x45, T_PAYEE_INFO = 0x46, T_TRANSFER_RESULT = 0x47,
 	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
+	T_ERROR = 0x4f,
 };
 enum {
 	F_KIOSK_ID = 0x01, F_NONCE = 0x02, F_ADAPTER_ID = 0x03, F_PAN = 0x10,
 	F_CARD_STATUS = 0x11, F_HOLDER = 0x12, F_LANG = 0x13, F_CARD_FLAGS = 0x14,
 	F_TRIES_LEFT = 0x15, F_SEALED_PIN = 0x20, F_AVAILABLE = 0x24, F_BALANCE = 0x30,
 	F_CURRENCY = 0x31,
+	F_TXID = 0x40, F_AMOUNT = 0x41, F_AVAILABLE_AFTER = 0x43, F_ERROR_CODE = 0x50,
+	F_MESSAGE = 0x51,
+	F_ACCOUNT_COUNT = 0x60, F_ACCOUNT_KIND = 0x61, F_PAYEE_COUNT = 0x62,
+	F_PAYEE_NAME = 0x63, F_PAID_BEFORE = 0x64, F_TRANSFER_REMAINING = 0x65,
+	F_LARGE_THRESHOLD = 0x66, F_FRAUD_PROTECT = 0x67, F_FROM_ACCOUNT_KIND = 0x68,
+	F_TO_ACCOUNT_KIND = 0x69, F_TRANSFER_STATUS = 0x6A,
 	F_STATEMENT_ACCOUNT = 0x70, F_LINE_COUNT = 0x71, F_ENTRY_AT = 0x72,
 	F_ENTRY_KIND = 0x73, F_ENTRY_AMOUNT = 0x74, F_BALANCE_AFTER = 0x75,
 	F_PIN_CHANGE_STATUS = 0x76,
@@ -233,6 +242,105 @@ write_handshake(const char *dir)
 	return file_close();
 }
 
+/* The good session goes on: a transfer from 张伟's card (section 6, transfers). */
+static void
+write_transfer_frames(void)
+{
+	static struct frame f;
+	static struct payload p;
+	unsigned char txid[16];
+
+	p.len = 0;
+	frame_make(&f, T_TRANSFER_OPTIONS, 4, session, &p, &kiosk);
+	record("request_transfer_options", "TRANSFER_OPTIONS: empty, after the PIN", "adapter",
+	    4, f.b, f.len, "OK");
+
+	/* Counts before each repeated group; payee names masked; no threshold set. */
+	field_int(&p, F_ACCOUNT_COUNT, 2, 1);
+	field_int(&p, F_ACCOUNT_KIND, 0, 1);
+	field_int(&p, F_AVAILABLE, 500000, 8);
+	field_int(&p, F_ACCOUNT_KIND, 1, 1);
+	field_int(&p, F_AVAILABLE, 2000000, 8);
+	field_int(&p, F_PAYEE_COUNT, 2, 1);
+	field_str(&p, F_PAN, "6222000000000025");
+	field_str(&p, F_PAYEE_NAME, "\xe6\x9d\x8e*\xe8\x8b\xb1"); /* 李*英 */
+	field_int(&p, F_PAID_BEFORE, 1, 1);
+	field_str(&p, F_PAN, "6222000000000033");
+	field_str(&p, F_PAYEE_NAME, "\xe7\x8e\x8b*"); /* 王* */
+	field_int(&p, F_PAID_BEFORE, 0, 1);
+	field_int(&p, F_TRANSFER_REMAINING, 5000000, 8);
+	field_int(&p, F_LARGE_THRESHOLD, 0, 8);
+	field_int(&p, F_FRAUD_PROTECT, 0, 1);
+	frame_make(&f, T_TRANSFER_CHOICES, 3, session, &p, &adapter);
+	record("response_transfer_choices", "TRANSFER_CHOICES: current 5000.00 and savings "
+	    "20000.00; payees \"Li*Ying\" (paid before) and \"Wang*\"; 50000.00 left today, "
+	    "no threshold, not protected", "kiosk", 3, f.b, f.len, "OK");
+
+	p.len = 0;
+	field_str(&p, F_PAN, "6222000000000041");
+	frame_make(&f, T_PAYEE_LOOKUP, 5, session, &p, &kiosk);
+	record("request_payee_lookup", "PAYEE_LOOKUP for a typed card number", "adapter", 5,
+	    f.b, f.len, "OK");
+
+	p.len = 0;
+	field_str(&p, F_PAN, "6222000000000041");
+	field_str(&p, F_PAYEE_NAME, "\xe8\xb5\xb5*"); /* 赵* */
+	field_int(&p, F_PAID_BEFORE, 0, 1);
+	frame_make(&f, T_PAYEE_INFO, 4, session, &p, &adapter);
+	record("response_payee_info", "PAYEE_INFO: \"Zhao*\", never paid", "kiosk", 4, f.b,
+	    f.len, "OK");
+
+	p.len = 0;
+	field_str(&p, F_PAN, "6222000000000042");
+	frame_make(&f, T_PAYEE_LOOKUP, 6, session, &p, &kiosk);
+	record("request_payee_lookup_luhn", "PAYEE_LOOKUP for a number with a wrong check "
+	    "digit", "adapter", 6, f.b, f.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_ERROR_CODE, 5, 2);
+	field_str(&p, F_MESSAGE, "PAYEE_LOOKUP: bad card number");
+	frame_make(&f, T_ERROR, 5, session, &p, &adapter);
+	record("response_unknown_payee", "ERROR 5 (unknown payee) for it", "kiosk", 5, f.b,
+	    f.len, "OK");
+
+	for (int i = 0; i < 16; i++)
+		txid[i] = (unsigned char)(0x10 + i);
+	p.len = 0;
+	field(&p, F_TXID, txid, sizeof txid);
+	field_int(&p, F_AMOUNT, 100000, 8);
+	field_int(&p, F_FROM_ACCOUNT_KIND, 0, 1);
+	field_str(&p, F_PAN, "6222000000000025");
+	frame_make(&f, T_TRANSFER, 7, session, &p, &kiosk);
+	record("request_transfer_payee", "TRANSFER 1000.00 from current to a payee's card",
+	    "adapter", 7, f.b, f.len, "OK");
+
+	p.len = 0;
+	field(&p, F_TXID, txid, sizeof txid);
+	field_int(&p, F_TRANSFER_STATUS, 0, 1);
+	field_int(&p, F_AVAILABLE_AFTER, 400000, 8);
+	frame_make(&f, T_TRANSFER_RESULT, 6, session, &p, &adapter);
+	record("response_transfer_payee", "TRANSFER_RESULT: approved, 4000.00 left in current",
+	    "kiosk", 6, f.b, f.len, "OK");
+
+	txid[15] = 0xff;
+	p.len = 0;
+	field(&p, F_TXID, txid, sizeof txid);
+	field_int(&p, F_AMOUNT, 50000, 8);
+	field_int(&p, F_FROM_ACCOUNT_KIND, 1, 1);
+	field_int(&p, F_TO_ACCOUNT_KIND, 0, 1);
+	frame_make(&f, T_TRANSFER, 8, session, &p, &kiosk);
+	record("request_transfer_own", "TRANSFER 500.00 from savings to current", "adapter",
+	    8, f.b, f.len, "OK");
+
+	p.len = 0;
+	field(&p, F_TXID, txid, sizeof txid);
+	field_int(&p, F_TRANSFER_STATUS, 0, 1);
+	field_int(&p, F_AVAILABLE_AFTER, 1950000, 8);
+	frame_make(&f, T_TRANSFER_RESULT, 7, session, &p, &adapter);
+	record("response_transfer_own", "TRANSFER_RESULT: approved, 19500.00 left in savings",
+	    "kiosk", 7, f.b, f.len, "OK");
+}
+
 static int
 write_frames(const char *dir)
 {
@@ -297,6 +405,8 @@ write_frames(const char *dir)
 	frame_make(&resp2, T_BALANCE_INFO, 2, session, &p, &adapter);
 	record("response_balance", "BALANCE_INFO: 5000.00 balance and available, CNY", "kiosk",
 	    2, resp2.b, resp2.len, "OK");
+
+	write_transfer_frames();
 
 	p.len = 0;
 	field_int(&p, F_STATEMENT_ACCOUNT, 0, 1);
