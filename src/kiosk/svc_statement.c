@@ -275,6 +275,7 @@ lines_page_follow(struct kiosk *k)
 {
 	if (!k->large)
 		return;
+	/* The model with the mark moved, to find its page; it is drawn as it is. */
 	view_build(k);
 	int page = render_large_page_of_text(k, LINE_MARK);
 	if (page < 0 || page == k->lp_page)
