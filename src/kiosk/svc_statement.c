@@ -202,17 +202,25 @@ statement_start(struct kiosk *k)
 	state_enter(k, &state_statement);
 }
 
+/* The choice on key fn, or NULL: a goto (back to the menu) is followed here. */
+static const struct litem *
+choice_of(struct kiosk *k, enum key_fn fn)
+{
+	const struct litem *it = layout_item_for_key(k, fn);
+	if (it != NULL && it->kind == LITEM_GOTO) {
+		state_goto(k, it->target);
+		return NULL;
+	}
+	return it;
+}
+
 static void
 statement_key(struct kiosk *k, enum key_fn fn)
 {
 	struct statement *st = SVC_DATA(k, struct statement);
-	const struct litem *it = layout_item_for_key(k, fn);
+	const struct litem *it = choice_of(k, fn);
 	if (it == NULL)
 		return;
-	if (it->kind == LITEM_GOTO) {
-		state_goto(k, it->target);
-		return;
-	}
 	struct kproto_statement m = { .account = strcmp(it->target, "savings") == 0 ?
 	    KPROTO_STATEMENT_SAVINGS : KPROTO_STATEMENT_CURRENT };
 	struct kproto_buf b;
@@ -243,13 +251,8 @@ statement_print(struct kiosk *k)
 static void
 lines_key(struct kiosk *k, enum key_fn fn)
 {
-	const struct litem *it = layout_item_for_key(k, fn);
-	if (it == NULL)
+	if (choice_of(k, fn) == NULL)
 		return;
-	if (it->kind == LITEM_GOTO) {
-		state_goto(k, it->target);
-		return;
-	}
 	statement_print(k);
 	kiosk_set_message(k, message_from_str("statement_printed"));
 	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
