@@ -26,10 +26,15 @@
 #define DEFAULT_VOLUME 100
 /* A tremor's second strike comes within about half a second (EN 301 549 5.8). */
 #define DEFAULT_DOUBLE_STRIKE_MS 500
+/* Fraud protection: the amounts in yuan, the cooling-off in seconds. */
+#define DEFAULT_LARGE_AMOUNT 5000
+#define DEFAULT_COOLING_OFF 15
+#define DEFAULT_WITHDRAWAL_WARNING 2000
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
-	"journal", "blank_screen", "large_print", "function_keys", "keypad", NULL };
+	"journal", "blank_screen", "large_print", "function_keys", "keypad", "transfer",
+	"fraud", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -330,6 +335,43 @@ read_keypad(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 	if ((v = ymap_get(n, "double_strike_ms")) != NULL && yget_int(c, v,
 	    "keypad.double_strike_ms", 0, CONFIG_DOUBLE_STRIKE_MS_MAX, &l) == 0)
 		cfg->double_strike_ms = (int)l;
+}
+
+/* An amount in whole yuan, as the layouts' fast cash is, kept in fen. */
+static void
+get_yuan(struct yctx *c, const struct ynode *n, const char *path, int64_t *fen)
+{
+	long l;
+	if (yget_int(c, n, path, 1, CONFIG_AMOUNT_YUAN_MAX, &l) == 0)
+		*fen = (int64_t)l * 100;
+}
+
+static void
+read_transfer(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
+{
+	static const char *const known[] = { "large_amount", NULL };
+	const struct ynode *v;
+
+	if (ynode_is_null(n) || ymap_check(c, n, "transfer", known, NULL) == -1)
+		return;
+	if ((v = ymap_get(n, "large_amount")) != NULL)
+		get_yuan(c, v, "transfer.large_amount", &cfg->transfer_large_fen);
+}
+
+static void
+read_fraud(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
+{
+	static const char *const known[] = { "cooling_off", "withdrawal_warning", NULL };
+	const struct ynode *v;
+	long l;
+
+	if (ynode_is_null(n) || ymap_check(c, n, "fraud", known, NULL) == -1)
+		return;
+	if ((v = ymap_get(n, "cooling_off")) != NULL && yget_int(c, v, "fraud.cooling_off",
+	    CONFIG_COOLING_OFF_MIN, CONFIG_COOLING_OFF_MAX, &l) == 0)
+		cfg->fraud_cooling_off = (int)l;
+	if ((v = ymap_get(n, "withdrawal_warning")) != NULL)
+		get_yuan(c, v, "fraud.withdrawal_warning", &cfg->fraud_withdrawal_fen);
 }
 
 static void
@@ -699,6 +741,10 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		config_read_function_keys(c, cfg, v);
 	if ((v = ymap_get(root, "keypad")) != NULL)
 		read_keypad(c, cfg, v);
+	if ((v = ymap_get(root, "transfer")) != NULL)
+		read_transfer(c, cfg, v);
+	if ((v = ymap_get(root, "fraud")) != NULL)
+		read_fraud(c, cfg, v);
 }
 
 int
@@ -717,6 +763,9 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->timeout_take = DEFAULT_TAKE;
 	cfg->timeout_speech_percent = DEFAULT_SPEECH_PERCENT;
 	cfg->double_strike_ms = DEFAULT_DOUBLE_STRIKE_MS;
+	cfg->transfer_large_fen = (int64_t)DEFAULT_LARGE_AMOUNT * 100;
+	cfg->fraud_cooling_off = DEFAULT_COOLING_OFF;
+	cfg->fraud_withdrawal_fen = (int64_t)DEFAULT_WITHDRAWAL_WARNING * 100;
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");
 	cfg->lp_theme = xstrdup("white-on-black");

@@ -3,6 +3,8 @@
 #ifndef CONFIG_CONFIG_H
 #define CONFIG_CONFIG_H
 
+#include <stdint.h>
+
 #include "common/diag.h"
 #include "config/keyfn.h"
 
@@ -24,6 +26,11 @@
 /* keypad.double_strike_ms: EN 301 549 5.8 asks for a window adjustable up to 0.5 s; past
  * 1 s it would swallow REPEAT pressed twice (1.5 s) and deliberate repeats. */
 #define CONFIG_DOUBLE_STRIKE_MS_MAX 1000
+/* transfer.large_amount and fraud.withdrawal_warning, in whole yuan. fraud.cooling_off in
+ * seconds: long enough to take in the warning, short enough that nobody walks away. */
+#define CONFIG_AMOUNT_YUAN_MAX 1000000
+#define CONFIG_COOLING_OFF_MIN 5
+#define CONFIG_COOLING_OFF_MAX 120
 
 /* Where a value sits in kiosk.yaml, so that later checks (missing layout or voice files)
  * can point at the line that named the directory. */
@@ -83,6 +90,11 @@ struct kiosk_config {
 	int demo;
 	int blank_screen;      /* speech mode starts with the screen blanked (BLANK toggles) */
 	int double_strike_ms;  /* keypad: the same key again this soon is ignored; 0: off */
+	/* Fraud protection (docs/configuration.md, "Fraud protection"): */
+	int64_t transfer_large_fen;   /* the large-transaction alert from here, unless the
+	                                 bank sets the card's own */
+	int fraud_cooling_off;        /* seconds after the anti-fraud warning before confirming */
+	int64_t fraud_withdrawal_fen; /* a flagged customer's cash from here: the warning */
 	/* large_print: (docs/large-print.md) */
 	char *lp_theme;        /* a theme of src/largeprint/theme.c; "white-on-black" */
 	char *lp_font;         /* GNU Unifont .hex; /usr/share/unifont/unifont.hex. Not

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config/setup.h"
+#include "kiosk/fraud.h"
 #include "kiosk/overlay.h"
 #include "kiosk/proto.h"
 #include "kiosk/render.h"
@@ -61,6 +62,7 @@ struct session {
 	 * of the session, so a service keeps nothing from one customer to the next. */
 	_Alignas(max_align_t) unsigned char svc[2048];
 	void (*fill)(struct kiosk *, struct fill *); /* its placeholders (state_def.fill) */
+	struct fraud_run fraud;  /* the alert and warning before money leaves (svc_fraud.c) */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
 	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \

@@ -13,6 +13,7 @@ extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
 extern const struct state_def state_statement, state_statement_lines;
 extern const struct state_def state_pin_change, state_pin_change_again;
+extern const struct state_def state_fraud_large, state_fraud_warning;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -28,6 +29,8 @@ static const struct state_def *const registry[] = {
 	&state_statement_lines,
 	&state_pin_change,
 	&state_pin_change_again,
+	&state_fraud_large,
+	&state_fraud_warning,
 	&state_wait,
 	&state_take_card,
 	&state_take_cash,

@@ -456,15 +456,21 @@ idle_seconds(const struct kiosk *k)
 }
 
 static int64_t
+state_clock(struct kiosk *k)
+{
+	return k->state->clock != NULL ? k->state->clock(k) : 0;
+}
+
+static int64_t
 idle_deadline(struct kiosk *k)
 {
 	int total = idle_seconds(k);
 	int warning = k->cfg->timeout_warning;
 
 	/* The clock does not run while the customer is still listening, or has paused, or
-	 * the session waits for the headset. */
+	 * the session waits for the headset, or the state's own clock runs. */
 	if (total == 0 || k->utterance != 0 || k->drawn.too_small || k->s.headset_wait ||
-	    (k->speech != NULL && speech_paused(k->speech)))
+	    (k->speech != NULL && speech_paused(k->speech)) || state_clock(k) != 0)
 		return 0;
 	if (k->warned || k->state->idle == IDLE_SHORT || warning >= total)
 		return k->idle_since + (int64_t)(k->warned ? warning : total) * 1000000;
@@ -475,8 +481,10 @@ int64_t
 state_next_deadline(struct kiosk *k)
 {
 	int64_t at = idle_deadline(k);
-	if (k->speak_at != 0 && (at == 0 || k->speak_at < at))
-		return k->speak_at;
+	const int64_t other[] = { k->speak_at, state_clock(k) };
+	for (size_t i = 0; i < ARRAY_LEN(other); i++)
+		if (other[i] != 0 && (at == 0 || other[i] < at))
+			at = other[i];
 	return at;
 }
 
@@ -498,6 +506,9 @@ state_tick(struct kiosk *k, int64_t now)
 		k->speak_at = 0;
 		kiosk_dirty(k, PRESENT_SAY_SCREEN);
 	}
+	int64_t clock = state_clock(k);
+	if (clock != 0 && now >= clock)
+		k->state->clock_tick(k, now);
 	int64_t at = idle_deadline(k);
 	if (at == 0 || now < at)
 		return;

@@ -44,6 +44,10 @@ struct state_def {
 	void (*device)(struct kiosk *, enum device_event, const char *arg);
 	/* The idle time ran out (after its warning); NULL ends the session. */
 	void (*timeout)(struct kiosk *);
+	/* A clock of the state's own, such as a countdown shown and said: when it next
+	 * needs a turn (0: none now), and that turn. While it runs the idle timer waits. */
+	int64_t (*clock)(struct kiosk *);
+	void (*clock_tick)(struct kiosk *, int64_t now);
 	/* What the state puts into its screen besides the layout: a message of its own
 	 * after the title, and the field being typed. */
 	enum message_id (*message)(const struct kiosk *);

@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
+#include "kiosk/fraud.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/money.h"
 #include "kiosk/present.h"
@@ -60,6 +61,18 @@ withdraw_settle(struct kiosk *k, uint8_t type)
 	bank_call(k->bank, type, &b, settle_done);
 }
 
+static void
+withdraw_confirm(struct kiosk *k)
+{
+	state_enter(k, &state_confirm);
+}
+
+static void
+withdraw_again(struct kiosk *k)
+{
+	state_enter(k, &state_withdraw);
+}
+
 /* Checks an amount against what the bank reported after the PIN; the bank checks again
  * when it authorizes. */
 static void
@@ -81,7 +94,10 @@ withdraw_choose(struct kiosk *k, int64_t fen)
 		return;
 	}
 	k->s.amount_fen = fen;
-	state_enter(k, &state_confirm);
+	/* A flagged customer's large cash: the anti-fraud warning first. */
+	struct fraud_ask a = { .withdrawal = 1, .amount_fen = fen,
+		.flagged = (k->s.card.flags & KPROTO_CARD_F_FRAUD_PROTECT) != 0 };
+	fraud_enter(k, &a, withdraw_confirm, withdraw_again);
 }
 
 static void

@@ -11,8 +11,11 @@
  *   pins      PIN checks per second (CARD_OPEN, PIN_VERIFY, CARD_CLOSE in a loop),
  *             against bare crypto_pwhash_str_verify on every core, in the same run
  *   sessions  whole sessions per second: card in, PIN, balance, one withdrawal, card out
+ *   mixed     the money requests' p50/p99 of half the kiosks, alone and then while the
+ *             other half check PINs as fast as they are answered
  *
- *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--no-sqlite] [--keep]
+ *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--pin-workers N]
+ *               [--no-sqlite] [--keep]
  *
  * With --repeat the figures are the medians of the runs. docs/benchmarks.md says how to
  * read them.
@@ -43,7 +46,7 @@
 #define TRANSFERS BANK_TX_MAX /* and transfers it may send */
 #define MONEY_PER_ROUND (2 * PAIRS + TRANSFERS)
 
-enum phase { PH_MONEY, PH_PINS, PH_SESSIONS };
+enum phase { PH_MONEY, PH_PINS, PH_SESSIONS, PH_MIXED };
 
 struct config {
 	const char *name;
@@ -53,6 +56,8 @@ struct config {
 
 struct figures {
 	double money_rps, p50_ms, p99_ms, pgbench_tps, pins_ps, pin_floor_ps, sessions_ps;
+	/* Half the kiosks' money requests alone, then beside the other half's PIN checks. */
+	double half_p50_ms, half_p99_ms, mix_p50_ms, mix_p99_ms, mix_pins_ps;
 	int errors;
 };
 
@@ -61,6 +66,7 @@ static char sockets[2][128], logs[2][128];
 static unsigned char adapter_pk[KPROTO_PK_LEN], *kiosk_sk[KIOSKS_MAX];
 static struct fleet_card cards[NCARDS];
 static int seconds = 3;
+static char pin_workers[16];   /* the adapters' --pin-workers; empty: their default */
 
 /* ---- the kiosks' threads ------------------------------------------------------------ */
 
@@ -71,8 +77,8 @@ struct sim {
 	int64_t *lat;              /* microseconds of each money request */
 	size_t nlat;
 	int count, errors;
-	pthread_barrier_t *go, *done;
-	int64_t until;
+	pthread_barrier_t *go, *done;  /* NULL: runs free until told to stop */
+	int64_t until;                 /* mono_usec; atomic, the controller may move it */
 };
 
 static int
@@ -130,8 +136,9 @@ sim_loop(struct sim *s)
 	struct kproto_buf b;
 	int code;
 
-	pthread_barrier_wait(s->go);
-	for (int r = 0; mono_usec() < s->until; r++) {
+	if (s->go != NULL)
+		pthread_barrier_wait(s->go);
+	for (int r = 0; mono_usec() < __atomic_load_n(&s->until, __ATOMIC_ACQUIRE); r++) {
 		const char *pan = cards[(s->n + r * s->nk) % NCARDS].pan;
 		if (fleet_card_open(&s->k, pan, PIN) != KPROTO_PIN_OK) {
 			s->errors++;
@@ -151,10 +158,11 @@ sim_loop(struct sim *s)
 		}
 		if (fleet_card_close(&s->k) < 0)
 			s->errors++;
-		else if (mono_usec() <= s->until)
+		else if (mono_usec() <= __atomic_load_n(&s->until, __ATOMIC_ACQUIRE))
 			s->count++;
 	}
-	pthread_barrier_wait(s->done);
+	if (s->done != NULL)
+		pthread_barrier_wait(s->done);
 }
 
 static void *
@@ -231,24 +239,31 @@ adapter_start(const char *spec, int i)
 {
 	char *argv[] = { BENCH_BANKD, "--db", (char *)spec, "--socket", sockets[i], "--key",
 	    akey, "--kiosk-keys", kdir, "--log", logs[i], "--max-conns", "256",
-	    "--pin-queue", "512", NULL };
+	    "--pin-queue", "512", pin_workers[0] != '\0' ? "--pin-workers" : NULL,
+	    pin_workers, NULL };
 
 	return fleet_spawn(argv);
 }
 
-/* Runs phase with nk kiosks; fills f. */
+/*
+ * Runs phase with nk kiosks; fills f. PH_MIXED: the first half of the kiosks run the
+ * money rounds while the others check PINs in a loop, from before the first round to
+ * the end of the last.
+ */
 static void
 run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 {
 	static struct sim sims[KIOSKS_MAX];
 	pthread_barrier_t go, done;
 	pthread_t t[KIOSKS_MAX];
-	int rounds = phase == PH_MONEY ? 1600 / (MONEY_PER_ROUND * nk) : 1;
+	int mixed = phase == PH_MIXED, nm = mixed ? nk / 2 : nk;
+	int money = phase == PH_MONEY || mixed;
+	int rounds = money ? 1600 / (MONEY_PER_ROUND * nm) : 1;
 
 	if (rounds < 2)
 		rounds = 2;
-	pthread_barrier_init(&go, NULL, (unsigned)nk + 1);
-	pthread_barrier_init(&done, NULL, (unsigned)nk + 1);
+	pthread_barrier_init(&go, NULL, (unsigned)nm + 1);
+	pthread_barrier_init(&done, NULL, (unsigned)nm + 1);
 	for (int i = 0; i < nk; i++) {
 		struct sim *s = &sims[i];
 		char id[32], err[256];
@@ -262,26 +277,32 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		s->n = i;
 		s->nk = nk;
 		s->rounds = rounds;
-		s->phase = phase;
+		s->phase = !mixed ? phase : i < nm ? PH_MONEY : PH_PINS;
 		s->lat = calloc((size_t)rounds * MONEY_PER_ROUND, sizeof *s->lat);
-		s->go = &go;
-		s->done = &done;
+		s->go = i < nm ? &go : NULL;
+		s->done = i < nm ? &done : NULL;
+		s->until = INT64_MAX;
 		int64_t end = mono_usec() + 10000000;
 		while (fleet_connect(&s->k, err, sizeof err) != KPROTO_OK && mono_usec() < end)
 			poll(NULL, 0, 20);
 		if (!s->k.up)
 			fprintf(stderr, "bench-fleet: %s: %s\n", id, err);
 	}
-	int64_t busy = 0;
+	int64_t busy = 0, start = mono_usec(), stop = 0;
 	for (int i = 0; i < nk; i++)
 		pthread_create(&t[i], NULL, sim_run, &sims[i]);
-	if (phase == PH_MONEY) {
+	if (money) {
+		/* The PIN checkers are at it before the first round: the money kiosks'
+		 * own PIN checks, untimed, queue behind theirs. */
 		for (int r = 0; r < rounds; r++) {
 			pthread_barrier_wait(&go);
 			int64_t t0 = mono_usec();
 			pthread_barrier_wait(&done);
 			busy += mono_usec() - t0;
 		}
+		stop = mono_usec();
+		for (int i = nm; i < nk; i++)
+			__atomic_store_n(&sims[i].until, stop, __ATOMIC_RELEASE);
 	} else {
 		int64_t until = mono_usec() + (int64_t)seconds * 1000000;
 		for (int i = 0; i < nk; i++)
@@ -305,6 +326,10 @@ run_phase(const struct config *c, int nk, enum phase phase, struct figures *f)
 		f->money_rps = busy > 0 ? (double)nlat * 1e6 / (double)busy : 0;
 		f->p50_ms = fleet_pct(all, nlat, 50) / 1000.0;
 		f->p99_ms = fleet_pct(all, nlat, 99) / 1000.0;
+	} else if (mixed) {
+		f->mix_p50_ms = fleet_pct(all, nlat, 50) / 1000.0;
+		f->mix_p99_ms = fleet_pct(all, nlat, 99) / 1000.0;
+		f->mix_pins_ps = (double)count * 1e6 / (double)(stop - start);
 	} else if (phase == PH_PINS)
 		f->pins_ps = (double)count / seconds;
 	else
@@ -332,6 +357,14 @@ run_config(const struct config *c, int nk, struct figures *f)
 	run_phase(c, nk, PH_PINS, f);
 	f->pin_floor_ps = pin_floor();
 	run_phase(c, nk, PH_SESSIONS, f);
+	if (nk >= 2) {
+		struct figures half = { 0 };
+		run_phase(c, nk / 2, PH_MONEY, &half);
+		f->half_p50_ms = half.p50_ms;
+		f->half_p99_ms = half.p99_ms;
+		f->errors += half.errors;
+		run_phase(c, nk, PH_MIXED, f);
+	}
 	for (int i = 0; i < c->adapters; i++) {
 		kill(pid[i], SIGTERM);
 		fleet_wait(pid[i], 10000);
@@ -385,16 +418,10 @@ setup(void)
 	}
 	for (int i = 0; i < KIOSKS_MAX; i++) {
 		snprintf(id, sizeof id, "bench-%03d", i);
-		snprintf(path, sizeof path, "%s/%s.pub", dir, id);
-		kiosk_sk[i] = sodium_malloc(KPROTO_SK_LEN);
-		if (kproto_keypair_generate_files(dir, id, 1, err, sizeof err) != KPROTO_OK ||
-		    kiosks_register(kdir, id, path, err, sizeof err) < 0) {
+		if ((kiosk_sk[i] = fleet_kiosk_register(dir, kdir, id, err, sizeof err)) == NULL) {
 			fprintf(stderr, "bench-fleet: %s\n", err);
 			exit(1);
 		}
-		snprintf(path, sizeof path, "%s/%s.key", dir, id);
-		if (kproto_key_load_secret(path, kiosk_sk[i], err, sizeof err) != KPROTO_OK)
-			exit(1);
 	}
 	for (int i = 0; i < 2; i++) {
 		snprintf(sockets[i], sizeof sockets[i], "%s/bankd%d.sock", dir, i + 1);
@@ -449,6 +476,7 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "no-sqlite", no_argument, NULL, 'n' },
 		{ "keep", no_argument, NULL, 'K' },
+		{ "pin-workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct config configs[] = {
@@ -457,6 +485,9 @@ main(int argc, char **argv)
 		{ "SQLite, 1 adapter", 0, 1 },
 	};
 	int kiosks[8] = { 1, 8, 32, 128 }, nkiosks = 4, repeat = 1, sqlite = 1, keep = 0, ch;
+	/* The second table's rows, printed once the first is complete. */
+	char mixed[3 * 8][160];
+	int nmixed = 0;
 	char list[128];
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -480,9 +511,10 @@ main(int argc, char **argv)
 			break;
 		case 'n': sqlite = 0; break;
 		case 'K': keep = 1; break;
+		case 'w': snprintf(pin_workers, sizeof pin_workers, "%d", atoi(optarg)); break;
 		default:
 			fprintf(stderr, "usage: bench-fleet [--kiosks LIST] [--seconds S] "
-			    "[--repeat N] [--no-sqlite] [--keep]\n");
+			    "[--repeat N] [--pin-workers N] [--no-sqlite] [--keep]\n");
 			return 2;
 		}
 	}
@@ -515,8 +547,19 @@ main(int argc, char **argv)
 			    ratio, MED(pins_ps), MED(pin_floor_ps),
 			    100.0 * MED(pins_ps) / MED(pin_floor_ps), MED(sessions_ps), errors);
 			fflush(stdout);
+			if (kiosks[k] >= 2)
+				snprintf(mixed[nmixed++], sizeof mixed[0],
+				    "%-24s %6d %6d %9.2f %9.2f %9.2f %9.2f %7.1f",
+				    configs[c].name, kiosks[k] / 2, kiosks[k] - kiosks[k] / 2,
+				    MED(half_p50_ms), MED(half_p99_ms), MED(mix_p50_ms),
+				    MED(mix_p99_ms), MED(mix_pins_ps));
 		}
 	}
+	printf("\nmoney requests of half the kiosks, alone and while the others check PINs:\n"
+	    "%-24s %6s %6s %9s %9s %9s %9s %7s\n", "adapters", "money", "PINs",
+	    "alone p50", "alone p99", "+PIN p50", "+PIN p99", "PINs/s");
+	for (int i = 0; i < nmixed; i++)
+		printf("%s\n", mixed[i]);
 	run_cmd("%s stop %s", BENCH_PG_SERVER, pgdir);
 	if (keep)
 		printf("adapters' logs kept in %s\n", dir);

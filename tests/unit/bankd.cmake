@@ -36,3 +36,15 @@ add_test(NAME test_bankd_fleet_load COMMAND test_bankd_fleet load
 # It keeps both cores busy by design: alone, so that no other test's deadlines feel it.
 set_tests_properties(test_bankd_fleet_load PROPERTIES LABELS "fleet;pg" TIMEOUT 240
   RUN_SERIAL ON)
+
+# test_bankd_diskfull: a PostgreSQL server of its own on a small tmpfs filled to the last
+# byte under withdrawals; it mounts in a mount namespace of its own, so needs root
+# (skipped, 77, without).
+add_executable(test_bankd_diskfull ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_bankd_diskfull.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/unit/fleet_rig.c)
+target_link_libraries(test_bankd_diskfull PRIVATE bankd_objs)
+add_dependencies(test_bankd_diskfull kiosk-bankd)
+add_test(NAME test_bankd_diskfull COMMAND test_bankd_diskfull $<TARGET_FILE:kiosk-bankd>
+  ${CMAKE_SOURCE_DIR}/tests/pg/pg-server)
+set_tests_properties(test_bankd_diskfull PROPERTIES LABELS "unit;pg" TIMEOUT 180
+  SKIP_RETURN_CODE 77)

@@ -107,6 +107,67 @@ fleet_wait(pid_t pid, int ms)
 }
 
 int
+fleet_pg_server(const char *script, const char *cmd, const char *pgdir, const char *db)
+{
+	char *argv[] = { (char *)script, (char *)cmd, (char *)pgdir, (char *)db, NULL };
+
+	return fleet_wait(fleet_spawn(argv), 60000);
+}
+
+unsigned char *
+fleet_kiosk_register(const char *dir, const char *kdir, const char *id, char *err,
+    size_t errlen)
+{
+	unsigned char *sk = sodium_malloc(KPROTO_SK_LEN);
+	char path[512];
+
+	if (sk == NULL) {
+		snprintf(err, errlen, "out of secure memory");
+		return NULL;
+	}
+	snprintf(path, sizeof path, "%s/%s.pub", dir, id);
+	if (kproto_keypair_generate_files(dir, id, 1, err, errlen) != KPROTO_OK ||
+	    kiosks_register(kdir, id, path, err, errlen) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "%s/%s.key", dir, id);
+	if (kproto_key_load_secret(path, sk, err, errlen) != KPROTO_OK)
+		goto fail;
+	return sk;
+fail:
+	sodium_free(sk);
+	return NULL;
+}
+
+int
+fleet_file_has(const char *path, long from, const char *needle)
+{
+	static char text[1 << 22];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f != NULL && fseek(f, from, SEEK_SET) == 0)
+		n = fread(text, 1, sizeof text - 1, f);
+	if (f != NULL)
+		fclose(f);
+	text[n] = '\0';
+	return strstr(text, needle) != NULL;
+}
+
+int
+fleet_log_wait(const char *path, const char *needle)
+{
+	int64_t end = mono_usec() + 5000000;
+
+	while (mono_usec() < end) {
+		if (fleet_file_has(path, 0, needle))
+			return 1;
+		poll(NULL, 0, 20);
+	}
+	fprintf(stderr, "%s lacks \"%s\"\n", path, needle);
+	return 0;
+}
+
+int
 fleet_connect(struct fleet_kiosk *k, char *err, size_t errlen)
 {
 	int rv = kproto_client_connect(&k->kc, k->socket, k->sk, k->adapter_pk, k->id, 2000,
@@ -114,6 +175,21 @@ fleet_connect(struct fleet_kiosk *k, char *err, size_t errlen)
 
 	k->up = rv == KPROTO_OK;
 	return rv;
+}
+
+int
+fleet_connect_wait(struct fleet_kiosk *k)
+{
+	int64_t end = mono_usec() + 10000000;
+	char err[512] = "";
+	int rv;
+
+	do {
+		if ((rv = fleet_connect(k, err, sizeof err)) == KPROTO_OK)
+			return 0;
+		poll(NULL, 0, 20);
+	} while (rv == KPROTO_E_IO && mono_usec() < end);
+	return -1;
 }
 
 void

@@ -25,6 +25,19 @@ int64_t fleet_bank_int(const char *spec, const char *sql);
 pid_t fleet_spawn(char *const argv[]);
 /* Exit status of pid within ms, or -1. */
 int fleet_wait(pid_t pid, int ms);
+/* tests/pg/pg-server CMD DIR [DATABASE]: its exit status (-1 if it took over 60 s). */
+int fleet_pg_server(const char *script, const char *cmd, const char *pgdir, const char *db);
+/*
+ * Makes kiosk id's key pair in dir and registers its public half in the keys directory
+ * kdir; the secret key (sodium memory, sodium_free it), or NULL with err.
+ */
+unsigned char *fleet_kiosk_register(const char *dir, const char *kdir, const char *id,
+    char *err, size_t errlen);
+/* Whether the file at path holds needle past its first from bytes. */
+int fleet_file_has(const char *path, long from, const char *needle);
+/* Whether the log at path holds needle within 5 s (the adapter logs after acting);
+ * if not, says on stderr what is missing. */
+int fleet_log_wait(const char *path, const char *needle);
 
 struct fleet_kiosk {
 	struct kproto_conn kc;
@@ -39,6 +52,8 @@ struct fleet_kiosk {
 
 /* Connects (one attempt, 2 s); 0 or a negative kproto status with err. */
 int fleet_connect(struct fleet_kiosk *k, char *err, size_t errlen);
+/* Connects, retrying while the adapter is not listening yet (at most 10 s); 0 or -1. */
+int fleet_connect_wait(struct fleet_kiosk *k);
 void fleet_disconnect(struct fleet_kiosk *k);
 /*
  * One request and its answer: the answer's type, or a negative kproto status (the

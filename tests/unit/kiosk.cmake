@@ -26,3 +26,9 @@ if(TARGET kioskctl)
     set_tests_properties(kioskctl_preview_${c} PROPERTIES LABELS "unit" TIMEOUT 60)
   endforeach()
 endif()
+
+# The fraud rules: the large-transaction alert, the anti-fraud warning, the cooling-off.
+add_executable(test_fraud ${CMAKE_CURRENT_LIST_DIR}/test_fraud.c)
+target_link_libraries(test_fraud PRIVATE kiosk_core)
+add_test(NAME unit_fraud COMMAND test_fraud)
+set_tests_properties(unit_fraud PROPERTIES LABELS unit TIMEOUT 60)

@@ -292,6 +292,10 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 {
 	static const char *const names[] = { "name", "tries", "seconds", "card", "kiosk", "date",
 		"time", "width", "height", "balance", "available", "amount", "note", "max" };
+	/* The fraud screens' own; a count of 0 seconds is shown as no count at all. */
+	static const char *const fraud_names[] = { "fraud_amount", "fraud_large", "fraud_left" };
+	int fraud = strncmp(k->state->name, "fraud_", 6) == 0;
+	int nfraud = fraud ? (int)ARRAY_LEN(fraud_names) - (k->s.fraud.left == 0) : 0;
 	int n = 0, headset = k->headset;
 
 	/* And the placeholders of a service's own screen, which its fill hook fills: a
@@ -304,10 +308,11 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 		nown++;
 
 	k->headset = headset_then;
-	for (size_t i = 0; i < ARRAY_LEN(names) + nown && n < max; i++) {
+	size_t nnames = ARRAY_LEN(names) + (size_t)nfraud;
+	for (size_t i = 0; i < nnames + nown && n < max; i++) {
 		char tmpl[32];
 		snprintf(tmpl, sizeof tmpl, "{%s}", i < ARRAY_LEN(names) ? names[i] :
-		    own[i - ARRAY_LEN(names)]);
+		    i < nnames ? fraud_names[i - ARRAY_LEN(names)] : own[i - nnames]);
 		out[n].show = view_fill(k, tmpl, lang, 0);
 		out[n].say = view_fill(k, tmpl, lang, 1);
 		/* Nothing to look for in an empty name or a card number not yet known. */

@@ -6,7 +6,9 @@
  *       kiosks registered in a keys directory, each served with its own key; one not
  *       registered, or signing with another's key, refused by name; two adapters on
  *       one database; one card at two kiosks through two adapters at once never
- *       passes its balance or its daily limit.
+ *       passes its balance or its daily limit. An adapter refuses to start, saying
+ *       why, on a server it cannot reach, a role that may not log in, a database
+ *       without the bank, a read-only one, or a schema newer than it knows.
  *   test_bankd_fleet load BANKD PG-SERVER
  *       32 kiosks x 20 card sessions of withdrawals sharing 16 cards through two
  *       adapters on a PostgreSQL server of its own (more asked than the cards' money
@@ -112,50 +114,6 @@ adapter_stop(pid_t pid)
 	CHECK_EQ(fleet_wait(pid, 10000), 0);
 }
 
-static int
-file_has(const char *path, const char *needle)
-{
-	static char text[1 << 22];
-	FILE *f = fopen(path, "r");
-	size_t n = f != NULL ? fread(text, 1, sizeof text - 1, f) : 0;
-
-	if (f != NULL)
-		fclose(f);
-	text[n] = '\0';
-	return strstr(text, needle) != NULL;
-}
-
-/* Polls the log for a line: the adapter writes it after acting. */
-static int
-log_wait(const char *path, const char *needle)
-{
-	int64_t end = mono_usec() + 5000000;
-
-	while (mono_usec() < end) {
-		if (file_has(path, needle))
-			return 1;
-		poll(NULL, 0, 20);
-	}
-	fprintf(stderr, "%s lacks \"%s\"\n", path, needle);
-	return 0;
-}
-
-/* Connects kiosk k, retrying while its adapter is not listening yet (at most 10 s). */
-static int
-kiosk_connect(struct fleet_kiosk *k)
-{
-	int64_t end = mono_usec() + 10000000;
-	char err[512] = "";
-	int rv;
-
-	do {
-		if ((rv = fleet_connect(k, err, sizeof err)) == KPROTO_OK)
-			return 0;
-		poll(NULL, 0, 20);
-	} while (rv == KPROTO_E_IO && mono_usec() < end);
-	return -1;
-}
-
 static void
 kiosk_init(struct fleet_kiosk *k, const char *id, const unsigned char *sk,
     const char *sock)
@@ -259,6 +217,53 @@ rush(const char *pan, struct fleet_kiosk *a, struct fleet_kiosk *b)
 	return r[0].paid + r[1].paid;
 }
 
+/* An adapter given a bank it cannot use stops at start: exit 1, why in its log, no
+ * socket. */
+static void
+refuses_start(const char *db, const char *why)
+{
+	char sock[128], log[128];
+	struct stat st;
+
+	path_in(sock, sizeof sock, "refused.sock");
+	path_in(log, sizeof log, "refused.log");
+	unlink(log);
+	CHECK_EQ(fleet_wait(adapter_start(db, sock, log), 15000), 1);
+	CHECK(fleet_log_wait(log, why));
+	CHECK(lstat(sock, &st) < 0);
+}
+
+/* No server there, a database without the bank, a role that may not log in, a server
+ * that only reads, a schema from a newer adapter. */
+static void
+refusals(const char *conninfo, const char *db)
+{
+	char spec[512], err[512];
+	struct db *admin = NULL;
+
+	refuses_start("host=/nonexistent-pg-dir user=bank dbname=fleet",
+	    "cannot connect to the PostgreSQL database: ");
+	snprintf(spec, sizeof spec, "%s dbname=postgres", conninfo);
+	refuses_start(spec, "no kiosk bank in this database (create its schema");
+	CHECK(db_open(db, &admin, err, sizeof err) == 0);
+	if (admin == NULL)
+		return;
+	CHECK(db_exec(admin, "DROP ROLE IF EXISTS fleet_retired; CREATE ROLE fleet_retired "
+	    "NOLOGIN", err, sizeof err) == 0);
+	snprintf(spec, sizeof spec, "%s dbname=fleet user=fleet_retired", conninfo);
+	refuses_start(spec, "role \"fleet_retired\" is not permitted to log in");
+	CHECK(db_exec(admin, "DROP ROLE fleet_retired; ALTER DATABASE fleet SET "
+	    "default_transaction_read_only = on", err, sizeof err) == 0);
+	refuses_start(db, "the database is read-only (a standby server, or "
+	    "default_transaction_read_only is on)");
+	CHECK(db_exec(admin, "ALTER DATABASE fleet RESET default_transaction_read_only; "
+	    "UPDATE schema_version SET version = version + 1", err, sizeof err) == 0);
+	refuses_start(db, "is newer than this kiosk-bankd knows");
+	CHECK(db_exec(admin, "UPDATE schema_version SET version = version - 1", err,
+	    sizeof err) == 0);
+	db_close(admin);
+}
+
 static void
 test_keys(const char *conninfo)
 {
@@ -294,37 +299,37 @@ test_keys(const char *conninfo)
 
 	CHECK_EQ(fleet_bank_create(db, cards, 2, PIN, err, sizeof err), 0);
 	pid_t p1 = adapter_start(db, s1, log1), p2 = adapter_start(db, s2, log2);
-	CHECK(log_wait(log1, "kiosks' keys from"));
+	CHECK(fleet_log_wait(log1, "kiosks' keys from"));
 
 	/* Two kiosks, two keys, one adapter. */
 	kiosk_init(&a, "kiosk-a", ska, s1);
 	kiosk_init(&b, "kiosk-b", skb, s1);
-	CHECK_EQ(kiosk_connect(&a), 0);
-	CHECK_EQ(kiosk_connect(&b), 0);
+	CHECK_EQ(fleet_connect_wait(&a), 0);
+	CHECK_EQ(fleet_connect_wait(&b), 0);
 	CHECK_EQ(fleet_card_open(&a, cards[0].pan, PIN), KPROTO_PIN_OK);
 	CHECK_EQ(fleet_card_open(&b, cards[1].pan, PIN), KPROTO_PIN_OK);
 	CHECK_EQ(fleet_card_close(&a), 0);
 	CHECK_EQ(fleet_card_close(&b), 0);
-	CHECK(log_wait(log1, "kiosk \"kiosk-a\" connected"));
-	CHECK(log_wait(log1, "kiosk \"kiosk-b\" connected"));
+	CHECK(fleet_log_wait(log1, "kiosk \"kiosk-a\" connected"));
+	CHECK(fleet_log_wait(log1, "kiosk \"kiosk-b\" connected"));
 
 	/* A kiosk nobody registered, and one signing with another kiosk's key. */
 	kiosk_init(&c, "kiosk-c", skc, s1);
 	CHECK(fleet_connect(&c, err, sizeof err) != KPROTO_OK || fleet_card_open(&c,
 	    cards[0].pan, PIN) < 0);
 	fleet_disconnect(&c);
-	CHECK(log_wait(log1, "kiosk \"kiosk-c\" refused: not registered: no "));
+	CHECK(fleet_log_wait(log1, "kiosk \"kiosk-c\" refused: not registered: no "));
 	kiosk_init(&fake, "kiosk-a", skb, s1);
 	CHECK(fleet_connect(&fake, err, sizeof err) != KPROTO_OK || fleet_card_open(&fake,
 	    cards[0].pan, PIN) < 0);
 	fleet_disconnect(&fake);
-	CHECK(log_wait(log1, "handshake failed [BADSIG]"));
+	CHECK(fleet_log_wait(log1, "handshake failed [BADSIG]"));
 	snprintf(out, sizeof out, "(kiosk \"kiosk-a\", key %s/kiosk-a.pub)", kdir);
-	CHECK(log_wait(log1, out));
+	CHECK(fleet_log_wait(log1, out));
 
 	/* Registered while the adapter runs: served from its next connection. */
 	CHECK_EQ(register_kiosk("kiosk-c", "kiosk-c", out, sizeof out), 0);
-	CHECK_EQ(kiosk_connect(&c), 0);
+	CHECK_EQ(fleet_connect_wait(&c), 0);
 	CHECK_EQ(fleet_card_open(&c, cards[0].pan, PIN), KPROTO_PIN_OK);
 	CHECK_EQ(fleet_card_close(&c), 0);
 	fleet_disconnect(&c);
@@ -334,16 +339,16 @@ test_keys(const char *conninfo)
 	CHECK(fleet_connect(&c, err, sizeof err) != KPROTO_OK || fleet_card_open(&c,
 	    cards[0].pan, PIN) < 0);
 	fleet_disconnect(&c);
-	CHECK(log_wait(log1, "must not be writable by group or others"));
+	CHECK(fleet_log_wait(log1, "must not be writable by group or others"));
 	chmod(kdir, 0755);
 
 	/* The same card at two kiosks through two adapters at once. */
 	fleet_disconnect(&b);
 	b.socket = s2;
-	CHECK_EQ(kiosk_connect(&b), 0);
+	CHECK_EQ(fleet_connect_wait(&b), 0);
 	CHECK_EQ(rush(cards[0].pan, &a, &b), cards[0].balance_fen);
 	CHECK_EQ(rush(cards[1].pan, &a, &b), BANKD_DAILY_LIMIT_FEN);
-	CHECK(log_wait(log2, "kiosk \"kiosk-b\" connected"));
+	CHECK(fleet_log_wait(log2, "kiosk \"kiosk-b\" connected"));
 	for (int i = 0; i < 2; i++) {
 		card_balance_sql(sql, sizeof sql, cards[i].pan);
 		CHECK_EQ(fleet_bank_int(db, sql), i == 0 ? 0 :
@@ -358,6 +363,7 @@ test_keys(const char *conninfo)
 	sodium_free(ska);
 	sodium_free(skb);
 	sodium_free(skc);
+	refusals(conninfo, db);
 	teardown();
 }
 
@@ -393,7 +399,7 @@ loader_recover(struct loader *l)
 			__atomic_add_fetch(&load_stuck, 1, __ATOMIC_RELAXED);
 			return;
 		}
-		if (!l->k.up && kiosk_connect(&l->k) < 0)
+		if (!l->k.up && fleet_connect_wait(&l->k) < 0)
 			continue;
 		if (l->k.pending_outcome < 0)
 			return;
@@ -489,17 +495,11 @@ fault_release(void)
 	__atomic_store_n(&fault_slot, 2, __ATOMIC_RELEASE);
 }
 
+/* pg-server cmd, which must succeed. */
 static void
 pg_server(const char *script, const char *cmd, const char *pgdir, const char *db)
 {
-	char *argv[] = { (char *)script, (char *)cmd, (char *)pgdir, (char *)db, NULL };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execv(script, argv);
-		_exit(127);
-	}
-	CHECK_EQ(fleet_wait(pid, 60000), 0);
+	CHECK_EQ(fleet_pg_server(script, cmd, pgdir, db), 0);
 }
 
 static void
@@ -567,7 +567,7 @@ test_load(const char *pg_script)
 	CHECK_EQ(load_conflicts, 0);
 	/* Both faults struck with cash being paid out: at least those two were settled. */
 	CHECK(load_recoveries >= 2);
-	CHECK(file_has(log[0], "PostgreSQL"));
+	CHECK(fleet_file_has(log[0], 0, "PostgreSQL"));
 
 	/* Every hold settled; each card paid exactly what its kiosks dispensed. */
 	CHECK_EQ(fleet_bank_int(db, "SELECT count(*) FROM holds WHERE state = 'held'"), 0);

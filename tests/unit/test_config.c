@@ -58,6 +58,8 @@ test_shipped(void)
 	CHECK_STR(c->adapter_public_key, tc_path("var/keys/adapter.pub"));
 	CHECK_STR(c->adapter_socket, tc_path("var/run/bankd.sock"));
 	CHECK_STR(c->kiosk_key, tc_path("var/keys/kiosk.key"));
+	CHECK(c->transfer_large_fen == 500000 && c->fraud_withdrawal_fen == 200000);
+	CHECK(c->fraud_cooling_off == 15);
 	CHECK_STR(c->layouts_dir, tc_path("layouts"));
 	CHECK_STR(c->voice_dir, tc_path("voice"));
 	CHECK_STR(c->device_socket, tc_path("var/run/devices.sock"));
@@ -154,8 +156,52 @@ test_defaults(void)
 	CHECK(c.lp_cell_height_mm == 0 && c.lp_viewing_distance_mm == 0);
 	CHECK(c.where_lp_theme.line == 0 && c.where_lp_font.line == 0);
 	CHECK(c.where_fkeys.line == 0 && config_fkey(&c, "F1") == NULL);
+	CHECK(c.transfer_large_fen == 500000);
+	CHECK(c.fraud_cooling_off == 15 && c.fraud_withdrawal_fen == 200000);
 	config_free(&c);
 	diag_free(&d);
+}
+
+/* The base file with extra settings at its end, which load without a problem. */
+static void
+load_with(const char *name, const char *extra, struct kiosk_config *c)
+{
+	struct diag_list d = {0};
+	char text[256];
+
+	snprintf(text, sizeof text, "demo: false\n%s", extra);
+	tc_setup(base);
+	tc_replace("kiosk.yaml", "demo: false\n", text);
+	CHECK(config_load(tc_path("kiosk.yaml"), c, &d) == 0);
+	tc_expect(name, &d, NO_DIAGS);
+	diag_free(&d);
+}
+
+/* transfer and fraud: the alert and warning thresholds in whole yuan, kept in fen, and
+ * the cooling-off in seconds. */
+static void
+test_fraud(void)
+{
+	static const struct {
+		const char *text;
+		int64_t large_fen, withdrawal_fen;
+		int cooling;
+	} v[] = {
+		{ "transfer:\nfraud:\n", 500000, 200000, 15 },
+		{ "transfer: { large_amount: 1 }\n", 100, 200000, 15 },
+		{ "fraud:\n  cooling_off: 5\n  withdrawal_warning: 1000000\n", 500000,
+		    100000000, 5 },
+		{ "transfer:\n  large_amount: 20000\nfraud: { cooling_off: 120 }\n", 2000000,
+		    200000, 120 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
+		struct kiosk_config c;
+		load_with("fraud", v[i].text, &c);
+		CHECK(c.transfer_large_fen == v[i].large_fen);
+		CHECK(c.fraud_withdrawal_fen == v[i].withdrawal_fen);
+		CHECK(c.fraud_cooling_off == v[i].cooling);
+		config_free(&c);
+	}
 }
 
 /* keypad: the same key again within double_strike_ms is ignored (EN 301 549 5.8); a
@@ -171,16 +217,9 @@ test_keypad(void)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
 		struct kiosk_config c;
-		struct diag_list d = {0};
-		char text[128];
-		snprintf(text, sizeof text, "demo: false\n%s", v[i].text);
-		tc_setup(base);
-		tc_replace("kiosk.yaml", "demo: false\n", text);
-		CHECK(config_load(tc_path("kiosk.yaml"), &c, &d) == 0);
-		tc_expect("keypad", &d, NO_DIAGS);
+		load_with("keypad", v[i].text, &c);
 		CHECK(c.double_strike_ms == v[i].ms);
 		config_free(&c);
-		diag_free(&d);
 	}
 }
 
@@ -554,6 +593,43 @@ static const struct kcase cases[] = {
 	{ "keypad a list", "demo: false\n", "demo: false\nkeypad: [500]\n", DIAGS(
 	    "T/kiosk.yaml:28:9: keypad: expected a mapping, found a list") },
 	{ "keypad left empty", "demo: false\n", "demo: false\nkeypad:\n", NO_DIAGS },
+	/* Fraud protection: amounts in whole yuan, the cooling-off in seconds. */
+	{ "large amount zero", "demo: false\n",
+	    "demo: false\ntransfer:\n  large_amount: 0\n", DIAGS(
+	    "T/kiosk.yaml:29:17: transfer.large_amount: 0 is out of range (1..1000000)") },
+	{ "large amount in fen", "demo: false\n",
+	    "demo: false\ntransfer:\n  large_amount: 5000.00\n", DIAGS(
+	    "T/kiosk.yaml:29:17: transfer.large_amount: expected a whole number, "
+	    "found \"5000.00\"") },
+	{ "large amount with a sign", "demo: false\n",
+	    "demo: false\ntransfer:\n  large_amount: ¥5000\n", DIAGS(
+	    "T/kiosk.yaml:29:17: transfer.large_amount: expected a whole number, "
+	    "found \"¥5000\"") },
+	{ "transfer unknown key", "demo: false\n",
+	    "demo: false\ntransfer:\n  large_amout: 5000\n", DIAGS(
+	    "T/kiosk.yaml:29:3: transfer.large_amout: unknown key (did you mean "
+	    "\"large_amount\"?)") },
+	{ "cooling off too short", "demo: false\n",
+	    "demo: false\nfraud:\n  cooling_off: 4\n", DIAGS(
+	    "T/kiosk.yaml:29:16: fraud.cooling_off: 4 is out of range (5..120)") },
+	{ "cooling off too long", "demo: false\n",
+	    "demo: false\nfraud:\n  cooling_off: 121\n", DIAGS(
+	    "T/kiosk.yaml:29:16: fraud.cooling_off: 121 is out of range (5..120)") },
+	{ "cooling off with a unit", "demo: false\n",
+	    "demo: false\nfraud:\n  cooling_off: 15s\n", DIAGS(
+	    "T/kiosk.yaml:29:16: fraud.cooling_off: expected a whole number, found \"15s\"") },
+	{ "withdrawal warning negative", "demo: false\n",
+	    "demo: false\nfraud:\n  withdrawal_warning: -2000\n", DIAGS(
+	    "T/kiosk.yaml:29:23: fraud.withdrawal_warning: -2000 is out of range "
+	    "(1..1000000)") },
+	{ "withdrawal warning too large", "demo: false\n",
+	    "demo: false\nfraud:\n  withdrawal_warning: 1000001\n", DIAGS(
+	    "T/kiosk.yaml:29:23: fraud.withdrawal_warning: 1000001 is out of range "
+	    "(1..1000000)") },
+	{ "fraud a list", "demo: false\n", "demo: false\nfraud: [15]\n", DIAGS(
+	    "T/kiosk.yaml:28:8: fraud: expected a mapping, found a list") },
+	{ "fraud misspelt", "demo: false\n", "demo: false\nfruad:\n  cooling_off: 15\n",
+	    DIAGS("T/kiosk.yaml:28:1: fruad: unknown key (did you mean \"fraud\"?)") },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -830,6 +906,7 @@ main(void)
 	test_defaults();
 	test_large_print();
 	test_keypad();
+	test_fraud();
 	test_function_keys();
 	test_cases();
 	test_secret_key_mode();

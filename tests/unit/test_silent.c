@@ -24,6 +24,7 @@
  * state of the state table and every message must have been met in every language.
  * usage: test_silent KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/fraud.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/present.h"
@@ -71,6 +72,10 @@
  *   resize:WxH    the terminal changes size (too small: the screen says so instead)
  *   notices       every message in turn on the notice screen, back to this screen after each
  *   last-page:KEY KEY until large print shows the last page of the screen
+ *   cooled        speech is let end and the anti-fraud warning's clock run until the
+ *                 cooling-off is over and said so
+ *   transfer:N    a transfer of N yuan to a new payee asks fraud_enter(), as the transfer
+ *                 flow does; going on or back returns to the menu
  *   =STATE        the state must now be STATE; !MESSAGE: the screen must show MESSAGE;
  *                 ^SCREEN: the screen shown must be SCREEN (an overlay: help...)
  * Every step that shows something is checked. The demo bank: cards 1-3 active (PINs 1234,
@@ -140,6 +145,15 @@ static const struct journey {
 	  "ENTER =menu !pin_change_once CANCEL =take_card take-card =goodbye idle =welcome "
 	  "card:2 =language lang =pin 2468 ENTER =menu 5 2580 ENTER 2580 ENTER =menu "
 	  "!pin_changed CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "a flagged customer's large withdrawal, in large print: the anti-fraud warning",
+	  "card:2 =language lang =pin 2580 ENTER =menu 2 =withdraw 9 5 =fraud_warning "
+	  "!fraud_wait 3 !fraud_wait ENTER !fraud_wait cooled !fraud_ready 1 =withdraw 9 5 "
+	  "=fraud_warning cooled 3 =confirm 2 =withdraw 9 5 =fraud_warning 2 =take_card "
+	  "!fraud_staff take-card =goodbye idle =welcome" },
+	{ "a large transfer to a new payee: the alert, then the warning",
+	  "card:1 =language lang =pin 1234 ENTER =menu transfer:6000 =fraud_large 2 =menu "
+	  "transfer:6000 =fraud_large 1 =fraud_warning !fraud_wait cooled 3 =menu CANCEL "
+	  "=take_card take-card =goodbye idle =welcome" },
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
@@ -644,6 +658,12 @@ bank_up(struct walk *w)
 }
 
 static void
+to_menu(struct kiosk *k)
+{
+	state_enter(k, state_by_name("menu"));
+}
+
+static void
 step(struct walk *w, const char *tok)
 {
 	struct kiosk *k = w->k;
@@ -719,6 +739,17 @@ step(struct walk *w, const char *tok)
 		expect(w, at != 0, "an idle timer running");
 		if (at != 0)
 			state_tick(k, at);
+	} else if (strcmp(tok, "cooled") == 0) {
+		for (int n = 0; n < 600 && k->state->clock != NULL && k->state->clock(k) != 0;
+		    n++) {
+			quiet(w);
+			state_tick(k, k->state->clock(k));
+			kiosk_present(k);
+		}
+		expect(w, k->state->clock != NULL && k->state->clock(k) == 0, tok);
+	} else if (strncmp(tok, "transfer:", 9) == 0) {
+		struct fraud_ask a = { .new_payee = 1, .amount_fen = atoll(tok + 9) * 100 };
+		fraud_enter(k, &a, to_menu, to_menu);
 	} else if (strcmp(tok, "bank-down") == 0) {
 		bank_down(w);
 	} else if (strcmp(tok, "bank-up") == 0) {

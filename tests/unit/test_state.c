@@ -2,6 +2,7 @@
  * drawing to /dev/null, and idle timers advanced by calling state_tick with later times.
  * usage: test_state KIOSK-BANKD SOURCE-DIR */
 #include "kiosk/bank.h"
+#include "kiosk/fraud.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/present.h"
@@ -319,6 +320,138 @@ test_speech_mode_timeouts(struct kiosk *k)
 	back_to_welcome(k);
 }
 
+/* The flagged customer's cash from fraud.withdrawal_warning on: the anti-fraud warning,
+ * its cooling-off counted down with no idle timeout, go on refused until it is over, then
+ * only on its own key; going back, and asking staff, which returns the card. */
+static void
+test_fraud_withdrawal(struct kiosk *k)
+{
+	const int64_t sec = 1000000LL;
+
+	to_menu(k);
+	/* Unflagged: ¥2,000 goes straight to the confirmation. */
+	key(k, KEYFN_2);
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "confirm");
+	key(k, KEYFN_2);
+	CHECK_STATE(k, "withdraw");
+	k->s.card.flags |= KPROTO_CARD_F_FRAUD_PROTECT; /* as the bank's CARD_INFO says */
+	key(k, KEYFN_4); /* ¥1,000: under the threshold */
+	CHECK_STATE(k, "confirm");
+	key(k, KEYFN_2);
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	CHECK(screen_says(k, "safe account"));
+	CHECK(screen_says(k, "Please wait: 15 s"));
+	int64_t t0 = k->s.fraud.cooling_since;
+	/* Neither the first confirmation's key nor ENTER goes on; 3 not yet. */
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_3);
+	CHECK_STATE(k, "fraud_warning");
+	CHECK(k->screen.warning.show != NULL &&
+	    strstr(k->screen.warning.show, "wait: 15 s") != NULL);
+	/* The count shown each second; no idle timer meanwhile, whatever the time. */
+	CHECK_EQ(state_next_deadline(k), t0 + sec);
+	tick(k, t0 + sec);
+	CHECK(screen_says(k, "Please wait: 14 s"));
+	for (int s = 2; s < 15; s++)
+		tick(k, t0 + s * sec);
+	CHECK(screen_says(k, "Please wait: 1 s"));
+	CHECK(!k->warned);
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_3);
+	CHECK_STATE(k, "fraud_warning");
+	tick(k, t0 + 15 * sec);
+	CHECK(screen_says(k, "You may go on now"));
+	CHECK(k->screen.warning.show == NULL);
+	/* From here the idle timer runs, in full, from the end of the wait. */
+	CHECK_EQ(state_next_deadline(k), t0 + 15 * sec + (30 - 10) * sec);
+	key(k, KEYFN_1); /* back to the amounts */
+	CHECK_STATE(k, "withdraw");
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	t0 = k->s.fraud.cooling_since;
+	/* With help open over it, the count goes on shown, but is not said over help. */
+	key(k, KEYFN_HELP);
+	CHECK(k->overlay == OVERLAY_HELP);
+	for (int s = 1; s <= 10; s++)
+		tick(k, t0 + s * sec);
+	CHECK_EQ(k->s.fraud.left, 5);
+	CHECK_EQ(k->s.fraud.said, 15);
+	key(k, KEYFN_CANCEL);
+	CHECK(k->overlay == OVERLAY_NONE);
+	CHECK_STATE(k, "fraud_warning");
+	for (int s = 11; s <= 15; s++)
+		tick(k, t0 + s * sec);
+	CHECK_EQ(k->s.fraud.said, 0);
+	key(k, KEYFN_3);
+	CHECK_STATE(k, "confirm");
+	CHECK(k->s.amount_fen == 200000);
+	key(k, KEYFN_2);
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_2); /* ask a member of staff */
+	CHECK_STATE(k, "take_card");
+	CHECK(k->s.card_in);
+	CHECK(!k->s.hold);
+	CHECK(screen_says(k, "ask a member of staff"));
+	back_to_welcome(k);
+}
+
+/* The bank's own flag: 李秀英's card says so before the menu, and her ¥2,000 is warned. */
+static void
+test_fraud_flag_from_the_bank(struct kiosk *k)
+{
+	device(k, DEV_CARD_INSERT, "6222000000000025");
+	key(k, KEYFN_2);
+	keys(k, "2580");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, "menu");
+	CHECK(k->s.card.flags & KPROTO_CARD_F_FRAUD_PROTECT);
+	key(k, KEYFN_2);
+	key(k, KEYFN_9); /* large print by the card's preference: all the amounts */
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_CANCEL);
+	back_to_welcome(k);
+}
+
+/* kiosk.yaml's fraud.cooling_off, longer than the idle time (30 s here): no timeout
+ * during it, the full idle time after it, then the usual warning and timeout. */
+static void
+test_fraud_cooling_setting(struct kiosk *k)
+{
+	const int64_t sec = 1000000LL;
+	int was = rig.setup.cfg.fraud_cooling_off;
+
+	rig.setup.cfg.fraud_cooling_off = 60;
+	to_menu(k);
+	k->s.card.flags |= KPROTO_CARD_F_FRAUD_PROTECT;
+	key(k, KEYFN_2);
+	key(k, KEYFN_5);
+	CHECK_STATE(k, "fraud_warning");
+	CHECK(screen_says(k, "Please wait: 60 s"));
+	int64_t t0 = k->s.fraud.cooling_since;
+	for (int64_t at = state_next_deadline(k); at != 0 && at < t0 + 60 * sec;
+	    at = state_next_deadline(k)) {
+		tick(k, at);
+		CHECK(!k->warned);
+	}
+	CHECK_STATE(k, "fraud_warning");
+	CHECK(screen_says(k, "Please wait: 1 s"));
+	tick(k, t0 + 60 * sec);
+	CHECK(screen_says(k, "You may go on now"));
+	CHECK_EQ(state_next_deadline(k), t0 + 60 * sec + (30 - 10) * sec);
+	tick(k, state_next_deadline(k));
+	CHECK(k->warned);
+	tick(k, state_next_deadline(k));
+	CHECK_STATE(k, "take_card");
+	CHECK(screen_says(k, "Time ran out"));
+	back_to_welcome(k);
+	rig.setup.cfg.fraud_cooling_off = was;
+}
+
 static void
 test_table(void)
 {
@@ -362,6 +495,9 @@ main(int argc, char **argv)
 	test_receipt_timeout_lets_the_next_customer_in(k);
 	test_cancel_after_approval(k);
 	test_speech_mode_timeouts(k);
+	test_fraud_withdrawal(k);
+	test_fraud_cooling_setting(k);
+	test_fraud_flag_from_the_bank(k);
 
 	bank_free(k->bank);
 	kiosk_journal_close(k);
