@@ -267,6 +267,10 @@ struct bank_session {
 	int nxfer;
 	int pin_pending;                      /* a PIN check is with the pool */
 	int pin_changed;                      /* since the PIN was verified */
+	/* Staff-assisted mode: the staff member whose badge and PIN the adapter verified
+	 * (STAFF_AUTH), "" when none. Requests whose permission row says needs_staff are
+	 * refused without one; CARD_CLOSE and STAFF_LEAVE end the mode. */
+	char staff_id[KPROTO_STAFF_ID_MAX + 1];
 };
 
 struct bank {
@@ -298,6 +302,8 @@ void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type
  */
 void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
     uint8_t *resp_type, struct kproto_buf *resp);
+/* 1 if the permission table allows request type only in staff-assisted mode. */
+int bank_request_needs_staff(uint8_t type);
 
 /* ---- kiosks.c: the kiosks' public keys, one file DIR/ID.pub per kiosk ---------- */
 

@@ -15,6 +15,11 @@
 #include <unistd.h>
 
 #define BIT(s) (1u << (s))
+#define ANY_STATE (BIT(BANK_NO_CARD) | BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | \
+    BIT(BANK_AUTHED))
+/* Among a row's states: allowed only in staff-assisted mode too (s->staff_id verified
+ * by STAFF_AUTH), refused otherwise with NOT_PERMITTED naming it. */
+#define NEEDS_STAFF (1u << 31)
 
 typedef void (*bank_handler)(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
@@ -768,6 +773,15 @@ session_transfer(struct bank *bk, struct bank_session *s, struct kproto_buf *req
 	    KPROTO_MSG_TRANSFER_RESULT, resp_type, resp);
 }
 
+int
+bank_request_needs_staff(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof bank_rules / sizeof bank_rules[0]; i++)
+		if (bank_rules[i].type == type)
+			return (bank_rules[i].states & NEEDS_STAFF) != 0;
+	return 0;
+}
+
 void
 bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
     struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp)
@@ -788,6 +802,12 @@ bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
 		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
 		    "%s not permitted in state %s: needs %s", kproto_type_to_str(type),
 		    bank_state_to_str(s->state), r->needs);
+		return;
+	}
+	if ((r->states & NEEDS_STAFF) && s->staff_id[0] == '\0') {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: only in staff-assisted mode (needs a verified staff "
+		    "member, STAFF_AUTH)", kproto_type_to_str(type));
 		return;
 	}
 	r->handle(bk, s, req, resp_type, resp);

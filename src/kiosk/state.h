@@ -55,6 +55,14 @@ struct state_def {
 	 * from the first of its states entered until the next card, so also on the shared
 	 * screens it passes through (wait, receipt, notices). */
 	void (*fill)(struct kiosk *, struct fill *);
+	/* Staff-assisted mode ends in this state (staff-leave, CANCEL: staff.h): cancel
+	 * what needed the staff member, leaving nothing half done (a service's request not
+	 * sent, or its answer ignored once staff_present() is 0), and enter where the
+	 * customer goes on. NULL: nothing here needs staff, the state stays. */
+	void (*staff_leave)(struct kiosk *);
+	/* Its digits are a PIN (the customer's or a staff member's): never named in the
+	 * trace or the log, and digits typed ahead of its check go to it or nowhere. */
+	int pin_field;
 };
 
 /* The screen a state shows (registry.c). */
