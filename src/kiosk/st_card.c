@@ -222,6 +222,7 @@ const struct state_def state_pin = {
 	.screen = SCREEN_PIN,
 	.idle = IDLE_PIN,
 	.holds_card = 1,
+	.pin_field = 1,
 	.enter = pin_enter,
 	.leave = pin_leave,
 	.key = pin_key,

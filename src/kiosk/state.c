@@ -237,7 +237,7 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 int
 key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && (k->state == &state_pin || k->state == &state_wait);
+	return KEYFN_IS_DIGIT(fn) && (k->state->pin_field || k->state == &state_wait);
 }
 
 /* A word about the screen, not a new one, at its foot until the next key. */
@@ -264,7 +264,7 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
 	 * never a menu choice, never named. Over the PIN screen it goes to the overlay
 	 * (help's choices), still unnamed. */
-	if (secret && k->state != &state_pin) {
+	if (secret && !k->state->pin_field) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
