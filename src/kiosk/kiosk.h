@@ -72,6 +72,7 @@ struct session {
 	char staff_badge[KPROTO_STAFF_ID_MAX + 1];
 	char staff_reason[KPROTO_STAFF_REASON_MAX + 1]; /* "" when no call is waiting */
 	int64_t staff_called_at;  /* mono_usec() of the call */
+	int staff_waiting;        /* the call holds the timeouts (until staff.wait_max) */
 	const struct state_def *staff_back; /* where the call or the badge came from */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "kiosk/bank.h"
 #include "kiosk/controls.h"
+#include "kiosk/entry.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/present.h"
 #include "kiosk/speak.h"
@@ -92,8 +93,8 @@ language_key(struct kiosk *k, enum key_fn fn)
 		state_enter(k, &state_wait);
 }
 
-static void
-pin_enter(struct kiosk *k)
+void
+pin_field_enter(struct kiosk *k)
 {
 	if (k->s.pin == NULL) {
 		k->s.pin = sodium_malloc(KPROTO_PIN_MAX + 1);
@@ -104,8 +105,8 @@ pin_enter(struct kiosk *k)
 	k->s.pin_len = 0;
 }
 
-static void
-pin_leave(struct kiosk *k)
+void
+pin_field_leave(struct kiosk *k)
 {
 	if (k->s.pin != NULL)
 		sodium_free(k->s.pin);
@@ -148,20 +149,28 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 	}
 }
 
+int
+pin_field_seal(struct kiosk *k, unsigned char *sealed, size_t sealedsz, size_t *len)
+{
+	k->s.pin[k->s.pin_len] = '\0';
+	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, sealed, sealedsz, len);
+	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
+	k->s.pin_len = 0;
+	if (r != KPROTO_OK) {
+		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
+		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 pin_submit(struct kiosk *k)
 {
 	struct kproto_pin_verify m;
 	struct kproto_buf b;
 
-	k->s.pin[k->s.pin_len] = '\0';
-	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m.sealed, sizeof m.sealed,
-	    &m.sealed_len);
-	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
-	k->s.pin_len = 0;
-	if (r != KPROTO_OK) {
-		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
-		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
+	if (pin_field_seal(k, m.sealed, sizeof m.sealed, &m.sealed_len) < 0) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
@@ -173,14 +182,14 @@ pin_submit(struct kiosk *k)
 	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
 }
 
-static void
-pin_key(struct kiosk *k, enum key_fn fn)
+int
+pin_field_key(struct kiosk *k, enum key_fn fn)
 {
 	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
 
 	if (KEYFN_IS_DIGIT(fn)) {
 		if (k->s.pin_len == KPROTO_PIN_MAX)
-			return;
+			return 0;
 		k->s.pin[k->s.pin_len++] = (char)('0' + (fn - KEYFN_0));
 		kiosk_dirty(k, PRESENT_SCREEN);
 		/* Every digit sounds the same: the word says a key was taken, not which. */
@@ -194,15 +203,23 @@ pin_key(struct kiosk *k, enum key_fn fn)
 		if (k->s.pin_len < KPROTO_PIN_MIN) {
 			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
 			kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-			return;
+			return 0;
 		}
-		pin_submit(k);
+		return 1;
 	}
+	return 0;
+}
+
+static void
+pin_key(struct kiosk *k, enum key_fn fn)
+{
+	if (pin_field_key(k, fn))
+		pin_submit(k);
 }
 
 /* Stars only: the model never holds a PIN digit. */
-static void
-pin_input(struct kiosk *k, struct screen_input *in)
+void
+pin_field_input(struct kiosk *k, struct screen_input *in)
 {
 	in->active = 1;
 	in->masked = 1;
@@ -223,8 +240,8 @@ const struct state_def state_pin = {
 	.idle = IDLE_PIN,
 	.holds_card = 1,
 	.pin_field = 1,
-	.enter = pin_enter,
-	.leave = pin_leave,
+	.enter = pin_field_enter,
+	.leave = pin_field_leave,
 	.key = pin_key,
-	.input = pin_input,
+	.input = pin_field_input,
 };

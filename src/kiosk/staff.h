@@ -3,6 +3,8 @@
 #ifndef KIOSK_STAFF_H
 #define KIOSK_STAFF_H
 
+#include "kiosk/devices.h"
+
 struct kiosk;
 
 /* 1 while a staff member the adapter verified is at the kiosk (staff-assisted mode). */
@@ -18,6 +20,11 @@ const char *staff_id(const struct kiosk *k);
  * the screen it was called from comes back then.
  */
 void staff_call(struct kiosk *k, const char *reason);
+/* CALL_STAFF (a key, help's 7, an item's call_staff choice): the reason from where the
+ * customer is (card_locked after a card lock, out_of_service, ..., else help). */
+void staff_call_here(struct kiosk *k);
+/* The device lines staff-card ID (the badge, then its PIN) and staff-leave. */
+void staff_device(struct kiosk *k, enum device_event ev, const char *arg);
 /*
  * Ends staff-assisted mode (staff-leave, CANCEL in the mode): tells the adapter, and
  * gives the state the chance to cancel what needed staff (state_def.staff_leave).

@@ -5,6 +5,7 @@
 #include "kiosk/money.h"
 #include "kiosk/overlay.h"
 #include "kiosk/render.h"
+#include "kiosk/staff.h"
 #include "kiosk/state.h"
 #include "largeprint/largeprint.h"
 
@@ -129,6 +130,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
 	strftime(buf, sizeof buf, "%H:%M", &tm);
 	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
+	fill_add(&f, "staff_id", xstrdup(s->staff_id));
+	fill_add(&f, "staff_badge", xstrdup(s->staff_badge));
 	fill_number(&f, "tries", s->card.tries_left, v, 0);
 	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
 	fill_number(&f, "width", k->drawn.cols, v, 0);
@@ -253,6 +256,10 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 static void
 add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {
+	/* Staff-assisted mode on every screen, overlays too: whoever looks or listens
+	 * knows a member of staff is at the keypad. */
+	if (staff_present(k))
+		add_message(k, message_from_str("staff_assisting"), lang);
 	/* A setting just switched, first: it is what the customer is looking for. */
 	if (k->overlay == OVERLAY_NONE)
 		add_message(k, k->setting, lang);

@@ -391,11 +391,15 @@ test_fraud_withdrawal(struct kiosk *k)
 	key(k, KEYFN_2);
 	key(k, KEYFN_5);
 	CHECK_STATE(k, "fraud_warning");
-	key(k, KEYFN_2); /* ask a member of staff */
-	CHECK_STATE(k, "take_card");
+	key(k, KEYFN_2); /* call a member of staff: the money waits, the card stays */
+	CHECK_STATE(k, "staff_called");
 	CHECK(k->s.card_in);
 	CHECK(!k->s.hold);
-	CHECK(screen_says(k, "ask a member of staff"));
+	CHECK(screen_says(k, "is on the way"));
+	key(k, KEYFN_1); /* cancel the call: the warning again */
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_CANCEL);
+	CHECK_STATE(k, "take_card");
 	back_to_welcome(k);
 }
 
