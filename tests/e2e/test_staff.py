@@ -56,9 +56,23 @@ class StaffCall(KioskTest):
         self.assertIn("staff-call-cancel", events)
         self.assert_no_pin_leak(PIN)
 
-    def test_call_with_adapter_down(self):
+    def test_call_after_card_lock_and_with_adapter_down(self):
         k = self.k.start()
         k.headset_in()
+        # A locked card: the notice offers the call, and the pager hears why.
+        k.insert("6222000000000041")
+        k.keys("1")
+        k.in_state("take_card")
+        k.hears("需要帮助，请按插入键呼叫工作人员")
+        k.keys("IC")
+        k.asks("call-staff card_locked")
+        k.in_state("staff_called")
+        k.keys("1")
+        k.asks("call-staff-cancel")
+        k.in_state("take_card")
+        k.device("card-take")
+        k.in_state("welcome", 15)
+        # The adapter goes away: the call still reaches the pager and the records.
         k.sign_in(PAN, PIN, "1")
         k.stop_bank()
         k.keys("1")  # balance: the bank does not answer; the card comes back
@@ -69,6 +83,7 @@ class StaffCall(KioskTest):
         k.in_state("staff_called")
         k.hears("工作人员已收到呼叫，正在赶来")
         k.wait_for(lambda: "recorded here only" in k.log_tail(), "the call logged")
+        self.assertEqual(k.db("SELECT reason FROM staff_calls"), [("card_locked",)])
         self.assertIn(("staff-call", {"reason": "bank_unavailable"}),
                       [(e, {"reason": f.get("reason")}) for e, f in k.journal()])
 
