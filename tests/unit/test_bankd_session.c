@@ -937,6 +937,20 @@ test_staff(void)
 	/* Locked: the right PIN no longer opens the mode. */
 	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_LOCKED);
 	CHECK_EQ(s.staff_id[0], '\0');
+
+	/* On the PIN workers, as a card's PIN: answered once the hash was compared. */
+	char err[256];
+	pin_fd = pinpool_start(2, 8, err, sizeof err);
+	CHECK(pin_fd >= 0);
+	bk.pin_pool = 1;
+	CHECK_EQ(ledger_staff_add(bk.db, "0077", "2468"), 0);
+	CHECK_EQ(staff_auth(&s, "0077", "1111", &tries), KPROTO_STAFF_WRONG);
+	CHECK_EQ(tries, 2);
+	CHECK_EQ(staff_auth(&s, "0077", "2468", &tries), KPROTO_STAFF_OK);
+	CHECK(strcmp(s.staff_id, "0077") == 0);
+	bk.pin_pool = 0;
+	pinpool_stop();
+	pin_fd = -1;
 }
 
 int
