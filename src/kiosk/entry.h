@@ -15,17 +15,4 @@ int64_t entry_fen(const char *buf);
 /* An amount field as shown (¥1,000.00, or ¥ while empty) and said in words. */
 void entry_amount_input(struct kiosk *k, const char *buf, int len, struct screen_input *in);
 
-/*
- * A PIN typed into the session's guarded field (st_card.c), the customer's or a staff
- * member's: enter and leave allocate and wipe it; key takes a digit (one sound for every
- * digit, never which) or CLEAR, and returns 1 for ENTER once the PIN is long enough;
- * input shows stars only; seal seals it to the adapter and wipes it (0, or -1 logged
- * and journaled). A state using it sets .pin_field.
- */
-void pin_field_enter(struct kiosk *k);
-void pin_field_leave(struct kiosk *k);
-int pin_field_key(struct kiosk *k, enum key_fn fn);
-void pin_field_input(struct kiosk *k, struct screen_input *in);
-int pin_field_seal(struct kiosk *k, unsigned char *sealed, size_t sealedsz, size_t *len);
-
 #endif

@@ -10,9 +10,9 @@
 #include "common/util.h"
 #include "kiosk/bank.h"
 #include "kiosk/devices.h"
-#include "kiosk/entry.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/pin_entry.h"
 #include "kiosk/present.h"
 #include "kiosk/state.h"
 #include "kiosk/states.h"
@@ -242,7 +242,7 @@ staff_pin_submit(struct kiosk *k)
 	struct kproto_buf b;
 
 	snprintf(m.staff_id, sizeof m.staff_id, "%s", k->s.staff_badge);
-	if (pin_field_seal(k, m.sealed, sizeof m.sealed, &m.sealed_len) < 0 ||
+	if (pin_entry_seal(k, m.sealed, sizeof m.sealed, &m.sealed_len) < 0 ||
 	    kproto_staff_auth_pack(&b, &m) != KPROTO_OK || !bank_is_up(k->bank)) {
 		badge_refused(k, "the bank cannot check it now");
 		return;
@@ -257,7 +257,7 @@ staff_pin_key(struct kiosk *k, enum key_fn fn)
 	if (fn == KEYFN_CANCEL) {
 		kiosk_journal(k, "staff-pin-cancel", "badge", k->s.staff_badge, NULL);
 		staff_go_back(k);
-	} else if (pin_field_key(k, fn))
+	} else if (!pin_entry_key(k, fn) && fn == KEYFN_ENTER && pin_entry_done(k))
 		staff_pin_submit(k);
 }
 
@@ -336,10 +336,10 @@ const struct state_def state_staff_pin = {
 	.name = "staff_pin",
 	.contract = &pin_screen,
 	.idle = IDLE_PIN,
-	.pin_field = 1,
-	.enter = pin_field_enter,
-	.leave = pin_field_leave,
+	.pin_entry = 1,
+	.enter = pin_entry_open,
+	.leave = pin_entry_close,
 	.key = staff_pin_key,
 	.timeout = staff_pin_timeout,
-	.input = pin_field_input,
+	.input = pin_entry_input,
 };

@@ -34,6 +34,7 @@ struct state_def {
 	const struct message_contract *messages;
 	enum idle_kind idle;
 	int holds_card;     /* CANCEL and timeouts here return the card */
+	int pin_entry;      /* a PIN is typed here: its digits are never named (key_is_secret) */
 	/* A menu item leads here (a goto naming this screen): what must happen first, such
 	 * as asking the bank; NULL enters the state at once. */
 	void (*start)(struct kiosk *);
@@ -55,14 +56,14 @@ struct state_def {
 	 * from the first of its states entered until the next card, so also on the shared
 	 * screens it passes through (wait, receipt, notices). */
 	void (*fill)(struct kiosk *, struct fill *);
+	/* A key that means the same on every screen (controls.c), taken by the state first;
+	 * returns 1 when it took it: the statement's arrows and REPEAT go through its lines. */
+	int (*control)(struct kiosk *, enum key_fn);
 	/* Staff-assisted mode ends in this state (staff-leave, CANCEL: staff.h): cancel
 	 * what needed the staff member, leaving nothing half done (a service's request not
 	 * sent, or its answer ignored once staff_present() is 0), and enter where the
 	 * customer goes on. NULL: nothing here needs staff, the state stays. */
 	void (*staff_leave)(struct kiosk *);
-	/* Its digits are a PIN (the customer's or a staff member's): never named in the
-	 * trace or the log, and digits typed ahead of its check go to it or nowhere. */
-	int pin_field;
 };
 
 /* The screen a state shows (registry.c). */
@@ -72,7 +73,8 @@ void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */
 void state_keys_resume(struct kiosk *k);
 void state_device(struct kiosk *k, enum device_event ev, const char *arg);
-/* A digit on the PIN screen or during its check: never named in the trace or the log. */
+/* A digit on a screen where a PIN is typed or during its check: never named in the
+ * trace or the log. */
 int key_is_secret(const struct kiosk *k, enum key_fn fn);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);
