@@ -158,6 +158,7 @@ test_defaults(void)
 	CHECK(c.where_fkeys.line == 0 && config_fkey(&c, "F1") == NULL);
 	CHECK(c.transfer_large_fen == 500000);
 	CHECK(c.fraud_cooling_off == 15 && c.fraud_withdrawal_fen == 200000);
+	CHECK(c.staff_wait_max == 300);
 	config_free(&c);
 	diag_free(&d);
 }
@@ -630,6 +631,11 @@ static const struct kcase cases[] = {
 	    "T/kiosk.yaml:28:8: fraud: expected a mapping, found a list") },
 	{ "fraud misspelt", "demo: false\n", "demo: false\nfruad:\n  cooling_off: 15\n",
 	    DIAGS("T/kiosk.yaml:28:1: fruad: unknown key (did you mean \"fraud\"?)") },
+	{ "staff wait too long", "demo: false\n",
+	    "demo: false\nstaff:\n  wait_max: 1801\n", DIAGS(
+	    "T/kiosk.yaml:29:13: staff.wait_max: 1801 is out of range (1..1800)") },
+	{ "staff unknown key", "demo: false\n", "demo: false\nstaff:\n  wait_mx: 300\n", DIAGS(
+	    "T/kiosk.yaml:29:3: staff.wait_mx: unknown key (did you mean \"wait_max\"?)") },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
