@@ -95,6 +95,16 @@ fill_number(struct fill *f, const char *name, long long n, const struct voice_ru
 		fill_add(f, name, naming ? voice_number_plain(v, n) : voice_number(v, n));
 }
 
+/* A staff badge's number said digit by digit ("零零四二", "zero zero four two"), as it
+ * is read off the badge, not as a count. */
+static char *
+badge_fill(const struct voice_rules *v, const char *id)
+{
+	if (v == NULL || id[0] == '\0' || strspn(id, "0123456789") != strlen(id))
+		return xstrdup(id);
+	return voice_digits(v, id);
+}
+
 char *
 view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 {
@@ -130,8 +140,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
 	strftime(buf, sizeof buf, "%H:%M", &tm);
 	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
-	fill_add(&f, "staff_id", xstrdup(s->staff_id));
-	fill_add(&f, "staff_badge", xstrdup(s->staff_badge));
+	fill_add(&f, "staff_id", badge_fill(v, s->staff_id));
+	fill_add(&f, "staff_badge", badge_fill(v, s->staff_badge));
 	fill_number(&f, "tries", s->card.tries_left, v, 0);
 	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
 	fill_number(&f, "width", k->drawn.cols, v, 0);

@@ -109,7 +109,7 @@ class StaffMode(KioskTest):
         self.staff_pin("0042", "8642")
         k.in_state("menu")
         k.see("Staff assisting: 0042")
-        k.hears("Staff assisting: 0042")
+        k.hears("Staff assisting: zero zero four two")  # read off the badge
         k.keys("1")
         k.in_state("balance")
         k.see("Staff assisting: 0042")
