@@ -16,6 +16,7 @@ extern const struct state_def state_transfer, state_transfer_payee, state_transf
 extern const struct state_def state_statement, state_statement_lines;
 extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
+extern const struct state_def state_staff_called, state_staff_pin;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -33,6 +34,8 @@ static const struct state_def *const registry[] = {
 	&state_pin_change_again,
 	&state_fraud_large,
 	&state_fraud_warning,
+	&state_staff_called,
+	&state_staff_pin,
 	&state_wait,
 	&state_take_card,
 	&state_take_cash,

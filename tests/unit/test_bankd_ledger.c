@@ -523,6 +523,17 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/* What an adapter of schema version 4 wrote: no staff, no calls for staff. */
+static void
+downgrade_to_v4(struct db *db)
+{
+	char err[512];
+
+	CHECK(db_exec(db, "DROP TABLE staff_calls; DROP TABLE staff", err, sizeof err) == 0);
+	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 4" :
+	    "PRAGMA user_version = 4", err, sizeof err) == 0);
+}
+
 /* Turns the demo bank back into what an adapter of schema version 3 wrote: no
  * transfers, no per-card transfer limit or threshold. */
 static void
@@ -530,6 +541,7 @@ downgrade_to_v3(struct db *db)
 {
 	char err[512];
 
+	downgrade_to_v4(db);
 	CHECK(db_exec(db, "DELETE FROM ledger WHERE kind IN ('transfer_out', 'transfer_in'); "
 	    "DROP TABLE transfers; ALTER TABLE cards DROP COLUMN transfer_limit_fen; "
 	    "ALTER TABLE cards DROP COLUMN large_threshold_fen", err, sizeof err) == 0);
@@ -659,11 +671,14 @@ test_upgrade(void)
 	db_close(db);
 	/* A version the adapter does not know is still refused. */
 	CHECK(db_open(p, &db, err, sizeof err) == 0);
-	CHECK(db_exec(db, "PRAGMA user_version = 5", err, sizeof err) == 0);
+	char future[64];
+	snprintf(future, sizeof future, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION + 1);
+	CHECK(db_exec(db, future, err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 5") != NULL);
+	snprintf(future, sizeof future, "schema version %d", BANKD_SCHEMA_VERSION + 1);
+	CHECK(strstr(err, future) != NULL);
 	remove_bank_file(p);
 }
 
@@ -1296,7 +1311,8 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE transfers, payees, ledger, holds, cards, accounts, customers, "
+	CHECK(db_exec(db, "DROP TABLE staff_calls, staff, transfers, payees, ledger, holds, cards, "
+	    "accounts, customers, "
 	    "schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
@@ -1336,13 +1352,17 @@ test_pg_schema(void)
 	    "state = 'held'"), 1);
 
 	/* A newer schema than this program knows: neither served nor migrated. */
-	CHECK(db_exec(db, "UPDATE schema_version SET version = 5", err, sizeof err) == 0);
+	char newer[64];
+	snprintf(newer, sizeof newer, "UPDATE schema_version SET version = %d",
+	    BANKD_SCHEMA_VERSION + 1);
+	CHECK(db_exec(db, newer, err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
+	snprintf(newer, sizeof newer, "schema version %d is newer", BANKD_SCHEMA_VERSION + 1);
 	CHECK(db_open(spec, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 5 is newer") != NULL);
+	CHECK(strstr(err, newer) != NULL);
 	CHECK(db_migrate(spec, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 5 is newer") != NULL);
+	CHECK(strstr(err, newer) != NULL);
 }
 
 /* A PostgreSQL bank that cannot be used is refused at start, with the reason. */
