@@ -153,6 +153,13 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 	out->flags = (r.large_print ? KPROTO_CARD_F_LARGE_PRINT : 0) |
 	    (r.speech ? KPROTO_CARD_F_SPEECH : 0) |
 	    (r.fraud_protect ? KPROTO_CARD_F_FRAUD_PROTECT : 0);
+	if (r.volume > 0) {
+		out->profile = 1;
+		out->volume = (uint8_t)r.volume;
+		out->rate = (uint8_t)r.rate;
+		out->text_size = (uint8_t)r.text_size;
+		snprintf(out->theme, sizeof out->theme, "%s", r.theme);
+	}
 	return LEDGER_OK;
 }
 
@@ -659,6 +666,29 @@ ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
 	if (status == KPROTO_PIN_CHANGED && ledger_pin_hash_make(new_hash, new_hashsz, pin) < 0)
 		return -1;
 	return status;
+}
+
+enum ledger_status
+ledger_profile_store(struct db *db, const char *pan, const struct kproto_profile *p)
+{
+	struct card_row r;
+	int found;
+
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
+		goto fail;
+	/* Locked or lost since the PIN was verified: nothing of it is kept. */
+	if (found == 0 || !card_may_try(&r)) {
+		ledger_rollback(db);
+		return LEDGER_CONFLICT;
+	}
+	if (db->ops->card_set_profile(db, pan, p) < 0)
+		goto fail;
+	return ledger_commit(db);
+fail:
+	ledger_rollback(db);
+	return LEDGER_ERROR;
 }
 
 enum ledger_status

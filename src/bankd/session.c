@@ -45,6 +45,10 @@ static void session_statement(struct bank *, struct bank_session *, struct kprot
     uint8_t *, struct kproto_buf *);
 static void session_pin_change(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_profile_save(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_profile_forget(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
 	uint8_t type;
@@ -77,6 +81,11 @@ static const struct bank_rule {
 	{ KPROTO_MSG_STATEMENT, BIT(BANK_AUTHED), "a verified PIN", session_statement },
 	/* Once per verified PIN: session_pin_change refuses a second. */
 	{ KPROTO_MSG_PIN_CHANGE, BIT(BANK_AUTHED), "a verified PIN", session_pin_change },
+
+	/* The accessibility profile belongs to the card: only its verified holder sets it. */
+	{ KPROTO_MSG_PROFILE_SAVE, BIT(BANK_AUTHED), "a verified PIN", session_profile_save },
+	{ KPROTO_MSG_PROFILE_FORGET, BIT(BANK_AUTHED), "a verified PIN",
+	    session_profile_forget },
 };
 
 /*
@@ -915,4 +924,53 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	session_pin_change_done(bk, s, status, old_hash, new_hash, resp_type, resp);
 	sodium_memzero(old_hash, sizeof old_hash);
 	sodium_memzero(new_hash, sizeof new_hash);
+}
+
+/* PROFILE_SAVE and PROFILE_FORGET (p NULL): OK once the card's row says so. */
+static void
+session_profile_store(struct bank *bk, struct bank_session *s, uint8_t type,
+    const struct kproto_profile *p, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	switch (ledger_profile_store(bk->db, s->pan, p)) {
+	case LEDGER_OK:
+		break;
+	case LEDGER_CONFLICT:
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: the card was locked or lost meanwhile",
+		    kproto_type_to_str(type));
+		return;
+	default:
+		session_internal(s, type, resp_type, resp);
+		return;
+	}
+	log_info("conn %d: %s %s -> OK", s->id, kproto_type_to_str(type), s->pan_masked);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
+static void
+session_profile_save(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_profile p;
+	int rv;
+
+	if ((rv = kproto_profile_unpack(req, &p)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PROFILE_SAVE, rv, resp_type, resp);
+		return;
+	}
+	session_profile_store(bk, s, KPROTO_MSG_PROFILE_SAVE, &p, resp_type, resp);
+}
+
+static void
+session_profile_forget(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PROFILE_FORGET, rv, resp_type, resp);
+		return;
+	}
+	session_profile_store(bk, s, KPROTO_MSG_PROFILE_FORGET, NULL, resp_type, resp);
 }

@@ -10,6 +10,7 @@
 #include "config/setup.h"
 #include "kiosk/fraud.h"
 #include "kiosk/overlay.h"
+#include "kiosk/profile.h"
 #include "kiosk/proto.h"
 #include "kiosk/render.h"
 #include "kiosk/screen.h"
@@ -66,6 +67,7 @@ struct session {
 	_Alignas(max_align_t) unsigned char svc[2048];
 	void (*fill)(struct kiosk *, struct fill *); /* its placeholders (state_def.fill) */
 	struct fraud_run fraud;  /* the alert and warning before money leaves (svc_fraud.c) */
+	struct profile_run profile; /* the card's remembered settings (svc_profile.c) */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
 	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \

@@ -150,6 +150,8 @@ help_key(struct kiosk *k, enum key_fn fn)
 		overlay_open(k, OVERLAY_DESCRIBE);
 	else if (strcmp(it->target, "repeat") == 0)
 		overlay_close(k); /* the screen underneath, said again */
+	else if (strcmp(it->target, "forget_settings") == 0)
+		profile_forget(k);
 	return 1;
 }
 

@@ -14,6 +14,7 @@ extern const struct state_def state_withdraw, state_other_amount, state_confirm;
 extern const struct state_def state_transfer, state_transfer_payee, state_transfer_card,
     state_transfer_amount, state_transfer_confirm, state_transfer_wait;
 extern const struct state_def state_fraud_large, state_fraud_warning;
+extern const struct state_def state_profile;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -40,6 +41,7 @@ static const struct state_def *const registry[] = {
 	&state_transfer_amount,
 	&state_transfer_confirm,
 	&state_transfer_wait,
+	&state_profile,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

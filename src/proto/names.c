@@ -104,6 +104,8 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_TRANSFER: return "TRANSFER";
 	case KPROTO_MSG_STATEMENT: return "STATEMENT";
 	case KPROTO_MSG_PIN_CHANGE: return "PIN_CHANGE";
+	case KPROTO_MSG_PROFILE_SAVE: return "PROFILE_SAVE";
+	case KPROTO_MSG_PROFILE_FORGET: return "PROFILE_FORGET";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
@@ -122,7 +124,8 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_PIN_CHANGE;
+	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_PIN_CHANGE) ||
+	    (type >= KPROTO_MSG_PROFILE_SAVE && type <= KPROTO_MSG_PROFILE_FORGET);
 }
 
 int
