@@ -8,9 +8,8 @@
 
 struct kiosk;
 
-/* The settings a profile holds, as the visit started and as they are now. */
+/* The settings a profile holds besides the language, as the visit started. */
 struct profile_settings {
-	char lang[8];
 	int large, lp_size, lp_theme;
 	int volume_level, rate_level;
 };

@@ -19,11 +19,9 @@ extern const struct state_def state_profile;
 static struct profile_settings
 settings_now(const struct kiosk *k)
 {
-	struct profile_settings p = { .large = k->large, .lp_size = k->lp_size,
+	return (struct profile_settings){ .large = k->large, .lp_size = k->lp_size,
 		.lp_theme = k->lp_theme, .volume_level = k->volume_level,
 		.rate_level = k->rate_level };
-	snprintf(p.lang, sizeof p.lang, "%s", k->lang);
-	return p;
 }
 
 static int
@@ -51,9 +49,6 @@ profile_card_read(struct kiosk *k, const struct kproto_card_info *ci)
 	if ((ci->flags & KPROTO_CARD_F_LARGE_PRINT) && !k->large)
 		controls_large_print(k, 1);
 	k->s.profile.start = settings_now(k);
-	if (config_offers(k->cfg, ci->lang))
-		snprintf(k->s.profile.start.lang, sizeof k->s.profile.start.lang, "%s",
-		    ci->lang);
 }
 
 void
@@ -64,19 +59,21 @@ profile_headset_ask(struct kiosk *k)
 	/* Speech goes only to a headset; asking for one says nothing private. */
 	trace_event("profile-headset", "state=%s", k->state->name);
 	k->warning = message_from_str("profile_headset");
-	kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SAY_WARNING | PRESENT_SAY_ALOUD);
+	/* Speech already on (through the loudspeaker) says it with the screen. */
+	kiosk_dirty(k, PRESENT_SCREEN | (k->speech_on ? 0 :
+	    PRESENT_SAY_WARNING | PRESENT_SAY_ALOUD));
 }
 
-/* What the customer changed during the visit. Choosing a language is a step of every
- * visit: it counts only against a language the card had remembered. */
+/* What the customer changed during the visit. The language is chosen on a screen of
+ * its own at every visit, the card's offered first: it is remembered with the rest but
+ * asks nothing by itself. */
 static int
 settings_changed(const struct kiosk *k)
 {
 	const struct profile_settings *s = &k->s.profile.start;
 	return k->volume_level != s->volume_level || k->rate_level != s->rate_level ||
 	    k->large != s->large || k->lp_theme != s->lp_theme ||
-	    (k->large && k->lp_size != s->lp_size) || k->s.profile.speech_switched ||
-	    (k->s.card.lang[0] != '\0' && strcmp(k->lang, k->s.card.lang) != 0);
+	    (k->large && k->lp_size != s->lp_size) || k->s.profile.speech_switched;
 }
 
 int
