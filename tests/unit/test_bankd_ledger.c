@@ -109,7 +109,7 @@ static void
 test_profile(struct db *db)
 {
 	struct kproto_profile p = { .lang = "en", .flags = KPROTO_CARD_F_LARGE_PRINT,
-		.volume = 6, .rate = 5, .text_size = 2, .theme = "yellow-black" };
+		.volume = 6, .rate = 5, .text_size = 2, .theme = "yellow-on-black" };
 	struct kproto_card_info ci;
 
 	CHECK_EQ(ledger_profile_store(db, PAN1, &p), LEDGER_OK);
@@ -120,7 +120,7 @@ test_profile(struct db *db)
 	CHECK_EQ(ci.volume, 6);
 	CHECK_EQ(ci.rate, 5);
 	CHECK_EQ(ci.text_size, 2);
-	CHECK(strcmp(ci.theme, "yellow-black") == 0);
+	CHECK(strcmp(ci.theme, "yellow-on-black") == 0);
 	/* Remembered again: replaced, not added. */
 	p.volume = 2;
 	p.flags = KPROTO_CARD_F_SPEECH;
