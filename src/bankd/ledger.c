@@ -668,45 +668,49 @@ ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
 	return status;
 }
 
-enum ledger_status
-ledger_profile_store(struct db *db, const char *pan, const struct kproto_profile *p)
+/* A transaction with pan's card row locked, left open when the card may still be used
+ * (LEDGER_OK); LEDGER_CONFLICT (locked, lost, gone) or LEDGER_ERROR rolled back. */
+static enum ledger_status
+card_begin_usable(struct db *db, const char *pan)
 {
 	struct card_row r;
 	int found;
 
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
-		goto fail;
-	/* Locked or lost since the PIN was verified: nothing of it is kept. */
-	if (found == 0 || !card_may_try(&r)) {
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0 || found == 0 ||
+	    !card_may_try(&r)) {
 		ledger_rollback(db);
-		return LEDGER_CONFLICT;
+		return found < 0 ? LEDGER_ERROR : LEDGER_CONFLICT;
 	}
-	if (db->ops->card_set_profile(db, pan, p) < 0)
-		goto fail;
+	return LEDGER_OK;
+}
+
+enum ledger_status
+ledger_profile_store(struct db *db, const char *pan, const struct kproto_profile *p)
+{
+	enum ledger_status st = card_begin_usable(db, pan);
+
+	/* Locked or lost since the PIN was verified: nothing of it is kept. */
+	if (st != LEDGER_OK)
+		return st;
+	if (db->ops->card_set_profile(db, pan, p) < 0) {
+		ledger_rollback(db);
+		return LEDGER_ERROR;
+	}
 	return ledger_commit(db);
-fail:
-	ledger_rollback(db);
-	return LEDGER_ERROR;
 }
 
 enum ledger_status
 ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash)
 {
-	struct card_row r;
-	int found, set;
+	enum ledger_status st = card_begin_usable(db, pan);
+	int set;
 
 	/* Judging the new PIN took a while: the card may have been locked meanwhile. */
-	if (ledger_begin(db) < 0)
-		return LEDGER_ERROR;
-	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
-		goto fail;
-	if (found == 0 || !card_may_try(&r)) {
-		ledger_rollback(db);
-		return LEDGER_CONFLICT;
-	}
+	if (st != LEDGER_OK)
+		return st;
 	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) < 0)
 		goto fail;
 	if (set == 0) {

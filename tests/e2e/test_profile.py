@@ -27,6 +27,14 @@ def goodbye_to_welcome(k):
     k.in_state("welcome")
 
 
+def starts_in_defaults(test, k, pan):
+    """The card read: normal print, the language screen readable as text."""
+    before = len(large_print_events(k))
+    k.insert(pan)
+    k.see("Choose a language")
+    test.assertEqual(len(large_print_events(k)), before)
+
+
 class Remembered(KioskTest):
     kiosk_args = {"cols": 132, "rows": 43}  # text sizes 1 and 2 fit
 
@@ -49,12 +57,8 @@ class Remembered(KioskTest):
         self.assertEqual(k.db("SELECT text_size FROM card_profiles WHERE pan = ?", PAN),
                          [(2,)])
 
-        # Another card starts from the defaults: normal print, the language screen
-        # readable as text.
-        before = len(large_print_events(k))
-        k.insert(OTHER)
-        k.see("Choose a language")
-        self.assertEqual(len(large_print_events(k)), before)
+        # Another card starts from the defaults.
+        starts_in_defaults(self, k, OTHER)
         k.keys("Escape")
         k.in_state("take_card")
         k.device("card-take")
@@ -87,10 +91,7 @@ class Remembered(KioskTest):
                          [(0,)])
 
         # Next visit: the defaults.
-        before = len(large_print_events(k))
-        k.insert(PAN)
-        k.see("Choose a language")
-        self.assertEqual(len(large_print_events(k)), before)
+        starts_in_defaults(self, k, PAN)
 
 
 class HeadsetAsked(KioskTest):
