@@ -4,7 +4,6 @@
 
 #include "common/log.h"
 #include "kiosk/bank.h"
-#include "kiosk/controls.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/present.h"
 #include "kiosk/speak.h"
