@@ -158,7 +158,8 @@ profile_forget(struct kiosk *k)
 {
 	/* The profile is the card's: only its holder, after the PIN, may forget it. */
 	if (!k->s.pin_ok || !bank_is_up(k->bank)) {
-		kiosk_warn(k, message_from_str("profile_forget_later"));
+		kiosk_warn(k, message_from_str(k->s.pin_ok ? "profile_not_forgotten" :
+		    "profile_forget_later"));
 		return;
 	}
 	bank_call(k->bank, KPROTO_MSG_PROFILE_FORGET, NULL, forget_done);
