@@ -65,6 +65,10 @@
 #define KPROTO_SEAL_OVERHEAD 48 /* crypto_box_SEALBYTES */
 #define KPROTO_SEALED_PIN_MAX (KPROTO_PIN_MAX + KPROTO_SEAL_OVERHEAD)
 #define KPROTO_STATEMENT_LINES 10 /* most lines in one STATEMENT_LINES */
+#define KPROTO_VOLUME_MAX 8
+#define KPROTO_RATE_MAX 7
+#define KPROTO_TEXT_SIZE_MAX 8
+#define KPROTO_THEME_MAX 32
 
 /* Transfers: own accounts and saved payees listed in TRANSFER_CHOICES. */
 #define KPROTO_ACCOUNTS_MAX 2          /* current and savings */
@@ -97,6 +101,10 @@ enum kproto_type {
 	KPROTO_MSG_STAFF_CALL = 0x1D,
 	KPROTO_MSG_STAFF_AUTH = 0x1E,
 	KPROTO_MSG_STAFF_LEAVE = 0x1F,
+
+	/* The customer's accessibility profile, kept with the card: answered OK. */
+	KPROTO_MSG_PROFILE_SAVE = 0x26,
+	KPROTO_MSG_PROFILE_FORGET = 0x27,
 
 	KPROTO_MSG_CARD_INFO = 0x40,
 	KPROTO_MSG_PIN_RESULT = 0x41,
@@ -152,6 +160,12 @@ enum kproto_tag {
 	KPROTO_TAG_STAFF_ID = 0x81,          /* str, KPROTO_STAFF_ID_MAX: [A-Za-z0-9] */
 	KPROTO_TAG_STAFF_STATUS = 0x82,      /* u8, enum kproto_staff_status */
 
+	/* The remembered accessibility profile: 0xA0..0xAF. */
+	KPROTO_TAG_VOLUME = 0xA0,            /* u8, 1..KPROTO_VOLUME_MAX */
+	KPROTO_TAG_RATE = 0xA1,              /* u8, 1..KPROTO_RATE_MAX */
+	KPROTO_TAG_TEXT_SIZE = 0xA2,         /* u8, 1..KPROTO_TEXT_SIZE_MAX */
+	KPROTO_TAG_THEME = 0xA3,             /* str, a theme's name, or "" */
+
 	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
 	KPROTO_TAG_MESSAGE = 0x51,         /* str */
 	/* Transfers: 0x60..0x6F. */
@@ -177,6 +191,8 @@ enum kproto_card_status {
 #define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
 #define KPROTO_CARD_F_SPEECH 0x00000002u
 #define KPROTO_CARD_F_FRAUD_PROTECT 0x00000004u /* the bank protects this customer */
+/* The preferences a customer may set and have remembered (PROFILE_SAVE). */
+#define KPROTO_CARD_F_PROFILE (KPROTO_CARD_F_LARGE_PRINT | KPROTO_CARD_F_SPEECH)
 
 enum kproto_pin_status {
 	KPROTO_PIN_OK = 0,
@@ -386,6 +402,18 @@ struct kproto_card_info {
 	char lang[KPROTO_LANG_MAX + 1];
 	uint32_t flags;           /* KPROTO_CARD_F_* */
 	uint8_t tries_left;
+	/* Optional, after the rest: the settings the customer had remembered (profile 1),
+	 * else all zero. */
+	uint8_t profile;
+	uint8_t volume, rate, text_size;
+	char theme[KPROTO_THEME_MAX + 1];
+};
+/* PROFILE_SAVE: what the customer asked to have remembered for the card. */
+struct kproto_profile {
+	char lang[KPROTO_LANG_MAX + 1];
+	uint32_t flags;           /* KPROTO_CARD_F_LARGE_PRINT, KPROTO_CARD_F_SPEECH only */
+	uint8_t volume, rate, text_size;
+	char theme[KPROTO_THEME_MAX + 1];
 };
 struct kproto_pin_verify {
 	unsigned char sealed[KPROTO_SEALED_PIN_MAX];
@@ -539,6 +567,8 @@ int kproto_statement_lines_pack(struct kproto_buf *b,
 int kproto_statement_lines_unpack(struct kproto_buf *b, struct kproto_statement_lines *m);
 int kproto_pin_change_result_pack(struct kproto_buf *b,
     const struct kproto_pin_change_result *m);
+int kproto_profile_pack(struct kproto_buf *b, const struct kproto_profile *m);
+int kproto_profile_unpack(struct kproto_buf *b, struct kproto_profile *m);
 int kproto_pin_change_result_unpack(struct kproto_buf *b,
     struct kproto_pin_change_result *m);
 int kproto_staff_call_pack(struct kproto_buf *b, const struct kproto_staff_call *m);

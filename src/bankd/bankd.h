@@ -21,9 +21,9 @@
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
 #define BANKD_TRANSFER_LIMIT_FEN 5000000 /* ¥50,000 to payees per card per day, unless set */
-#define BANKD_SCHEMA_VERSION 5       /* 2: holds.kiosk_id; 3: customers, savings, payees;
+#define BANKD_SCHEMA_VERSION 6       /* 2: holds.kiosk_id; 3: customers, savings, payees;
 				      * 4: transfers, cards' transfer limit and threshold;
-				      * 5: staff, staff_calls */
+				      * 5: staff, staff_calls; 6: card_profiles */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -197,6 +197,13 @@ enum ledger_status ledger_transfer(struct db *db, const char *kiosk_id, const ch
  */
 enum ledger_status ledger_statement(struct db *db, const char *pan, int account,
     struct kproto_statement_lines *out, int *found);
+/*
+ * The accessibility profile of pan: p's settings remembered (language, large print and
+ * speech in the card's row, the others in card_profiles), or with p NULL forgotten,
+ * every preference back to none. LEDGER_CONFLICT if the card may not be used.
+ */
+enum ledger_status ledger_profile_store(struct db *db, const char *pan,
+    const struct kproto_profile *p);
 /*
  * Hashes pin for the cards table into hash (hashsz at least crypto_pwhash_STRBYTES)
  * at the one cost every PIN hash of the bank has; 0, or -1 out of memory. Warning:

@@ -153,6 +153,13 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 	out->flags = (r.large_print ? KPROTO_CARD_F_LARGE_PRINT : 0) |
 	    (r.speech ? KPROTO_CARD_F_SPEECH : 0) |
 	    (r.fraud_protect ? KPROTO_CARD_F_FRAUD_PROTECT : 0);
+	if (r.volume > 0) {
+		out->profile = 1;
+		out->volume = (uint8_t)r.volume;
+		out->rate = (uint8_t)r.rate;
+		out->text_size = (uint8_t)r.text_size;
+		snprintf(out->theme, sizeof out->theme, "%s", r.theme);
+	}
 	return LEDGER_OK;
 }
 
@@ -661,22 +668,49 @@ ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_hash,
 	return status;
 }
 
+/* A transaction with pan's card row locked, left open when the card may still be used
+ * (LEDGER_OK); LEDGER_CONFLICT (locked, lost, gone) or LEDGER_ERROR rolled back. */
+static enum ledger_status
+card_begin_usable(struct db *db, const char *pan)
+{
+	struct card_row r;
+	int found;
+
+	if (ledger_begin(db) < 0)
+		return LEDGER_ERROR;
+	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0 || found == 0 ||
+	    !card_may_try(&r)) {
+		ledger_rollback(db);
+		return found < 0 ? LEDGER_ERROR : LEDGER_CONFLICT;
+	}
+	return LEDGER_OK;
+}
+
+enum ledger_status
+ledger_profile_store(struct db *db, const char *pan, const struct kproto_profile *p)
+{
+	enum ledger_status st = card_begin_usable(db, pan);
+
+	/* Locked or lost since the PIN was verified: nothing of it is kept. */
+	if (st != LEDGER_OK)
+		return st;
+	if (db->ops->card_set_profile(db, pan, p) < 0) {
+		ledger_rollback(db);
+		return LEDGER_ERROR;
+	}
+	return ledger_commit(db);
+}
+
 enum ledger_status
 ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash)
 {
-	struct card_row r;
-	int found, set;
+	enum ledger_status st = card_begin_usable(db, pan);
+	int set;
 
 	/* Judging the new PIN took a while: the card may have been locked meanwhile. */
-	if (ledger_begin(db) < 0)
-		return LEDGER_ERROR;
-	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
-		goto fail;
-	if (found == 0 || !card_may_try(&r)) {
-		ledger_rollback(db);
-		return LEDGER_CONFLICT;
-	}
+	if (st != LEDGER_OK)
+		return st;
 	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) < 0)
 		goto fail;
 	if (set == 0) {

@@ -26,6 +26,9 @@ struct card_row {
 	int fraud_protect;                    /* the bank protects its customer from scams */
 	int64_t transfer_limit_fen;           /* to payees per calendar day */
 	int64_t large_threshold_fen;          /* alert above; 0 none set */
+	/* Remembered settings (card_profiles): volume 0 when the card has none. */
+	int volume, rate, text_size;
+	char theme[KPROTO_THEME_MAX + 1];
 };
 
 /* A TRANSFER as asked and as answered, kept under its txid. */
@@ -171,6 +174,9 @@ struct db_ops {
 	 * not old_hash any more, -1 error. */
 	int (*card_set_pin_hash)(struct db *db, const char *pan, const char *old_hash,
 	    const char *new_hash);
+	/* Remembers p's settings for pan, or with p NULL forgets every preference. */
+	int (*card_set_profile)(struct db *db, const char *pan,
+	    const struct kproto_profile *p);
 	/* Replaces the ledger rows of the account by the n rows of the demo's history. */
 	int (*demo_entries)(struct db *db, int64_t account_id, const struct entry_row *rows,
 	    int n);

@@ -132,6 +132,15 @@ static const char *const pg_migrations[] = {
 	"  kiosk_id TEXT NOT NULL,"
 	"  reason TEXT NOT NULL,"
 	"  at BIGINT NOT NULL);",
+
+	/* The settings a customer asked to have remembered for a card, besides its
+	 * language, large print and speech: a row only for a card that has them. */
+	"CREATE TABLE card_profiles ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  volume INTEGER NOT NULL CHECK (volume BETWEEN 1 AND 8),"
+	"  rate INTEGER NOT NULL CHECK (rate BETWEEN 1 AND 7),"
+	"  text_size INTEGER NOT NULL CHECK (text_size BETWEEN 1 AND 8),"
+	"  theme TEXT NOT NULL DEFAULT '');",
 };
 
 _Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -456,7 +465,8 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
-	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS staff_calls, staff, transfers, payees, ledger, "
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_profiles, staff_calls, "
+	    "staff, transfers, payees, ledger, "
 	    "holds, cards, accounts, customers, schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
@@ -564,14 +574,17 @@ pg_begin(struct db *d)
 	"SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, " \
 	"c.large_print, c.speech, a.holder, a.currency, " \
 	"COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0), " \
-	"c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0) " \
-	"FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = $1"
+	"c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0), " \
+	"COALESCE(p.volume, 0), COALESCE(p.rate, 0), COALESCE(p.text_size, 0), " \
+	"COALESCE(p.theme, '') " \
+	"FROM cards c JOIN accounts a ON a.id = c.account_id " \
+	"LEFT JOIN card_profiles p ON p.pan = c.pan WHERE c.pan = $1"
 
 static int
 pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 {
 	const char *params[] = { pan };
-	PGresult *res = pg_run(d, "card lookup", lock ? PG_CARD_SELECT " FOR UPDATE" :
+	PGresult *res = pg_run(d, "card lookup", lock ? PG_CARD_SELECT " FOR UPDATE OF c, a" :
 	    PG_CARD_SELECT, 1, params, PGRES_TUPLES_OK);
 	int found;
 
@@ -591,6 +604,10 @@ pg_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		r->fraud_protect = (int)pg_int(res, 0, 9);
 		r->transfer_limit_fen = pg_int(res, 0, 10);
 		r->large_threshold_fen = pg_int(res, 0, 11);
+		r->volume = (int)pg_int(res, 0, 12);
+		r->rate = (int)pg_int(res, 0, 13);
+		r->text_size = (int)pg_int(res, 0, 14);
+		pg_text(r->theme, sizeof r->theme, res, 0, 15);
 	}
 	PQclear(res);
 	return found;
@@ -1051,6 +1068,30 @@ pg_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
 }
 
 static int
+pg_card_set_profile(struct db *d, const char *pan, const struct kproto_profile *p)
+{
+	struct pg_num volume, rate, size;
+	const char *prefs[] = { p ? p->lang : "",
+		p && (p->flags & KPROTO_CARD_F_LARGE_PRINT) ? "1" : "0",
+		p && (p->flags & KPROTO_CARD_F_SPEECH) ? "1" : "0", pan };
+
+	if (pg_cmd(d, "profile", "UPDATE cards SET lang = $1, large_print = $2, "
+	    "speech = $3 WHERE pan = $4", 4, prefs) < 0)
+		return -1;
+	if (p == NULL) {
+		const char *del[] = { pan };
+		return pg_cmd(d, "profile", "DELETE FROM card_profiles WHERE pan = $1", 1,
+		    del);
+	}
+	const char *ins[] = { pan, pg_num(&volume, p->volume), pg_num(&rate, p->rate),
+		pg_num(&size, p->text_size), p->theme };
+	return pg_cmd(d, "profile", "INSERT INTO card_profiles (pan, volume, rate, "
+	    "text_size, theme) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (pan) DO UPDATE SET "
+	    "volume = EXCLUDED.volume, rate = EXCLUDED.rate, text_size = EXCLUDED.text_size, "
+	    "theme = EXCLUDED.theme", 5, ins);
+}
+
+static int
 pg_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	struct pg_num id, amount, after, at;
@@ -1107,5 +1148,6 @@ const struct db_ops ledger_pg_ops = {
 	.staff_call_add = pg_staff_call_add,
 	.account_entries = pg_account_entries,
 	.card_set_pin_hash = pg_card_set_pin_hash,
+	.card_set_profile = pg_card_set_profile,
 	.demo_entries = pg_demo_entries,
 };

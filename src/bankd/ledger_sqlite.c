@@ -116,6 +116,15 @@ static const char *const sq_migrations[] = {
 	"  kiosk_id TEXT NOT NULL,"
 	"  reason TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+
+	/* The settings a customer asked to have remembered for a card, besides its
+	 * language, large print and speech: a row only for a card that has them. */
+	"CREATE TABLE card_profiles ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  volume INTEGER NOT NULL CHECK (volume BETWEEN 1 AND 8),"
+	"  rate INTEGER NOT NULL CHECK (rate BETWEEN 1 AND 7),"
+	"  text_size INTEGER NOT NULL CHECK (text_size BETWEEN 1 AND 8),"
+	"  theme TEXT NOT NULL DEFAULT '');",
 };
 
 _Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -540,8 +549,11 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 	    "SELECT c.account_id, a.balance_fen, c.status, c.tries_left, c.lang, "
 	    "c.large_print, c.speech, a.holder, a.currency, "
 	    "COALESCE((SELECT fraud_protect FROM customers WHERE id = a.customer_id), 0), "
-	    "c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0) "
-	    "FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.pan = ?");
+	    "c.transfer_limit_fen, COALESCE(c.large_threshold_fen, 0), "
+	    "COALESCE(p.volume, 0), COALESCE(p.rate, 0), COALESCE(p.text_size, 0), "
+	    "COALESCE(p.theme, '') "
+	    "FROM cards c JOIN accounts a ON a.id = c.account_id "
+	    "LEFT JOIN card_profiles p ON p.pan = c.pan WHERE c.pan = ?");
 	int rv;
 
 	(void)lock;
@@ -562,6 +574,10 @@ sq_card_load(struct db *d, const char *pan, int lock, struct card_row *r)
 		r->fraud_protect = sqlite3_column_int(st, 9);
 		r->transfer_limit_fen = sqlite3_column_int64(st, 10);
 		r->large_threshold_fen = sqlite3_column_int64(st, 11);
+		r->volume = sqlite3_column_int(st, 12);
+		r->rate = sqlite3_column_int(st, 13);
+		r->text_size = sqlite3_column_int(st, 14);
+		copy_text(r->theme, sizeof r->theme, st, 15);
 	}
 	sqlite3_finalize(st);
 	return rv;
@@ -1094,6 +1110,36 @@ sq_card_set_pin_hash(struct db *d, const char *pan, const char *old_hash,
 }
 
 static int
+sq_card_set_profile(struct db *d, const char *pan, const struct kproto_profile *p)
+{
+	sqlite3 *db = d->priv;
+	sqlite3_stmt *st = sq_prepare(db, "UPDATE cards SET lang = ?, large_print = ?, "
+	    "speech = ? WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, p ? p->lang : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, p && (p->flags & KPROTO_CARD_F_LARGE_PRINT));
+	sqlite3_bind_int(st, 3, p && (p->flags & KPROTO_CARD_F_SPEECH));
+	sqlite3_bind_text(st, 4, pan, -1, SQLITE_STATIC);
+	if (sq_done(db, st) < 0)
+		return -1;
+	st = sq_prepare(db, p == NULL ? "DELETE FROM card_profiles WHERE pan = ?" :
+	    "INSERT OR REPLACE INTO card_profiles (pan, volume, rate, text_size, theme) "
+	    "VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	if (p != NULL) {
+		sqlite3_bind_int(st, 2, p->volume);
+		sqlite3_bind_int(st, 3, p->rate);
+		sqlite3_bind_int(st, 4, p->text_size);
+		sqlite3_bind_text(st, 5, p->theme, -1, SQLITE_STATIC);
+	}
+	return sq_done(db, st);
+}
+
+static int
 sq_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM ledger WHERE account_id = ?");
@@ -1156,5 +1202,6 @@ const struct db_ops ledger_sqlite_ops = {
 	.staff_call_add = sq_staff_call_add,
 	.account_entries = sq_account_entries,
 	.card_set_pin_hash = sq_card_set_pin_hash,
+	.card_set_profile = sq_card_set_profile,
 	.demo_entries = sq_demo_entries,
 };

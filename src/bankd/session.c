@@ -56,6 +56,10 @@ static void session_staff_auth(struct bank *, struct bank_session *, struct kpro
     uint8_t *, struct kproto_buf *);
 static void session_staff_leave(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_profile_save(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_profile_forget(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
 	uint8_t type;
@@ -95,6 +99,11 @@ static const struct bank_rule {
 	{ KPROTO_MSG_STAFF_AUTH, ANY_STATE, "nothing", session_staff_auth },
 	{ KPROTO_MSG_STAFF_LEAVE, ANY_STATE | NEEDS_STAFF, "a verified staff member",
 	    session_staff_leave },
+
+	/* The accessibility profile belongs to the card: only its verified holder sets it. */
+	{ KPROTO_MSG_PROFILE_SAVE, BIT(BANK_AUTHED), "a verified PIN", session_profile_save },
+	{ KPROTO_MSG_PROFILE_FORGET, BIT(BANK_AUTHED), "a verified PIN",
+	    session_profile_forget },
 };
 
 /*
@@ -1064,4 +1073,53 @@ session_staff_leave(struct bank *bk, struct bank_session *s, struct kproto_buf *
 	s->staff_id[0] = '\0';
 	kproto_buf_init(resp);
 	*resp_type = KPROTO_MSG_OK;
+}
+
+/* PROFILE_SAVE and PROFILE_FORGET (p NULL): OK once the card's row says so. */
+static void
+session_profile_store(struct bank *bk, struct bank_session *s, uint8_t type,
+    const struct kproto_profile *p, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	switch (ledger_profile_store(bk->db, s->pan, p)) {
+	case LEDGER_OK:
+		break;
+	case LEDGER_CONFLICT:
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: the card was locked or lost meanwhile",
+		    kproto_type_to_str(type));
+		return;
+	default:
+		session_internal(s, type, resp_type, resp);
+		return;
+	}
+	log_info("conn %d: %s %s -> OK", s->id, kproto_type_to_str(type), s->pan_masked);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
+static void
+session_profile_save(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_profile p;
+	int rv;
+
+	if ((rv = kproto_profile_unpack(req, &p)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PROFILE_SAVE, rv, resp_type, resp);
+		return;
+	}
+	session_profile_store(bk, s, KPROTO_MSG_PROFILE_SAVE, &p, resp_type, resp);
+}
+
+static void
+session_profile_forget(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_PROFILE_FORGET, rv, resp_type, resp);
+		return;
+	}
+	session_profile_store(bk, s, KPROTO_MSG_PROFILE_FORGET, NULL, resp_type, resp);
 }

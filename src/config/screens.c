@@ -19,7 +19,7 @@ static const char *const goto_withdraw[] = { "other_amount", NULL };
 static const char *const choices_confirm[] = { "confirm", "change", NULL };
 static const char *const choices_receipt[] = { "yes", "no", NULL };
 static const char *const choices_help[] = { "louder", "quieter", "faster", "slower",
-	"describe_keys", "repeat", "call_staff", NULL };
+	"describe_keys", "repeat", "call_staff", "forget_settings", NULL };
 static const char *const ph_help[] = { "screen_help", "volume", "volume_max", "speed",
 	"speed_max", NULL };
 

@@ -37,10 +37,7 @@ controls_rate_step(struct kiosk *k, int delta)
 {
 	int level = k->rate_level + delta;
 	/* At either end the level is said again, so the customer knows it is the end. */
-	if (level >= 1 && level <= RATE_LEVELS)
-		k->rate_level = level;
-	if (k->speech != NULL)
-		speech_set_rate_wpm(k->speech, rate_wpm[k->rate_level]);
+	controls_set_levels(k, k->volume_level, level);
 	settings_changed(k);
 	speak_level(k, VOICE_RATE, k->rate_level, RATE_LEVELS);
 }
@@ -51,22 +48,28 @@ controls_volume_step(struct kiosk *k, int delta)
 	int level = k->volume_level + delta;
 	if (level < 1 || level > VOLUME_LEVELS)
 		level = k->volume_level;
-	k->volume_level = level;
-	if (k->speech != NULL)
-		speech_set_volume_percent(k->speech, 100 + (level - VOLUME_DEFAULT) * 20);
+	controls_set_levels(k, level, k->rate_level);
 	settings_changed(k);
 	speak_level(k, VOICE_VOLUME, level, VOLUME_LEVELS);
 }
 
 void
+controls_set_levels(struct kiosk *k, int volume, int rate)
+{
+	if (volume >= 1 && volume <= VOLUME_LEVELS)
+		k->volume_level = volume;
+	if (rate >= 1 && rate <= RATE_LEVELS)
+		k->rate_level = rate;
+	if (k->speech != NULL) {
+		speech_set_volume_percent(k->speech, 100 + (k->volume_level - VOLUME_DEFAULT) * 20);
+		speech_set_rate_wpm(k->speech, rate_wpm[k->rate_level]);
+	}
+}
+
+void
 controls_reset(struct kiosk *k)
 {
-	k->volume_level = VOLUME_DEFAULT;
-	k->rate_level = RATE_DEFAULT;
-	if (k->speech != NULL) {
-		speech_set_volume_percent(k->speech, 100);
-		speech_set_rate_wpm(k->speech, 0);
-	}
+	controls_set_levels(k, VOLUME_DEFAULT, RATE_DEFAULT);
 	k->blank = k->cfg->blank_screen;
 	k->focus = k->heard_item = -1;
 	k->large = 0;
@@ -293,6 +296,7 @@ controls_key(struct kiosk *k, enum key_fn fn)
 		controls_rate_step(k, fn == KEYFN_RATE_UP ? 1 : -1);
 		return 1;
 	case KEYFN_SPEECH:
+		k->s.profile.speech_switched = 1;
 		kiosk_speech_toggle(k, !k->speech_on);
 		return 1;
 	case KEYFN_VOLUME_UP:

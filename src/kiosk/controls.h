@@ -11,6 +11,8 @@ void controls_volume_step(struct kiosk *k, int delta);
 void controls_rate_step(struct kiosk *k, int delta);
 /* The customer's settings back to the defaults, for the next one. */
 void controls_reset(struct kiosk *k);
+/* Volume and rate at these levels (ones out of range left as they are), for speech too. */
+void controls_set_levels(struct kiosk *k, int volume, int rate);
 void controls_large_print(struct kiosk *k, int on);
 /* 1 when fn turned the page of a long screen in large print. */
 int controls_page_key(struct kiosk *k, enum key_fn fn);

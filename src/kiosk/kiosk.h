@@ -10,6 +10,7 @@
 #include "config/setup.h"
 #include "kiosk/fraud.h"
 #include "kiosk/overlay.h"
+#include "kiosk/profile.h"
 #include "kiosk/proto.h"
 #include "kiosk/render.h"
 #include "kiosk/screen.h"
@@ -74,6 +75,7 @@ struct session {
 	int64_t staff_called_at;  /* mono_usec() of the call */
 	int staff_waiting;        /* the call holds the timeouts (until staff.wait_max) */
 	const struct state_def *staff_back; /* where the call or the badge came from */
+	struct profile_run profile; /* the card's remembered settings (svc_profile.c) */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
 	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \

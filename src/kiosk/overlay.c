@@ -155,6 +155,8 @@ help_key(struct kiosk *k, enum key_fn fn)
 		overlay_close(k);
 		staff_call_here(k);
 	}
+	else if (strcmp(it->target, "forget_settings") == 0)
+		profile_forget(k);
 	return 1;
 }
 

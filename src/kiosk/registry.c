@@ -17,6 +17,7 @@ extern const struct state_def state_statement, state_statement_lines;
 extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
 extern const struct state_def state_staff_called, state_staff_pin;
+extern const struct state_def state_profile;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -49,6 +50,7 @@ static const struct state_def *const registry[] = {
 	&state_transfer_amount,
 	&state_transfer_confirm,
 	&state_transfer_wait,
+	&state_profile,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

@@ -3,7 +3,6 @@
 #include "kiosk/states.h"
 
 #include "kiosk/bank.h"
-#include "kiosk/controls.h"
 #include "kiosk/journal_events.h"
 #include "kiosk/pin_entry.h"
 #include "kiosk/present.h"
@@ -27,6 +26,8 @@ card_proceed(struct kiosk *k)
 	switch (k->s.card.status) {
 	case KPROTO_CARD_OK:
 		state_enter(k, &state_pin);
+		/* In the language just chosen, on the first prompt after it. */
+		profile_headset_ask(k);
 		break;
 	case KPROTO_CARD_LOCKED:
 		session_end(k, MSG_CARD_LOCKED);
@@ -50,9 +51,8 @@ card_info_done(struct kiosk *k, const struct bank_reply *r)
 	}
 	k->s.card = r->u.card;
 	k->s.card_known = 1;
-	/* The card's own preference, from the bank: no small text to read first. */
-	if ((r->u.card.flags & KPROTO_CARD_F_LARGE_PRINT) && !k->large)
-		controls_large_print(k, 1);
+	/* The card's own preferences, from the bank: no small text to read first. */
+	profile_card_read(k, &r->u.card);
 	if (k->s.lang_chosen)
 		card_proceed(k);
 	else if (config_offers(k->cfg, r->u.card.lang))

@@ -130,6 +130,9 @@ notice_message(const struct kiosk *k)
 static void
 goodbye_enter(struct kiosk *k)
 {
+	/* Whether to remember what the customer changed, first: the card is still open. */
+	if (profile_offer(k))
+		return;
 	session_close(k);
 }
 

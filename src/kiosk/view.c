@@ -208,6 +208,9 @@ item_offered(const struct kiosk *k, const struct litem *it)
 {
 	if (it->hidden)
 		return 0;
+	/* Help's "forget my settings" is the card holder's: offered once the PIN is. */
+	if (it->kind == LITEM_CHOICE && strcmp(it->target, "forget_settings") == 0)
+		return k->s.pin_ok;
 	return it->kind != LITEM_AMOUNT || (k->speech_on && !k->headset) ||
 	    (int64_t)it->amount * 100 <= withdraw_max(&k->s);
 }

@@ -31,6 +31,39 @@ kproto_card_open_unpack(struct kproto_buf *b, struct kproto_card_open *m)
 	return kproto_pan_valid(m->pan) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
 }
 
+/* The profile's settings, in CARD_INFO (optional, at its end) and in PROFILE_SAVE. */
+static int
+profile_settings_valid(uint8_t volume, uint8_t rate, uint8_t text_size, const char *theme)
+{
+	return volume >= 1 && volume <= KPROTO_VOLUME_MAX && rate >= 1 &&
+	    rate <= KPROTO_RATE_MAX && text_size >= 1 && text_size <= KPROTO_TEXT_SIZE_MAX &&
+	    strlen(theme) <= KPROTO_THEME_MAX;
+}
+
+static int
+profile_settings_put(struct kproto_buf *b, uint8_t volume, uint8_t rate,
+    uint8_t text_size, const char *theme)
+{
+	if (!profile_settings_valid(volume, rate, text_size, theme))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_VOLUME, volume);
+	kproto_put_u8(b, KPROTO_TAG_RATE, rate);
+	kproto_put_u8(b, KPROTO_TAG_TEXT_SIZE, text_size);
+	return kproto_put_str(b, KPROTO_TAG_THEME, theme);
+}
+
+static int
+profile_settings_get(struct kproto_buf *b, uint8_t *volume, uint8_t *rate,
+    uint8_t *text_size, char theme[KPROTO_THEME_MAX + 1])
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_VOLUME, volume));
+	TRY(kproto_get_u8(b, KPROTO_TAG_RATE, rate));
+	TRY(kproto_get_u8(b, KPROTO_TAG_TEXT_SIZE, text_size));
+	TRY(kproto_get_str(b, KPROTO_TAG_THEME, theme, KPROTO_THEME_MAX + 1));
+	return profile_settings_valid(*volume, *rate, *text_size, theme) ? KPROTO_OK :
+	    KPROTO_E_FIELD_VALUE;
+}
+
 /* Packers check values too: the peer would refuse an out-of-range status, and that
  * costs a whole exchange instead of an error at the source. */
 int
@@ -44,7 +77,10 @@ kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m)
 	kproto_put_str(b, KPROTO_TAG_HOLDER, m->holder);
 	kproto_put_str(b, KPROTO_TAG_LANG, m->lang);
 	kproto_put_u32(b, KPROTO_TAG_CARD_FLAGS, m->flags);
-	return kproto_put_u8(b, KPROTO_TAG_TRIES_LEFT, m->tries_left);
+	kproto_put_u8(b, KPROTO_TAG_TRIES_LEFT, m->tries_left);
+	if (!m->profile)
+		return b->error;
+	return profile_settings_put(b, m->volume, m->rate, m->text_size, m->theme);
 }
 
 int
@@ -55,6 +91,13 @@ kproto_card_info_unpack(struct kproto_buf *b, struct kproto_card_info *m)
 	TRY(kproto_get_str(b, KPROTO_TAG_LANG, m->lang, sizeof m->lang));
 	TRY(kproto_get_u32(b, KPROTO_TAG_CARD_FLAGS, &m->flags));
 	TRY(kproto_get_u8(b, KPROTO_TAG_TRIES_LEFT, &m->tries_left));
+	m->profile = kproto_next_tag(b) == KPROTO_TAG_VOLUME;
+	if (m->profile)
+		TRY(profile_settings_get(b, &m->volume, &m->rate, &m->text_size, m->theme));
+	else {
+		m->volume = m->rate = m->text_size = 0;
+		m->theme[0] = '\0';
+	}
 	TRY(kproto_get_end(b));
 	if (m->status > KPROTO_CARD_UNKNOWN || !lang_valid(m->lang))
 		return KPROTO_E_FIELD_VALUE;
@@ -563,4 +606,27 @@ kproto_staff_result_unpack(struct kproto_buf *b, struct kproto_staff_result *m)
 	TRY(kproto_get_u8(b, KPROTO_TAG_TRIES_LEFT, &m->tries_left));
 	TRY(kproto_get_end(b));
 	return m->status > KPROTO_STAFF_UNKNOWN ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+int
+kproto_profile_pack(struct kproto_buf *b, const struct kproto_profile *m)
+{
+	kproto_buf_init(b);
+	if (!lang_valid(m->lang) || (m->flags & ~KPROTO_CARD_F_PROFILE) != 0)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_str(b, KPROTO_TAG_LANG, m->lang);
+	kproto_put_u32(b, KPROTO_TAG_CARD_FLAGS, m->flags);
+	return profile_settings_put(b, m->volume, m->rate, m->text_size, m->theme);
+}
+
+int
+kproto_profile_unpack(struct kproto_buf *b, struct kproto_profile *m)
+{
+	TRY(kproto_get_str(b, KPROTO_TAG_LANG, m->lang, sizeof m->lang));
+	TRY(kproto_get_u32(b, KPROTO_TAG_CARD_FLAGS, &m->flags));
+	TRY(profile_settings_get(b, &m->volume, &m->rate, &m->text_size, m->theme));
+	TRY(kproto_get_end(b));
+	if (!lang_valid(m->lang) || (m->flags & ~KPROTO_CARD_F_PROFILE) != 0)
+		return KPROTO_E_FIELD_VALUE;
+	return KPROTO_OK;
 }

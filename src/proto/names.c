@@ -107,6 +107,8 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_STAFF_CALL: return "STAFF_CALL";
 	case KPROTO_MSG_STAFF_AUTH: return "STAFF_AUTH";
 	case KPROTO_MSG_STAFF_LEAVE: return "STAFF_LEAVE";
+	case KPROTO_MSG_PROFILE_SAVE: return "PROFILE_SAVE";
+	case KPROTO_MSG_PROFILE_FORGET: return "PROFILE_FORGET";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
@@ -126,7 +128,9 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_STAFF_LEAVE;
+	/* 0x20..0x25 are kept for the card services. */
+	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_STAFF_LEAVE) ||
+	    (type >= KPROTO_MSG_PROFILE_SAVE && type <= KPROTO_MSG_PROFILE_FORGET);
 }
 
 int

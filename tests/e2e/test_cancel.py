@@ -26,6 +26,9 @@ class CancelWithdrawal(KioskTest):
         k.asks("eject-card")
         k.see("请取回银行卡")
         k.device("card-take")
+        # Large print switched off: whether to remember that for the card, asked once.
+        k.in_state("profile")
+        k.keys("2")
         k.see("请插入银行卡")
         self.assertEqual(k.balance(PAN), 1234560)
         self.assertEqual(k.holds("held"), 0)

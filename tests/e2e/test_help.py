@@ -103,10 +103,13 @@ class Help(KioskTest):
         k.wait_for(lambda: "Main menu" in k.spoken()[-1], "the menu said again")
         self.assertEqual(k.state(), "menu")
         self.assertNotIn("eject-card", k.read_device())
-        # The settings are the customer's alone.
+        # The settings are the customer's alone, unless they ask for them to be
+        # remembered for the card.
         k.keys("Escape")
         k.asks("eject-card")
         k.device("card-take")
+        k.in_state("profile")
+        k.keys("2")
         k.in_state("goodbye")
         k.in_state("welcome")
         k.insert(PAN)

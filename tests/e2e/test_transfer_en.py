@@ -47,6 +47,12 @@ class TransferLargePrint(KioskTest):
         shown(k, "Today you can still send others ¥50,000.00")
         return k
 
+    def goodbye(self):
+        """Large print was switched on: not to be remembered for the card."""
+        self.k.in_state("profile")
+        self.k.keys("2")
+        self.k.in_state("goodbye")
+
     def next_visit(self):
         """CANCEL, the card taken back, and the same customer at the transfer screen
         again."""
@@ -54,7 +60,7 @@ class TransferLargePrint(KioskTest):
         k.keys("Escape")
         k.asks("eject-card")
         k.device("card-take")
-        k.in_state("goodbye")
+        self.goodbye()
         k.in_state("welcome", timeout=20)
         k.sign_in(PAN, PIN)
         k.keys("3")
@@ -92,7 +98,7 @@ class TransferLargePrint(KioskTest):
         k.in_state("take_receipt")
         shown(k, "To: your savings account")
         k.device("receipt-take")
-        k.in_state("goodbye")
+        self.goodbye()
         self.assertEqual(k.account(PAN), 400000)
         self.assertEqual(k.account(PAN, "savings"), 2100000)
         self.assertEqual(k.bank_total(), total)
@@ -139,7 +145,7 @@ class TransferLargePrint(KioskTest):
         k.device("card-take")
         k.in_state("receipt")
         k.keys("2")
-        k.in_state("goodbye")
+        self.goodbye()
         self.assertEqual(k.account(PAN), 480000)
         self.assertEqual(k.account(WANG), 100000)
 

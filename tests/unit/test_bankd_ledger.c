@@ -103,6 +103,48 @@ txid_make(unsigned char *txid, int n)
 	txid[15] = (unsigned char)n;
 }
 
+/* A profile remembered comes back with CARD_INFO for its card alone; forgotten, the
+ * card has no preference left. */
+static void
+test_profile(struct db *db)
+{
+	struct kproto_profile p = { .lang = "en", .flags = KPROTO_CARD_F_LARGE_PRINT,
+		.volume = 6, .rate = 5, .text_size = 2, .theme = "yellow-on-black" };
+	struct kproto_card_info ci;
+
+	CHECK_EQ(ledger_profile_store(db, PAN1, &p), LEDGER_OK);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
+	CHECK_EQ(ci.profile, 1);
+	CHECK(strcmp(ci.lang, "en") == 0);
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT);
+	CHECK_EQ(ci.volume, 6);
+	CHECK_EQ(ci.rate, 5);
+	CHECK_EQ(ci.text_size, 2);
+	CHECK(strcmp(ci.theme, "yellow-on-black") == 0);
+	/* Remembered again: replaced, not added. */
+	p.volume = 2;
+	p.flags = KPROTO_CARD_F_SPEECH;
+	CHECK_EQ(ledger_profile_store(db, PAN1, &p), LEDGER_OK);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
+	CHECK_EQ(ci.volume, 2);
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_SPEECH);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_profiles"), 1);
+	/* Never another card's. */
+	CHECK_EQ(ledger_card_open(db, PAN2, &ci), LEDGER_OK);
+	CHECK_EQ(ci.profile, 0);
+	CHECK_EQ(ci.volume, 0);
+	/* Forgotten: back to no preference at all. */
+	CHECK_EQ(ledger_profile_store(db, PAN1, NULL), LEDGER_OK);
+	CHECK_EQ(ledger_card_open(db, PAN1, &ci), LEDGER_OK);
+	CHECK_EQ(ci.profile, 0);
+	CHECK_EQ(ci.flags, 0);
+	CHECK(ci.lang[0] == '\0');
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_profiles"), 0);
+	/* A locked card keeps nothing. */
+	CHECK_EQ(ledger_profile_store(db, PAN4, &p), LEDGER_CONFLICT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_profiles"), 0);
+}
+
 static void
 test_demo(struct db *db)
 {
@@ -523,13 +565,15 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
-/* What an adapter of schema version 4 wrote: no staff, no calls for staff. */
+/* What an adapter of schema version 4 wrote: no staff, no calls for staff, no
+ * remembered profiles. */
 static void
 downgrade_to_v4(struct db *db)
 {
 	char err[512];
 
-	CHECK(db_exec(db, "DROP TABLE staff_calls; DROP TABLE staff", err, sizeof err) == 0);
+	CHECK(db_exec(db, "DROP TABLE card_profiles; DROP TABLE staff_calls; DROP TABLE staff",
+	    err, sizeof err) == 0);
 	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 4" :
 	    "PRAGMA user_version = 4", err, sizeof err) == 0);
 }
@@ -1311,9 +1355,8 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE staff_calls, staff, transfers, payees, ledger, holds, cards, "
-	    "accounts, customers, "
-	    "schema_version", err, sizeof err) == 0);
+	CHECK(db_exec(db, "DROP TABLE card_profiles, staff_calls, staff, transfers, payees, "
+	    "ledger, holds, cards, accounts, customers, schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 
@@ -1786,6 +1829,7 @@ main(int argc, char **argv)
 	test_transfer_atomic(db);
 	test_transfer_concurrent(db);
 	test_migrate_v3();
+	test_profile(db);
 	/* What follows wants the demo's money back. */
 	db = fresh_bank(db);
 	if (pg != NULL) {

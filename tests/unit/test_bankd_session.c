@@ -800,6 +800,67 @@ test_transfer(void)
 }
 
 static void
+profile_save(struct bank_session *s, const struct kproto_profile *p)
+{
+	CHECK_EQ(kproto_profile_pack(&req, p), KPROTO_OK);
+	call(s, KPROTO_MSG_PROFILE_SAVE);
+}
+
+/* The profile: saved and forgotten only after the PIN, for that card alone, and a
+ * value out of range refused as malformed. */
+static void
+test_profile(void)
+{
+	struct kproto_profile p = { .lang = "en", .flags = KPROTO_CARD_F_LARGE_PRINT,
+		.volume = 7, .rate = 2, .text_size = 2, .theme = "yellow-on-black" };
+	struct kproto_card_info ci;
+	struct bank_session s;
+
+	bank_session_init(&s, 9);
+	profile_save(&s, &p);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PROFILE_SAVE");
+	card_open(&s, "6222000000000017");
+	profile_save(&s, &p);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PROFILE_SAVE");
+	call_empty(&s, KPROTO_MSG_PROFILE_FORGET);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PROFILE_FORGET");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	profile_save(&s, &p);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	/* A volume beyond the scale, and a flag that is not the customer's to set. */
+	kproto_buf_init(&req);
+	kproto_put_str(&req, KPROTO_TAG_LANG, "en");
+	kproto_put_u32(&req, KPROTO_TAG_CARD_FLAGS, KPROTO_CARD_F_FRAUD_PROTECT);
+	kproto_put_u8(&req, KPROTO_TAG_VOLUME, 3);
+	kproto_put_u8(&req, KPROTO_TAG_RATE, 3);
+	kproto_put_u8(&req, KPROTO_TAG_TEXT_SIZE, 1);
+	kproto_put_str(&req, KPROTO_TAG_THEME, "");
+	call(&s, KPROTO_MSG_PROFILE_SAVE);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "PROFILE_SAVE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	ci = card_open(&s, "6222000000000017");
+	CHECK_EQ(ci.profile, 1);
+	CHECK_EQ(ci.volume, 7);
+	CHECK_EQ(ci.flags, KPROTO_CARD_F_LARGE_PRINT);
+	CHECK(strcmp(ci.lang, "en") == 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	ci = card_open(&s, "6222000000000025");
+	CHECK_EQ(ci.profile, 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_PROFILE_FORGET);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	ci = card_open(&s, "6222000000000017");
+	CHECK_EQ(ci.profile, 0);
+	CHECK_EQ(ci.flags, 0);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
+static void
 test_log_clean(const char *log_path)
 {
 	static char text[1 << 20];
@@ -995,6 +1056,7 @@ main(int argc, char **argv)
 	test_pin_change_pool();
 	test_staff_only();
 	test_staff();
+	test_profile();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);

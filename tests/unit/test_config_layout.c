@@ -247,7 +247,8 @@ static const struct lcase cases[] = {
 	    DIAGS("T/layouts/help.yaml:6:1: help: unknown key") },
 	{ "help without a choice", "layouts/help.yaml", "choice: describe_keys", "choice: keys",
 	    DIAGS("T/layouts/help.yaml:27:13: items.5.choice: unknown choice \"keys\" (screen help "
-	    "has louder, quieter, faster, slower, describe_keys, repeat, call_staff)",
+	    "has louder, quieter, faster, slower, describe_keys, repeat, call_staff, "
+	    "forget_settings)",
 	    "T/layouts/help.yaml:14:3: items: missing the \"describe_keys\" choice") },
 	{ "describe_keys missing a key", "layouts/describe_keys.yaml", "  BLANK:", "  BLANC:",
 	    DIAGS("T/layouts/describe_keys.yaml:24:3: keys.BLANC: unknown key (did you mean "

@@ -305,6 +305,25 @@ test_messages(void)
 	CHECK(strcmp(ci2.lang, "zh") == 0);
 	CHECK_EQ(ci2.flags, KPROTO_CARD_F_LARGE_PRINT);
 	CHECK_EQ(ci2.tries_left, 3);
+	CHECK_EQ(ci2.profile, 0);
+	/* A remembered profile comes after the rest, and only then. */
+	ci.profile = 1;
+	ci.volume = 6;
+	ci.rate = 2;
+	ci.text_size = 2;
+	snprintf(ci.theme, sizeof ci.theme, "%s", "yellow-on-black");
+	CHECK_EQ(kproto_card_info_pack(&b, &ci), KPROTO_OK);
+	memset(&ci2, 0, sizeof ci2);
+	CHECK_EQ(kproto_card_info_unpack(&b, &ci2), KPROTO_OK);
+	CHECK_EQ(ci2.profile, 1);
+	CHECK_EQ(ci2.volume, 6);
+	CHECK_EQ(ci2.rate, 2);
+	CHECK_EQ(ci2.text_size, 2);
+	CHECK(strcmp(ci2.theme, "yellow-on-black") == 0);
+	ci.volume = KPROTO_VOLUME_MAX + 1;
+	CHECK_EQ(kproto_card_info_pack(&b, &ci), KPROTO_E_FIELD_VALUE);
+	ci.volume = 6;
+	ci.profile = 0;
 	ci.status = 9;
 	CHECK_EQ(kproto_card_info_pack(&b, &ci), KPROTO_E_FIELD_VALUE);
 

@@ -125,7 +125,7 @@ static const struct journey {
 	  "card:1 =language HELP ^help ENTER ^language lang =pin 12 HELP ^help 1 4 5 "
 	  "^describe_keys 7 CLEAR 2 F3 HELP NEXT BLANK CANCEL ^pin 34 ENTER =menu NEXT NEXT "
 	  "PREVIOUS HELP ^help NEXT 5 ^describe_keys 1 2 ENTER ^menu NEXT ENTER =balance "
-	  "CANCEL =take_card take-card =goodbye idle =welcome" },
+	  "CANCEL =take_card take-card =profile 2 =goodbye idle =welcome" },
 	{ "large print from the card's preference: pages and the simple menu",
 	  "card:2 =language lang =pin !more_next NEXT !more_next last-page:NEXT !more_last_next "
 	  "25 NEXT 80 ENTER =menu !more last-page:0 !more_last 0 !more 2 "
@@ -134,7 +134,11 @@ static const struct journey {
 	{ "switching large print, its size and its colours",
 	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
 	  "TEXT_SIZE !text_size THEME !theme LARGE_PRINT !large_print_off CANCEL =take_card "
-	  "take-card =goodbye idle =welcome" },
+	  "take-card =profile wait:1 =goodbye !profile_saved idle =welcome" },
+	{ "the settings remembered, then forgotten from help",
+	  "card:1 =language HELP ^help 8 !profile_forget_later CANCEL lang =pin 1234 ENTER "
+	  "=menu HELP ^help 8 !profile_forgotten CANCEL =menu CANCEL =take_card take-card "
+	  "=goodbye idle =welcome" },
 	{ "a mini statement, line by line, printed",
 	  "card:1 =language lang =pin 1234 ENTER =menu 4 =statement 3 =menu 4 =statement 1 "
 	  "=statement_lines NEXT NEXT PREVIOUS REPEAT 1 !statement_printed take-receipt 2 "
@@ -217,6 +221,12 @@ static const struct {
 	  "transfer screen that shows them" },
 	{ "transfer_no_savings", "the demo bank gives every customer a savings account; "
 	  "a bank upgraded from schema 2 has customers without one" },
+	{ "profile_not_saved", "the bank refuses a profile only for a card locked meanwhile "
+	  "or on a database error" },
+	{ "profile_not_forgotten", "the bank refuses to forget only for a card locked "
+	  "meanwhile or on a database error" },
+	{ "profile_headset", "shown only while no headset is in, where the walk's screens "
+	  "are not heard; e2e_profile sees it shown and said aloud" },
 	{ "statement_receipt", "printed, not shown: the screen shows statement_printed" },
 	{ "statement_empty", "every account of the demo bank has its opening line" },
 	{ "no_account", "every customer of the demo bank has both accounts" },

@@ -27,6 +27,7 @@ enum {
 	T_TRANSFER_OPTIONS = 0x18, T_PAYEE_LOOKUP = 0x19, T_TRANSFER = 0x1A,
 	T_STATEMENT = 0x1B, T_PIN_CHANGE = 0x1C,
 	T_STAFF_CALL = 0x1D, T_STAFF_AUTH = 0x1E, T_STAFF_LEAVE = 0x1F,
+	T_PROFILE_SAVE = 0x26, T_PROFILE_FORGET = 0x27,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
 	T_TRANSFER_CHOICES = 0x45, T_PAYEE_INFO = 0x46, T_TRANSFER_RESULT = 0x47,
 	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
@@ -48,6 +49,7 @@ enum {
 	F_ENTRY_KIND = 0x73, F_ENTRY_AMOUNT = 0x74, F_BALANCE_AFTER = 0x75,
 	F_PIN_CHANGE_STATUS = 0x76,
 	F_STAFF_REASON = 0x80, F_STAFF_ID = 0x81, F_STAFF_STATUS = 0x82,
+	F_VOLUME = 0xA0, F_RATE = 0xA1, F_TEXT_SIZE = 0xA2, F_THEME = 0xA3,
 };
 
 #define KIOSK_ID "kiosk-test-01"
@@ -247,6 +249,48 @@ write_handshake(const char *dir)
 }
 
 /* The good session goes on: a transfer from 张伟's card (section 6, transfers). */
+/* The remembered profile: saved, the card read again with it, forgotten. */
+static void
+profile_settings(struct payload *p)
+{
+	field_int(p, F_VOLUME, 6, 1);
+	field_int(p, F_RATE, 2, 1);
+	field_int(p, F_TEXT_SIZE, 2, 1);
+	field_str(p, F_THEME, "yellow-on-black");
+}
+
+static void
+write_profile_frames(void)
+{
+	struct payload p, empty = { .len = 0 };
+	struct frame f;
+
+	p.len = 0;
+	field_str(&p, F_LANG, "en");
+	field_int(&p, F_CARD_FLAGS, 1, 4);
+	profile_settings(&p);
+	frame_make(&f, T_PROFILE_SAVE, 6, session, &p, &kiosk);
+	record("request_profile_save", "PROFILE_SAVE: English, large print, volume 6, rate 2, "
+	    "text size 2, theme yellow-on-black", "adapter", 6, f.b, f.len, "OK");
+	frame_make(&f, T_OK, 5, session, &empty, &adapter);
+	record("response_profile_saved", "OK: the profile saved", "kiosk", 5, f.b, f.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_CARD_STATUS, 0, 1);
+	field_str(&p, F_HOLDER, "张伟 Zhang Wei");
+	field_str(&p, F_LANG, "en");
+	field_int(&p, F_CARD_FLAGS, 1, 4);
+	field_int(&p, F_TRIES_LEFT, 3, 1);
+	profile_settings(&p);
+	frame_make(&f, T_CARD_INFO, 6, session, &p, &adapter);
+	record("response_card_info_profile", "CARD_INFO of a card with a remembered profile: "
+	    "its four fields after TRIES_LEFT", "kiosk", 6, f.b, f.len, "OK");
+
+	frame_make(&f, T_PROFILE_FORGET, 7, session, &empty, &kiosk);
+	record("request_profile_forget", "PROFILE_FORGET: an empty payload", "adapter", 7, f.b,
+	    f.len, "OK");
+}
+
 static void
 write_transfer_frames(void)
 {
@@ -464,6 +508,8 @@ write_frames(const char *dir)
 	p.len = 0;
 	frame_make(&f, T_STAFF_LEAVE, 8, session, &p, &kiosk);
 	record("request_staff_leave", "STAFF_LEAVE: no fields", "adapter", 8, f.b, f.len, "OK");
+
+	write_profile_frames();
 
 	/* Frames that break one rule each. */
 	memcpy(b, req.b, req.len);
