@@ -24,7 +24,7 @@ static const char *const words_required[] = { "places", "groups", "zero", NULL }
 
 static const char *const money_fields[] = { "yuan", "jiao", "fen", "zero", "whole", NULL };
 static const char *const money_required[] = { "yuan", "fen", NULL };
-static const char *const date_fields[] = { "say", "months", NULL };
+static const char *const date_fields[] = { "say", "day", "months", NULL };
 static const char *const date_required[] = { "say", NULL };
 static const char *const time_fields[] = { "clock", "periods", "on_the_hour", "under_ten",
 	"minutes", NULL };
@@ -330,6 +330,13 @@ read_date(struct yctx *c, struct voice_date_rules *dr, const struct ynode *n)
 		yerr(c, say, "date.say: must contain {year} or {year_digits}");
 	if (text_has_placeholder(dr->say, "month_name") && months == NULL)
 		yerr(c, say, "date.say: {month_name} needs the month names in date.months");
+	const struct ynode *day = ymap_get(n, "day");
+	if (day == NULL || read_phrase(c, day, "date.day", ph_date, ph_day, &dr->day) == -1)
+		return;
+	if (!text_has_placeholder(dr->day, "month") && !text_has_placeholder(dr->day, "month_name"))
+		yerr(c, day, "date.day: must contain {month} or {month_name}");
+	if (text_has_placeholder(dr->day, "month_name") && months == NULL)
+		yerr(c, day, "date.day: {month_name} needs the month names in date.months");
 }
 
 static void
@@ -418,6 +425,7 @@ voice_rules_free(struct voice_rules *v)
 	free(v->rate);
 	free(v->position);
 	free(v->date.say);
+	free(v->date.day);
 	free_words(v->date.months, 12);
 	free_words(v->time.periods, 2);
 	free(v->time.on_the_hour);
@@ -802,13 +810,14 @@ voice_card(const struct voice_rules *v, const char *pan)
 	return out;
 }
 
-char *
-voice_date(const struct voice_rules *v, const struct tm *tm)
+/* tmpl filled with the date of tm; NULL tmpl: the date as digits. */
+static char *
+date_fill(const struct voice_rules *v, const char *tmpl, const struct tm *tm)
 {
 	int year = tm->tm_year + 1900, month = tm->tm_mon + 1;
 	char buf[32];
 
-	if (v == NULL || v->date.say == NULL) {
+	if (v == NULL || tmpl == NULL) {
 		snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, tm->tm_mday);
 		return xstrdup(buf);
 	}
@@ -823,12 +832,25 @@ voice_date(const struct voice_rules *v, const struct tm *tm)
 		{ "year", year_num }, { "year_digits", year_digits }, { "month", month_num },
 		{ "month_name", name }, { "day", day },
 	};
-	char *out = text_fill(v->date.say, vars, (int)ARRAY_LEN(vars));
+	char *out = text_fill(tmpl, vars, (int)ARRAY_LEN(vars));
 	free(year_num);
 	free(year_digits);
 	free(month_num);
 	free(day);
 	return out;
+}
+
+char *
+voice_date(const struct voice_rules *v, const struct tm *tm)
+{
+	return date_fill(v, v ? v->date.say : NULL, tm);
+}
+
+char *
+voice_day(const struct voice_rules *v, const struct tm *tm)
+{
+	/* A file without date.day says the whole date: longer, never wrong. */
+	return date_fill(v, v == NULL ? NULL : v->date.day ? v->date.day : v->date.say, tm);
 }
 
 char *

@@ -52,6 +52,7 @@ struct voice_money_rules {
 
 struct voice_date_rules {
 	char *say;		/* "{year_digits}年{month}月{day}日", "{day} {month_name} {year}" */
+	char *day;		/* within the year, no year said: "{month}月{day}日"; may be NULL */
 	char *months[12];	/* month names; all NULL when the file gives none */
 };
 
@@ -124,6 +125,9 @@ char *voice_money(const struct voice_rules *v, long long fen);
 char *voice_card(const struct voice_rules *v, const char *pan);
 /* The date of tm (tm_year, tm_mon, tm_mday): "二零二六年十一月二十二日". */
 char *voice_date(const struct voice_rules *v, const struct tm *tm);
+/* The day of tm within its year, without the year (a statement's lines):
+ * "十二月一日", "1 December"; date.say when the file has no date.day. */
+char *voice_day(const struct voice_rules *v, const struct tm *tm);
 /* The time of tm (tm_hour, tm_min): "十四点零五分", "2 oh 5 PM". */
 char *voice_time(const struct voice_rules *v, const struct tm *tm);
 

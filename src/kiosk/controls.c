@@ -210,18 +210,25 @@ focus_move(struct kiosk *k, int delta)
 	trace_event("focus", "item=%d of=%d key=%s", k->focus + 1, s->nitems, it->key);
 	if (!controls_page_to(k, k->focus))
 		kiosk_dirty(k, PRESENT_DRAW);
-	const struct voice_rules *v = voice_for(&k->setup->voices, it->label.lang);
+	controls_say_position(k, it->label.lang, it->label.say, k->focus + 1, s->nitems);
+}
+
+void
+controls_say_position(struct kiosk *k, const char *lang, const char *label, int n,
+    int count)
+{
+	const struct voice_rules *v = voice_for(&k->setup->voices, lang);
 	if (v == NULL || v->position == NULL) {
-		speak_text(k, it->label.lang, it->label.say);
+		speak_text(k, lang, label);
 		return;
 	}
-	char *n = voice_number_plain(v, k->focus + 1), *count = voice_number(v, s->nitems);
-	struct text_var vars[] = { { "label", it->label.say }, { "n", n }, { "count", count } };
+	char *ns = voice_number_plain(v, n), *cs = voice_number(v, count);
+	struct text_var vars[] = { { "label", label }, { "n", ns }, { "count", cs } };
 	char *said = text_fill(v->position, vars, 3);
-	speak_text(k, it->label.lang, said);
+	speak_text(k, lang, said);
 	free(said);
-	free(n);
-	free(count);
+	free(ns);
+	free(cs);
 }
 
 /* Blanking hides the screen from onlookers while the customer listens; without speech

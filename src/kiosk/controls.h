@@ -16,5 +16,9 @@ void controls_large_print(struct kiosk *k, int on);
 int controls_page_key(struct kiosk *k, enum key_fn fn);
 /* Turns the large print page to the item's and redraws; 0 when it is already shown. */
 int controls_page_to(struct kiosk *k, int item);
+/* Says label with its place, as the voice file's position phrase has it: "Withdraw
+ * cash, 2 of 2" (the item NEXT moved to, a statement's line). */
+void controls_say_position(struct kiosk *k, const char *lang, const char *label, int n,
+    int count);
 
 #endif

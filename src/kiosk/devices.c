@@ -251,3 +251,12 @@ devices_send(struct kiosk *k, const char *fmt, ...)
 		}
 	}
 }
+
+void
+devices_print_receipt(struct kiosk *k, char *text)
+{
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = '/';
+	devices_send(k, "print-receipt %s", text);
+}

@@ -35,5 +35,8 @@ int devices_pollfds(struct devices *d, struct pollfd *fds, int max);
 void devices_handle(struct devices *d, const struct pollfd *fds, int n, struct kiosk *k);
 /* Asks the hardware: writes one command line to every connected device. */
 void devices_send(struct kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The receipt printer prints text (changed in place): one device line, its lines
+ * separated by "/" (docs/devices.md). */
+void devices_print_receipt(struct kiosk *k, char *text);
 
 #endif

@@ -13,6 +13,8 @@ extern const struct state_def state_balance;
 extern const struct state_def state_withdraw, state_other_amount, state_confirm;
 extern const struct state_def state_transfer, state_transfer_payee, state_transfer_card,
     state_transfer_amount, state_transfer_confirm, state_transfer_wait;
+extern const struct state_def state_statement, state_statement_lines;
+extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
 
 static const struct state_def *const registry[] = {
@@ -25,6 +27,10 @@ static const struct state_def *const registry[] = {
 	&state_withdraw,
 	&state_other_amount,
 	&state_confirm,
+	&state_statement,
+	&state_statement_lines,
+	&state_pin_change,
+	&state_pin_change_again,
 	&state_fraud_large,
 	&state_fraud_warning,
 	&state_wait,

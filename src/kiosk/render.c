@@ -132,8 +132,11 @@ draw_text(int row, int col, int width, int last_row, const char *text, attr_t at
 			mvaddnwstr(row + used, col + width - cols, w + start, (int)(end - start));
 		used++;
 		start = end;
-		while (start < len && (w[start] == L' ' || w[start] == L'\n'))
-			start++;
+		/* Spaces where a line wrapped go; those a text starts a line with stay (the
+		 * columns of a table). */
+		if (start < len && w[start] != L'\n')
+			while (start < len && w[start] == L' ')
+				start++;
 	}
 	if (start < len && how != WRAP_MEASURE)
 		cut_off = 1;

@@ -20,6 +20,9 @@ int render_large(struct kiosk *k, int *pages);
 int render_large_pages(struct kiosk *k);
 /* The page an item is drawn on in large print, or -1. */
 int render_large_page_of(struct kiosk *k, int item);
+/* The large print page of the first wrapped line that starts with text (of the line
+ * after it when it is text alone), or -1. */
+int render_large_page_of_text(struct kiosk *k, const char *text);
 /* The welcome screen's big "large print" hint, in normal print, from row to last_row. */
 int render_large_badge(struct kiosk *k, int row, int last_row);
 

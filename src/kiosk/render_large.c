@@ -311,18 +311,37 @@ render_large_pages(struct kiosk *k)
 	return pages;
 }
 
-int
-render_large_page_of(struct kiosk *k, int item)
+/* The page of the first line of item, or of the first line that starts with text: -1
+ * for none. */
+static int
+page_where(struct kiosk *k, int item, const char *text)
 {
 	struct plan p;
 	int page = -1;
 	if (plan_make(k, COLS, LINES - bottom_rows(k), &p) != 0)
 		return -1;
-	for (int i = 0; i < p.lines.n && page < 0; i++)
-		if (p.lines.v[i].item == item)
-			page = p.lines.v[i].page;
+	for (int i = 0; i < p.lines.n && page < 0; i++) {
+		const struct big_line *bl = &p.lines.v[i];
+		if (text ? strncmp(bl->text, text, strlen(text)) != 0 : bl->item != item)
+			continue;
+		/* A mark wrapped alone goes with the line after it. */
+		page = text && strcmp(bl->text, text) == 0 && i + 1 < p.lines.n ? bl[1].page :
+		    bl->page;
+	}
 	plan_free(&p);
 	return page;
+}
+
+int
+render_large_page_of(struct kiosk *k, int item)
+{
+	return page_where(k, item, NULL);
+}
+
+int
+render_large_page_of_text(struct kiosk *k, const char *text)
+{
+	return page_where(k, -1, text);
 }
 
 int

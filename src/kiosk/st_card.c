@@ -2,15 +2,13 @@
  * knows of the card. */
 #include "kiosk/states.h"
 
-#include "common/log.h"
 #include "kiosk/bank.h"
 #include "kiosk/controls.h"
 #include "kiosk/journal_events.h"
+#include "kiosk/pin_entry.h"
 #include "kiosk/present.h"
-#include "kiosk/speak.h"
 #include "kiosk/view.h"
 
-#include <sodium.h>
 #include <string.h>
 
 void
@@ -93,27 +91,6 @@ language_key(struct kiosk *k, enum key_fn fn)
 }
 
 static void
-pin_enter(struct kiosk *k)
-{
-	if (k->s.pin == NULL) {
-		k->s.pin = sodium_malloc(KPROTO_PIN_MAX + 1);
-		if (k->s.pin == NULL)
-			fatalx("cannot allocate protected memory for the PIN");
-	}
-	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
-	k->s.pin_len = 0;
-}
-
-static void
-pin_leave(struct kiosk *k)
-{
-	if (k->s.pin != NULL)
-		sodium_free(k->s.pin);
-	k->s.pin = NULL;
-	k->s.pin_len = 0;
-}
-
-static void
 pin_result_done(struct kiosk *k, const struct bank_reply *r)
 {
 	if (r->type != KPROTO_MSG_PIN_RESULT) {
@@ -149,64 +126,10 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 }
 
 static void
-pin_submit(struct kiosk *k)
-{
-	struct kproto_pin_verify m;
-	struct kproto_buf b;
-
-	k->s.pin[k->s.pin_len] = '\0';
-	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m.sealed, sizeof m.sealed,
-	    &m.sealed_len);
-	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
-	k->s.pin_len = 0;
-	if (r != KPROTO_OK) {
-		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
-		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	if (kproto_pin_verify_pack(&b, &m) != KPROTO_OK) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	state_enter(k, &state_wait);
-	bank_call(k->bank, KPROTO_MSG_PIN_VERIFY, &b, pin_result_done);
-}
-
-static void
 pin_key(struct kiosk *k, enum key_fn fn)
 {
-	const struct voice_rules *v = voice_for(&k->setup->voices, k->lang);
-
-	if (KEYFN_IS_DIGIT(fn)) {
-		if (k->s.pin_len == KPROTO_PIN_MAX)
-			return;
-		k->s.pin[k->s.pin_len++] = (char)('0' + (fn - KEYFN_0));
-		kiosk_dirty(k, PRESENT_SCREEN);
-		/* Every digit sounds the same: the word says a key was taken, not which. */
-		if (v != NULL)
-			speak_text(k, k->lang, v->pin_digit);
-	} else if (fn == KEYFN_CLEAR) {
-		if (k->s.pin_len > 0)
-			k->s.pin[--k->s.pin_len] = '\0';
-		kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-	} else if (fn == KEYFN_ENTER) {
-		if (k->s.pin_len < KPROTO_PIN_MIN) {
-			kiosk_set_message(k, MSG_PIN_TOO_SHORT);
-			kiosk_dirty(k, PRESENT_SCREEN | PRESENT_SPEECH);
-			return;
-		}
-		pin_submit(k);
-	}
-}
-
-/* Stars only: the model never holds a PIN digit. */
-static void
-pin_input(struct kiosk *k, struct screen_input *in)
-{
-	in->active = 1;
-	in->masked = 1;
-	in->len = k->s.pin_len;
+	if (!pin_entry_key(k, fn) && fn == KEYFN_ENTER && pin_entry_done(k))
+		pin_entry_send(k, KPROTO_MSG_PIN_VERIFY, pin_result_done);
 }
 
 const struct state_def state_language = {
@@ -222,8 +145,9 @@ const struct state_def state_pin = {
 	.screen = SCREEN_PIN,
 	.idle = IDLE_PIN,
 	.holds_card = 1,
-	.enter = pin_enter,
-	.leave = pin_leave,
+	.pin_entry = 1,
+	.enter = pin_entry_open,
+	.leave = pin_entry_close,
 	.key = pin_key,
-	.input = pin_input,
+	.input = pin_entry_input,
 };

@@ -53,16 +53,13 @@ take_card_timeout(struct kiosk *k)
 	state_enter(k, &state_goodbye);
 }
 
-/* The receipt goes to the printer as one line; its lines are separated by " / ". */
+/* The withdrawal's receipt, as the screen shows it after. */
 static void
 receipt_print(struct kiosk *k)
 {
 	const struct ltext *t = layout_message_id(&k->setup->layouts, k->s.receipt);
 	char *text = view_fill(k, t ? ltext_show(t, k->lang) : "", k->lang, 0);
-	for (char *p = text; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = '/';
-	devices_send(k, "print-receipt %s", text);
+	devices_print_receipt(k, text);
 	kiosk_journal(k, "receipt", NULL);
 	free(text);
 }

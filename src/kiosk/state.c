@@ -231,13 +231,13 @@ kiosk_speech_event(struct kiosk *k, unsigned id, int stopped, int part, int posi
 	k->idle_since = mono_usec();
 }
 
-/* A digit pressed on the PIN screen, or while its PIN is checked, may be part of a PIN,
- * even with an overlay over it: the orientation opens by itself when a headset goes in,
- * and the customer may be typing on. */
+/* A digit pressed on a screen where a PIN is typed (the PIN check, the PIN change), or
+ * while it is checked, may be part of a PIN, even with an overlay over it: the
+ * orientation opens by itself when a headset goes in, and the customer may be typing on. */
 int
 key_is_secret(const struct kiosk *k, enum key_fn fn)
 {
-	return KEYFN_IS_DIGIT(fn) && (k->state == &state_pin || k->state == &state_wait);
+	return KEYFN_IS_DIGIT(fn) && (k->state->pin_entry || k->state == &state_wait);
 }
 
 /* A word about the screen, not a new one, at its foot until the next key. */
@@ -261,10 +261,10 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 {
 	/* A digit that was queued while an overlay was open may reach the PIN screen. */
 	secret |= key_is_secret(k, fn);
-	/* A digit typed ahead during the PIN check is for the PIN screen or for nobody:
-	 * never a menu choice, never named. Over the PIN screen it goes to the overlay
+	/* A digit typed ahead during the PIN check is for a PIN screen or for nobody:
+	 * never a menu choice, never named. Over a PIN screen it goes to the overlay
 	 * (help's choices), still unnamed. */
-	if (secret && k->state != &state_pin) {
+	if (secret && !k->state->pin_entry) {
 		trace_event("key-dropped", "digit state=%s", k->state->name);
 		return;
 	}
@@ -279,6 +279,9 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 	    controls_page_key(k, fn))
 		return;
 	if (k->overlay != OVERLAY_NONE && overlay_key(k, fn))
+		return;
+	if (k->overlay == OVERLAY_NONE && k->state->control != NULL &&
+	    k->state->control(k, fn))
 		return;
 	if (controls_key(k, fn))
 		return;

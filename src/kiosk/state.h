@@ -34,6 +34,7 @@ struct state_def {
 	const struct message_contract *messages;
 	enum idle_kind idle;
 	int holds_card;     /* CANCEL and timeouts here return the card */
+	int pin_entry;      /* a PIN is typed here: its digits are never named (key_is_secret) */
 	/* A menu item leads here (a goto naming this screen): what must happen first, such
 	 * as asking the bank; NULL enters the state at once. */
 	void (*start)(struct kiosk *);
@@ -55,6 +56,9 @@ struct state_def {
 	 * from the first of its states entered until the next card, so also on the shared
 	 * screens it passes through (wait, receipt, notices). */
 	void (*fill)(struct kiosk *, struct fill *);
+	/* A key that means the same on every screen (controls.c), taken by the state first;
+	 * returns 1 when it took it: the statement's arrows and REPEAT go through its lines. */
+	int (*control)(struct kiosk *, enum key_fn);
 };
 
 /* The screen a state shows (registry.c). */
@@ -64,7 +68,8 @@ void state_key(struct kiosk *k, enum key_fn fn);
 /* The bank has answered everything: act on the keys that waited for it. */
 void state_keys_resume(struct kiosk *k);
 void state_device(struct kiosk *k, enum device_event ev, const char *arg);
-/* A digit on the PIN screen or during its check: never named in the trace or the log. */
+/* A digit on a screen where a PIN is typed or during its check: never named in the
+ * trace or the log. */
 int key_is_secret(const struct kiosk *k, enum key_fn fn);
 void state_tick(struct kiosk *k, int64_t now);
 int64_t state_next_deadline(struct kiosk *k);

@@ -88,7 +88,8 @@ static const struct vcase cases[] = {
 	    "T/voice/en.yaml:32:9: money.yuan: must contain {n}") },
 	{ "placeholder where none is allowed", "voice/en.yaml", "pin_digit: star",
 	    "pin_digit: \"{count}\"", DIAGS(
-	    "T/voice/en.yaml:3:12: pin_digit: unknown placeholder {count}") },
+	    "T/voice/en.yaml:3:12: pin_digit: placeholder {count} cannot be used in voice "
+	    "pin_digit (it has none)") },
 	{ "digit key", "voice/en.yaml", "  ENTER: Enter\n", "  ENTER: Enter\n  \"1\": one\n", DIAGS(
 	    "T/voice/en.yaml:7:3: keys.1: digits are said as themselves; leave them out") },
 	{ "unknown key function", "voice/en.yaml", "  ENTER: Enter\n", "  ENTER: Enter\n  ENTR: x\n",
@@ -169,7 +170,8 @@ static const struct vcase cases[] = {
 	/* card, date, time */
 	{ "card without digits", "voice/en.yaml", "\"card ending {digits}\"", "\"card ending\"",
 	    DIAGS("T/voice/en.yaml:35:7: card: must contain {digits}") },
-	{ "date not a mapping", "voice/zh.yaml", "date:\n  say: \"{year_digits}年{month}月{day}日\"",
+	{ "date not a mapping", "voice/zh.yaml", "date:\n  say: \"{year_digits}年{month}月{day}日\"   "
+	    "# 二零二六年十一月二十二日\n  day: \"{month}月{day}日\"",
 	    "date: \"{year_digits}年{month}月{day}日\"\n", DIAGS(
 	    "T/voice/zh.yaml:45:7: date: expected a mapping, found a single value") },
 	{ "date without a month", "voice/zh.yaml", "{year_digits}年{month}月{day}日",
@@ -181,31 +183,34 @@ static const struct vcase cases[] = {
 	    "T/voice/zh.yaml:46:8: date.say: must contain {day}") },
 	{ "month names missing", "voice/zh.yaml", "{month}月", "{month_name}", DIAGS(
 	    "T/voice/zh.yaml:46:8: date.say: {month_name} needs the month names in date.months") },
+	{ "a day without the month", "voice/zh.yaml", "day: \"{month}月{day}日\"",
+	    "day: \"{day}日\"", DIAGS(
+	    "T/voice/zh.yaml:47:8: date.day: must contain {month} or {month_name}") },
 	{ "eleven months", "voice/en.yaml", "    October, November, December]",
 	    "    October, November]", DIAGS(
-	    "T/voice/en.yaml:39:11: date.months: expected 12 entries, found 11") },
+	    "T/voice/en.yaml:40:11: date.months: expected 12 entries, found 11") },
 	{ "clock 13", "voice/en.yaml", "clock: 12", "clock: 13", DIAGS(
-	    "T/voice/en.yaml:43:10: time.clock: expected 12 or 24, found 13") },
+	    "T/voice/en.yaml:44:10: time.clock: expected 12 or 24, found 13") },
 	{ "clock not a number", "voice/en.yaml", "clock: 12", "clock: twelve", DIAGS(
-	    "T/voice/en.yaml:43:10: time.clock: expected a whole number, found \"twelve\"") },
+	    "T/voice/en.yaml:44:10: time.clock: expected a whole number, found \"twelve\"") },
 	{ "periods with a 24-hour clock", "voice/zh.yaml", "  clock: 24\n",
 	    "  clock: 24\n  periods: [上午, 下午]\n", DIAGS(
-	    "T/voice/zh.yaml:50:3: time.periods: not used with clock: 24") },
+	    "T/voice/zh.yaml:51:3: time.periods: not used with clock: 24") },
 	{ "12-hour clock without periods", "voice/en.yaml", "  periods: [AM, PM]", "", DIAGS(
-	    "T/voice/en.yaml:43:3: time: missing required key \"periods\" (clock: 12)") },
+	    "T/voice/en.yaml:44:3: time: missing required key \"periods\" (clock: 12)") },
 	{ "three periods", "voice/en.yaml", "[AM, PM]", "[AM, PM, XM]", DIAGS(
-	    "T/voice/en.yaml:44:12: time.periods: expected 2 entries, found 3") },
+	    "T/voice/en.yaml:45:12: time.periods: expected 2 entries, found 3") },
 	{ "12-hour phrase without period", "voice/en.yaml", "\"{hour} {period}\"",
 	    "\"{hour} o'clock\"", DIAGS(
-	    "T/voice/en.yaml:45:16: time.on_the_hour: must contain {period} (clock: 12)") },
+	    "T/voice/en.yaml:46:16: time.on_the_hour: must contain {period} (clock: 12)") },
 	{ "24-hour phrase with period", "voice/zh.yaml", "\"{hour}点{minute}分\"",
 	    "\"{period}{hour}点{minute}分\"", DIAGS(
-	    "T/voice/zh.yaml:52:12: time.minutes: {period} is only used with clock: 12") },
+	    "T/voice/zh.yaml:53:12: time.minutes: {period} is only used with clock: 12") },
 	{ "time phrase without minute", "voice/zh.yaml", "\"{hour}点零{minute}分\"",
 	    "\"{hour}点零分\"", DIAGS(
-	    "T/voice/zh.yaml:51:14: time.under_ten: must contain {minute}") },
+	    "T/voice/zh.yaml:52:14: time.under_ten: must contain {minute}") },
 	{ "time missing a phrase", "voice/zh.yaml", "  on_the_hour: \"{hour}点整\"\n", "", DIAGS(
-	    "T/voice/zh.yaml:49:3: time: missing required key \"on_the_hour\"") },
+	    "T/voice/zh.yaml:50:3: time: missing required key \"on_the_hour\"") },
 };
 
 static void

@@ -134,6 +134,19 @@ static const struct journey {
 	  "card:1 =language lang =pin 1234 ENTER =menu THEME !theme LARGE_PRINT !large_print_on "
 	  "TEXT_SIZE !text_size THEME !theme LARGE_PRINT !large_print_off CANCEL =take_card "
 	  "take-card =goodbye idle =welcome" },
+	{ "a mini statement, line by line, printed",
+	  "card:1 =language lang =pin 1234 ENTER =menu 4 =statement 3 =menu 4 =statement 1 "
+	  "=statement_lines NEXT NEXT PREVIOUS REPEAT 1 !statement_printed take-receipt 2 "
+	  "=menu 4 2 =statement_lines NEXT CANCEL =take_card !cancelled take-card =goodbye "
+	  "idle =welcome" },
+	{ "a PIN change: too short, weak, different, changed, then back",
+	  "card:2 =language lang =pin 2580 ENTER =menu 5 =pin_change 12 ENTER !pin_too_short "
+	  "CLEAR CLEAR 1111 ENTER =pin_change_again 1111 ENTER =pin_change !pin_weak_repeated "
+	  "1234 ENTER 1234 ENTER !pin_weak_run 2580 ENTER 2580 ENTER !pin_weak_same 2468 ENTER "
+	  "2469 ENTER !pin_mismatch 2468 ENTER 2468 ENTER =menu !pin_changed 5 1357 ENTER 1357 "
+	  "ENTER =menu !pin_change_once CANCEL =take_card take-card =goodbye idle =welcome "
+	  "card:2 =language lang =pin 2468 ENTER =menu 5 2580 ENTER 2580 ENTER =menu "
+	  "!pin_changed CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "a flagged customer's large withdrawal, in large print: the anti-fraud warning",
 	  "card:2 =language lang =pin 2580 ENTER =menu 2 =withdraw 9 5 =fraud_warning "
 	  "!fraud_wait 3 !fraud_wait ENTER !fraud_wait cooled !fraud_ready 1 =withdraw 9 5 "
@@ -194,6 +207,9 @@ static const struct {
 	  "transfer screen that shows them" },
 	{ "transfer_no_savings", "the demo bank gives every customer a savings account; "
 	  "a bank upgraded from schema 2 has customers without one" },
+	{ "statement_receipt", "printed, not shown: the screen shows statement_printed" },
+	{ "statement_empty", "every account of the demo bank has its opening line" },
+	{ "no_account", "every customer of the demo bank has both accounts" },
 };
 
 #define LANGS_MAX 4
@@ -808,6 +824,12 @@ run(struct walk *w, const struct journey *j)
 	free(script);
 }
 
+/* Messages that are words of other texts (a statement's title and lines), checked there
+ * and on the notice screen; shown alone on no path, but their words may be an item's. */
+static const char *const message_parts[] = { "account_current", "account_savings",
+	"entry_withdrawal", "entry_transfer_out", "entry_transfer_in", "entry_deposit",
+	"entry_other", "statement_line", NULL };
+
 static int
 notice_only_why(enum message_id m, const char **why)
 {
@@ -852,6 +874,10 @@ check_coverage(const struct kiosk *k, int screens)
 		for (int l = 0; l < nl; l++) {
 			const char *why = NULL, *name = message_to_str((enum message_id)m);
 			int listed = notice_only_why((enum message_id)m, &why);
+			if (seen_msg[m][l] && str_in_list(name, message_parts)) {
+				seen_msg[m][l] == 1 ? real++ : noticed++;
+				continue;
+			}
 			if (seen_msg[m][l] == 1) {
 				real++;
 				if (listed) {

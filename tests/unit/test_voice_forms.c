@@ -180,6 +180,19 @@ test_shipped(void)
 		x = voice_digits(en, "2026");
 		CHECK_STR(x, "two zero two six");
 		free(x);
+		/* A statement's day, without the year; 二 stays 二 in a date. */
+		struct tm day = { .tm_year = 126, .tm_mon = 11, .tm_mday = 1 };
+		x = voice_day(zh, &day);
+		CHECK_STR(x, "十二月一日");
+		free(x);
+		x = voice_day(en, &day);
+		CHECK_STR(x, "1 December");
+		free(x);
+		day.tm_mon = 1;
+		day.tm_mday = 2;
+		x = voice_day(zh, &day);
+		CHECK_STR(x, "二月二日");
+		free(x);
 		/* Whatever the number, something is said and nothing overflows. */
 		x = voice_number(zh, LLONG_MIN);
 		CHECK(strncmp(x, "负九百二十二", strlen("负九百二十二")) == 0);
@@ -217,6 +230,9 @@ test_fallback(void)
 		CHECK_STR(s, "0001");
 		free(s);
 		s = voice_date(vs[i], &tm);
+		CHECK_STR(s, "2026-11-22");
+		free(s);
+		s = voice_day(vs[i], &tm);
 		CHECK_STR(s, "2026-11-22");
 		free(s);
 		s = voice_time(vs[i], &tm);
