@@ -115,7 +115,7 @@ class ReportLost(KioskTest):
         k.headset_in()
         k.sign_in(*ZHANG)
         menu = [s for s in k.spoken() if "Main menu" in s][-1]
-        k.keys(key_said(menu, "Report a lost card"))
+        k.keys(key_said(menu, "Lost card"))
         k.in_state("card_lost")
         # The last four digits, to the headset alone; never the whole number.
         k.hears("card ending zero one zero eight")
@@ -140,7 +140,7 @@ class ReportLost(KioskTest):
                     for e, f in k.journal() if e == "card-reported-lost"]
         self.assertEqual(reported, [{"last4": "0108"}])
         # Nothing left to report: said, and back to the menu.
-        k.keys(key_said(menu, "Report a lost card"))
+        k.keys(key_said(menu, "Lost card"))
         k.hears("You have no other card that can be reported lost")
         k.in_state("menu")
         with open(k.path("bankd.log"), errors="replace") as f:
