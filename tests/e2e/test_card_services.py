@@ -2,22 +2,16 @@
 letter and then a PIN of their own, by ear in English and in Chinese large print; a
 lost card reported with another of the customer's cards, by its last four digits only
 (said to a headset, never through the loudspeaker), and kept when it is next put in."""
-import re
 import unittest
 
 import test_large_print as lp
 from kiosklib import KioskTest
+from test_pin_change import key_said
 
 NEW_CARD = ("6222000000000090", "9517")  # 陈静, awaiting activation, the letter's PIN
 OWN = "3860"
 ZHANG = ("6222000000000017", "1234")     # 张伟, whose second card ends 0108
 SECOND = "6222000000000108"
-
-
-def key_said(said, label):
-    m = re.search(re.escape(label) + r", press (\d)", said)
-    assert m, "%r is not offered in %r" % (label, said)
-    return m.group(1)
 
 
 class Activate(KioskTest):
