@@ -71,6 +71,8 @@
 #define KPROTO_ACCOUNTS_MAX 2          /* current and savings */
 #define KPROTO_PAYEES_MAX 16
 #define KPROTO_PAYEE_NAME_MAX 128      /* masked by the adapter: "李*英", "Z*** Wei" */
+#define KPROTO_STAFF_REASON_MAX 31     /* help, card_locked, fraud_warning, ... */
+#define KPROTO_STAFF_ID_MAX 16         /* a staff badge: "0042" */
 
 /* Message types, in ranges: handshake, requests (kiosk), responses (adapter). */
 enum kproto_type {
@@ -92,6 +94,10 @@ enum kproto_type {
 
 	KPROTO_MSG_STATEMENT = 0x1B,
 	KPROTO_MSG_PIN_CHANGE = 0x1C,
+	/* Staff: a call for a member of staff, and a staff member at the kiosk. */
+	KPROTO_MSG_STAFF_CALL = 0x1D,
+	KPROTO_MSG_STAFF_AUTH = 0x1E,
+	KPROTO_MSG_STAFF_LEAVE = 0x1F,
 
 	/* Card services: activation of a new card, and reporting another card lost. */
 	KPROTO_MSG_CARD_ACTIVATE = 0x20,    /* answered with PIN_CHANGE_RESULT */
@@ -110,6 +116,7 @@ enum kproto_type {
 	KPROTO_MSG_PIN_CHANGE_RESULT = 0x49,
 
 	KPROTO_MSG_CARD_LIST_INFO = 0x4C,
+	KPROTO_MSG_STAFF_RESULT = 0x4A,
 	KPROTO_MSG_ERROR = 0x4f,
 };
 #define KPROTO_REQUEST_FIRST 0x10
@@ -152,6 +159,9 @@ enum kproto_tag {
 	KPROTO_TAG_CARD_COUNT = 0x90,        /* u8, 0..KPROTO_CARDS_MAX */
 	KPROTO_TAG_CARD_LAST4 = 0x91,        /* str, the last 4 digits of a card */
 	KPROTO_TAG_CARD_INDEX = 0x92,        /* u8, a card's place in CARD_LIST_INFO */
+	KPROTO_TAG_STAFF_REASON = 0x80,      /* str, KPROTO_STAFF_REASON_MAX: [a-z_] */
+	KPROTO_TAG_STAFF_ID = 0x81,          /* str, KPROTO_STAFF_ID_MAX: [A-Za-z0-9] */
+	KPROTO_TAG_STAFF_STATUS = 0x82,      /* u8, enum kproto_staff_status */
 
 	KPROTO_TAG_ERROR_CODE = 0x50,      /* u16, enum kproto_error_code */
 	KPROTO_TAG_MESSAGE = 0x51,         /* str */
@@ -238,6 +248,14 @@ enum kproto_pin_change_status {
 	KPROTO_PIN_WEAK_SAME = 3,     /* the same as the PIN it replaces */
 };
 
+/* The answer to STAFF_AUTH. */
+enum kproto_staff_status {
+	KPROTO_STAFF_OK = 0,          /* staff-assisted mode is open */
+	KPROTO_STAFF_WRONG = 1,       /* wrong PIN; tries_left more before the badge locks */
+	KPROTO_STAFF_LOCKED = 2,      /* the badge is locked (now or before) */
+	KPROTO_STAFF_UNKNOWN = 3,     /* no such staff member */
+};
+
 /* Codes carried by KPROTO_MSG_ERROR. */
 enum kproto_error_code {
 	KPROTO_ERROR_NOT_PERMITTED = 1,
@@ -302,6 +320,7 @@ const char *kproto_transfer_status_to_str(int status);
 const char *kproto_statement_account_to_str(int account);
 const char *kproto_entry_kind_to_str(int kind);
 const char *kproto_pin_change_status_to_str(int status);
+const char *kproto_staff_status_to_str(int status);
 /* 1 if type is a known request (section 5 of docs/protocol.md), respectively a known
  * response. */
 int kproto_type_is_request(int type);
@@ -478,6 +497,23 @@ struct kproto_pin_change_result {
 	uint8_t status;           /* enum kproto_pin_change_status */
 };
 
+/* Staff. STAFF_LEAVE has no fields and is answered OK, as STAFF_CALL is. */
+struct kproto_staff_call {
+	char reason[KPROTO_STAFF_REASON_MAX + 1]; /* 1-31 of a-z and '_' */
+};
+struct kproto_staff_auth {
+	char staff_id[KPROTO_STAFF_ID_MAX + 1];   /* 1-16 ASCII letters and digits */
+	unsigned char sealed[KPROTO_SEALED_PIN_MAX]; /* the staff PIN, sealed as a card's */
+	size_t sealed_len;
+};
+struct kproto_staff_result {
+	uint8_t status;           /* enum kproto_staff_status */
+	uint8_t tries_left;       /* before the badge locks */
+};
+/* 1 if s may be a STAFF_CALL reason, respectively a staff id. */
+int kproto_staff_reason_valid(const char *s);
+int kproto_staff_id_valid(const char *s);
+
 int kproto_card_open_pack(struct kproto_buf *b, const struct kproto_card_open *m);
 int kproto_card_open_unpack(struct kproto_buf *b, struct kproto_card_open *m);
 int kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m);
@@ -536,6 +572,12 @@ int kproto_pin_change_result_pack(struct kproto_buf *b,
     const struct kproto_pin_change_result *m);
 int kproto_pin_change_result_unpack(struct kproto_buf *b,
     struct kproto_pin_change_result *m);
+int kproto_staff_call_pack(struct kproto_buf *b, const struct kproto_staff_call *m);
+int kproto_staff_call_unpack(struct kproto_buf *b, struct kproto_staff_call *m);
+int kproto_staff_auth_pack(struct kproto_buf *b, const struct kproto_staff_auth *m);
+int kproto_staff_auth_unpack(struct kproto_buf *b, struct kproto_staff_auth *m);
+int kproto_staff_result_pack(struct kproto_buf *b, const struct kproto_staff_result *m);
+int kproto_staff_result_unpack(struct kproto_buf *b, struct kproto_staff_result *m);
 
 int kproto_card_list_info_pack(struct kproto_buf *b,
     const struct kproto_card_list_info *m);

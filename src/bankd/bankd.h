@@ -21,9 +21,10 @@
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
 #define BANKD_TRANSFER_LIMIT_FEN 5000000 /* ¥50,000 to payees per card per day, unless set */
-#define BANKD_SCHEMA_VERSION 5       /* 2: holds.kiosk_id; 3: customers, savings, payees;
+#define BANKD_SCHEMA_VERSION 6       /* 2: holds.kiosk_id; 3: customers, savings, payees;
 				      * 4: transfers, cards' transfer limit and threshold;
-				      * 5: card activations and losses */
+				      * 5: staff, staff_calls;
+				      * 6: card activations and losses */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -118,6 +119,23 @@ enum ledger_status ledger_settle(struct db *db, const char *kiosk_id,
     const unsigned char txid[KPROTO_TXID_LEN], int outcome, char *was, size_t wassz);
 /* Logs how many holds are open, per kiosk. */
 void ledger_log_open_holds(struct db *db);
+
+/* ---- ledger_staff.c: staff badges and calls for staff ------------------------------ */
+
+/*
+ * A staff PIN check in two steps, as a card's: ledger_staff_hash gives the badge's
+ * stored hash (*checkable 1) or fills out with UNKNOWN or LOCKED; ledger_staff_record
+ * counts the try once compared: three wrong in a row lock the badge.
+ */
+enum ledger_status ledger_staff_hash(struct db *db, const char *id, char *hash,
+    size_t hashsz, int *checkable, struct kproto_staff_result *out);
+enum ledger_status ledger_staff_record(struct db *db, const char *id, int match,
+    struct kproto_staff_result *out);
+/* Records a call for staff: the kiosk, the reason and the time. */
+enum ledger_status ledger_staff_call(struct db *db, const char *kiosk_id,
+    const char *reason);
+/* Inside a transaction (the demo bank): a staff member with pin. */
+int ledger_staff_add(struct db *db, const char *id, const char *pin);
 
 /* ---- ledger.c: what a customer holds, for transfers ------------------------------- */
 
@@ -236,6 +254,7 @@ struct pin_job {
 	struct pin_job *next;
 
 	int change;                           /* a PIN_CHANGE: hash holds the old PIN's */
+	char staff_id[KPROTO_STAFF_ID_MAX + 1]; /* a STAFF_AUTH: this badge's PIN */
 	int status;                           /* its ledger_pin_change_prepare verdict */
 	char new_hash[128];                   /* and with KPROTO_PIN_CHANGED, the new hash */
 };
@@ -287,6 +306,10 @@ struct bank_session {
 	/* The customer's other cards as the last CARD_LIST_INFO listed them. */
 	char cards[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
 	int ncards;
+	/* Staff-assisted mode: the staff member whose badge and PIN the adapter verified
+	 * (STAFF_AUTH), "" when none. Requests whose permission row says needs_staff are
+	 * refused without one; CARD_CLOSE and STAFF_LEAVE end the mode. */
+	char staff_id[KPROTO_STAFF_ID_MAX + 1];
 };
 
 struct bank {
@@ -318,6 +341,8 @@ void bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type
  */
 void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j,
     uint8_t *resp_type, struct kproto_buf *resp);
+/* 1 if the permission table allows request type only in staff-assisted mode. */
+int bank_request_needs_staff(uint8_t type);
 
 /* ---- kiosks.c: the kiosks' public keys, one file DIR/ID.pub per kiosk ---------- */
 

@@ -239,6 +239,9 @@ db_init_demo(const char *spec, char *err, size_t errlen)
 		if (db->ops->demo_payee(db, db_demo_payees[i].pan, db_demo_payees[i].payee_pan,
 		    (int)i + 1) < 0)
 			goto write_failed;
+	/* A staff member for staff-assisted mode (README). */
+	if (ledger_staff_add(db, "0042", "8642") < 0)
+		goto write_failed;
 	if (db->ops->commit(db) < 0)
 		goto write_failed;
 	log_info("demo bank written to %s (%zu cards)", db->name,

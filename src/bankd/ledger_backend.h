@@ -162,6 +162,14 @@ struct db_ops {
 	    int64_t at);
 	/* Saves payee_pan as pan's payee, listed at position. */
 	int (*demo_payee)(struct db *db, const char *pan, const char *payee_pan, int position);
+	/* Staff: a badge's PIN hash and tries left (0: locked), locked for update with lock;
+	 * 1 found, 0 none, -1 error. Its tries, a demo staff member, a call recorded. */
+	int (*staff_load)(struct db *db, const char *id, int lock, int *tries_left,
+	    char *hash, size_t hashsz);
+	int (*staff_set_tries)(struct db *db, const char *id, int tries);
+	int (*staff_add)(struct db *db, const char *id, const char *pin_hash);
+	int (*staff_call_add)(struct db *db, const char *kiosk_id, const char *reason,
+	    int64_t at);
 
 	/* The last max ledger rows of the account, newest first (by date, then the row
 	 * written last first); how many, or -1. */

@@ -121,6 +121,18 @@ static const char *const pg_migrations[] = {
 	"CREATE INDEX transfers_pan_created ON transfers (pan, created);"
 	"CREATE INDEX transfers_paid ON transfers (pan, to_pan) WHERE status = 0;",
 
+	/* Staff: badges with a PIN hashed as cards' are and their own lockout, and every
+	 * call for staff a kiosk made, for the branch. */
+	"CREATE TABLE staff ("
+	"  id TEXT PRIMARY KEY,"
+	"  pin_hash TEXT NOT NULL,"
+	"  tries_left INTEGER NOT NULL DEFAULT 3 CHECK (tries_left BETWEEN 0 AND 3));"
+	"CREATE TABLE staff_calls ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  kiosk_id TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  at BIGINT NOT NULL);",
+
 	/* Card services: a new card awaits activation with the PIN of its letter until
 	 * its customer sets their own; a card reported lost says with which card, where
 	 * and when. */
@@ -457,8 +469,8 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
 	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_activations, "
-	    "card_losses, transfers, payees, ledger, holds, cards, accounts, customers, "
-	    "schema_version", 0, NULL) < 0) {
+	    "card_losses, staff_calls, staff, transfers, payees, ledger, holds, cards, "
+	    "accounts, customers, schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}
@@ -997,6 +1009,56 @@ pg_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position
 }
 
 static int
+pg_staff_load(struct db *d, const char *id, int lock, int *tries_left, char *hash,
+    size_t hashsz)
+{
+	const char *params[] = { id };
+	PGresult *res = pg_run(d, "staff lookup", lock ?
+	    "SELECT tries_left, pin_hash FROM staff WHERE id = $1 FOR UPDATE" :
+	    "SELECT tries_left, pin_hash FROM staff WHERE id = $1", 1, params,
+	    PGRES_TUPLES_OK);
+	int rv;
+
+	if (res == NULL)
+		return -1;
+	if ((rv = PQntuples(res) == 1)) {
+		*tries_left = (int)pg_int(res, 0, 0);
+		pg_text(hash, hashsz, res, 0, 1);
+	}
+	PQclear(res);
+	return rv;
+}
+
+static int
+pg_staff_set_tries(struct db *d, const char *id, int tries)
+{
+	struct pg_num b;
+	const char *params[] = { pg_num(&b, tries), id };
+
+	return pg_cmd(d, "staff tries", "UPDATE staff SET tries_left = $1 WHERE id = $2", 2,
+	    params);
+}
+
+static int
+pg_staff_add(struct db *d, const char *id, const char *pin_hash)
+{
+	const char *params[] = { id, pin_hash };
+
+	return pg_cmd(d, "demo staff", "INSERT INTO staff (id, pin_hash) VALUES ($1, $2)", 2,
+	    params);
+}
+
+static int
+pg_staff_call_add(struct db *d, const char *kiosk_id, const char *reason, int64_t at)
+{
+	struct pg_num b;
+	const char *params[] = { kiosk_id, reason, pg_num(&b, at) };
+
+	return pg_cmd(d, "staff call", "INSERT INTO staff_calls (kiosk_id, reason, at) "
+	    "VALUES ($1, $2, $3)", 3, params);
+}
+
+static int
 pg_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int max)
 {
 	struct pg_num b1, b2;
@@ -1153,6 +1215,10 @@ const struct db_ops ledger_pg_ops = {
 	.open_holds = pg_open_holds,
 	.demo_add = pg_demo_add,
 	.demo_payee = pg_demo_payee,
+	.staff_load = pg_staff_load,
+	.staff_set_tries = pg_staff_set_tries,
+	.staff_add = pg_staff_add,
+	.staff_call_add = pg_staff_call_add,
 	.account_entries = pg_account_entries,
 	.card_set_pin_hash = pg_card_set_pin_hash,
 	.card_awaiting = pg_card_awaiting,

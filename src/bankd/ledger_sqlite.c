@@ -105,6 +105,18 @@ static const char *const sq_migrations[] = {
 	"CREATE INDEX transfers_pan_created ON transfers (pan, created);"
 	"CREATE INDEX transfers_paid ON transfers (pan, to_pan) WHERE status = 0;",
 
+	/* Staff: badges with a PIN hashed as cards' are and their own lockout, and every
+	 * call for staff a kiosk made, for the branch. */
+	"CREATE TABLE staff ("
+	"  id TEXT PRIMARY KEY,"
+	"  pin_hash TEXT NOT NULL,"
+	"  tries_left INTEGER NOT NULL DEFAULT 3 CHECK (tries_left BETWEEN 0 AND 3));"
+	"CREATE TABLE staff_calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kiosk_id TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
+
 	/* Card services: a new card awaits activation with the PIN of its letter until
 	 * its customer sets their own; a card reported lost says with which card, where
 	 * and when. */
@@ -1030,6 +1042,65 @@ sq_demo_payee(struct db *d, const char *pan, const char *payee_pan, int position
 }
 
 static int
+sq_staff_load(struct db *d, const char *id, int lock, int *tries_left, char *hash,
+    size_t hashsz)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv,
+	    "SELECT tries_left, pin_hash FROM staff WHERE id = ?");
+	int rv;
+
+	(void)lock; /* the transaction holds the whole file */
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rv = sq_row(d->priv, st, "staff lookup")) == 1) {
+		*tries_left = sqlite3_column_int(st, 0);
+		copy_text(hash, hashsz, st, 1);
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_staff_set_tries(struct db *d, const char *id, int tries)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE staff SET tries_left = ? WHERE id = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, tries);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_staff_add(struct db *d, const char *id, const char *pin_hash)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv,
+	    "INSERT INTO staff (id, pin_hash) VALUES (?, ?)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pin_hash, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_staff_call_add(struct db *d, const char *kiosk_id, const char *reason, int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv,
+	    "INSERT INTO staff_calls (kiosk_id, reason, at) VALUES (?, ?, ?)");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	return sq_done(d->priv, st);
+}
+
+static int
 sq_account_entries(struct db *d, int64_t account_id, struct entry_row *out, int max)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT kind, amount_fen, balance_after_fen, "
@@ -1197,6 +1268,10 @@ const struct db_ops ledger_sqlite_ops = {
 	.open_holds = sq_open_holds,
 	.demo_add = sq_demo_add,
 	.demo_payee = sq_demo_payee,
+	.staff_load = sq_staff_load,
+	.staff_set_tries = sq_staff_set_tries,
+	.staff_add = sq_staff_add,
+	.staff_call_add = sq_staff_call_add,
 	.account_entries = sq_account_entries,
 	.card_set_pin_hash = sq_card_set_pin_hash,
 	.card_awaiting = sq_card_awaiting,

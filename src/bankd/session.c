@@ -15,6 +15,11 @@
 #include <unistd.h>
 
 #define BIT(s) (1u << (s))
+#define ANY_STATE (BIT(BANK_NO_CARD) | BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | \
+    BIT(BANK_AUTHED))
+/* Among a row's states: allowed only in staff-assisted mode too (s->staff_id verified
+ * by STAFF_AUTH), refused otherwise with NOT_PERMITTED naming it. */
+#define NEEDS_STAFF (1u << 31)
 
 typedef void (*bank_handler)(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
@@ -49,6 +54,12 @@ static void session_card_list(struct bank *, struct bank_session *, struct kprot
     uint8_t *, struct kproto_buf *);
 static void session_card_report_lost(struct bank *, struct bank_session *,
     struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_staff_call(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_staff_auth(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_staff_leave(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
 
 static const struct bank_rule {
 	uint8_t type;
@@ -90,6 +101,12 @@ static const struct bank_rule {
 	/* session_card_report_lost refuses a card not in this session's CARD_LIST_INFO. */
 	{ KPROTO_MSG_CARD_REPORT_LOST, BIT(BANK_AUTHED), "a verified PIN",
 	    session_card_report_lost },
+	/* Staff: a call at any time, even with no card (out of service); a staff member
+	 * over any customer's session; staff-only requests add NEEDS_STAFF. */
+	{ KPROTO_MSG_STAFF_CALL, ANY_STATE, "nothing", session_staff_call },
+	{ KPROTO_MSG_STAFF_AUTH, ANY_STATE, "nothing", session_staff_auth },
+	{ KPROTO_MSG_STAFF_LEAVE, ANY_STATE | NEEDS_STAFF, "a verified staff member",
+	    session_staff_leave },
 };
 
 /*
@@ -397,6 +414,8 @@ session_pin_verify(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	session_pin_result(s, ls, &pr, resp_type, resp);
 }
 
+static void session_staff_result(struct bank_session *, const char *, enum ledger_status,
+    const struct kproto_staff_result *, uint8_t *, struct kproto_buf *);
 static void session_pin_change_done(struct bank *, struct bank_session *, int,
     const char *, const char *, uint8_t *, struct kproto_buf *);
 
@@ -407,6 +426,18 @@ bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_job *j
 	struct kproto_pin_result pr;
 	enum ledger_status ls;
 
+	if (j->staff_id[0] != '\0') {
+		struct kproto_staff_result sr;
+		ls = ledger_staff_record(bk->db, j->staff_id, j->match, &sr);
+		if (s == NULL) {
+			log_info("staff PIN check of a closed connection %d counted", j->conn_id);
+			return;
+		}
+		s->pin_pending = 0;
+		kproto_buf_init(resp);
+		session_staff_result(s, j->staff_id, ls, &sr, resp_type, resp);
+		return;
+	}
 	if (j->change) {
 		/* The customer who asked is gone and would not know the new PIN. */
 		if (s == NULL) {
@@ -785,6 +816,15 @@ session_transfer(struct bank *bk, struct bank_session *s, struct kproto_buf *req
 	    KPROTO_MSG_TRANSFER_RESULT, resp_type, resp);
 }
 
+int
+bank_request_needs_staff(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof bank_rules / sizeof bank_rules[0]; i++)
+		if (bank_rules[i].type == type)
+			return (bank_rules[i].states & NEEDS_STAFF) != 0;
+	return 0;
+}
+
 void
 bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
     struct kproto_buf *req, uint8_t *resp_type, struct kproto_buf *resp)
@@ -805,6 +845,12 @@ bank_session_dispatch(struct bank *bk, struct bank_session *s, uint8_t type,
 		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
 		    "%s not permitted in state %s: needs %s", kproto_type_to_str(type),
 		    bank_state_to_str(s->state), r->needs);
+		return;
+	}
+	if ((r->states & NEEDS_STAFF) && s->staff_id[0] == '\0') {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "%s not permitted: only in staff-assisted mode (needs a verified staff "
+		    "member, STAFF_AUTH)", kproto_type_to_str(type));
 		return;
 	}
 	r->handle(bk, s, req, resp_type, resp);
@@ -1008,4 +1054,106 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	session_pin_change_done(bk, s, status, old_hash, new_hash, resp_type, resp);
 	sodium_memzero(old_hash, sizeof old_hash);
 	sodium_memzero(new_hash, sizeof new_hash);
+}
+
+/* ---- staff ------------------------------------------------------------------------ */
+
+static void
+session_staff_call(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_staff_call c;
+	int rv;
+
+	if ((rv = kproto_staff_call_unpack(req, &c)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_STAFF_CALL, rv, resp_type, resp);
+		return;
+	}
+	if (ledger_staff_call(bk->db, s->kiosk_id, c.reason) != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_STAFF_CALL, resp_type, resp);
+		return;
+	}
+	/* The branch's record: which kiosk wants a person, and why. */
+	log_info("conn %d: STAFF_CALL kiosk=%s reason=%s -> OK", s->id,
+	    s->kiosk_id[0] != '\0' ? s->kiosk_id : "-", c.reason);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
+/* The answer to a STAFF_AUTH once the badge's try was counted. */
+static void
+session_staff_result(struct bank_session *s, const char *id, enum ledger_status ls,
+    const struct kproto_staff_result *sr, uint8_t *resp_type, struct kproto_buf *resp)
+{
+	if (ls != LEDGER_OK) {
+		session_internal(s, KPROTO_MSG_STAFF_AUTH, resp_type, resp);
+		return;
+	}
+	if (sr->status == KPROTO_STAFF_OK)
+		snprintf(s->staff_id, sizeof s->staff_id, "%s", id);
+	log_info("conn %d: STAFF_AUTH %s -> STAFF_RESULT %s tries=%u", s->id, id,
+	    kproto_staff_status_to_str(sr->status), sr->tries_left);
+	session_reply(s, KPROTO_MSG_STAFF_AUTH, kproto_staff_result_pack(resp, sr),
+	    KPROTO_MSG_STAFF_RESULT, resp_type, resp);
+}
+
+static void
+session_staff_auth(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_staff_auth a;
+	struct kproto_staff_result sr;
+	struct pin_job *j;
+	enum ledger_status ls;
+	int rv, checkable;
+
+	if ((rv = kproto_staff_auth_unpack(req, &a)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_STAFF_AUTH, rv, resp_type, resp);
+		return;
+	}
+	/* A new badge replaces whoever was there: the mode is one person's. */
+	s->staff_id[0] = '\0';
+	if ((j = pinpool_job_new(s->id, "")) == NULL) {
+		session_internal(s, KPROTO_MSG_STAFF_AUTH, resp_type, resp);
+		return;
+	}
+	snprintf(j->staff_id, sizeof j->staff_id, "%s", a.staff_id);
+	rv = kproto_pin_open(a.sealed, a.sealed_len, bk->sk, j->pin, KPROTO_PIN_MAX + 1);
+	if (rv != KPROTO_OK) {
+		pinpool_job_free(j);
+		session_error(s, KPROTO_MSG_STAFF_AUTH, KPROTO_ERROR_MALFORMED, resp_type, resp,
+		    "malformed STAFF_AUTH: sealed PIN does not open (%s)", kproto_strerror(rv));
+		return;
+	}
+	ls = ledger_staff_hash(bk->db, a.staff_id, j->hash, sizeof j->hash, &checkable, &sr);
+	if (ls != LEDGER_OK || !checkable) {
+		pinpool_job_free(j);
+		session_staff_result(s, a.staff_id, ls, &sr, resp_type, resp);
+		return;
+	}
+	if (bk->pin_pool) {
+		session_pin_submit(s, KPROTO_MSG_STAFF_AUTH, j, resp_type, resp);
+		return;
+	}
+	j->match = crypto_pwhash_str_verify(j->hash, j->pin, strlen(j->pin)) == 0;
+	ls = ledger_staff_record(bk->db, a.staff_id, j->match, &sr);
+	pinpool_job_free(j);
+	session_staff_result(s, a.staff_id, ls, &sr, resp_type, resp);
+}
+
+static void
+session_staff_leave(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	int rv;
+
+	(void)bk;
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_STAFF_LEAVE, rv, resp_type, resp);
+		return;
+	}
+	log_info("conn %d: STAFF_LEAVE %s -> OK", s->id, s->staff_id);
+	s->staff_id[0] = '\0';
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
 }

@@ -30,11 +30,12 @@
 #define DEFAULT_LARGE_AMOUNT 5000
 #define DEFAULT_COOLING_OFF 15
 #define DEFAULT_WITHDRAWAL_WARNING 2000
+#define DEFAULT_STAFF_WAIT_MAX 300
 
 static const char *const top_known[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "timeouts", "audio", "speech", "keymap", "log", "demo",
 	"journal", "blank_screen", "large_print", "function_keys", "keypad", "transfer",
-	"fraud", NULL };
+	"fraud", "staff", NULL };
 static const char *const top_required[] = { "kiosk_id", "languages", "adapter", "kiosk_key",
 	"layouts", "voice", "devices", "speech", NULL };
 
@@ -372,6 +373,20 @@ read_fraud(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
 		cfg->fraud_cooling_off = (int)l;
 	if ((v = ymap_get(n, "withdrawal_warning")) != NULL)
 		get_yuan(c, v, "fraud.withdrawal_warning", &cfg->fraud_withdrawal_fen);
+}
+
+static void
+read_staff(struct yctx *c, struct kiosk_config *cfg, const struct ynode *n)
+{
+	static const char *const known[] = { "wait_max", NULL };
+	const struct ynode *v;
+	long l;
+
+	if (ynode_is_null(n) || ymap_check(c, n, "staff", known, NULL) == -1)
+		return;
+	if ((v = ymap_get(n, "wait_max")) != NULL && yget_int(c, v, "staff.wait_max",
+	    CONFIG_STAFF_WAIT_MIN, CONFIG_STAFF_WAIT_MAX, &l) == 0)
+		cfg->staff_wait_max = (int)l;
 }
 
 static void
@@ -745,6 +760,8 @@ read_root(struct yctx *c, struct kiosk_config *cfg, const struct ynode *root)
 		read_transfer(c, cfg, v);
 	if ((v = ymap_get(root, "fraud")) != NULL)
 		read_fraud(c, cfg, v);
+	if ((v = ymap_get(root, "staff")) != NULL)
+		read_staff(c, cfg, v);
 }
 
 int
@@ -765,6 +782,7 @@ config_load(const char *path, struct kiosk_config *cfg, struct diag_list *d)
 	cfg->double_strike_ms = DEFAULT_DOUBLE_STRIKE_MS;
 	cfg->transfer_large_fen = (int64_t)DEFAULT_LARGE_AMOUNT * 100;
 	cfg->fraud_cooling_off = DEFAULT_COOLING_OFF;
+	cfg->staff_wait_max = DEFAULT_STAFF_WAIT_MAX;
 	cfg->fraud_withdrawal_fen = (int64_t)DEFAULT_WITHDRAWAL_WARNING * 100;
 	cfg->audio = xstrdup("alsa");
 	cfg->journal = path_relative_to(path, "var/journal");

@@ -31,6 +31,9 @@
 #define CONFIG_AMOUNT_YUAN_MAX 1000000
 #define CONFIG_COOLING_OFF_MIN 5
 #define CONFIG_COOLING_OFF_MAX 120
+/* staff.wait_max: how long a call for staff holds the session's timeouts, seconds. */
+#define CONFIG_STAFF_WAIT_MIN 1
+#define CONFIG_STAFF_WAIT_MAX 1800
 
 /* Where a value sits in kiosk.yaml, so that later checks (missing layout or voice files)
  * can point at the line that named the directory. */
@@ -95,6 +98,7 @@ struct kiosk_config {
 	                                 bank sets the card's own */
 	int fraud_cooling_off;        /* seconds after the anti-fraud warning before confirming */
 	int64_t fraud_withdrawal_fen; /* a flagged customer's cash from here: the warning */
+	int staff_wait_max;           /* a call for staff holds the timeouts this long, s */
 	/* large_print: (docs/large-print.md) */
 	char *lp_theme;        /* a theme of src/largeprint/theme.c; "white-on-black" */
 	char *lp_font;         /* GNU Unifont .hex; /usr/share/unifont/unifont.hex. Not

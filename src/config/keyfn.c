@@ -9,6 +9,7 @@ static const char *const keyfn_names[KEYFN_COUNT] = {
 	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
 	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK",
 	"LARGE_PRINT", "TEXT_SIZE", "THEME",
+	"CALL_STAFF",
 };
 
 const char *
@@ -87,6 +88,7 @@ static const struct keymap_default defaults[] = {
 	{ KEYFN_LARGE_PRINT, { "F9", NULL } },
 	{ KEYFN_TEXT_SIZE, { "F10", NULL } },
 	{ KEYFN_THEME, { "Home", NULL } },
+	{ KEYFN_CALL_STAFF, { "Insert", NULL } },
 };
 
 const struct keymap_default *

@@ -15,6 +15,7 @@ enum key_fn {
 	KEYFN_NEXT, KEYFN_PREVIOUS, /* move the focus through the items: "transfer, 3 of 5" */
 	KEYFN_BLANK, /* speech mode: blank the screen, for privacy */
 	KEYFN_LARGE_PRINT, KEYFN_TEXT_SIZE, KEYFN_THEME, /* large print on/off, its size, colours */
+	KEYFN_CALL_STAFF, /* call a member of staff, from any screen */
 	KEYFN_COUNT
 };
 

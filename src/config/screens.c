@@ -19,7 +19,7 @@ static const char *const goto_withdraw[] = { "other_amount", NULL };
 static const char *const choices_confirm[] = { "confirm", "change", NULL };
 static const char *const choices_receipt[] = { "yes", "no", NULL };
 static const char *const choices_help[] = { "louder", "quieter", "faster", "slower",
-	"describe_keys", "repeat", NULL };
+	"describe_keys", "repeat", "call_staff", NULL };
 static const char *const ph_help[] = { "screen_help", "volume", "volume_max", "speed",
 	"speed_max", NULL };
 
@@ -29,7 +29,7 @@ static const char *const ph_help[] = { "screen_help", "volume", "volume_max", "s
 static const char *const keys_describe[] = { "item", "digit", "unused", "CLEAR",
 	"REPEAT", "HELP", "VOLUME_UP", "VOLUME_DOWN", "SPEECH", "PAUSE", "RATE_UP",
 	"RATE_DOWN", "NEXT", "PREVIOUS", "BLANK", "LARGE_PRINT", "TEXT_SIZE", "THEME",
-	NULL };
+	"CALL_STAFF", NULL };
 static const char *const ph_describe[] = { "key", "label", NULL };
 
 #define GOTO LITEM_BIT(LITEM_GOTO)

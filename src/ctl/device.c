@@ -98,7 +98,7 @@ ctl_device(int argc, char **argv)
 	if (i < argc && argv[i][0] == '-') {
 		fprintf(stderr, "usage: kioskctl device [--socket PATH] [LINE...]\n"
 		    "lines: card-insert PAN, card-take, cash-take, receipt-take, headset-in, "
-		    "headset-out\n");
+		    "headset-out, staff-card STAFF_ID, staff-leave\n");
 		return 2;
 	}
 	int fd = device_connect(path);

@@ -9,6 +9,7 @@
 #include "kiosk/present.h"
 #include "kiosk/render.h"
 #include "kiosk/speak.h"
+#include "kiosk/staff.h"
 #include "kiosk/state.h"
 #include "kiosk/view.h"
 #include "largeprint/largeprint.h"
@@ -304,6 +305,9 @@ controls_key(struct kiosk *k, enum key_fn fn)
 		return 1;
 	case KEYFN_BLANK:
 		blank_toggle(k);
+		return 1;
+	case KEYFN_CALL_STAFF:
+		staff_call_here(k);
 		return 1;
 	default:
 		return 0;

@@ -1,21 +1,45 @@
 /* The device line grammar, kept apart from the socket so it can be fuzzed alone. */
 #include "kiosk/devices.h"
 
+#include "kiosk/proto.h"
+
 #include <stdio.h>
 #include <string.h>
+
+enum device_arg { ARG_NONE, ARG_PAN, ARG_STAFF_ID };
 
 static const struct {
 	const char *word;
 	enum device_event ev;
-	int wants_pan;
+	enum device_arg arg;
 } device_words[] = {
-	{ "card-insert", DEV_CARD_INSERT, 1 },
-	{ "card-take", DEV_CARD_TAKE, 0 },
-	{ "cash-take", DEV_CASH_TAKE, 0 },
-	{ "receipt-take", DEV_RECEIPT_TAKE, 0 },
-	{ "headset-in", DEV_HEADSET_IN, 0 },
-	{ "headset-out", DEV_HEADSET_OUT, 0 },
+	{ "card-insert", DEV_CARD_INSERT, ARG_PAN },
+	{ "card-take", DEV_CARD_TAKE, ARG_NONE },
+	{ "cash-take", DEV_CASH_TAKE, ARG_NONE },
+	{ "receipt-take", DEV_RECEIPT_TAKE, ARG_NONE },
+	{ "headset-in", DEV_HEADSET_IN, ARG_NONE },
+	{ "headset-out", DEV_HEADSET_OUT, ARG_NONE },
+	{ "staff-card", DEV_STAFF_CARD, ARG_STAFF_ID },
+	{ "staff-leave", DEV_STAFF_LEAVE, ARG_NONE },
 };
+
+/* The argument after the word: a card number or a staff id; NULL or why not. */
+static const char *
+device_arg_check(enum device_arg kind, const char *a, size_t len, size_t argsz)
+{
+	if (len >= argsz)
+		return kind == ARG_PAN ? "card number must be 12 to 19 digits" :
+		    "staff id must be 1 to 16 letters or digits";
+	if (kind == ARG_PAN)
+		return len < 12 || len > 19 || strspn(a, "0123456789") < len ?
+		    "card number must be 12 to 19 digits" : NULL;
+	char id[KPROTO_STAFF_ID_MAX + 1];
+	if (len > KPROTO_STAFF_ID_MAX)
+		return "staff id must be 1 to 16 letters or digits";
+	memcpy(id, a, len);
+	id[len] = '\0';
+	return kproto_staff_id_valid(id) ? NULL : "staff id must be 1 to 16 letters or digits";
+}
 
 const char *
 device_event_to_str(enum device_event ev)
@@ -41,7 +65,7 @@ device_line_parse(const char *line, enum device_event *ev, char *arg, size_t arg
 		if (strlen(device_words[i].word) != wlen ||
 		    memcmp(device_words[i].word, line, wlen) != 0)
 			continue;
-		if (!device_words[i].wants_pan) {
+		if (device_words[i].arg == ARG_NONE) {
 			if (sp != NULL) {
 				*why = "unexpected argument";
 				return -1;
@@ -50,16 +74,14 @@ device_line_parse(const char *line, enum device_event *ev, char *arg, size_t arg
 			return 0;
 		}
 		if (sp == NULL) {
-			*why = "card number missing";
+			*why = device_words[i].arg == ARG_PAN ? "card number missing" :
+			    "staff id missing";
 			return -1;
 		}
 		const char *pan = sp + 1;
 		size_t plen = len - (size_t)(pan - line);
-		if (plen < 12 || plen > 19 || plen >= argsz ||
-		    strspn(pan, "0123456789") < plen) {
-			*why = "card number must be 12 to 19 digits";
+		if ((*why = device_arg_check(device_words[i].arg, pan, plen, argsz)) != NULL)
 			return -1;
-		}
 		memcpy(arg, pan, plen);
 		arg[plen] = '\0';
 		*ev = device_words[i].ev;

@@ -15,6 +15,8 @@ enum device_event {
 	DEV_RECEIPT_TAKE,
 	DEV_HEADSET_IN,
 	DEV_HEADSET_OUT,
+	DEV_STAFF_CARD,  /* a staff badge in the reader: arg its staff id */
+	DEV_STAFF_LEAVE, /* the staff member is done */
 };
 
 #define DEVICE_LINE_MAX 256  /* from a device */
@@ -22,7 +24,7 @@ enum device_event {
 #define DEVICE_CLIENTS_MAX 8
 
 /* Parses one line without its newline: 0 and the event (arg gets the PAN of
- * card-insert), or -1 with a reason for a malformed line. */
+ * card-insert, the staff id of staff-card), or -1 with a reason for a malformed line. */
 int device_line_parse(const char *line, enum device_event *ev, char *arg, size_t argsz,
     const char **why);
 const char *device_event_to_str(enum device_event ev);

@@ -75,6 +75,9 @@ kiosk_journal_close(struct kiosk *k)
 int
 kiosk_journal_record(struct kiosk *k, struct journal_record *r)
 {
+	/* In staff-assisted mode every record names the staff member who was there. */
+	if (k->s.staff_id[0] != '\0')
+		journal_record_add(r, "staff", k->s.staff_id);
 	if (k->journal != NULL && journal_append(k->journal, r) < 0) {
 		log_warn("journal: ERROR: cannot write the %s record; no cash until the journal "
 		    "works again", r->event);

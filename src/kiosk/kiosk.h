@@ -66,6 +66,14 @@ struct session {
 	_Alignas(max_align_t) unsigned char svc[2048];
 	void (*fill)(struct kiosk *, struct fill *); /* its placeholders (state_def.fill) */
 	struct fraud_run fraud;  /* the alert and warning before money leaves (svc_fraud.c) */
+	/* Staff (staff.c): the staff member verified by the adapter ("" for none), a badge
+	 * waiting for its PIN, and a call for staff under way. */
+	char staff_id[KPROTO_STAFF_ID_MAX + 1];
+	char staff_badge[KPROTO_STAFF_ID_MAX + 1];
+	char staff_reason[KPROTO_STAFF_REASON_MAX + 1]; /* "" when no call is waiting */
+	int64_t staff_called_at;  /* mono_usec() of the call */
+	int staff_waiting;        /* the call holds the timeouts (until staff.wait_max) */
+	const struct state_def *staff_back; /* where the call or the badge came from */
 };
 #define SVC_DATA(k, type) ((type *)(void *)((k)->s.svc + 0 * sizeof(struct { \
 	_Static_assert(sizeof(type) <= sizeof((k)->s.svc), #type " fits the session"); \

@@ -13,6 +13,7 @@
 #include "kiosk/keys.h"
 #include "kiosk/present.h"
 #include "kiosk/reload.h"
+#include "kiosk/staff.h"
 #include "kiosk/states.h"
 #include "speech/speech.h"
 
@@ -84,6 +85,9 @@ kiosk_demo_key(struct kiosk *k, int ch)
 		kiosk_dirty(k, PRESENT_DRAW);
 	} else if (ch == 'h') {
 		state_device(k, k->headset ? DEV_HEADSET_OUT : DEV_HEADSET_IN, "");
+	} else if (ch == 's') {
+		/* The demo bank's staff member: badge in, or done. */
+		state_device(k, staff_present(k) ? DEV_STAFF_LEAVE : DEV_STAFF_CARD, "0042");
 	} else if (ch == 'Q') {
 		k->quit = 1;
 	}

@@ -10,6 +10,7 @@
 #include "kiosk/controls.h"
 #include "kiosk/present.h"
 #include "kiosk/speak.h"
+#include "kiosk/staff.h"
 #include "kiosk/state.h"
 #include "kiosk/view.h"
 
@@ -150,6 +151,10 @@ help_key(struct kiosk *k, enum key_fn fn)
 		overlay_open(k, OVERLAY_DESCRIBE);
 	else if (strcmp(it->target, "repeat") == 0)
 		overlay_close(k); /* the screen underneath, said again */
+	else if (strcmp(it->target, "call_staff") == 0) {
+		overlay_close(k);
+		staff_call_here(k);
+	}
 	return 1;
 }
 

@@ -74,20 +74,28 @@ pin_entry_input(struct kiosk *k, struct screen_input *in)
 	in->len = k->s.pin_len;
 }
 
+int
+pin_entry_seal(struct kiosk *k, unsigned char *sealed, size_t sealedsz, size_t *len)
+{
+	k->s.pin[k->s.pin_len] = '\0';
+	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, sealed, sealedsz, len);
+	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
+	k->s.pin_len = 0;
+	if (r != KPROTO_OK) {
+		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
+		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 void
 pin_entry_send(struct kiosk *k, uint8_t type, bank_handler h)
 {
 	struct kproto_pin_verify m;
 	struct kproto_buf b;
 
-	k->s.pin[k->s.pin_len] = '\0';
-	int r = kproto_pin_seal(k->s.pin, k->adapter_pk, m.sealed, sizeof m.sealed,
-	    &m.sealed_len);
-	sodium_memzero(k->s.pin, KPROTO_PIN_MAX + 1);
-	k->s.pin_len = 0;
-	if (r != KPROTO_OK) {
-		log_warnx("pin: cannot seal: %s", kproto_strerror(r));
-		kiosk_journal(k, "error", "what", "cannot seal the PIN", NULL);
+	if (pin_entry_seal(k, m.sealed, sizeof m.sealed, &m.sealed_len) < 0) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}

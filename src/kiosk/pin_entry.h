@@ -17,6 +17,10 @@ int pin_entry_key(struct kiosk *k, enum key_fn fn);
 int pin_entry_done(struct kiosk *k);
 /* The input of the PIN screens: stars only. */
 void pin_entry_input(struct kiosk *k, struct screen_input *in);
+/* The PIN typed, sealed to the adapter's key into sealed (*len bytes) and wiped: 0, or
+ * -1 when it cannot be sealed (logged and journaled, never with a digit). For a request
+ * that carries more than the PIN (STAFF_AUTH). */
+int pin_entry_seal(struct kiosk *k, unsigned char *sealed, size_t sealedsz, size_t *len);
 /* Sends the PIN typed to the bank as a request of type (PIN_VERIFY, PIN_CHANGE), sealed
  * to the adapter's key, wipes it and waits for the answer, which h gets. When it cannot
  * be sealed (logged and journaled, never with a digit) the session ends instead. */

@@ -18,6 +18,7 @@ extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
 extern const struct state_def state_activate, state_activate_again;
 extern const struct state_def state_card_lost, state_card_lost_confirm;
+extern const struct state_def state_staff_called, state_staff_pin;
 
 static const struct state_def *const registry[] = {
 	&state_out_of_service,
@@ -35,6 +36,8 @@ static const struct state_def *const registry[] = {
 	&state_pin_change_again,
 	&state_fraud_large,
 	&state_fraud_warning,
+	&state_staff_called,
+	&state_staff_pin,
 	&state_wait,
 	&state_take_card,
 	&state_take_cash,

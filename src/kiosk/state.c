@@ -14,6 +14,7 @@
 #include "kiosk/present.h"
 #include "kiosk/recover.h"
 #include "kiosk/speak.h"
+#include "kiosk/staff.h"
 #include "kiosk/states.h"
 #include "kiosk/view.h"
 #include "speech/speech.h"
@@ -285,6 +286,11 @@ key_dispatch(struct kiosk *k, enum key_fn fn, int secret)
 		return;
 	if (controls_key(k, fn))
 		return;
+	/* In staff-assisted mode CANCEL ends the mode, not the customer's visit. */
+	if (fn == KEYFN_CANCEL && staff_present(k)) {
+		staff_leave(k);
+		return;
+	}
 	if (fn == KEYFN_CANCEL && k->state->holds_card && k->s.card_in &&
 	    !k->s.retain_on_leave) {
 		session_end(k, MSG_CANCELLED);
@@ -424,6 +430,10 @@ state_device(struct kiosk *k, enum device_event ev, const char *arg)
 			k->s.oriented = 1;
 			overlay_open(k, OVERLAY_ORIENTATION);
 		}
+		return;
+	case DEV_STAFF_CARD:
+	case DEV_STAFF_LEAVE:
+		staff_device(k, ev, arg);
 		return;
 	default:
 		break;

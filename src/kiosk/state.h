@@ -59,6 +59,11 @@ struct state_def {
 	/* A key that means the same on every screen (controls.c), taken by the state first;
 	 * returns 1 when it took it: the statement's arrows and REPEAT go through its lines. */
 	int (*control)(struct kiosk *, enum key_fn);
+	/* Staff-assisted mode ends in this state (staff-leave, CANCEL: staff.h): cancel
+	 * what needed the staff member, leaving nothing half done (a service's request not
+	 * sent, or its answer ignored once staff_present() is 0), and enter where the
+	 * customer goes on. NULL: nothing here needs staff, the state stays. */
+	void (*staff_leave)(struct kiosk *);
 };
 
 /* The screen a state shows (registry.c). */

@@ -9,6 +9,7 @@
 #include "kiosk/journal_events.h"
 #include "kiosk/present.h"
 #include "kiosk/speak.h"
+#include "kiosk/staff.h"
 #include "kiosk/states.h"
 #include "kiosk/view.h"
 #include "speech/speech.h"
@@ -170,7 +171,7 @@ warning_tick(struct kiosk *k, int64_t now)
 }
 
 /* 3 goes on once the cooling-off is over; before, it says how long is left, as ENTER
- * does (the second confirmation is that key alone). 1 goes back; 2 asks staff. */
+ * does (the second confirmation is that key alone). 1 goes back; 2 calls staff. */
 static void
 warning_key(struct kiosk *k, enum key_fn fn)
 {
@@ -181,8 +182,10 @@ warning_key(struct kiosk *k, enum key_fn fn)
 		kiosk_journal(k, "fraud-back", NULL);
 		f->back(k);
 	} else if (strcmp(c, "staff") == 0) {
+		/* A person comes to the customer here; the money waits, and the warning
+		 * starts again if the call is cancelled. */
 		kiosk_journal(k, "fraud-staff", NULL);
-		session_end(k, message_from_str("fraud_staff"));
+		staff_call(k, "fraud_warning");
 	} else if (strcmp(c, "go_on") == 0 && f->left == 0) {
 		kiosk_journal(k, "fraud-go-on", NULL);
 		f->go_on(k);
@@ -218,7 +221,6 @@ static const char *const left_placeholders[] = { "fraud_left", NULL };
 static const struct message_contract warning_messages[] = {
 	{ .name = "fraud_wait", .placeholders = left_placeholders },
 	{ .name = "fraud_ready" },
-	{ .name = "fraud_staff" },
 	{ .name = NULL },
 };
 

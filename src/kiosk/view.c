@@ -5,6 +5,7 @@
 #include "kiosk/money.h"
 #include "kiosk/overlay.h"
 #include "kiosk/render.h"
+#include "kiosk/staff.h"
 #include "kiosk/state.h"
 #include "largeprint/largeprint.h"
 
@@ -94,6 +95,16 @@ fill_number(struct fill *f, const char *name, long long n, const struct voice_ru
 		fill_add(f, name, naming ? voice_number_plain(v, n) : voice_number(v, n));
 }
 
+/* A staff badge's number said digit by digit ("零零四二", "zero zero four two"), as it
+ * is read off the badge, not as a count. */
+static char *
+badge_fill(const struct voice_rules *v, const char *id)
+{
+	if (v == NULL || id[0] == '\0' || strspn(id, "0123456789") != strlen(id))
+		return xstrdup(id);
+	return voice_digits(v, id);
+}
+
 char *
 view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 {
@@ -129,6 +140,8 @@ view_fill(struct kiosk *k, const char *tmpl, const char *lang, int spoken)
 	fill_add(&f, "date", v ? voice_date(v, &tm) : xstrdup(buf));
 	strftime(buf, sizeof buf, "%H:%M", &tm);
 	fill_add(&f, "time", v ? voice_time(v, &tm) : xstrdup(buf));
+	fill_add(&f, "staff_id", badge_fill(v, s->staff_id));
+	fill_add(&f, "staff_badge", badge_fill(v, s->staff_badge));
 	fill_number(&f, "tries", s->card.tries_left, v, 0);
 	fill_number(&f, "seconds", k->cfg->timeout_warning, v, 0);
 	fill_number(&f, "width", k->drawn.cols, v, 0);
@@ -253,6 +266,10 @@ add_items(struct kiosk *k, const struct lscreen *ls, const char *lang)
 static void
 add_texts(struct kiosk *k, const struct lscreen *ls, const char *lang)
 {
+	/* Staff-assisted mode on every screen, overlays too: whoever looks or listens
+	 * knows a member of staff is at the keypad. */
+	if (staff_present(k))
+		add_message(k, message_from_str("staff_assisting"), lang);
 	/* A setting just switched, first: it is what the customer is looking for. */
 	if (k->overlay == OVERLAY_NONE)
 		add_message(k, k->setting, lang);

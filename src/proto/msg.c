@@ -531,3 +531,96 @@ kproto_card_report_lost_unpack(struct kproto_buf *b, struct kproto_card_report_l
 	TRY(kproto_get_end(b));
 	return m->index >= KPROTO_CARDS_MAX ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
 }
+
+/* ---- staff ---------------------------------------------------------------------- */
+
+/* A reason is a short code the branch's pager shows: nothing to escape, nothing free. */
+int
+kproto_staff_reason_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > KPROTO_STAFF_REASON_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int
+kproto_staff_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > KPROTO_STAFF_ID_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+int
+kproto_staff_call_pack(struct kproto_buf *b, const struct kproto_staff_call *m)
+{
+	kproto_buf_init(b);
+	if (!kproto_staff_reason_valid(m->reason))
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_str(b, KPROTO_TAG_STAFF_REASON, m->reason);
+}
+
+int
+kproto_staff_call_unpack(struct kproto_buf *b, struct kproto_staff_call *m)
+{
+	TRY(kproto_get_str(b, KPROTO_TAG_STAFF_REASON, m->reason, sizeof m->reason));
+	TRY(kproto_get_end(b));
+	return kproto_staff_reason_valid(m->reason) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+int
+kproto_staff_auth_pack(struct kproto_buf *b, const struct kproto_staff_auth *m)
+{
+	kproto_buf_init(b);
+	if (!kproto_staff_id_valid(m->staff_id) ||
+	    m->sealed_len < KPROTO_PIN_MIN + KPROTO_SEAL_OVERHEAD ||
+	    m->sealed_len > KPROTO_SEALED_PIN_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_str(b, KPROTO_TAG_STAFF_ID, m->staff_id);
+	return kproto_put_bytes(b, KPROTO_TAG_SEALED_PIN, m->sealed, m->sealed_len);
+}
+
+int
+kproto_staff_auth_unpack(struct kproto_buf *b, struct kproto_staff_auth *m)
+{
+	const unsigned char *p;
+	size_t len;
+
+	TRY(kproto_get_str(b, KPROTO_TAG_STAFF_ID, m->staff_id, sizeof m->staff_id));
+	TRY(kproto_get_blob(b, KPROTO_TAG_SEALED_PIN, KPROTO_PIN_MIN + KPROTO_SEAL_OVERHEAD,
+	    KPROTO_SEALED_PIN_MAX, &p, &len));
+	TRY(kproto_get_end(b));
+	memcpy(m->sealed, p, len);
+	m->sealed_len = len;
+	return kproto_staff_id_valid(m->staff_id) ? KPROTO_OK : KPROTO_E_FIELD_VALUE;
+}
+
+int
+kproto_staff_result_pack(struct kproto_buf *b, const struct kproto_staff_result *m)
+{
+	kproto_buf_init(b);
+	if (m->status > KPROTO_STAFF_UNKNOWN)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_STAFF_STATUS, m->status);
+	return kproto_put_u8(b, KPROTO_TAG_TRIES_LEFT, m->tries_left);
+}
+
+int
+kproto_staff_result_unpack(struct kproto_buf *b, struct kproto_staff_result *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_STAFF_STATUS, &m->status));
+	TRY(kproto_get_u8(b, KPROTO_TAG_TRIES_LEFT, &m->tries_left));
+	TRY(kproto_get_end(b));
+	return m->status > KPROTO_STAFF_UNKNOWN ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}

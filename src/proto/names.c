@@ -107,6 +107,9 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_CARD_ACTIVATE: return "CARD_ACTIVATE";
 	case KPROTO_MSG_CARD_LIST: return "CARD_LIST";
 	case KPROTO_MSG_CARD_REPORT_LOST: return "CARD_REPORT_LOST";
+	case KPROTO_MSG_STAFF_CALL: return "STAFF_CALL";
+	case KPROTO_MSG_STAFF_AUTH: return "STAFF_AUTH";
+	case KPROTO_MSG_STAFF_LEAVE: return "STAFF_LEAVE";
 	case KPROTO_MSG_CARD_INFO: return "CARD_INFO";
 	case KPROTO_MSG_PIN_RESULT: return "PIN_RESULT";
 	case KPROTO_MSG_BALANCE_INFO: return "BALANCE_INFO";
@@ -118,6 +121,7 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_STATEMENT_LINES: return "STATEMENT_LINES";
 	case KPROTO_MSG_PIN_CHANGE_RESULT: return "PIN_CHANGE_RESULT";
 	case KPROTO_MSG_CARD_LIST_INFO: return "CARD_LIST_INFO";
+	case KPROTO_MSG_STAFF_RESULT: return "STAFF_RESULT";
 	case KPROTO_MSG_ERROR: return "ERROR";
 	}
 	return "?";
@@ -126,14 +130,14 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_PIN_CHANGE) ||
+	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_STAFF_LEAVE) ||
 	    (type >= KPROTO_MSG_CARD_ACTIVATE && type <= KPROTO_MSG_CARD_REPORT_LOST);
 }
 
 int
 kproto_type_is_response(int type)
 {
-	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_PIN_CHANGE_RESULT) ||
+	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_STAFF_RESULT) ||
 	    type == KPROTO_MSG_CARD_LIST_INFO || type == KPROTO_MSG_ERROR;
 }
 
@@ -254,6 +258,18 @@ kproto_pin_change_status_to_str(int status)
 	case KPROTO_PIN_WEAK_REPEATED: return "weak-repeated";
 	case KPROTO_PIN_WEAK_RUN: return "weak-run";
 	case KPROTO_PIN_WEAK_SAME: return "weak-same";
+	}
+	return "?";
+}
+
+const char *
+kproto_staff_status_to_str(int status)
+{
+	switch (status) {
+	case KPROTO_STAFF_OK: return "ok";
+	case KPROTO_STAFF_WRONG: return "wrong";
+	case KPROTO_STAFF_LOCKED: return "locked";
+	case KPROTO_STAFF_UNKNOWN: return "unknown";
 	}
 	return "?";
 }

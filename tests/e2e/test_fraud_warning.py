@@ -2,7 +2,8 @@
 anti-fraud warning comes between the amount and the confirmation, by ear in Chinese and
 in large print in English. The cooling-off is seen and heard counting down, going on is
 refused during it, the second confirmation is its own key (3, not the confirmation's 1),
-and asking staff ends the visit with the card returned and no money moved."""
+and calling staff brings a person to the customer, the money waiting: cancelled, the
+warning comes back, and CANCEL ends the visit with no money moved."""
 import re
 import unittest
 
@@ -67,7 +68,7 @@ class FraudWarning(KioskTest):
         k.hears("谨防诈骗")
         said = next(s for s in k.spoken() if "谨防诈骗" in s)
         self.assertRegex(said, "谨防诈骗.*请等待十秒.*安全账户.*电话里有人让您转账或取钱")
-        self.assertIn("找工作人员，请按2", said)
+        self.assertIn("呼叫工作人员，请按2", said)
         # Seen too: the count on the screen, as the kiosk counts it.
         k.wait_for(lambda: "请等待%d秒" % cooling_left(k) in shown(k), "the count shown")
         # Neither ENTER nor 3 goes on yet; each says how long is left.
@@ -90,9 +91,15 @@ class FraudWarning(KioskTest):
         k.keys("5")
         k.in_state("fraud_warning")
         k.keys("2")
+        k.asks("call-staff fraud_warning")
+        k.in_state("staff_called")
+        k.hears("工作人员已收到呼叫，正在赶来")
+        k.keys("1")
+        k.asks("call-staff-cancel")
+        k.in_state("fraud_warning")
+        k.keys("Escape")
         k.asks("eject-card")
         k.in_state("take_card")
-        k.hears("请取回银行卡，并请工作人员帮忙")
         k.device("card-take")
         k.in_state("goodbye")
         self.assertEqual(k.balance(PAN), BALANCE)
@@ -101,8 +108,7 @@ class FraudWarning(KioskTest):
         self.assertIn("fraud-go-on", events)
         self.assertIn("fraud-staff", events)
         self.assertNotIn("authorized", events)
-        self.assertIn("fraud_staff", [f.get("why") for e, f in k.journal()
-                                      if e == "session-end"])
+        self.assertIn("staff-call", events)
         self.assert_no_pin_leak(PIN)
 
     def test_en_large_print(self):
@@ -143,15 +149,17 @@ class FraudWarning(KioskTest):
         k.in_state("goodbye")
         self.assertEqual(k.balance(PAN), BALANCE - 200000)
         k.in_state("welcome", 15)
-        # The next visit asks staff: the card comes back, and nothing moves.
+        # The next visit calls staff: shown big, and nothing moves while they come.
         to_menu(k, "2")
         self.cash_2000()
         k.keys("2")
+        k.asks("call-staff fraud_warning")
+        k.in_state("staff_called")
+        k.wait_for(lambda: "is on the way" in shown(k), "the call, shown")
+        k.wait_for(lambda: shows_big(k, "Staff"), "drawn big")
+        k.keys("Escape")
         k.asks("eject-card")
         k.in_state("take_card")
-        k.wait_for(lambda: "ask a member of staff" in shown(k), "ask staff, shown")
-        k.keys("0")  # under the title
-        k.wait_for(lambda: shows_big(k, "Stopped."), "drawn big")
         k.device("card-take")
         k.in_state("goodbye")
         self.assertEqual(k.balance(PAN), BALANCE - 200000)

@@ -2,8 +2,8 @@
  * libFuzzer harness for the device channel's line grammar (src/kiosk/device_line.c),
  * which reads whatever a card reader or anything else on the device socket writes.
  * The first input byte sets the size of the argument buffer, the rest is the line.
- * A line that parses names a known event, and a card number is 12-19 digits that fit
- * the buffer with their NUL.
+ * A line that parses names a known event, a card number is 12-19 digits and a staff id
+ * 1-16 letters or digits, each fitting the buffer with its NUL.
  */
 #include "kiosk/devices.h"
 
@@ -41,7 +41,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t alen = strnlen(arg, argsz);
 		if (alen >= argsz)
 			abort();
-		if (alen > 0 && (alen < 12 || alen > 19 ||
+		if (ev == DEV_STAFF_CARD) {
+			if (alen < 1 || alen > 16 || strspn(arg, "0123456789abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != alen || strstr(line, arg) == NULL)
+				abort();
+		} else if (alen > 0 && (alen < 12 || alen > 19 ||
 		    strspn(arg, "0123456789") != alen || strstr(line, arg) == NULL))
 			abort();
 	} else if (why == NULL || why[0] == '\0')

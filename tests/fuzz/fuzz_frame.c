@@ -80,6 +80,9 @@ unpack_all(const unsigned char *p, size_t len)
 	ROUND_TRIP(pin_change_result, p, len);
 	ROUND_TRIP(card_list_info, p, len);
 	ROUND_TRIP(card_report_lost, p, len);
+	ROUND_TRIP(staff_call, p, len);
+	ROUND_TRIP(staff_auth, p, len);
+	ROUND_TRIP(staff_result, p, len);
 	kproto_buf_set(&in, p, len);
 	if (kproto_get_end(&in) == KPROTO_OK && len != 0)
 		abort();

@@ -12,7 +12,7 @@ add_executable(test_silent ${CMAKE_CURRENT_LIST_DIR}/test_silent.c
   ${CMAKE_CURRENT_LIST_DIR}/services_init.c)
 target_link_libraries(test_silent PRIVATE kiosk_core)
 add_test(NAME unit_silent COMMAND test_silent $<TARGET_FILE:kiosk-bankd> ${CMAKE_SOURCE_DIR})
-set_tests_properties(unit_silent PROPERTIES LABELS unit TIMEOUT 60)
+set_tests_properties(unit_silent PROPERTIES LABELS unit TIMEOUT 300)
 
 # kioskctl preview: the kiosk's own model, renderers and speech on sample values.
 if(TARGET kioskctl)

@@ -309,7 +309,8 @@ static int
 values_for(struct kiosk *k, const char *lang, int headset_then, struct value *out, int max)
 {
 	static const char *const names[] = { "name", "tries", "seconds", "card", "kiosk", "date",
-		"time", "width", "height", "balance", "available", "amount", "note", "max" };
+		"time", "width", "height", "balance", "available", "amount", "note", "max",
+		"staff_id", "staff_badge" };
 	/* The fraud screens' own; a count of 0 seconds is shown as no count at all. */
 	static const char *const fraud_names[] = { "fraud_amount", "fraud_large", "fraud_left" };
 	int fraud = strncmp(k->state->name, "fraud_", 6) == 0;

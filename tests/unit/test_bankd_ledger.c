@@ -532,15 +532,27 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
-/* Turns the demo bank back into what an adapter of schema version 4 wrote: no card
- * awaits activation, none was reported lost at a kiosk. */
+/* What an adapter of schema version 5 wrote: no card awaits activation, none was
+ * reported lost at a kiosk. */
 static void
-downgrade_to_v4(struct db *db)
+downgrade_to_v5(struct db *db)
 {
 	char err[512];
 
 	CHECK(db_exec(db, "DROP TABLE card_activations; DROP TABLE card_losses", err,
 	    sizeof err) == 0);
+	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 5" :
+	    "PRAGMA user_version = 5", err, sizeof err) == 0);
+}
+
+/* What an adapter of schema version 4 wrote: no staff, no calls for staff. */
+static void
+downgrade_to_v4(struct db *db)
+{
+	char err[512];
+
+	downgrade_to_v5(db);
+	CHECK(db_exec(db, "DROP TABLE staff_calls; DROP TABLE staff", err, sizeof err) == 0);
 	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 4" :
 	    "PRAGMA user_version = 4", err, sizeof err) == 0);
 }
@@ -682,11 +694,14 @@ test_upgrade(void)
 	db_close(db);
 	/* A version the adapter does not know is still refused. */
 	CHECK(db_open(p, &db, err, sizeof err) == 0);
-	CHECK(db_exec(db, "PRAGMA user_version = 99", err, sizeof err) == 0);
+	char future[64];
+	snprintf(future, sizeof future, "PRAGMA user_version = %d", BANKD_SCHEMA_VERSION + 1);
+	CHECK(db_exec(db, future, err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 	CHECK(db_open(p, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 99") != NULL);
+	snprintf(future, sizeof future, "schema version %d", BANKD_SCHEMA_VERSION + 1);
+	CHECK(strstr(err, future) != NULL);
 	remove_bank_file(p);
 }
 
@@ -1270,10 +1285,10 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(acc[0].available_fen, 0);
 }
 
-/* A bank of schema version 4 gains the card services: its cards are all in use, none
+/* A bank of schema version 5 gains the card services: its cards are all in use, none
  * awaits activation; a card reported lost is recorded with the card that said so. */
 static void
-test_migrate_v4(void)
+test_migrate_v5(void)
 {
 	char pans[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
 	struct kproto_card_list_info cl;
@@ -1281,14 +1296,14 @@ test_migrate_v4(void)
 	char spec[600], err[1024];
 	struct db *db = NULL;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v4");
+	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v5");
 	CHECK(db_init_demo(spec, err, sizeof err) == 0);
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
 	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
-	downgrade_to_v4(db);
+	downgrade_to_v5(db);
 	db_close(db);
 	db = NULL;
 	CHECK(db_migrate(spec, err, sizeof err) == 0);
@@ -1363,9 +1378,9 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE card_activations, card_losses, transfers, payees, "
-	    "ledger, holds, cards, accounts, customers, schema_version", err,
-	    sizeof err) == 0);
+	CHECK(db_exec(db, "DROP TABLE card_activations, card_losses, staff_calls, staff, "
+	    "transfers, payees, ledger, holds, cards, accounts, customers, schema_version",
+	    err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 
@@ -1404,13 +1419,17 @@ test_pg_schema(void)
 	    "state = 'held'"), 1);
 
 	/* A newer schema than this program knows: neither served nor migrated. */
-	CHECK(db_exec(db, "UPDATE schema_version SET version = 99", err, sizeof err) == 0);
+	char newer[64];
+	snprintf(newer, sizeof newer, "UPDATE schema_version SET version = %d",
+	    BANKD_SCHEMA_VERSION + 1);
+	CHECK(db_exec(db, newer, err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
+	snprintf(newer, sizeof newer, "schema version %d is newer", BANKD_SCHEMA_VERSION + 1);
 	CHECK(db_open(spec, &db, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 99 is newer") != NULL);
+	CHECK(strstr(err, newer) != NULL);
 	CHECK(db_migrate(spec, err, sizeof err) < 0);
-	CHECK(strstr(err, "schema version 99 is newer") != NULL);
+	CHECK(strstr(err, newer) != NULL);
 }
 
 /* A PostgreSQL bank that cannot be used is refused at start, with the reason. */
@@ -1834,7 +1853,7 @@ main(int argc, char **argv)
 	test_transfer_atomic(db);
 	test_transfer_concurrent(db);
 	test_migrate_v3();
-	test_migrate_v4();
+	test_migrate_v5();
 	/* What follows wants the demo's money back. */
 	db = fresh_bank(db);
 	if (pg != NULL) {

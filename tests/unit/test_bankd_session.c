@@ -991,6 +991,118 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "CARD_ACTIVATE 622200******0090 -> PIN changed") != NULL);
 }
 
+/* STAFF_AUTH with badge id and pin; the STAFF_RESULT status, or -1 for anything else. */
+static int
+staff_auth(struct bank_session *s, const char *id, const char *pin, int *tries)
+{
+	struct kproto_staff_auth a;
+	struct kproto_staff_result sr;
+
+	snprintf(a.staff_id, sizeof a.staff_id, "%s", id);
+	CHECK_EQ(kproto_pin_seal(pin, adapter_pk, a.sealed, sizeof a.sealed, &a.sealed_len),
+	    KPROTO_OK);
+	CHECK_EQ(kproto_staff_auth_pack(&req, &a), KPROTO_OK);
+	call(s, KPROTO_MSG_STAFF_AUTH);
+	if (rtype != KPROTO_MSG_STAFF_RESULT)
+		return -1;
+	CHECK_EQ(kproto_staff_result_unpack(&resp, &sr), KPROTO_OK);
+	if (tries != NULL)
+		*tries = sr.tries_left;
+	return sr.status;
+}
+
+/* Every request the table keeps for staff-assisted mode is refused without a verified
+ * staff member, whatever the customer's state, and named in the refusal. */
+static void
+test_staff_only(void)
+{
+	int staff_only = 0;
+
+	for (int type = 0; type < 256; type++) {
+		if (!kproto_type_is_request(type) || !bank_request_needs_staff((uint8_t)type))
+			continue;
+		staff_only++;
+		for (int st = 0; st < 3; st++) {
+			struct bank_session s;
+			bank_session_init(&s, 20);
+			if (st >= 1)
+				card_open(&s, "6222000000000017");
+			if (st == 2)
+				CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+			call_empty(&s, (uint8_t)type);
+			EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, kproto_type_to_str(type));
+			if (st >= 1)
+				call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+		}
+	}
+	CHECK(staff_only >= 1); /* STAFF_LEAVE at least */
+	struct bank_session s;
+	bank_session_init(&s, 21);
+	call_empty(&s, KPROTO_MSG_STAFF_LEAVE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "staff-assisted mode");
+}
+
+/* A staff badge and its PIN open the mode over a customer's session; three wrong PINs
+ * lock the badge; a call for staff is recorded with the kiosk and the reason. */
+static void
+test_staff(void)
+{
+	struct kproto_staff_call c = { .reason = "card_locked" };
+	struct bank_session s;
+	int64_t n = -1;
+	int tries = -1;
+
+	bank_session_init(&s, 22);
+	bank_session_set_kiosk(&s, "kiosk-7");
+	CHECK_EQ(kproto_staff_call_pack(&req, &c), KPROTO_OK);
+	call(&s, KPROTO_MSG_STAFF_CALL);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(db_query_int(bk.db, "SELECT COUNT(*) FROM staff_calls WHERE "
+	    "kiosk_id = 'kiosk-7' AND reason = 'card_locked' AND at > 0", &n), 0);
+	CHECK_EQ(n, 1);
+
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(staff_auth(&s, "9999", "8642", NULL), KPROTO_STAFF_UNKNOWN);
+	CHECK_EQ(s.staff_id[0], '\0');
+	CHECK_EQ(staff_auth(&s, "0042", "8642", &tries), KPROTO_STAFF_OK);
+	CHECK_EQ(tries, BANKD_PIN_TRIES);
+	CHECK(strcmp(s.staff_id, "0042") == 0);
+	call_empty(&s, KPROTO_MSG_STAFF_LEAVE);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(s.staff_id[0], '\0');
+	/* The customer's session goes on as it was. */
+	CHECK_EQ(s.state, BANK_CARD);
+
+	/* CARD_CLOSE ends the mode with the customer's session. */
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(s.staff_id[0], '\0');
+
+	CHECK_EQ(staff_auth(&s, "0042", "1111", &tries), KPROTO_STAFF_WRONG);
+	CHECK_EQ(tries, 2);
+	CHECK_EQ(staff_auth(&s, "0042", "2222", &tries), KPROTO_STAFF_WRONG);
+	CHECK_EQ(tries, 1);
+	CHECK_EQ(staff_auth(&s, "0042", "3333", &tries), KPROTO_STAFF_LOCKED);
+	CHECK_EQ(tries, 0);
+	/* Locked: the right PIN no longer opens the mode. */
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_LOCKED);
+	CHECK_EQ(s.staff_id[0], '\0');
+
+	/* On the PIN workers, as a card's PIN: answered once the hash was compared. */
+	char err[256];
+	pin_fd = pinpool_start(2, 8, err, sizeof err);
+	CHECK(pin_fd >= 0);
+	bk.pin_pool = 1;
+	CHECK_EQ(ledger_staff_add(bk.db, "0077", "2468"), 0);
+	CHECK_EQ(staff_auth(&s, "0077", "1111", &tries), KPROTO_STAFF_WRONG);
+	CHECK_EQ(tries, 2);
+	CHECK_EQ(staff_auth(&s, "0077", "2468", &tries), KPROTO_STAFF_OK);
+	CHECK(strcmp(s.staff_id, "0077") == 0);
+	bk.pin_pool = 0;
+	pinpool_stop();
+	pin_fd = -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1033,6 +1145,8 @@ main(int argc, char **argv)
 	test_pin_change_pool();
 	test_card_activate();
 	test_card_report_lost();
+	test_staff_only();
+	test_staff();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);

@@ -158,6 +158,7 @@ test_defaults(void)
 	CHECK(c.where_fkeys.line == 0 && config_fkey(&c, "F1") == NULL);
 	CHECK(c.transfer_large_fen == 500000);
 	CHECK(c.fraud_cooling_off == 15 && c.fraud_withdrawal_fen == 200000);
+	CHECK(c.staff_wait_max == 300);
 	config_free(&c);
 	diag_free(&d);
 }
@@ -630,6 +631,11 @@ static const struct kcase cases[] = {
 	    "T/kiosk.yaml:28:8: fraud: expected a mapping, found a list") },
 	{ "fraud misspelt", "demo: false\n", "demo: false\nfruad:\n  cooling_off: 15\n",
 	    DIAGS("T/kiosk.yaml:28:1: fruad: unknown key (did you mean \"fraud\"?)") },
+	{ "staff wait too long", "demo: false\n",
+	    "demo: false\nstaff:\n  wait_max: 1801\n", DIAGS(
+	    "T/kiosk.yaml:29:13: staff.wait_max: 1801 is out of range (1..1800)") },
+	{ "staff unknown key", "demo: false\n", "demo: false\nstaff:\n  wait_mx: 300\n", DIAGS(
+	    "T/kiosk.yaml:29:3: staff.wait_mx: unknown key (did you mean \"wait_max\"?)") },
 	{ "every error of a file at once", "  idle: 60\n  warning: 20\n",
 	    "  idle: x\n  warning: 20\n  speed: 1\n", DIAGS(
 	    "T/kiosk.yaml:15:9: timeouts.idle: expected a whole number, found \"x\"",
@@ -759,17 +765,17 @@ test_long_keymap(void)
 
 	strbuf_add(&b, "  CANCEL: [Escape, Delete");
 	for (int i = 0; i < N; i++)
-		strbuf_add(&b, ", Insert");
+		strbuf_add(&b, ", Right");
 	strbuf_add(&b, "]\n");
 	tc_setup(base);
 	tc_replace("kiosk.yaml", "  REPEAT: [\"*\", r]\n", b.s);
 	config_load(tc_path("kiosk.yaml"), &c, &d);
 	CHECK(d.count == N - 1);
-	/* "  CANCEL: [Escape, Delete, " is 27 columns; each ", Insert" 8 more. */
+	/* "  CANCEL: [Escape, Delete, " is 27 columns; each ", Right" 7 more. */
 	for (int i = 0; i < d.count; i++) {
 		strbuf_reset(&want);
-		strbuf_addf(&want, "keymap.CANCEL: key \"Insert\" is listed twice");
-		if (d.items[i].line != 25 || d.items[i].column != 28 + 8 * (i + 1) ||
+		strbuf_addf(&want, "keymap.CANCEL: key \"Right\" is listed twice");
+		if (d.items[i].line != 25 || d.items[i].column != 28 + 7 * (i + 1) ||
 		    strcmp(d.items[i].message, want.s) != 0) {
 			fprintf(stderr, "long keymap: %d:%d: %s\n", d.items[i].line,
 			    d.items[i].column, d.items[i].message);
@@ -777,7 +783,7 @@ test_long_keymap(void)
 			break;
 		}
 	}
-	CHECK(config_key_fn(&c, "Insert") == KEYFN_CANCEL);
+	CHECK(config_key_fn(&c, "Right") == KEYFN_CANCEL);
 	CHECK(config_key_fn(&c, "Delete") == KEYFN_CANCEL);
 	CHECK(config_key_fn(&c, "*") == KEYFN_REPEAT);
 	config_free(&c);

@@ -244,11 +244,11 @@ static const struct lcase cases[] = {
 	    "T/layouts/menu.yaml:25:1: hint: unknown key",
 	    "T/layouts/menu.yaml:1:1: missing required key \"help\"") },
 	{ "help on an overlay", "layouts/help.yaml", "title:", "help: { zh: 帮助, en: Help }\ntitle:",
-	    DIAGS("T/layouts/help.yaml:5:1: help: unknown key") },
+	    DIAGS("T/layouts/help.yaml:6:1: help: unknown key") },
 	{ "help without a choice", "layouts/help.yaml", "choice: describe_keys", "choice: keys",
-	    DIAGS("T/layouts/help.yaml:26:13: items.5.choice: unknown choice \"keys\" (screen help "
-	    "has louder, quieter, faster, slower, describe_keys, repeat)",
-	    "T/layouts/help.yaml:13:3: items: missing the \"describe_keys\" choice") },
+	    DIAGS("T/layouts/help.yaml:27:13: items.5.choice: unknown choice \"keys\" (screen help "
+	    "has louder, quieter, faster, slower, describe_keys, repeat, call_staff)",
+	    "T/layouts/help.yaml:14:3: items: missing the \"describe_keys\" choice") },
 	{ "describe_keys missing a key", "layouts/describe_keys.yaml", "  BLANK:", "  BLANC:",
 	    DIAGS("T/layouts/describe_keys.yaml:24:3: keys.BLANC: unknown key (did you mean "
 	    "\"BLANK\"?)", "T/layouts/describe_keys.yaml:10:3: keys: missing required key "

@@ -66,6 +66,7 @@
  *   1 ENTER ...   keys (a string of digits is typed one key at a time)
  *   wait:KEY      KEY, then the wait screen is let speak before the bank's answer is read
  *   take-card take-cash take-receipt headset-out headset-in   devices
+ *   staff-card:ID staff-leave   a staff badge in the reader; the staff member done
  *   idle          speech is let end and the idle timer run out (a warning or a timeout)
  *   quiet         speech is let end
  *   bank-down     kiosk-bankd stops; bank-up: a fresh demo bank starts and is reconnected
@@ -74,8 +75,8 @@
  *   resize:WxH    the terminal changes size (too small: the screen says so instead)
  *   notices       every message in turn on the notice screen, back to this screen after each
  *   last-page:KEY KEY until large print shows the last page of the screen
- *   cooled        speech is let end and the anti-fraud warning's clock run until the
- *                 cooling-off is over and said so
+ *   cooled        speech is let end and the state's clock run until it stops (the
+ *                 anti-fraud warning's cooling-off, a call for staff's wait)
  *   transfer:N    a transfer of N yuan to a new payee asks fraud_enter(), as the transfer
  *                 flow does; going on or back returns to the menu
  *   =STATE        the state must now be STATE; !MESSAGE: the screen must show MESSAGE;
@@ -151,8 +152,8 @@ static const struct journey {
 	{ "a flagged customer's large withdrawal, in large print: the anti-fraud warning",
 	  "card:2 =language lang =pin 2580 ENTER =menu 2 =withdraw 9 5 =fraud_warning "
 	  "!fraud_wait 3 !fraud_wait ENTER !fraud_wait cooled !fraud_ready 1 =withdraw 9 5 "
-	  "=fraud_warning cooled 3 =confirm 2 =withdraw 9 5 =fraud_warning 2 =take_card "
-	  "!fraud_staff take-card =goodbye idle =welcome" },
+	  "=fraud_warning cooled 3 =confirm 2 =withdraw 9 5 =fraud_warning 2 =staff_called 1 "
+	  "=fraud_warning CANCEL =take_card take-card =goodbye idle =welcome" },
 	{ "a large transfer to a new payee: the alert, then the warning",
 	  "card:1 =language lang =pin 1234 ENTER =menu transfer:6000 =fraud_large 2 =menu "
 	  "transfer:6000 =fraud_large 1 =fraud_warning !fraud_wait cooled 3 =menu CANCEL "
@@ -187,6 +188,15 @@ static const struct journey {
 	  "card:6222000000000108 =language lang =notice !card_lost CANCEL =goodbye idle "
 	  "=welcome" },
 	/* Last: the demo bank is fresh for the next language's pass. */
+	{ "calling staff, and staff at the kiosk: refused, assisting, locked out",
+	  "card:1 =language lang =pin 1234 ENTER =menu CALL_STAFF =staff_called cooled idle "
+	  "!timeout_warning 2 !more_time 1 =menu staff-card:9999 =staff_pin 1111 wait:ENTER "
+	  "=menu !staff_unknown staff-card:0042 =staff_pin 1111 wait:ENTER =staff_pin "
+	  "!staff_pin_wrong 8642 wait:ENTER =menu !staff_assisting HELP ^help CANCEL ^menu "
+	  "staff-leave =menu staff-card:0042 =staff_pin 1111 wait:ENTER 2222 wait:ENTER 3333 "
+	  "wait:ENTER =menu "
+	  "!staff_locked CANCEL =take_card take-card =goodbye idle =welcome" },
+	/* Last: its fresh demo bank unlocks the staff badge for the next language. */
 	{ "the bank goes away, and comes back",
 	  "card:1 =language lang =pin 1234 ENTER =menu bank-down =take_card !bank_unavailable "
 	  "take-card =goodbye idle =out_of_service card:2 =take_card !bank_unavailable "
@@ -225,6 +235,9 @@ static const struct {
 	{ "no_account", "every customer of the demo bank has both accounts" },
 	{ "card_lost_gone", "a card listed is its customer's until the bank moves it, which "
 	  "no kiosk does" },
+	{ "staff_on_the_way", "at the foot of the wait screen, when CALL_STAFF is pressed "
+	  "while the bank answers" },
+	{ "staff_unavailable", "the bank lost between a staff badge and its PIN" },
 };
 
 #define LANGS_MAX 4
@@ -760,6 +773,10 @@ step(struct walk *w, const char *tok)
 		state_device(k, DEV_RECEIPT_TAKE, "");
 	} else if (strcmp(tok, "headset-out") == 0) {
 		state_device(k, DEV_HEADSET_OUT, "");
+	} else if (strncmp(tok, "staff-card:", 11) == 0) {
+		state_device(k, DEV_STAFF_CARD, tok + 11);
+	} else if (strcmp(tok, "staff-leave") == 0) {
+		state_device(k, DEV_STAFF_LEAVE, "");
 	} else if (strcmp(tok, "headset-in") == 0) {
 		state_device(k, DEV_HEADSET_IN, "");
 		need_screen = 1; /* plugging in says the screen */

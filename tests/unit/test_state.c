@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kiosk/staff.h"
+
 #include "check.h"
 #include "kiosk_rig.h"
 
@@ -391,11 +393,15 @@ test_fraud_withdrawal(struct kiosk *k)
 	key(k, KEYFN_2);
 	key(k, KEYFN_5);
 	CHECK_STATE(k, "fraud_warning");
-	key(k, KEYFN_2); /* ask a member of staff */
-	CHECK_STATE(k, "take_card");
+	key(k, KEYFN_2); /* call a member of staff: the money waits, the card stays */
+	CHECK_STATE(k, "staff_called");
 	CHECK(k->s.card_in);
 	CHECK(!k->s.hold);
-	CHECK(screen_says(k, "ask a member of staff"));
+	CHECK(screen_says(k, "is on the way"));
+	key(k, KEYFN_1); /* cancel the call: the warning again */
+	CHECK_STATE(k, "fraud_warning");
+	key(k, KEYFN_CANCEL);
+	CHECK_STATE(k, "take_card");
 	back_to_welcome(k);
 }
 
@@ -467,6 +473,57 @@ test_table(void)
 	}
 }
 
+/* A service that needs staff, as the card services are: its staff_leave hook cancels it. */
+static int staff_hook_ran;
+
+static void
+needs_staff_leave(struct kiosk *k)
+{
+	staff_hook_ran = 1;
+	state_enter(k, state_by_name("menu"));
+}
+
+static const struct state_def state_needs_staff = {
+	.name = "needs_staff",
+	.screen = SCREEN_MENU,
+	.idle = IDLE_MENU,
+	.holds_card = 1,
+	.staff_leave = needs_staff_leave,
+};
+
+/* staff-leave in the middle of a service: the state's hook cancels it; elsewhere the
+ * screen stays; CANCEL in the mode ends the mode, not the visit. */
+static void
+test_staff_leave(struct kiosk *k)
+{
+	to_menu(k);
+	device(k, DEV_STAFF_CARD, "0042");
+	CHECK_STATE(k, "staff_pin");
+	keys(k, "8642");
+	key(k, KEYFN_ENTER);
+	CHECK_STATE(k, "menu");
+	CHECK(staff_present(k) && strcmp(staff_id(k), "0042") == 0);
+	CHECK(screen_says(k, "Staff assisting: 0042"));
+	state_enter(k, &state_needs_staff);
+	device(k, DEV_STAFF_LEAVE, "");
+	CHECK(staff_hook_ran);
+	CHECK(!staff_present(k));
+	CHECK_STATE(k, "menu");
+	CHECK(!screen_says(k, "Staff assisting"));
+
+	device(k, DEV_STAFF_CARD, "0042");
+	keys(k, "8642");
+	key(k, KEYFN_ENTER);
+	CHECK(staff_present(k));
+	key(k, KEYFN_CANCEL);
+	CHECK(!staff_present(k));
+	CHECK_STATE(k, "menu");
+	CHECK(k->s.card_in);
+	key(k, KEYFN_CANCEL);
+	CHECK_STATE(k, "take_card");
+	back_to_welcome(k);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -498,6 +555,7 @@ main(int argc, char **argv)
 	test_fraud_withdrawal(k);
 	test_fraud_cooling_setting(k);
 	test_fraud_flag_from_the_bank(k);
+	test_staff_leave(k);
 
 	bank_free(k->bank);
 	kiosk_journal_close(k);

@@ -26,10 +26,12 @@ enum {
 	T_CARD_OPEN = 0x10, T_BALANCE = 0x12,
 	T_TRANSFER_OPTIONS = 0x18, T_PAYEE_LOOKUP = 0x19, T_TRANSFER = 0x1A,
 	T_STATEMENT = 0x1B, T_PIN_CHANGE = 0x1C,
+	T_STAFF_CALL = 0x1D, T_STAFF_AUTH = 0x1E, T_STAFF_LEAVE = 0x1F,
 	T_CARD_ACTIVATE = 0x20, T_CARD_LIST = 0x21, T_CARD_REPORT_LOST = 0x22,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
 	T_TRANSFER_CHOICES = 0x45, T_PAYEE_INFO = 0x46, T_TRANSFER_RESULT = 0x47,
 	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
+	T_STAFF_RESULT = 0x4A,
 	T_CARD_LIST_INFO = 0x4C,
 	T_ERROR = 0x4f,
 };
@@ -48,10 +50,12 @@ enum {
 	F_ENTRY_KIND = 0x73, F_ENTRY_AMOUNT = 0x74, F_BALANCE_AFTER = 0x75,
 	F_PIN_CHANGE_STATUS = 0x76,
 	F_CARD_COUNT = 0x90, F_CARD_LAST4 = 0x91, F_CARD_INDEX = 0x92,
+	F_STAFF_REASON = 0x80, F_STAFF_ID = 0x81, F_STAFF_STATUS = 0x82,
 };
 
 #define KIOSK_ID "kiosk-test-01"
 #define NEW_PIN "7294"
+#define STAFF_PIN "8642"
 #define ADAPTER_ID "kiosk-bankd"
 
 struct key {
@@ -485,6 +489,31 @@ write_frames(const char *dir)
 	frame_make(&f, T_PIN_CHANGE_RESULT, 4, session, &p, &adapter);
 	record("response_pin_change", "PIN_CHANGE_RESULT: changed", "kiosk", 4, f.b, f.len,
 	    "OK");
+
+	p.len = 0;
+	field_str(&p, F_STAFF_REASON, "card_locked");
+	frame_make(&f, T_STAFF_CALL, 6, session, &p, &kiosk);
+	record("request_staff_call", "STAFF_CALL: reason card_locked", "adapter", 6, f.b,
+	    f.len, "OK");
+
+	p.len = 0;
+	field_str(&p, F_STAFF_ID, "0042");
+	field(&p, F_SEALED_PIN, sealed, seal_fixed(sealed, STAFF_PIN, adapter.pk));
+	frame_make(&f, T_STAFF_AUTH, 7, session, &p, &kiosk);
+	record("request_staff_auth", "STAFF_AUTH: badge 0042, its PIN " STAFF_PIN " sealed to "
+	    "adapter.pk with the ephemeral key of seed 60 61 .. 7f", "adapter", 7, f.b, f.len,
+	    "OK");
+
+	p.len = 0;
+	field_int(&p, F_STAFF_STATUS, 1, 1);
+	field_int(&p, F_TRIES_LEFT, 2, 1);
+	frame_make(&f, T_STAFF_RESULT, 5, session, &p, &adapter);
+	record("response_staff_result", "STAFF_RESULT: wrong PIN, 2 tries left", "kiosk", 5,
+	    f.b, f.len, "OK");
+
+	p.len = 0;
+	frame_make(&f, T_STAFF_LEAVE, 8, session, &p, &kiosk);
+	record("request_staff_leave", "STAFF_LEAVE: no fields", "adapter", 8, f.b, f.len, "OK");
 
 	/* Frames that break one rule each. */
 	memcpy(b, req.b, req.len);

@@ -17,7 +17,7 @@ large print: size 2: capital H 137.5 mm, needs 6.1 mm at 500 mm: meets EN 301 54
 large print: size 3: capital H 206.2 mm, needs 6.1 mm at 500 mm: meets EN 301 549 5.1.4 (x33.8)
 large print: theme white-on-black: contrast 21.0:1 (7:1 needed), 21.0:1 in the Linux console's colours
 signature: unsigned mode, no IT public key at ${WORK}/it.pub: the kiosk starts without verifying these files (for a demo only)
-kiosk.yaml: OK, 35 screens, 2 languages\n")
+kiosk.yaml: OK, 37 screens, 2 languages\n")
 
 # Replaces old by new in the scratch kiosk.yaml; a fixture edit that misses is an error.
 function(edit_kiosk_yaml old new)
