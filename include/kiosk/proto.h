@@ -69,6 +69,7 @@
 #define KPROTO_RATE_MAX 7
 #define KPROTO_TEXT_SIZE_MAX 8
 #define KPROTO_THEME_MAX 32
+#define KPROTO_CARDS_MAX 8        /* most other cards in one CARD_LIST_INFO */
 
 /* Transfers: own accounts and saved payees listed in TRANSFER_CHOICES. */
 #define KPROTO_ACCOUNTS_MAX 2          /* current and savings */
@@ -106,6 +107,11 @@ enum kproto_type {
 	KPROTO_MSG_PROFILE_SAVE = 0x26,
 	KPROTO_MSG_PROFILE_FORGET = 0x27,
 
+	/* Card services: activation of a new card, and reporting another card lost. */
+	KPROTO_MSG_CARD_ACTIVATE = 0x20,    /* answered with PIN_CHANGE_RESULT */
+	KPROTO_MSG_CARD_LIST = 0x21,
+	KPROTO_MSG_CARD_REPORT_LOST = 0x22, /* answered with OK */
+
 	KPROTO_MSG_CARD_INFO = 0x40,
 	KPROTO_MSG_PIN_RESULT = 0x41,
 	KPROTO_MSG_BALANCE_INFO = 0x42,
@@ -116,6 +122,8 @@ enum kproto_type {
 	KPROTO_MSG_TRANSFER_RESULT = 0x47,
 	KPROTO_MSG_STATEMENT_LINES = 0x48,
 	KPROTO_MSG_PIN_CHANGE_RESULT = 0x49,
+
+	KPROTO_MSG_CARD_LIST_INFO = 0x4C,
 	KPROTO_MSG_STAFF_RESULT = 0x4A,
 	KPROTO_MSG_ERROR = 0x4f,
 };
@@ -156,6 +164,9 @@ enum kproto_tag {
 	KPROTO_TAG_BALANCE_AFTER = 0x75,     /* i64 fen */
 	KPROTO_TAG_PIN_CHANGE_STATUS = 0x76, /* u8, enum kproto_pin_change_status */
 
+	KPROTO_TAG_CARD_COUNT = 0x90,        /* u8, 0..KPROTO_CARDS_MAX */
+	KPROTO_TAG_CARD_LAST4 = 0x91,        /* str, the last 4 digits of a card */
+	KPROTO_TAG_CARD_INDEX = 0x92,        /* u8, a card's place in CARD_LIST_INFO */
 	KPROTO_TAG_STAFF_REASON = 0x80,      /* str, KPROTO_STAFF_REASON_MAX: [a-z_] */
 	KPROTO_TAG_STAFF_ID = 0x81,          /* str, KPROTO_STAFF_ID_MAX: [A-Za-z0-9] */
 	KPROTO_TAG_STAFF_STATUS = 0x82,      /* u8, enum kproto_staff_status */
@@ -187,6 +198,7 @@ enum kproto_card_status {
 	KPROTO_CARD_LOCKED = 1,
 	KPROTO_CARD_LOST = 2,
 	KPROTO_CARD_UNKNOWN = 3,
+	KPROTO_CARD_INACTIVE = 4,  /* new, its PIN still the letter's: only activation */
 };
 #define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
 #define KPROTO_CARD_F_SPEECH 0x00000002u
@@ -268,6 +280,8 @@ enum kproto_error_code {
 	KPROTO_ERROR_INTERNAL = 4,
 	KPROTO_ERROR_UNKNOWN_PAYEE = 5, /* PAYEE_LOOKUP: not a card of the bank, or bad Luhn */
 	KPROTO_ERROR_NO_ACCOUNT = 6,  /* STATEMENT of an account the customer does not have */
+
+	KPROTO_ERROR_NO_CARD = 9,     /* CARD_REPORT_LOST: no such card in the last list */
 };
 
 /*
@@ -560,6 +574,23 @@ int kproto_transfer_unpack(struct kproto_buf *b, struct kproto_transfer *m);
 int kproto_transfer_result_pack(struct kproto_buf *b, const struct kproto_transfer_result *m);
 int kproto_transfer_result_unpack(struct kproto_buf *b, struct kproto_transfer_result *m);
 
+/*
+ * Card services. CARD_ACTIVATE carries the new PIN as PIN_CHANGE does; CARD_LIST has
+ * no payload and is answered with the customer's other cards, by their last four
+ * digits only; CARD_REPORT_LOST names one by its place in that answer.
+ */
+struct kproto_card_brief {
+	char last4[5];
+	uint8_t status;           /* enum kproto_card_status */
+};
+struct kproto_card_list_info {
+	uint8_t count;            /* 0..KPROTO_CARDS_MAX */
+	struct kproto_card_brief card[KPROTO_CARDS_MAX];
+};
+struct kproto_card_report_lost {
+	uint8_t index;            /* < count of the last CARD_LIST_INFO */
+};
+
 int kproto_statement_pack(struct kproto_buf *b, const struct kproto_statement *m);
 int kproto_statement_unpack(struct kproto_buf *b, struct kproto_statement *m);
 int kproto_statement_lines_pack(struct kproto_buf *b,
@@ -577,6 +608,14 @@ int kproto_staff_auth_pack(struct kproto_buf *b, const struct kproto_staff_auth 
 int kproto_staff_auth_unpack(struct kproto_buf *b, struct kproto_staff_auth *m);
 int kproto_staff_result_pack(struct kproto_buf *b, const struct kproto_staff_result *m);
 int kproto_staff_result_unpack(struct kproto_buf *b, struct kproto_staff_result *m);
+
+int kproto_card_list_info_pack(struct kproto_buf *b,
+    const struct kproto_card_list_info *m);
+int kproto_card_list_info_unpack(struct kproto_buf *b, struct kproto_card_list_info *m);
+int kproto_card_report_lost_pack(struct kproto_buf *b,
+    const struct kproto_card_report_lost *m);
+int kproto_card_report_lost_unpack(struct kproto_buf *b,
+    struct kproto_card_report_lost *m);
 
 /* ---- Frames (frame.c): pure functions, no I/O --------------------------------------- */
 struct kproto_header {

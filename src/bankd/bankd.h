@@ -21,9 +21,10 @@
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
 #define BANKD_TRANSFER_LIMIT_FEN 5000000 /* ¥50,000 to payees per card per day, unless set */
-#define BANKD_SCHEMA_VERSION 6       /* 2: holds.kiosk_id; 3: customers, savings, payees;
+#define BANKD_SCHEMA_VERSION 7       /* 2: holds.kiosk_id; 3: customers, savings, payees;
 				      * 4: transfers, cards' transfer limit and threshold;
-				      * 5: staff, staff_calls; 6: card_profiles */
+				      * 5: staff, staff_calls; 6: card_profiles;
+				      * 7: card activations and losses */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -230,6 +231,21 @@ int ledger_pin_change_prepare(const char *old_hash, const char *pin, char *new_h
 enum ledger_status ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
     const char *new_hash);
 
+/* As ledger_pin_store, for a card awaiting activation: it is active once stored. */
+enum ledger_status ledger_card_activate(struct db *db, const char *pan,
+    const char *old_hash, const char *new_hash);
+
+/* ---- ledger_cards.c: card services ------------------------------------------------ */
+
+/* The other cards of pan's customer by their last four digits, and their whole
+ * numbers in pans (which stay in the adapter), in the same order. */
+enum ledger_status ledger_card_list(struct db *db, const char *pan,
+    struct kproto_card_list_info *out, char pans[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1]);
+/* Marks lost_pan lost, reported with pan at kiosk_id; LEDGER_CONFLICT if it is not
+ * a card of pan's customer, LEDGER_REPEAT if it was lost already. */
+enum ledger_status ledger_card_report_lost(struct db *db, const char *kiosk_id,
+    const char *pan, const char *lost_pan);
+
 /* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
 
 #define BANKD_PIN_WORKERS_MAX 64
@@ -270,6 +286,7 @@ enum bank_state {
 	BANK_CARD,           /* CARD_OPEN answered ok; PIN not verified */
 	BANK_CARD_REFUSED,   /* card locked, lost or unknown: only CARD_CLOSE */
 	BANK_AUTHED,         /* PIN verified */
+	BANK_ACTIVATING,     /* a new card's letter PIN verified: only its own PIN next */
 };
 const char *bank_state_to_str(enum bank_state s);
 
@@ -293,6 +310,9 @@ struct bank_session {
 	int nxfer;
 	int pin_pending;                      /* a PIN check is with the pool */
 	int pin_changed;                      /* since the PIN was verified */
+	/* The customer's other cards as the last CARD_LIST_INFO listed them. */
+	char cards[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
+	int ncards;
 	/* Staff-assisted mode: the staff member whose badge and PIN the adapter verified
 	 * (STAFF_AUTH), "" when none. Requests whose permission row says needs_staff are
 	 * refused without one; CARD_CLOSE and STAFF_LEAVE end the mode. */

@@ -12,19 +12,27 @@
 #include <string.h>
 
 /* Card, PIN, holder, current and savings balances, fraud protection, card state,
- * language, large print, speech, large-transaction alert threshold (0: none). */
+ * language, large print, speech, large-transaction alert threshold (0: none), the
+ * card of the same customer it is a second card of, and whether it awaits activation
+ * (its PIN the one of its letter). */
 static const struct demo_card db_demo[] = {
 	{ "6222000000000017", "1234", "张伟 Zhang Wei", 500000, 2000000, 0,
-	    "active", 3, "zh", 0, 0, 0 },
+	    "active", 3, "zh", 0, 0, 0, NULL, 0 },
 	/* 78: the bank protects her from scams, and alerts above ¥2,000. */
 	{ "6222000000000025", "2580", "李秀英 Li Xiuying", 1234560, 8600000, 1,
-	    "active", 3, "zh", 1, 0, 200000 },
+	    "active", 3, "zh", 1, 0, 200000, NULL, 0 },
 	{ "6222000000000033", "1357", "王芳 Wang Fang", 80000, 320000, 0,
-	    "active", 3, "zh", 0, 1, 0 },
+	    "active", 3, "zh", 0, 1, 0, NULL, 0 },
 	{ "6222000000000041", "4321", "赵强 Zhao Qiang", 300000, 1000000, 0,
-	    "locked", 0, "zh", 0, 0, 0 },
+	    "locked", 0, "zh", 0, 0, 0, NULL, 0 },
 	{ "6222000000000058", "1111", "刘洋 Liu Yang", 150000, 500000, 0,
-	    "lost", 3, "zh", 0, 0, 0 },
+	    "lost", 3, "zh", 0, 0, 0, NULL, 0 },
+	/* Card services: a new card awaiting activation, and 张伟's second card, which he
+	 * can report lost with his first. */
+	{ "6222000000000090", "9517", "陈静 Chen Jing", 200000, 600000, 0,
+	    "active", 3, "zh", 0, 0, 0, NULL, 1 },
+	{ "6222000000000108", "2468", "张伟 Zhang Wei", 0, 0, 0,
+	    "active", 3, "zh", 0, 0, 0, "6222000000000017", 0 },
 };
 
 /* Saved payees: 张伟 sends money to his mother 李秀英 and to his wife 王芳. */
@@ -190,6 +198,8 @@ db_demo_histories(struct db *db, int64_t now)
 	struct account_row a[LEDGER_ACCOUNTS_MAX];
 
 	for (size_t i = 0; i < sizeof db_demo / sizeof db_demo[0]; i++) {
+		if (db_demo[i].owner_pan != NULL)
+			continue;  /* its accounts are its first card's */
 		int n = db->ops->card_accounts(db, db_demo[i].pan, a, LEDGER_ACCOUNTS_MAX);
 		if (n < 0)
 			return -1;

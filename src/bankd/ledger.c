@@ -121,15 +121,17 @@ enum ledger_status
 ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 {
 	struct card_row r;
-	int found;
+	int found, awaiting = 0;
 
 	memset(out, 0, sizeof *out);
 	/* Reads, too, run in a transaction: the backend checks its connection there. */
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
 	found = db->ops->card_load(db, pan, 0, &r);
+	if (found > 0)
+		awaiting = db->ops->card_awaiting(db, pan);
 	ledger_rollback(db);
-	if (found < 0)
+	if (found < 0 || awaiting < 0)
 		return LEDGER_ERROR;
 	if (found == 0) {
 		out->status = KPROTO_CARD_UNKNOWN;
@@ -145,8 +147,9 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 		out->status = KPROTO_CARD_LOCKED;
 		return LEDGER_OK;
 	}
-	/* The holder's name and preferences only for a card that may be used. */
-	out->status = KPROTO_CARD_OK;
+	/* The holder's name and preferences only for a card that may be used, or be
+	 * activated by its customer. */
+	out->status = awaiting ? KPROTO_CARD_INACTIVE : KPROTO_CARD_OK;
 	snprintf(out->holder, sizeof out->holder, "%s", r.holder);
 	if (strcmp(r.lang, "zh") == 0 || strcmp(r.lang, "en") == 0)
 		snprintf(out->lang, sizeof out->lang, "%s", r.lang);
@@ -701,9 +704,11 @@ ledger_profile_store(struct db *db, const char *pan, const struct kproto_profile
 	return ledger_commit(db);
 }
 
-enum ledger_status
-ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
-    const char *new_hash)
+/* The new PIN's hash stored, and for a card being activated, the activation done:
+ * one transaction, so a card is never active with its letter's PIN. */
+static enum ledger_status
+pin_store(struct db *db, const char *pan, const char *old_hash, const char *new_hash,
+    int activate)
 {
 	enum ledger_status st = card_begin_usable(db, pan);
 	int set;
@@ -713,6 +718,10 @@ ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
 		return st;
 	if ((set = db->ops->card_set_pin_hash(db, pan, old_hash, new_hash)) < 0)
 		goto fail;
+	if (set == 1 && activate)
+		set = db->ops->card_activated(db, pan);
+	if (set < 0)
+		goto fail;
 	if (set == 0) {
 		ledger_rollback(db);
 		return LEDGER_CONFLICT;
@@ -721,4 +730,18 @@ ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
 fail:
 	ledger_rollback(db);
 	return LEDGER_ERROR;
+}
+
+enum ledger_status
+ledger_pin_store(struct db *db, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	return pin_store(db, pan, old_hash, new_hash, 0);
+}
+
+enum ledger_status
+ledger_card_activate(struct db *db, const char *pan, const char *old_hash,
+    const char *new_hash)
+{
+	return pin_store(db, pan, old_hash, new_hash, 1);
 }

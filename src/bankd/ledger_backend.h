@@ -74,6 +74,14 @@ struct demo_card {
 	int large_print;
 	int speech;
 	int64_t large_threshold_fen;          /* 0 none */
+	const char *owner_pan;                /* another card of the same account, or NULL */
+	int awaiting;                         /* awaits activation with pin */
+};
+
+/* Another card of a card's customer. */
+struct card_brief {
+	char pan[KPROTO_PAN_MAX + 1];
+	char status[16];
 };
 
 /* A row of an account's ledger. kind: 'opening', 'withdrawal', 'deposit',
@@ -177,6 +185,17 @@ struct db_ops {
 	/* Remembers p's settings for pan, or with p NULL forgets every preference. */
 	int (*card_set_profile)(struct db *db, const char *pan,
 	    const struct kproto_profile *p);
+	/* 1 if pan awaits activation, 0 if not, -1. */
+	int (*card_awaiting)(struct db *db, const char *pan);
+	/* pan no longer awaits activation: 1 it did, 0 it did not, -1. */
+	int (*card_activated)(struct db *db, const char *pan);
+	/* The other cards of pan's customer (of its account, or of its customer's
+	 * accounts), by number; how many (at most max), or -1. */
+	int (*card_siblings)(struct db *db, const char *pan, struct card_brief *out,
+	    int max);
+	/* Marks lost_pan lost and records that it was reported with pan at kiosk_id. */
+	int (*card_mark_lost)(struct db *db, const char *lost_pan, const char *pan,
+	    const char *kiosk_id, int64_t at);
 	/* Replaces the ledger rows of the account by the n rows of the demo's history. */
 	int (*demo_entries)(struct db *db, int64_t account_id, const struct entry_row *rows,
 	    int n);

@@ -141,6 +141,18 @@ static const char *const pg_migrations[] = {
 	"  rate INTEGER NOT NULL CHECK (rate BETWEEN 1 AND 7),"
 	"  text_size INTEGER NOT NULL CHECK (text_size BETWEEN 1 AND 8),"
 	"  theme TEXT NOT NULL DEFAULT '');",
+
+	/* Card services: a new card awaits activation with the PIN of its letter until
+	 * its customer sets their own; a card reported lost says with which card, where
+	 * and when. */
+	"CREATE TABLE card_activations ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  issued BIGINT NOT NULL);"
+	"CREATE TABLE card_losses ("
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  reported_with TEXT NOT NULL REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  at BIGINT NOT NULL);",
 };
 
 _Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -465,9 +477,9 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
-	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_profiles, staff_calls, "
-	    "staff, transfers, payees, ledger, "
-	    "holds, cards, accounts, customers, schema_version", 0, NULL) < 0) {
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_activations, "
+	    "card_losses, card_profiles, staff_calls, staff, transfers, payees, ledger, holds, "
+	    "cards, accounts, customers, schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}
@@ -944,10 +956,13 @@ pg_demo_account(struct db *d, const char *customer, const char *holder, const ch
 	    led);
 }
 
+static int pg_demo_card(struct db *, const struct demo_card *, const char *,
+    const char *, int64_t);
+
 static int
 pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
 {
-	struct pg_num b1, b2, b3, b4, b5;
+	struct pg_num b1;
 	const char *cust[] = { c->holder, pg_num(&b1, c->fraud_protect) };
 	PGresult *res = pg_run(d, "demo customer", "INSERT INTO customers (name, "
 	    "fraud_protect) VALUES ($1, $2) RETURNING id", 2, cust, PGRES_TUPLES_OK);
@@ -955,18 +970,48 @@ pg_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 
 	if (res == NULL)
 		return -1;
+	if (c->owner_pan != NULL) {
+		/* A second card of the same customer: their account, no other. */
+		PQclear(res);
+		const char *own[] = { c->owner_pan };
+		if ((res = pg_run(d, "demo card's owner", "SELECT account_id FROM cards "
+		    "WHERE pan = $1", 1, own, PGRES_TUPLES_OK)) == NULL)
+			return -1;
+		if (PQntuples(res) != 1) {
+			PQclear(res);
+			return -1;
+		}
+		pg_text(account, sizeof account, res, 0, 0);
+		PQclear(res);
+		return pg_demo_card(d, c, pin_hash, account, at);
+	}
 	pg_text(customer, sizeof customer, res, 0, 0);
 	PQclear(res);
 	if (pg_demo_account(d, customer, c->holder, "current", c->balance_fen, at, account,
 	    sizeof account) < 0 || pg_demo_account(d, customer, c->holder, "savings",
 	    c->savings_fen, at, savings, sizeof savings) < 0)
 		return -1;
+	return pg_demo_card(d, c, pin_hash, account, at);
+}
+
+/* The card of a demo customer, on account; one awaiting activation says so. */
+static int
+pg_demo_card(struct db *d, const struct demo_card *c, const char *pin_hash,
+    const char *account, int64_t at)
+{
+	struct pg_num b2, b3, b4, b5, b6;
 	const char *card[] = { c->pan, account, pin_hash, c->status,
 	    pg_num(&b2, c->tries_left), c->lang, pg_num(&b3, c->large_print),
 	    pg_num(&b4, c->speech), pg_num(&b5, c->large_threshold_fen) };
-	return pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
+	if (pg_cmd(d, "demo card", "INSERT INTO cards (pan, account_id, pin_hash, status, "
 	    "tries_left, lang, large_print, speech, large_threshold_fen) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9::bigint, 0))", 9, card);
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9::bigint, 0))", 9, card) < 0)
+		return -1;
+	if (!c->awaiting)
+		return 0;
+	const char *act[] = { c->pan, pg_num(&b6, at) };
+	return pg_cmd(d, "demo activation", "INSERT INTO card_activations (pan, issued) "
+	    "VALUES ($1, $2)", 2, act);
 }
 
 static int
@@ -1092,6 +1137,74 @@ pg_card_set_profile(struct db *d, const char *pan, const struct kproto_profile *
 }
 
 static int
+pg_card_awaiting(struct db *d, const char *pan)
+{
+	const char *params[] = { pan };
+	PGresult *res = pg_run(d, "card activation", "SELECT 1 FROM card_activations "
+	    "WHERE pan = $1", 1, params, PGRES_TUPLES_OK);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	found = PQntuples(res) > 0;
+	PQclear(res);
+	return found;
+}
+
+static int
+pg_card_activated(struct db *d, const char *pan)
+{
+	const char *params[] = { pan };
+	PGresult *res = pg_run(d, "card activation", "DELETE FROM card_activations "
+	    "WHERE pan = $1", 1, params, PGRES_COMMAND_OK);
+	int done;
+
+	if (res == NULL)
+		return -1;
+	done = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	return done;
+}
+
+static int
+pg_card_siblings(struct db *d, const char *pan, struct card_brief *out, int max)
+{
+	struct pg_num b;
+	const char *params[] = { pan, pg_num(&b, max) };
+	PGresult *res = pg_run(d, "sibling cards", "SELECT o.pan, o.status FROM cards c "
+	    "JOIN accounts own ON own.id = c.account_id JOIN accounts a "
+	    "ON a.id = own.id OR a.customer_id = own.customer_id "
+	    "JOIN cards o ON o.account_id = a.id "
+	    "WHERE c.pan = $1 AND o.pan <> c.pan ORDER BY o.pan LIMIT $2", 2, params,
+	    PGRES_TUPLES_OK);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	for (n = 0; n < PQntuples(res) && n < max; n++) {
+		pg_text(out[n].pan, sizeof out[n].pan, res, n, 0);
+		pg_text(out[n].status, sizeof out[n].status, res, n, 1);
+	}
+	PQclear(res);
+	return n;
+}
+
+static int
+pg_card_mark_lost(struct db *d, const char *lost_pan, const char *pan,
+    const char *kiosk_id, int64_t at)
+{
+	struct pg_num b;
+	const char *upd[] = { lost_pan };
+	const char *ins[] = { lost_pan, pan, kiosk_id, pg_num(&b, at) };
+
+	if (pg_cmd(d, "card lost", "UPDATE cards SET status = 'lost' WHERE pan = $1", 1,
+	    upd) < 0)
+		return -1;
+	return pg_cmd(d, "card lost", "INSERT INTO card_losses (pan, reported_with, "
+	    "kiosk_id, at) VALUES ($1, $2, NULLIF($3, ''), $4)", 4, ins);
+}
+
+static int
 pg_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	struct pg_num id, amount, after, at;
@@ -1149,5 +1262,9 @@ const struct db_ops ledger_pg_ops = {
 	.account_entries = pg_account_entries,
 	.card_set_pin_hash = pg_card_set_pin_hash,
 	.card_set_profile = pg_card_set_profile,
+	.card_awaiting = pg_card_awaiting,
+	.card_activated = pg_card_activated,
+	.card_siblings = pg_card_siblings,
+	.card_mark_lost = pg_card_mark_lost,
 	.demo_entries = pg_demo_entries,
 };

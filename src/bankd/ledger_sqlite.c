@@ -125,6 +125,18 @@ static const char *const sq_migrations[] = {
 	"  rate INTEGER NOT NULL CHECK (rate BETWEEN 1 AND 7),"
 	"  text_size INTEGER NOT NULL CHECK (text_size BETWEEN 1 AND 8),"
 	"  theme TEXT NOT NULL DEFAULT '');",
+
+	/* Card services: a new card awaits activation with the PIN of its letter until
+	 * its customer sets their own; a card reported lost says with which card, where
+	 * and when. */
+	"CREATE TABLE card_activations ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  issued INTEGER NOT NULL);"
+	"CREATE TABLE card_losses ("
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  reported_with TEXT NOT NULL REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  at INTEGER NOT NULL);",
 };
 
 _Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -961,6 +973,9 @@ sq_demo_account(sqlite3 *db, sqlite3_int64 customer, const char *holder, const c
 	return sq_done(db, st);
 }
 
+static int sq_demo_card(sqlite3 *, const struct demo_card *, const char *,
+    sqlite3_int64, int64_t);
+
 static int
 sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64_t at)
 {
@@ -968,6 +983,19 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 	sqlite3_stmt *st;
 	sqlite3_int64 customer, account, savings;
 
+	if (c->owner_pan != NULL) {
+		/* A second card of the same customer: their account, no other. */
+		if ((st = sq_prepare(db, "SELECT account_id FROM cards WHERE pan = ?")) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, c->owner_pan, -1, SQLITE_STATIC);
+		if (sq_row(db, st, "demo card's owner") != 1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		account = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		return sq_demo_card(db, c, pin_hash, account, at);
+	}
 	if ((st = sq_prepare(db, "INSERT INTO customers (name, fraud_protect) "
 	    "VALUES (?, ?)")) == NULL)
 		return -1;
@@ -980,6 +1008,15 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 	    &account) < 0 || sq_demo_account(db, customer, c->holder, "savings",
 	    c->savings_fen, at, &savings) < 0)
 		return -1;
+	return sq_demo_card(db, c, pin_hash, account, at);
+}
+
+/* The card of a demo customer, on account; one awaiting activation says so. */
+static int
+sq_demo_card(sqlite3 *db, const struct demo_card *c, const char *pin_hash,
+    sqlite3_int64 account, int64_t at)
+{
+	sqlite3_stmt *st;
 
 	if ((st = sq_prepare(db, "INSERT INTO cards (pan, account_id, pin_hash, status, "
 	    "tries_left, lang, large_print, speech, large_threshold_fen) "
@@ -994,6 +1031,15 @@ sq_demo_add(struct db *d, const struct demo_card *c, const char *pin_hash, int64
 	sqlite3_bind_int(st, 7, c->large_print);
 	sqlite3_bind_int(st, 8, c->speech);
 	sqlite3_bind_int64(st, 9, c->large_threshold_fen);
+	if (sq_done(db, st) < 0)
+		return -1;
+	if (!c->awaiting)
+		return 0;
+	if ((st = sq_prepare(db, "INSERT INTO card_activations (pan, issued) "
+	    "VALUES (?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, c->pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
 	return sq_done(db, st);
 }
 
@@ -1140,6 +1186,78 @@ sq_card_set_profile(struct db *d, const char *pan, const struct kproto_profile *
 }
 
 static int
+sq_card_awaiting(struct db *d, const char *pan)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT 1 FROM card_activations WHERE pan = ?");
+	int rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	rv = sq_row(d->priv, st, "card activation");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sq_card_activated(struct db *d, const char *pan)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM card_activations WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	return sqlite3_changes(d->priv) == 1;
+}
+
+static int
+sq_card_siblings(struct db *d, const char *pan, struct card_brief *out, int max)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "SELECT o.pan, o.status FROM cards c "
+	    "JOIN accounts own ON own.id = c.account_id JOIN accounts a "
+	    "ON a.id = own.id OR a.customer_id = own.customer_id "
+	    "JOIN cards o ON o.account_id = a.id "
+	    "WHERE c.pan = ? AND o.pan <> c.pan ORDER BY o.pan LIMIT ?");
+	int n = 0, rv;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, max);
+	while ((rv = sq_row(d->priv, st, "sibling cards")) == 1) {
+		copy_text(out[n].pan, sizeof out[n].pan, st, 0);
+		copy_text(out[n].status, sizeof out[n].status, st, 1);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rv < 0 ? -1 : n;
+}
+
+static int
+sq_card_mark_lost(struct db *d, const char *lost_pan, const char *pan,
+    const char *kiosk_id, int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET status = 'lost' "
+	    "WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, lost_pan, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	if ((st = sq_prepare(d->priv, "INSERT INTO card_losses (pan, reported_with, "
+	    "kiosk_id, at) VALUES (?, ?, NULLIF(?, ''), ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, lost_pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kiosk_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	return sq_done(d->priv, st);
+}
+
+static int
 sq_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM ledger WHERE account_id = ?");
@@ -1203,5 +1321,9 @@ const struct db_ops ledger_sqlite_ops = {
 	.account_entries = sq_account_entries,
 	.card_set_pin_hash = sq_card_set_pin_hash,
 	.card_set_profile = sq_card_set_profile,
+	.card_awaiting = sq_card_awaiting,
+	.card_activated = sq_card_activated,
+	.card_siblings = sq_card_siblings,
+	.card_mark_lost = sq_card_mark_lost,
 	.demo_entries = sq_demo_entries,
 };

@@ -50,6 +50,10 @@ static void session_statement(struct bank *, struct bank_session *, struct kprot
     uint8_t *, struct kproto_buf *);
 static void session_pin_change(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
+static void session_card_list(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
+static void session_card_report_lost(struct bank *, struct bank_session *,
+    struct kproto_buf *, uint8_t *, struct kproto_buf *);
 static void session_staff_call(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
 static void session_staff_auth(struct bank *, struct bank_session *, struct kproto_buf *,
@@ -78,8 +82,8 @@ static const struct bank_rule {
 	    session_withdraw_complete },
 	{ KPROTO_MSG_WITHDRAW_REVERSE, BIT(BANK_AUTHED), "a verified PIN",
 	    session_withdraw_reverse },
-	{ KPROTO_MSG_CARD_CLOSE, BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | BIT(BANK_AUTHED),
-	    "an open card", session_card_close },
+	{ KPROTO_MSG_CARD_CLOSE, BIT(BANK_CARD) | BIT(BANK_CARD_REFUSED) | BIT(BANK_AUTHED) |
+	    BIT(BANK_ACTIVATING), "an open card", session_card_close },
 	/* Recovery between customers: no card may be open while old holds are settled. */
 	{ KPROTO_MSG_SETTLE, BIT(BANK_NO_CARD),
 	    "no card in the session (send CARD_CLOSE first)", session_settle },
@@ -93,6 +97,14 @@ static const struct bank_rule {
 	/* Once per verified PIN: session_pin_change refuses a second. */
 	{ KPROTO_MSG_PIN_CHANGE, BIT(BANK_AUTHED), "a verified PIN", session_pin_change },
 
+	/* Card services. A new card does nothing but take its customer's own PIN, once its
+	 * letter's PIN was verified; the PIN change's handler knows it by the state. */
+	{ KPROTO_MSG_CARD_ACTIVATE, BIT(BANK_ACTIVATING),
+	    "a card awaiting activation, its letter's PIN verified", session_pin_change },
+	{ KPROTO_MSG_CARD_LIST, BIT(BANK_AUTHED), "a verified PIN", session_card_list },
+	/* session_card_report_lost refuses a card not in this session's CARD_LIST_INFO. */
+	{ KPROTO_MSG_CARD_REPORT_LOST, BIT(BANK_AUTHED), "a verified PIN",
+	    session_card_report_lost },
 	/* Staff: a call at any time, even with no card (out of service); a staff member
 	 * over any customer's session; staff-only requests add NEEDS_STAFF. */
 	{ KPROTO_MSG_STAFF_CALL, ANY_STATE, "nothing", session_staff_call },
@@ -132,6 +144,7 @@ bank_state_to_str(enum bank_state s)
 	case BANK_CARD: return "card";
 	case BANK_CARD_REFUSED: return "card-refused";
 	case BANK_AUTHED: return "authed";
+	case BANK_ACTIVATING: return "activating";
 	}
 	return "?";
 }
@@ -267,7 +280,9 @@ session_card_open(struct bank *bk, struct bank_session *s, struct kproto_buf *re
 	/* Completion is bound to the card session that authorised the withdrawal. */
 	s->ntx = 0;
 	s->nxfer = 0;
-	session_enter(s, ci.status == KPROTO_CARD_OK ? BANK_CARD : BANK_CARD_REFUSED);
+	s->ncards = 0;
+	session_enter(s, ci.status == KPROTO_CARD_OK || ci.status == KPROTO_CARD_INACTIVE ?
+	    BANK_CARD : BANK_CARD_REFUSED);
 	log_info("conn %d: CARD_OPEN %s -> CARD_INFO %s tries=%u", s->id, masked,
 	    kproto_card_status_to_str(ci.status), ci.tries_left);
 	session_reply(s, KPROTO_MSG_CARD_OPEN, kproto_card_info_pack(resp, &ci),
@@ -284,7 +299,8 @@ session_pin_result(struct bank_session *s, enum ledger_status ls,
 		return;
 	}
 	if (pr->status == KPROTO_PIN_OK) {
-		session_enter(s, BANK_AUTHED);
+		session_enter(s, s->card_status == KPROTO_CARD_INACTIVE ? BANK_ACTIVATING :
+		    BANK_AUTHED);
 		s->pin_changed = 0;
 	}
 	else if (pr->status == KPROTO_PIN_LOCKED)
@@ -880,6 +896,71 @@ session_statement(struct bank *bk, struct bank_session *s, struct kproto_buf *re
 	    KPROTO_MSG_STATEMENT_LINES, resp_type, resp);
 }
 
+/* CARD_LIST: the customer's other cards, remembered here for CARD_REPORT_LOST. */
+static void
+session_card_list(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_card_list_info cl;
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_CARD_LIST, rv, resp_type, resp);
+		return;
+	}
+	if (ledger_card_list(bk->db, s->pan, &cl, s->cards) != LEDGER_OK) {
+		s->ncards = 0;
+		session_internal(s, KPROTO_MSG_CARD_LIST, resp_type, resp);
+		return;
+	}
+	s->ncards = cl.count;
+	log_info("conn %d: CARD_LIST %s -> CARD_LIST_INFO %u cards", s->id, s->pan_masked,
+	    cl.count);
+	session_reply(s, KPROTO_MSG_CARD_LIST, kproto_card_list_info_pack(resp, &cl),
+	    KPROTO_MSG_CARD_LIST_INFO, resp_type, resp);
+}
+
+/* CARD_REPORT_LOST: one card of the last list, never the one in the reader. */
+static void
+session_card_report_lost(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	struct kproto_card_report_lost rl;
+	char masked[KPROTO_PAN_MAX + 1];
+	int rv;
+
+	if ((rv = kproto_card_report_lost_unpack(req, &rl)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_CARD_REPORT_LOST, rv, resp_type, resp);
+		return;
+	}
+	if (rl.index >= s->ncards) {
+		session_error(s, KPROTO_MSG_CARD_REPORT_LOST, KPROTO_ERROR_NO_CARD, resp_type,
+		    resp, "CARD_REPORT_LOST: no card %u in this session's CARD_LIST_INFO "
+		    "(%d listed)", rl.index, s->ncards);
+		return;
+	}
+	kproto_pan_mask(s->cards[rl.index], masked, sizeof masked);
+	switch (ledger_card_report_lost(bk->db, s->kiosk_id, s->pan, s->cards[rl.index])) {
+	case LEDGER_OK:
+		log_info("conn %d: CARD_REPORT_LOST %s with %s -> OK, card lost", s->id, masked,
+		    s->pan_masked);
+		break;
+	case LEDGER_REPEAT:
+		log_info("conn %d: CARD_REPORT_LOST %s with %s -> OK, lost already", s->id,
+		    masked, s->pan_masked);
+		break;
+	case LEDGER_CONFLICT:
+		session_error(s, KPROTO_MSG_CARD_REPORT_LOST, KPROTO_ERROR_NO_CARD, resp_type,
+		    resp, "CARD_REPORT_LOST: %s is no longer a card of this customer", masked);
+		return;
+	default:
+		session_internal(s, KPROTO_MSG_CARD_REPORT_LOST, resp_type, resp);
+		return;
+	}
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
+}
+
 /*
  * The answer to a PIN_CHANGE once the new PIN was judged (status, or -1 if it could
  * not be hashed) and, if it passed, hashed into new_hash. Only that the PIN changed
@@ -891,35 +972,44 @@ session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
     struct kproto_buf *resp)
 {
 	struct kproto_pin_change_result pr = { .status = (uint8_t)status };
+	int activating = s->state == BANK_ACTIVATING;
+	uint8_t type = activating ? KPROTO_MSG_CARD_ACTIVATE : KPROTO_MSG_PIN_CHANGE;
 
 	if (status < 0) {
-		session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+		session_internal(s, type, resp_type, resp);
 		return;
 	}
 	if (status == KPROTO_PIN_CHANGED) {
-		switch (ledger_pin_store(bk->db, s->pan, old_hash, new_hash)) {
+		switch ((activating ? ledger_card_activate : ledger_pin_store)(bk->db, s->pan,
+		    old_hash, new_hash)) {
 		case LEDGER_OK:
 			break;
 		case LEDGER_CONFLICT:
-			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
-			    resp_type, resp, "PIN_CHANGE not permitted: the card was locked or "
-			    "its PIN changed elsewhere meanwhile");
+			session_error(s, type, KPROTO_ERROR_NOT_PERMITTED,
+			    resp_type, resp, "%s not permitted: the card was locked or its PIN "
+			    "changed elsewhere meanwhile", kproto_type_to_str(type));
 			return;
 		default:
-			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+			session_internal(s, type, resp_type, resp);
 			return;
 		}
 		s->pin_changed = 1;
-		log_info("conn %d: PIN_CHANGE %s -> PIN changed", s->id, s->pan_masked);
-	} else
-		log_info("conn %d: PIN_CHANGE %s -> refused as weak, nothing changed", s->id,
+		if (activating) {
+			/* Its customer's own PIN: the card is like any other from now on. */
+			s->card_status = KPROTO_CARD_OK;
+			session_enter(s, BANK_AUTHED);
+		}
+		log_info("conn %d: %s %s -> PIN changed", s->id, kproto_type_to_str(type),
 		    s->pan_masked);
-	session_reply(s, KPROTO_MSG_PIN_CHANGE, kproto_pin_change_result_pack(resp, &pr),
+	} else
+		log_info("conn %d: %s %s -> refused as weak, nothing changed", s->id,
+		    kproto_type_to_str(type), s->pan_masked);
+	session_reply(s, type, kproto_pin_change_result_pack(resp, &pr),
 	    KPROTO_MSG_PIN_CHANGE_RESULT, resp_type, resp);
 }
 
 /*
- * PIN_CHANGE: the new PIN is opened as PIN_VERIFY opens the PIN, judged and hashed
+ * PIN_CHANGE and CARD_ACTIVATE: the new PIN is opened as PIN_VERIFY opens the PIN, judged and hashed
  * (both slow) on the PIN workers when PIN checks go there, and stored here once back.
  * The tries and the card's lock state are not touched: the PIN was verified already.
  */
@@ -934,14 +1024,16 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	enum ledger_status ls;
 	int checkable, status;
 	char *pin;
+	uint8_t type = s->state == BANK_ACTIVATING ? KPROTO_MSG_CARD_ACTIVATE :
+	    KPROTO_MSG_PIN_CHANGE;
 
 	if (s->pin_changed) {
-		session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED, resp_type,
-		    resp, "PIN_CHANGE not permitted: the PIN was changed already in this "
-		    "session; it must be verified again first");
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "%s not permitted: the PIN was changed already in this "
+		    "session; it must be verified again first", kproto_type_to_str(type));
 		return;
 	}
-	if (session_pin_open(bk, s, KPROTO_MSG_PIN_CHANGE, req, &j, &pin, resp_type,
+	if (session_pin_open(bk, s, type, req, &j, &pin, resp_type,
 	    resp) < 0)
 		return;
 	ls = ledger_pin_hash(bk->db, s->pan, old_hash, sizeof old_hash, &checkable, &pr);
@@ -952,18 +1044,18 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 			session_pin_free(pin);
 		sodium_memzero(old_hash, sizeof old_hash);
 		if (ls != LEDGER_OK)
-			session_internal(s, KPROTO_MSG_PIN_CHANGE, resp_type, resp);
+			session_internal(s, type, resp_type, resp);
 		else
-			session_error(s, KPROTO_MSG_PIN_CHANGE, KPROTO_ERROR_NOT_PERMITTED,
-			    resp_type, resp, "PIN_CHANGE not permitted: the card is locked or "
-			    "lost since its PIN was verified");
+			session_error(s, type, KPROTO_ERROR_NOT_PERMITTED,
+			    resp_type, resp, "%s not permitted: the card is locked or lost since "
+			    "its PIN was verified", kproto_type_to_str(type));
 		return;
 	}
 	if (j != NULL) {
 		j->change = 1;
 		memcpy(j->hash, old_hash, sizeof j->hash);
 		sodium_memzero(old_hash, sizeof old_hash);
-		session_pin_submit(s, KPROTO_MSG_PIN_CHANGE, j, resp_type, resp);
+		session_pin_submit(s, type, j, resp_type, resp);
 		return;
 	}
 	status = ledger_pin_change_prepare(old_hash, pin, new_hash, sizeof new_hash);

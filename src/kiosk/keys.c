@@ -115,7 +115,7 @@ keys_read(struct kiosk *k, enum key_fn *fn, int *demo, int *resized)
 	*fn = config_key_fn(k->cfg, name);
 	/* Demo shortcuts for the hardware sit on letters, away from the keypad. */
 	if (*fn == KEYFN_NONE && k->demo && r != KEY_CODE_YES && ch < 128 &&
-	    strchr("abcdethsQ", (int)ch))
+	    strchr("abcdefgthsQ", (int)ch))
 		*demo = (int)ch;
 	return 1;
 }

@@ -67,9 +67,11 @@ kiosk_demo_key(struct kiosk *k, int ch)
 	char pan[32];
 
 	trace_event("demo-key", "%c", ch);
-	if (ch >= 'a' && ch <= 'e') {
+	if (ch >= 'a' && ch <= 'g') {
+		/* f and g: a new card awaiting activation, and 张伟's second card. */
 		static const char *const demo_pans[] = { "6222000000000017", "6222000000000025",
-		    "6222000000000033", "6222000000000041", "6222000000000058" };
+		    "6222000000000033", "6222000000000041", "6222000000000058",
+		    "6222000000000090", "6222000000000108" };
 		snprintf(pan, sizeof pan, "%s", demo_pans[ch - 'a']);
 		state_device(k, DEV_CARD_INSERT, pan);
 	} else if (ch == 't') {

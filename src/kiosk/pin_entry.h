@@ -26,4 +26,19 @@ int pin_entry_seal(struct kiosk *k, unsigned char *sealed, size_t sealedsz, size
  * be sealed (logged and journaled, never with a digit) the session ends instead. */
 void pin_entry_send(struct kiosk *k, uint8_t type, bank_handler h);
 
+/*
+ * A new PIN typed twice (svc_pin_change.c), for the PIN change and a new card's
+ * activation alike, in the service area. pin_new_start clears it (a service's start);
+ * pin_new_first_key is the first entry's key, which keeps the PIN and enters again;
+ * pin_new_again_key the second's, 1 when ENTER ends an entry equal to the first (send
+ * it now with pin_entry_send), else a mismatch is said and first entered; pin_new_leave
+ * is the second entry's leave. pin_new_refusal: the message naming why the adapter
+ * refused a new PIN (a PIN_CHANGE_RESULT status), or NULL for none it knows.
+ */
+void pin_new_start(struct kiosk *k);
+void pin_new_first_key(struct kiosk *k, enum key_fn fn, const struct state_def *again);
+int pin_new_again_key(struct kiosk *k, enum key_fn fn, const struct state_def *first);
+void pin_new_leave(struct kiosk *k);
+const char *pin_new_refusal(int status);
+
 #endif

@@ -16,6 +16,8 @@ extern const struct state_def state_transfer, state_transfer_payee, state_transf
 extern const struct state_def state_statement, state_statement_lines;
 extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
+extern const struct state_def state_activate, state_activate_again;
+extern const struct state_def state_card_lost, state_card_lost_confirm;
 extern const struct state_def state_staff_called, state_staff_pin;
 extern const struct state_def state_profile;
 
@@ -51,6 +53,10 @@ static const struct state_def *const registry[] = {
 	&state_transfer_confirm,
 	&state_transfer_wait,
 	&state_profile,
+	&state_activate,
+	&state_activate_again,
+	&state_card_lost,
+	&state_card_lost_confirm,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

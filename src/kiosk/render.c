@@ -226,7 +226,7 @@ draw_too_small(struct kiosk *k)
 static void
 draw_demo_line(struct kiosk *k)
 {
-	const char *keys = "DEMO  a-e card  t take  h headset  s staff  F9 large  F12 speech  Q quit";
+	const char *keys = "DEMO  a-g card  t take  h headset  s staff  F9 large  F12 speech  Q quit";
 	if (k->demo_status != NULL)
 		draw_wrapped(LINES - 2, 1, COLS - 2, LINES - 2, k->demo_status, A_BOLD);
 	draw_wrapped(LINES - 1, 1, COLS - 2, LINES - 1, keys, A_DIM);

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+extern const struct state_def state_activate;
+
 void
 card_journal_in(struct kiosk *k, const char *pan)
 {
@@ -31,6 +33,10 @@ card_proceed(struct kiosk *k)
 		break;
 	case KPROTO_CARD_LOCKED:
 		session_end(k, MSG_CARD_LOCKED);
+		break;
+	case KPROTO_CARD_INACTIVE:
+		/* Its letter's PIN on the usual screen, then its own (svc_activate.c). */
+		kiosk_notice(k, message_from_str("card_inactive"), &state_pin);
 		break;
 	case KPROTO_CARD_LOST:
 		/* Kept by the machine, but only once the customer has heard why. */
@@ -114,7 +120,9 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 		k->s.note_fen = p->note_fen;
 		k->s.daily_remaining_fen = p->daily_remaining_fen;
 		k->s.available_fen = p->available_fen;
-		state_enter(k, &state_menu);
+		/* A new card's service area is fresh: the activation needs no start. */
+		state_enter(k, k->s.card.status == KPROTO_CARD_INACTIVE ? &state_activate :
+		    &state_menu);
 		break;
 	case KPROTO_PIN_WRONG:
 		kiosk_set_message(k, MSG_WRONG_PIN);

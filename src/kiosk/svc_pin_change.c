@@ -1,6 +1,7 @@
 /* PIN change: the new PIN typed twice, as every PIN is typed (pin_entry.c), the two
  * compared, and the new one sealed to the adapter as PIN_VERIFY seals it. The adapter
- * refuses a weak PIN and says why; the customer hears it and types another. */
+ * refuses a weak PIN and says why; the customer hears it and types another. A new
+ * card's activation (svc_activate.c) types its first PIN with the same pin_new_*. */
 #include "kiosk/states.h"
 
 #include "kiosk/bank.h"
@@ -29,11 +30,22 @@ first_forget(struct kiosk *k)
 	pc->first_len = 0;
 }
 
+const char *
+pin_new_refusal(int status)
+{
+	switch (status) {
+	case KPROTO_PIN_WEAK_REPEATED: return "pin_weak_repeated";
+	case KPROTO_PIN_WEAK_RUN: return "pin_weak_run";
+	case KPROTO_PIN_WEAK_SAME: return "pin_weak_same";
+	}
+	return NULL;
+}
+
 static void
 change_done(struct kiosk *k, const struct bank_reply *r)
 {
 	struct kproto_pin_change_result res;
-	const char *why = NULL;
+	const char *why;
 
 	/* One change for each PIN checked: a second needs the card put in again. */
 	if (r->type == KPROTO_MSG_ERROR && r->u.error.code == KPROTO_ERROR_NOT_PERMITTED) {
@@ -46,23 +58,14 @@ change_done(struct kiosk *k, const struct bank_reply *r)
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
-	switch (res.status) {
-	case KPROTO_PIN_CHANGED:
+	if (res.status == KPROTO_PIN_CHANGED) {
 		/* That it changed: never the PIN, nor its length. */
 		kiosk_journal(k, "pin-changed", NULL);
 		kiosk_set_message(k, message_from_str("pin_changed"));
 		state_enter(k, &state_menu);
 		return;
-	case KPROTO_PIN_WEAK_REPEATED:
-		why = "pin_weak_repeated";
-		break;
-	case KPROTO_PIN_WEAK_RUN:
-		why = "pin_weak_run";
-		break;
-	case KPROTO_PIN_WEAK_SAME:
-		why = "pin_weak_same";
-		break;
-	default:
+	}
+	if ((why = pin_new_refusal(res.status)) == NULL) {
 		session_end(k, MSG_BANK_UNAVAILABLE);
 		return;
 	}
@@ -70,8 +73,8 @@ change_done(struct kiosk *k, const struct bank_reply *r)
 	state_enter(k, &state_pin_change);
 }
 
-static void
-first_key(struct kiosk *k, enum key_fn fn)
+void
+pin_new_first_key(struct kiosk *k, enum key_fn fn, const struct state_def *again)
 {
 	struct pin_change *pc = SVC_DATA(k, struct pin_change);
 	if (pin_entry_key(k, fn) || fn != KEYFN_ENTER || !pin_entry_done(k))
@@ -82,36 +85,55 @@ first_key(struct kiosk *k, enum key_fn fn)
 	pc->first_len = k->s.pin_len;
 	k->s.pin = NULL;
 	k->s.pin_len = 0;
-	state_enter(k, &state_pin_change_again);
+	state_enter(k, again);
+}
+
+int
+pin_new_again_key(struct kiosk *k, enum key_fn fn, const struct state_def *first)
+{
+	struct pin_change *pc = SVC_DATA(k, struct pin_change);
+	if (pin_entry_key(k, fn) || fn != KEYFN_ENTER || !pin_entry_done(k))
+		return 0;
+	if (pc->first == NULL || pc->first_len != k->s.pin_len ||
+	    sodium_memcmp(pc->first, k->s.pin, (size_t)k->s.pin_len) != 0) {
+		kiosk_set_message(k, message_from_str("pin_mismatch"));
+		state_enter(k, first);
+		return 0;
+	}
+	return 1;
+}
+
+void
+pin_new_leave(struct kiosk *k)
+{
+	pin_entry_close(k);
+	first_forget(k);
+}
+
+void
+pin_new_start(struct kiosk *k)
+{
+	memset(SVC_DATA(k, struct pin_change), 0, sizeof(struct pin_change));
+}
+
+static void
+first_key(struct kiosk *k, enum key_fn fn)
+{
+	pin_new_first_key(k, fn, &state_pin_change_again);
 }
 
 static void
 again_key(struct kiosk *k, enum key_fn fn)
 {
-	struct pin_change *pc = SVC_DATA(k, struct pin_change);
-	if (pin_entry_key(k, fn) || fn != KEYFN_ENTER || !pin_entry_done(k))
-		return;
-	if (pc->first == NULL || pc->first_len != k->s.pin_len ||
-	    sodium_memcmp(pc->first, k->s.pin, (size_t)k->s.pin_len) != 0) {
-		kiosk_set_message(k, message_from_str("pin_mismatch"));
-		state_enter(k, &state_pin_change);
-		return;
-	}
-	pin_entry_send(k, KPROTO_MSG_PIN_CHANGE, change_done);
-}
-
-static void
-again_leave(struct kiosk *k)
-{
-	pin_entry_close(k);
-	first_forget(k);
+	if (pin_new_again_key(k, fn, &state_pin_change))
+		pin_entry_send(k, KPROTO_MSG_PIN_CHANGE, change_done);
 }
 
 /* From the menu: the service area may hold another service's values of this visit. */
 static void
 change_start(struct kiosk *k)
 {
-	memset(SVC_DATA(k, struct pin_change), 0, sizeof(struct pin_change));
+	pin_new_start(k);
 	state_enter(k, &state_pin_change);
 }
 
@@ -155,7 +177,7 @@ const struct state_def state_pin_change_again = {
 	.holds_card = 1,
 	.pin_entry = 1,
 	.enter = pin_entry_open,
-	.leave = again_leave,
+	.leave = pin_new_leave,
 	.key = again_key,
 	.input = pin_entry_input,
 };

@@ -14,6 +14,16 @@ lang_valid(const char *lang)
 	return strcmp(lang, "zh") == 0 || strcmp(lang, "en") == 0 || lang[0] == '\0';
 }
 
+/* Exactly four ASCII digits: all of a card number a list of cards may show. */
+static int
+last4_valid(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[4] == '\0';
+}
+
 int
 kproto_card_open_pack(struct kproto_buf *b, const struct kproto_card_open *m)
 {
@@ -70,7 +80,7 @@ int
 kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m)
 {
 	kproto_buf_init(b);
-	if (m->status > KPROTO_CARD_UNKNOWN || !lang_valid(m->lang) ||
+	if (m->status > KPROTO_CARD_INACTIVE || !lang_valid(m->lang) ||
 	    strlen(m->holder) > KPROTO_HOLDER_MAX)
 		return b->error = KPROTO_E_FIELD_VALUE;
 	kproto_put_u8(b, KPROTO_TAG_CARD_STATUS, m->status);
@@ -99,7 +109,7 @@ kproto_card_info_unpack(struct kproto_buf *b, struct kproto_card_info *m)
 		m->theme[0] = '\0';
 	}
 	TRY(kproto_get_end(b));
-	if (m->status > KPROTO_CARD_UNKNOWN || !lang_valid(m->lang))
+	if (m->status > KPROTO_CARD_INACTIVE || !lang_valid(m->lang))
 		return KPROTO_E_FIELD_VALUE;
 	return KPROTO_OK;
 }
@@ -513,6 +523,56 @@ kproto_pin_change_result_unpack(struct kproto_buf *b, struct kproto_pin_change_r
 	TRY(kproto_get_u8(b, KPROTO_TAG_PIN_CHANGE_STATUS, &m->status));
 	TRY(kproto_get_end(b));
 	return m->status > KPROTO_PIN_WEAK_SAME ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
+}
+
+/* A count, then each card's last four digits and status: as a statement's lines. */
+int
+kproto_card_list_info_pack(struct kproto_buf *b, const struct kproto_card_list_info *m)
+{
+	kproto_buf_init(b);
+	if (m->count > KPROTO_CARDS_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	kproto_put_u8(b, KPROTO_TAG_CARD_COUNT, m->count);
+	for (int i = 0; i < m->count; i++) {
+		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_INACTIVE)
+			return b->error = KPROTO_E_FIELD_VALUE;
+		kproto_put_str(b, KPROTO_TAG_CARD_LAST4, m->card[i].last4);
+		kproto_put_u8(b, KPROTO_TAG_CARD_STATUS, m->card[i].status);
+	}
+	return b->error;
+}
+
+int
+kproto_card_list_info_unpack(struct kproto_buf *b, struct kproto_card_list_info *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_CARD_COUNT, &m->count));
+	if (m->count > KPROTO_CARDS_MAX)
+		return KPROTO_E_FIELD_VALUE;
+	for (int i = 0; i < m->count; i++) {
+		TRY(kproto_get_str(b, KPROTO_TAG_CARD_LAST4, m->card[i].last4,
+		    sizeof m->card[i].last4));
+		TRY(kproto_get_u8(b, KPROTO_TAG_CARD_STATUS, &m->card[i].status));
+		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_INACTIVE)
+			return KPROTO_E_FIELD_VALUE;
+	}
+	return kproto_get_end(b);
+}
+
+int
+kproto_card_report_lost_pack(struct kproto_buf *b, const struct kproto_card_report_lost *m)
+{
+	kproto_buf_init(b);
+	if (m->index >= KPROTO_CARDS_MAX)
+		return b->error = KPROTO_E_FIELD_VALUE;
+	return kproto_put_u8(b, KPROTO_TAG_CARD_INDEX, m->index);
+}
+
+int
+kproto_card_report_lost_unpack(struct kproto_buf *b, struct kproto_card_report_lost *m)
+{
+	TRY(kproto_get_u8(b, KPROTO_TAG_CARD_INDEX, &m->index));
+	TRY(kproto_get_end(b));
+	return m->index >= KPROTO_CARDS_MAX ? KPROTO_E_FIELD_VALUE : KPROTO_OK;
 }
 
 /* ---- staff ---------------------------------------------------------------------- */

@@ -104,6 +104,9 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_TRANSFER: return "TRANSFER";
 	case KPROTO_MSG_STATEMENT: return "STATEMENT";
 	case KPROTO_MSG_PIN_CHANGE: return "PIN_CHANGE";
+	case KPROTO_MSG_CARD_ACTIVATE: return "CARD_ACTIVATE";
+	case KPROTO_MSG_CARD_LIST: return "CARD_LIST";
+	case KPROTO_MSG_CARD_REPORT_LOST: return "CARD_REPORT_LOST";
 	case KPROTO_MSG_STAFF_CALL: return "STAFF_CALL";
 	case KPROTO_MSG_STAFF_AUTH: return "STAFF_AUTH";
 	case KPROTO_MSG_STAFF_LEAVE: return "STAFF_LEAVE";
@@ -119,6 +122,7 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_TRANSFER_RESULT: return "TRANSFER_RESULT";
 	case KPROTO_MSG_STATEMENT_LINES: return "STATEMENT_LINES";
 	case KPROTO_MSG_PIN_CHANGE_RESULT: return "PIN_CHANGE_RESULT";
+	case KPROTO_MSG_CARD_LIST_INFO: return "CARD_LIST_INFO";
 	case KPROTO_MSG_STAFF_RESULT: return "STAFF_RESULT";
 	case KPROTO_MSG_ERROR: return "ERROR";
 	}
@@ -128,16 +132,15 @@ kproto_type_to_str(int type)
 int
 kproto_type_is_request(int type)
 {
-	/* 0x20..0x25 are kept for the card services. */
 	return (type >= KPROTO_MSG_CARD_OPEN && type <= KPROTO_MSG_STAFF_LEAVE) ||
-	    (type >= KPROTO_MSG_PROFILE_SAVE && type <= KPROTO_MSG_PROFILE_FORGET);
+	    (type >= KPROTO_MSG_CARD_ACTIVATE && type <= KPROTO_MSG_PROFILE_FORGET);
 }
 
 int
 kproto_type_is_response(int type)
 {
 	return (type >= KPROTO_MSG_CARD_INFO && type <= KPROTO_MSG_STAFF_RESULT) ||
-	    type == KPROTO_MSG_ERROR;
+	    type == KPROTO_MSG_CARD_LIST_INFO || type == KPROTO_MSG_ERROR;
 }
 
 const char *
@@ -148,6 +151,7 @@ kproto_card_status_to_str(int status)
 	case KPROTO_CARD_LOCKED: return "locked";
 	case KPROTO_CARD_LOST: return "lost";
 	case KPROTO_CARD_UNKNOWN: return "unknown";
+	case KPROTO_CARD_INACTIVE: return "inactive";
 	}
 	return "?";
 }
@@ -186,6 +190,7 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_INTERNAL: return "internal";
 	case KPROTO_ERROR_UNKNOWN_PAYEE: return "unknown-payee";
 	case KPROTO_ERROR_NO_ACCOUNT: return "no-such-account";
+	case KPROTO_ERROR_NO_CARD: return "no-such-card";
 	}
 	return "?";
 }

@@ -181,17 +181,17 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k)
         k.keys("Down")
-        k.hears("Balance, 1 of 5")
+        k.hears("Balance, 1 of 6")
         k.keys("Down")
-        k.hears("Withdraw cash, 2 of 5")
+        k.hears("Withdraw cash, 2 of 6")
         # Marked by an arrow, not only by colour.
         k.wait_for(lambda: re.search(r">\s*\[2\]\s+Withdraw cash", k.screen()), "the arrow")
-        k.keys("Down", "Down", "Down", "Down")
-        k.hears("Balance, 1 of 5")
+        k.keys("Down", "Down", "Down", "Down", "Down")
+        k.hears("Balance, 1 of 6")
         k.keys("Up")
-        k.wait_for(lambda: k.spoken()[-1].startswith("Change your PIN, 5 of 5"), "round")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Lost card, 6 of 6"), "round")
         k.keys("Down", "Down")
-        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 5"), "again")
+        k.wait_for(lambda: k.spoken()[-1].startswith("Withdraw cash, 2 of 6"), "again")
         k.keys("Enter")
         k.in_state("withdraw")
 
@@ -199,9 +199,9 @@ class Focus(KioskTest):
         k = self.k.start()
         to_menu(k, lang_key="1")
         k.keys("Up")
-        k.hears("修改密码，第五项，共五项")
-        k.keys("Up", "Up")
-        k.hears("转账，第三项，共五项")
+        k.hears("挂失银行卡，第六项，共六项")
+        k.keys("Up", "Up", "Up")
+        k.hears("转账，第三项，共六项")
 
 
 class HeardItem(KioskTest):

@@ -78,6 +78,8 @@ unpack_all(const unsigned char *p, size_t len)
 	ROUND_TRIP(statement, p, len);
 	ROUND_TRIP(statement_lines, p, len);
 	ROUND_TRIP(pin_change_result, p, len);
+	ROUND_TRIP(card_list_info, p, len);
+	ROUND_TRIP(card_report_lost, p, len);
 	ROUND_TRIP(staff_call, p, len);
 	ROUND_TRIP(staff_auth, p, len);
 	ROUND_TRIP(staff_result, p, len);

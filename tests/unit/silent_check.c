@@ -326,6 +326,11 @@ values_for(struct kiosk *k, const char *lang, int headset_then, struct value *ou
 	const struct screen_contract *c = k->state->contract;
 	for (const char *const *ph = c ? c->placeholders : NULL; ph && *ph && n < max; ph++)
 		n += value_of(k, *ph, lang, &out[n]);
+	/* And the message shown on it, which may be a service's on the menu. */
+	const struct message_contract *mc = k->s.message != MSG_NONE ?
+	    message_contract_get(k->s.message) : NULL;
+	for (const char *const *ph = mc ? mc->placeholders : NULL; ph && *ph && n < max; ph++)
+		n += value_of(k, *ph, lang, &out[n]);
 	/* The field being typed (an amount, a card number), as the state shows and says it. */
 	struct screen_input in = {0};
 	snprintf(in.lang, sizeof in.lang, "%s", lang);

@@ -152,7 +152,7 @@ test_demo(struct db *db)
 	struct kproto_balance_info bi;
 
 	/* Valid card numbers, so that each can be typed as a payee. */
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 5);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 7);
 	for (const char *const *p = (const char *const[]){ PAN1, PAN2, PAN3, PAN4, PAN5, NULL };
 	    *p != NULL; p++)
 		CHECK(kproto_pan_luhn(*p));
@@ -181,6 +181,15 @@ test_demo(struct db *db)
 	CHECK(ci.holder[0] == '\0');
 	CHECK_EQ(ledger_card_open(db, "6222000000000099", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_UNKNOWN);
+	/* A new card awaiting activation, and 张伟's second card on his account. */
+	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
+	CHECK(strcmp(ci.holder, "陈静 Chen Jing") == 0);
+	CHECK_EQ(ledger_card_open(db, "6222000000000108", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK(kproto_pan_luhn("6222000000000090") && kproto_pan_luhn("6222000000000108"));
+	CHECK_EQ(ledger_balance(db, "6222000000000108", &bi), LEDGER_OK);
+	CHECK_EQ(bi.balance_fen, 500000);
 
 	CHECK_EQ(ledger_balance(db, PAN1, &bi), LEDGER_OK);
 	CHECK_EQ(bi.balance_fen, 500000);
@@ -195,11 +204,11 @@ test_demo(struct db *db)
 	CHECK_EQ(ledger_balance(db, PAN5, &bi), LEDGER_OK);
 	CHECK_EQ(bi.balance_fen, 150000);
 	/* Each customer's current and savings account opened with its balance. */
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'opening'"), 10);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM ledger WHERE kind = 'opening'"), 12);
 
 	/* PINs are stored as Argon2 hashes, not as digits. */
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '$argon2%'"),
-	    5);
+	    7);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pin_hash LIKE '%1234%'"), 0);
 	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 }
@@ -565,6 +574,19 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/* What an adapter of schema version 6 wrote: no card awaits activation, none was
+ * reported lost at a kiosk. */
+static void
+downgrade_to_v6(struct db *db)
+{
+	char err[512];
+
+	CHECK(db_exec(db, "DROP TABLE card_activations; DROP TABLE card_losses", err,
+	    sizeof err) == 0);
+	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 6" :
+	    "PRAGMA user_version = 6", err, sizeof err) == 0);
+}
+
 /* What an adapter of schema version 4 wrote: no staff, no calls for staff, no
  * remembered profiles. */
 static void
@@ -572,6 +594,7 @@ downgrade_to_v4(struct db *db)
 {
 	char err[512];
 
+	downgrade_to_v6(db);
 	CHECK(db_exec(db, "DROP TABLE card_profiles; DROP TABLE staff_calls; DROP TABLE staff",
 	    err, sizeof err) == 0);
 	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 4" :
@@ -658,9 +681,9 @@ test_migrate_v2(void)
 		return;
 	}
 	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 5);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 6);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers c JOIN accounts a ON "
-	    "a.customer_id = c.id AND a.holder = c.name AND a.kind = 'current'"), 5);
+	    "a.customer_id = c.id AND a.holder = c.name AND a.kind = 'current'"), 6);
 	CHECK_EQ(ledger_accounts(db, PAN1, acc, &n), LEDGER_OK);
 	CHECK_EQ(n, 1);
 	CHECK(strcmp(acc[0].kind, "current") == 0);
@@ -675,7 +698,7 @@ test_migrate_v2(void)
 	/* The bank opens accounts for new customers after the migrated ones. */
 	CHECK(db_exec(db, "INSERT INTO customers (name) VALUES ('New Customer')", err,
 	    sizeof err) == 0);
-	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 6);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 7);
 	db_close(db);
 	if (pg == NULL)
 		remove_bank_file(spec);
@@ -783,7 +806,8 @@ test_open_errors(void)
 	struct db *o = NULL;
 	CHECK(db_init_demo(p, err, sizeof err) == 0);
 	CHECK(db_open(p, &o, err, sizeof err) == 0);
-	CHECK(db_exec(o, "DROP TABLE payees; DROP TABLE ledger; DROP TABLE holds; "
+	CHECK(db_exec(o, "DROP TABLE card_activations; DROP TABLE card_losses; "
+	    "DROP TABLE payees; DROP TABLE ledger; DROP TABLE holds; "
 	    "DROP TABLE cards; DROP TABLE accounts; DROP TABLE customers; CREATE TABLE t (x); "
 	    "PRAGMA user_version = 0", err,
 	    sizeof err) == 0);
@@ -1305,6 +1329,49 @@ test_transfer_concurrent(struct db *db)
 	CHECK_EQ(acc[0].available_fen, 0);
 }
 
+/* A bank of schema version 6 gains the card services: its cards are all in use, none
+ * awaits activation; a card reported lost is recorded with the card that said so. */
+static void
+test_migrate_v6(void)
+{
+	char pans[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
+	struct kproto_card_list_info cl;
+	struct kproto_card_info ci;
+	char spec[600], err[1024];
+	struct db *db = NULL;
+
+	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v6");
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL)
+		return;
+	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
+	downgrade_to_v6(db);
+	db_close(db);
+	db = NULL;
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return;
+	}
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(ledger_card_list(db, PAN1, &cl, pans), LEDGER_OK);
+	CHECK_EQ(cl.count, 1);
+	CHECK(strcmp(pans[0], "6222000000000108") == 0);
+	CHECK_EQ(ledger_card_report_lost(db, KIOSK, PAN1, pans[0]), LEDGER_OK);
+	CHECK_EQ(ledger_card_report_lost(db, KIOSK, PAN1, pans[0]), LEDGER_REPEAT);
+	CHECK_EQ(ledger_card_report_lost(db, KIOSK, PAN1, PAN2), LEDGER_CONFLICT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_losses WHERE pan = "
+	    "'6222000000000108' AND reported_with = '6222000000000017'"), 1);
+	db_close(db);
+	if (pg == NULL)
+		remove_bank_file(spec);
+}
+
 /* A bank of schema version 3 gains transfers: every card the default limit, no
  * threshold; its money and payees kept. */
 static void
@@ -1331,7 +1398,7 @@ test_migrate_v3(void)
 	}
 	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE transfer_limit_fen = "
-	    "5000000 AND large_threshold_fen IS NULL"), 5);
+	    "5000000 AND large_threshold_fen IS NULL"), 7);
 	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
 	CHECK_EQ(tc.npayees, 2);
 	CHECK_EQ(tc.transfer_remaining_fen, BANKD_TRANSFER_LIMIT_FEN);
@@ -1355,8 +1422,9 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE card_profiles, staff_calls, staff, transfers, payees, "
-	    "ledger, holds, cards, accounts, customers, schema_version", err, sizeof err) == 0);
+	CHECK(db_exec(db, "DROP TABLE card_activations, card_losses, card_profiles, staff_calls, "
+	    "staff, transfers, payees, ledger, holds, cards, accounts, customers, "
+	    "schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
 
@@ -1830,6 +1898,7 @@ main(int argc, char **argv)
 	test_transfer_concurrent(db);
 	test_migrate_v3();
 	test_profile(db);
+	test_migrate_v6();
 	/* What follows wants the demo's money back. */
 	db = fresh_bank(db);
 	if (pg != NULL) {

@@ -645,6 +645,149 @@ test_pin_change_pool(void)
 	pin_fd = -1;
 }
 
+/* The PIN_CHANGE_RESULT status of CARD_ACTIVATE with pin, or -1 for another answer. */
+static int
+card_activate(struct bank_session *s, const char *pin)
+{
+	struct kproto_pin_change_result pr;
+
+	pin_call(s, KPROTO_MSG_CARD_ACTIVATE, pin, adapter_pk);
+	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
+		return -1;
+	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
+	return pr.status;
+}
+
+/*
+ * A new card: CARD_INFO says inactive; its letter's PIN opens it for CARD_ACTIVATE and
+ * nothing else; the customer's own PIN, judged by the PIN change's rules, makes it an
+ * ordinary card, which the letter's PIN no longer opens.
+ */
+static void
+test_card_activate(void)
+{
+	struct kproto_card_info ci;
+	struct bank_session s;
+
+	bank_session_init(&s, 10);
+	CHECK_EQ(card_activate(&s, "3860"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_ACTIVATE");
+	ci = card_open(&s, "6222000000000090");
+	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
+	CHECK(strcmp(ci.holder, "陈静 Chen Jing") == 0);
+	CHECK_EQ(card_activate(&s, "3860"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_ACTIVATE");
+	CHECK_EQ(pin_verify(&s, "9518", adapter_pk).status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pin_verify(&s, "9517", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(s.state, BANK_ACTIVATING);
+	/* The letter's PIN alone moves no money and changes nothing else. */
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	call_empty(&s, KPROTO_MSG_TRANSFER_OPTIONS);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "TRANSFER_OPTIONS");
+	call_empty(&s, KPROTO_MSG_CARD_LIST);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_LIST");
+	CHECK_EQ(pin_change(&s, "3860"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "PIN_CHANGE");
+	CHECK_EQ(card_activate(&s, "5555"), KPROTO_PIN_WEAK_REPEATED);
+	CHECK_EQ(card_activate(&s, "2345"), KPROTO_PIN_WEAK_RUN);
+	CHECK_EQ(card_activate(&s, "9517"), KPROTO_PIN_WEAK_SAME);
+	CHECK_EQ(s.state, BANK_ACTIVATING);
+	CHECK_EQ(card_activate(&s, "3860"), KPROTO_PIN_CHANGED);
+	CHECK_EQ(s.state, BANK_AUTHED);
+	CHECK_EQ(balance(&s).balance_fen, 200000);
+	CHECK_EQ(card_activate(&s, "4071"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_ACTIVATE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	ci = card_open(&s, "6222000000000090");
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(ci.tries_left, 3);
+	CHECK_EQ(pin_verify(&s, "9517", adapter_pk).status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pin_verify(&s, "3860", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(s.state, BANK_AUTHED);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* An active card is never activated again. */
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(card_activate(&s, "3860"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_ACTIVATE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
+static struct kproto_card_list_info
+card_list(struct bank_session *s)
+{
+	struct kproto_card_list_info cl;
+
+	memset(&cl, 0xff, sizeof cl);
+	call_empty(s, KPROTO_MSG_CARD_LIST);
+	CHECK_EQ(rtype, KPROTO_MSG_CARD_LIST_INFO);
+	if (rtype == KPROTO_MSG_CARD_LIST_INFO)
+		CHECK_EQ(kproto_card_list_info_unpack(&resp, &cl), KPROTO_OK);
+	return cl;
+}
+
+static void
+report_lost(struct bank_session *s, uint8_t index)
+{
+	struct kproto_card_report_lost rl = { .index = index };
+
+	CHECK_EQ(kproto_card_report_lost_pack(&req, &rl), KPROTO_OK);
+	call(s, KPROTO_MSG_CARD_REPORT_LOST);
+}
+
+/*
+ * Reporting a card lost: after the PIN of another card of the customer, one of the
+ * cards CARD_LIST_INFO listed (last four digits only), and only those; the lost card
+ * is refused at CARD_OPEN from then on. Saying it twice is no error.
+ */
+static void
+test_card_report_lost(void)
+{
+	struct kproto_card_list_info cl;
+	struct bank_session s;
+
+	bank_session_init(&s, 11);
+	card_open(&s, "6222000000000017");
+	call_empty(&s, KPROTO_MSG_CARD_LIST);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_LIST");
+	report_lost(&s, 0);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_REPORT_LOST");
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_OK);
+	report_lost(&s, 0);
+	EXPECT_ERROR(KPROTO_ERROR_NO_CARD, "CARD_LIST_INFO");
+	cl = card_list(&s);
+	CHECK_EQ(cl.count, 1);
+	CHECK(strcmp(cl.card[0].last4, "0108") == 0);
+	CHECK_EQ(cl.card[0].status, KPROTO_CARD_OK);
+	report_lost(&s, 1);
+	EXPECT_ERROR(KPROTO_ERROR_NO_CARD, "CARD_REPORT_LOST");
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, KPROTO_TAG_CARD_INDEX, KPROTO_CARDS_MAX);
+	call(&s, KPROTO_MSG_CARD_REPORT_LOST);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "CARD_REPORT_LOST");
+	report_lost(&s, 0);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	report_lost(&s, 0);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	cl = card_list(&s);
+	CHECK_EQ(cl.count, 1);
+	CHECK_EQ(cl.card[0].status, KPROTO_CARD_LOST);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	CHECK_EQ(card_open(&s, "6222000000000108").status, KPROTO_CARD_LOST);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	/* A customer with one card has nothing to list; the list is theirs alone. */
+	card_open(&s, "6222000000000025");
+	CHECK_EQ(pin_verify(&s, "2580", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(card_list(&s).count, 0);
+	report_lost(&s, 0);
+	EXPECT_ERROR(KPROTO_ERROR_NO_CARD, "CARD_REPORT_LOST");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
 /* Neither a PIN nor a whole card number may reach the log. */
 /* TRANSFER to a payee (pan) or between own accounts (pan NULL); status, or -1 for
  * anything but a TRANSFER_RESULT. */
@@ -900,6 +1043,13 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "7294") == NULL);
 	CHECK(strstr(text, "6149") == NULL);
 	CHECK(strstr(text, "PIN changed") != NULL);
+	/* Card services: the lost card masked, the activation's PINs nowhere. */
+	CHECK(strstr(text, "CARD_REPORT_LOST 622200******0108") != NULL);
+	CHECK(strstr(text, "6222000000000108") == NULL);
+	CHECK(strstr(text, "6222000000000090") == NULL);
+	CHECK(strstr(text, "9517") == NULL);
+	CHECK(strstr(text, "3860") == NULL);
+	CHECK(strstr(text, "CARD_ACTIVATE 622200******0090 -> PIN changed") != NULL);
 }
 
 /* STAFF_AUTH with badge id and pin; the STAFF_RESULT status, or -1 for anything else. */
@@ -1054,6 +1204,8 @@ main(int argc, char **argv)
 	test_transfer();
 	test_pin_change("6222000000000033", "1357", "7294");
 	test_pin_change_pool();
+	test_card_activate();
+	test_card_report_lost();
 	test_staff_only();
 	test_staff();
 	test_profile();

@@ -590,6 +590,71 @@ test_transfer_frames(const struct rec *recs, int n)
 	CHECK_EQ(r2.available_after_fen, 1950000);
 }
 
+/* Card services: the real client and server produce the frames; a new card's
+ * CARD_INFO and the sealed PIN of CARD_ACTIVATE read back. */
+static void
+test_card_frames(const struct rec *recs, int n)
+{
+	struct kproto_card_list_info cl = { .count = 2, .card = { { "0108", KPROTO_CARD_OK },
+	    { "0058", KPROTO_CARD_LOST } } }, cl2;
+	struct kproto_card_info ci = { .status = KPROTO_CARD_INACTIVE,
+	    .holder = "陈静 Chen Jing", .lang = "zh", .tries_left = 3 }, ci2;
+	struct kproto_card_report_lost rl = { .index = 0 }, rl2;
+	struct kproto_pin_verify pv;
+	struct kproto_conn client, server;
+	struct kproto_buf b;
+	char pin[KPROTO_PIN_MAX + 1];
+	int sv[2];
+
+	client_up(&client, sv);
+	CHECK_EQ(read_exact(sv[1], (unsigned char[KPROTO_MAX_FRAME]){ 0 },
+	    hello.len + confirm.len), 0);
+	client.send_seq = 4;
+	kproto_buf_init(&b);
+	send_expect(&client, sv[1], KPROTO_MSG_CARD_LIST, &b, recs, n, "request_card_list");
+	kproto_card_report_lost_pack(&b, &rl);
+	send_expect(&client, sv[1], KPROTO_MSG_CARD_REPORT_LOST, &b, recs, n,
+	    "request_card_report_lost");
+	close(sv[1]);
+	kproto_conn_close(&client);
+
+	server_up(&server, sv);
+	CHECK_EQ(read_exact(sv[0], (unsigned char[KPROTO_MAX_FRAME]){ 0 }, reply.len), 0);
+	kproto_card_info_pack(&b, &ci);
+	send_expect(&server, sv[0], KPROTO_MSG_CARD_INFO, &b, recs, n,
+	    "response_card_inactive");
+	server.send_seq = 3;
+	kproto_card_list_info_pack(&b, &cl);
+	send_expect(&server, sv[0], KPROTO_MSG_CARD_LIST_INFO, &b, recs, n,
+	    "response_card_list");
+	close(sv[0]);
+	kproto_conn_close(&server);
+
+	payload_of(recs, n, "response_card_inactive", adapter_pk, &b);
+	CHECK_EQ(kproto_card_info_unpack(&b, &ci2), KPROTO_OK);
+	CHECK_EQ(ci2.status, KPROTO_CARD_INACTIVE);
+	payload_of(recs, n, "response_card_list", adapter_pk, &b);
+	CHECK_EQ(kproto_card_list_info_unpack(&b, &cl2), KPROTO_OK);
+	CHECK(cl2.count == 2 && strcmp(cl2.card[1].last4, "0058") == 0 &&
+	    cl2.card[1].status == KPROTO_CARD_LOST);
+	payload_of(recs, n, "request_card_report_lost", kiosk_pk, &b);
+	CHECK_EQ(kproto_card_report_lost_unpack(&b, &rl2), KPROTO_OK);
+	CHECK_EQ(rl2.index, 0);
+	payload_of(recs, n, "request_card_activate", kiosk_pk, &b);
+	CHECK_EQ(kproto_pin_verify_unpack(&b, &pv), KPROTO_OK);
+	CHECK_EQ(kproto_pin_open(pv.sealed, pv.sealed_len, adapter_sk, pin, sizeof pin),
+	    KPROTO_OK);
+	CHECK(strcmp(pin, VECTOR_NEW_PIN) == 0);
+	/* Only four digits leave the adapter; an index past the list is refused. */
+	kproto_buf_init(&b);
+	kproto_put_u8(&b, KPROTO_TAG_CARD_COUNT, 1);
+	kproto_put_str(&b, KPROTO_TAG_CARD_LAST4, "6222000000000108");
+	kproto_put_u8(&b, KPROTO_TAG_CARD_STATUS, 0);
+	CHECK(kproto_card_list_info_unpack(&b, &cl2) != KPROTO_OK);
+	rl.index = KPROTO_CARDS_MAX;
+	CHECK_EQ(kproto_card_report_lost_pack(&b, &rl), KPROTO_E_FIELD_VALUE);
+}
+
 /*
  * What a receiver in state "at", expecting seq, concludes from frame f followed by the
  * end of the stream. The state is reached by the vectors' own handshake frames.
@@ -723,6 +788,7 @@ main(int argc, char **argv)
 		    "frame");
 		test_good_frames();
 		test_transfer_frames(recs, n);
+		test_card_frames(recs, n);
 		test_results(recs, n);
 		records_free(recs, n);
 		struct blob *all[] = { &hello, &reply, &confirm, &request, &response,

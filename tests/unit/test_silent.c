@@ -82,7 +82,8 @@
  *   =STATE        the state must now be STATE; !MESSAGE: the screen must show MESSAGE;
  *                 ^SCREEN: the screen shown must be SCREEN (an overlay: help...)
  * Every step that shows something is checked. The demo bank: cards 1-3 active (PINs 1234,
- * 2580, 1357; card 3 holds ¥800), 4 blocked, 5 reported lost.
+ * 2580, 1357; card 3 holds ¥800), 4 blocked, 5 reported lost; 6222000000000090 awaits
+ * activation (its letter's PIN 9517), 6222000000000108 is card 1's customer's second.
  */
 static const struct journey {
 	const char *name;
@@ -179,6 +180,18 @@ static const struct journey {
 	  "card:1 =language lang =pin 1234 ENTER =menu wait:3 =transfer 1 =transfer_amount 100 "
 	  "ENTER =transfer_confirm unanswered:1 =take_card !transfer_unknown take-card =goodbye "
 	  "idle =welcome" },
+	{ "a new card activated: the letter's PIN, then a weak PIN, two that differ, its own",
+	  "card:6222000000000090 =language lang =notice !card_inactive ENTER =pin 9517 ENTER "
+	  "=activate 1111 ENTER =activate_again 1111 ENTER =activate !pin_weak_repeated "
+	  "3860 ENTER 3861 ENTER !pin_mismatch 3860 ENTER 3860 ENTER =menu !card_activated "
+	  "CANCEL =take_card take-card =goodbye idle =welcome" },
+	{ "a lost card reported with another: the list, back, confirmed; then kept",
+	  "card:1 =language lang =pin 1234 ENTER =menu wait:6 =card_lost 2 =card_lost 1 "
+	  "=card_lost_confirm 2 =card_lost 1 =card_lost_confirm wait:1 =menu !card_lost_done "
+	  "wait:6 =menu !card_lost_none CANCEL =take_card take-card =goodbye idle =welcome "
+	  "card:6222000000000108 =language lang =notice !card_lost CANCEL =goodbye idle "
+	  "=welcome" },
+	/* Last: the demo bank is fresh for the next language's pass. */
 	{ "calling staff, and staff at the kiosk: refused, assisting, locked out",
 	  "card:1 =language lang =pin 1234 ENTER =menu CALL_STAFF =staff_called cooled idle "
 	  "!timeout_warning 2 !more_time 1 =menu staff-card:9999 =staff_pin 1111 wait:ENTER "
@@ -230,6 +243,8 @@ static const struct {
 	{ "statement_receipt", "printed, not shown: the screen shows statement_printed" },
 	{ "statement_empty", "every account of the demo bank has its opening line" },
 	{ "no_account", "every customer of the demo bank has both accounts" },
+	{ "card_lost_gone", "a card listed is its customer's until the bank moves it, which "
+	  "no kiosk does" },
 	{ "staff_on_the_way", "at the foot of the wait screen, when CALL_STAFF is pressed "
 	  "while the bank answers" },
 	{ "staff_unavailable", "the bank lost between a staff badge and its PIN" },

@@ -28,10 +28,12 @@ enum {
 	T_STATEMENT = 0x1B, T_PIN_CHANGE = 0x1C,
 	T_STAFF_CALL = 0x1D, T_STAFF_AUTH = 0x1E, T_STAFF_LEAVE = 0x1F,
 	T_PROFILE_SAVE = 0x26, T_PROFILE_FORGET = 0x27,
+	T_CARD_ACTIVATE = 0x20, T_CARD_LIST = 0x21, T_CARD_REPORT_LOST = 0x22,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
 	T_TRANSFER_CHOICES = 0x45, T_PAYEE_INFO = 0x46, T_TRANSFER_RESULT = 0x47,
 	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
 	T_STAFF_RESULT = 0x4A,
+	T_CARD_LIST_INFO = 0x4C,
 	T_ERROR = 0x4f,
 };
 enum {
@@ -48,6 +50,7 @@ enum {
 	F_STATEMENT_ACCOUNT = 0x70, F_LINE_COUNT = 0x71, F_ENTRY_AT = 0x72,
 	F_ENTRY_KIND = 0x73, F_ENTRY_AMOUNT = 0x74, F_BALANCE_AFTER = 0x75,
 	F_PIN_CHANGE_STATUS = 0x76,
+	F_CARD_COUNT = 0x90, F_CARD_LAST4 = 0x91, F_CARD_INDEX = 0x92,
 	F_STAFF_REASON = 0x80, F_STAFF_ID = 0x81, F_STAFF_STATUS = 0x82,
 	F_VOLUME = 0xA0, F_RATE = 0xA1, F_TEXT_SIZE = 0xA2, F_THEME = 0xA3,
 };
@@ -291,6 +294,52 @@ write_profile_frames(void)
 	    f.len, "OK");
 }
 
+/* Card services: a new card's CARD_INFO, its activation, and a card reported lost. */
+static void
+write_card_frames(void)
+{
+	static struct frame f;
+	static struct payload p;
+	unsigned char sealed[128];
+
+	p.len = 0;
+	field_int(&p, F_CARD_STATUS, 4, 1);
+	field_str(&p, F_HOLDER, "\xe9\x99\x88\xe9\x9d\x99 Chen Jing"); /* 陈静 */
+	field_str(&p, F_LANG, "zh");
+	field_int(&p, F_CARD_FLAGS, 0, 4);
+	field_int(&p, F_TRIES_LEFT, 3, 1);
+	frame_make(&f, T_CARD_INFO, 1, session, &p, &adapter);
+	record("response_card_inactive", "CARD_INFO: inactive (awaiting activation), holder "
+	    "\"Chen Jing\", zh, no flags, 3 tries", "kiosk", 1, f.b, f.len, "OK");
+
+	p.len = 0;
+	field(&p, F_SEALED_PIN, sealed, seal_fixed(sealed, NEW_PIN, adapter.pk));
+	frame_make(&f, T_CARD_ACTIVATE, 4, session, &p, &kiosk);
+	record("request_card_activate", "CARD_ACTIVATE: the customer's own PIN " NEW_PIN
+	    " sealed as in request_pin_change; answered with PIN_CHANGE_RESULT", "adapter", 4,
+	    f.b, f.len, "OK");
+
+	p.len = 0;
+	frame_make(&f, T_CARD_LIST, 4, session, &p, &kiosk);
+	record("request_card_list", "CARD_LIST: empty, after the PIN", "adapter", 4, f.b, f.len,
+	    "OK");
+
+	field_int(&p, F_CARD_COUNT, 2, 1);
+	field_str(&p, F_CARD_LAST4, "0108");
+	field_int(&p, F_CARD_STATUS, 0, 1);
+	field_str(&p, F_CARD_LAST4, "0058");
+	field_int(&p, F_CARD_STATUS, 2, 1);
+	frame_make(&f, T_CARD_LIST_INFO, 3, session, &p, &adapter);
+	record("response_card_list", "CARD_LIST_INFO: two other cards, ending 0108 (ok) and "
+	    "0058 (lost)", "kiosk", 3, f.b, f.len, "OK");
+
+	p.len = 0;
+	field_int(&p, F_CARD_INDEX, 0, 1);
+	frame_make(&f, T_CARD_REPORT_LOST, 5, session, &p, &kiosk);
+	record("request_card_report_lost", "CARD_REPORT_LOST: the first card listed; answered "
+	    "with OK", "adapter", 5, f.b, f.len, "OK");
+}
+
 static void
 write_transfer_frames(void)
 {
@@ -455,6 +504,7 @@ write_frames(const char *dir)
 	    2, resp2.b, resp2.len, "OK");
 
 	write_transfer_frames();
+	write_card_frames();
 
 	p.len = 0;
 	field_int(&p, F_STATEMENT_ACCOUNT, 0, 1);
