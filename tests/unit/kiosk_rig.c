@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +94,20 @@ rig_open(struct kiosk_rig *r, const char *name, const char *bankd, const char *s
 	return 0;
 }
 
+/* Whether the adapter takes connections on sock yet. */
+static int
+rig_listening(const char *sock)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ok;
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", sock);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 void
 rig_start_bank(struct kiosk_rig *r)
 {
@@ -116,7 +132,8 @@ rig_start_bank(struct kiosk_rig *r)
 		    "--kiosk-key", peer, "--log", log, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 250 && access(sock, F_OK) != 0; i++)
+	/* Listening, not only bound: a busy machine shows the gap between the two. */
+	for (int i = 0; i < 1500 && !rig_listening(sock); i++)
 		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
 	free(db);
 	free(sock);
