@@ -93,10 +93,14 @@ class Activate(KioskTest):
 
 
 class ReportLost(KioskTest):
-    def kept_next_time(self):
+    def kept_next_time(self, changed_settings=False):
         k = self.k
         k.keys("Escape")
         k.device("card-take")
+        if changed_settings:
+            # Large print was switched on: the kiosk asks once whether to remember it.
+            k.in_state("profile")
+            k.keys("2")
         k.in_state("welcome")
         k.insert(SECOND)
         k.keys("2")
@@ -160,7 +164,7 @@ class ReportLost(KioskTest):
             self.assertNotIn("零一零八", said)
             self.assertNotIn("0108", said)
         self.assertEqual(k.db("SELECT status FROM cards WHERE pan = ?", SECOND), [("lost",)])
-        self.kept_next_time()
+        self.kept_next_time(changed_settings=True)
 
 
 if __name__ == "__main__":
