@@ -111,6 +111,12 @@ enum kproto_type {
 	KPROTO_MSG_CARD_ACTIVATE = 0x20,    /* answered with PIN_CHANGE_RESULT */
 	KPROTO_MSG_CARD_LIST = 0x21,
 	KPROTO_MSG_CARD_REPORT_LOST = 0x22, /* answered with OK */
+	/* Card services only a member of staff may open (staff-assisted mode): a card
+	 * locked by wrong PINs unlocked, a forgotten PIN reset, each with the customer's new
+	 * PIN (answered with PIN_CHANGE_RESULT); this card cancelled (answered with OK). */
+	KPROTO_MSG_CARD_UNLOCK = 0x23,
+	KPROTO_MSG_CARD_PIN_RESET = 0x24,
+	KPROTO_MSG_CARD_CANCEL = 0x25,
 
 	KPROTO_MSG_CARD_INFO = 0x40,
 	KPROTO_MSG_PIN_RESULT = 0x41,
@@ -199,6 +205,7 @@ enum kproto_card_status {
 	KPROTO_CARD_LOST = 2,
 	KPROTO_CARD_UNKNOWN = 3,
 	KPROTO_CARD_INACTIVE = 4,  /* new, its PIN still the letter's: only activation */
+	KPROTO_CARD_CANCELLED = 5, /* cancelled with staff: kept by the machine if seen */
 };
 #define KPROTO_CARD_F_LARGE_PRINT 0x00000001u
 #define KPROTO_CARD_F_SPEECH 0x00000002u
@@ -282,6 +289,8 @@ enum kproto_error_code {
 	KPROTO_ERROR_NO_ACCOUNT = 6,  /* STATEMENT of an account the customer does not have */
 
 	KPROTO_ERROR_NO_CARD = 9,     /* CARD_REPORT_LOST: no such card in the last list */
+	KPROTO_ERROR_MONEY_LEFT = 10, /* CARD_CANCEL: an account only this card reaches
+	                               * still holds money: move it first */
 };
 
 /*

@@ -80,7 +80,7 @@ int
 kproto_card_info_pack(struct kproto_buf *b, const struct kproto_card_info *m)
 {
 	kproto_buf_init(b);
-	if (m->status > KPROTO_CARD_INACTIVE || !lang_valid(m->lang) ||
+	if (m->status > KPROTO_CARD_CANCELLED || !lang_valid(m->lang) ||
 	    strlen(m->holder) > KPROTO_HOLDER_MAX)
 		return b->error = KPROTO_E_FIELD_VALUE;
 	kproto_put_u8(b, KPROTO_TAG_CARD_STATUS, m->status);
@@ -109,7 +109,7 @@ kproto_card_info_unpack(struct kproto_buf *b, struct kproto_card_info *m)
 		m->theme[0] = '\0';
 	}
 	TRY(kproto_get_end(b));
-	if (m->status > KPROTO_CARD_INACTIVE || !lang_valid(m->lang))
+	if (m->status > KPROTO_CARD_CANCELLED || !lang_valid(m->lang))
 		return KPROTO_E_FIELD_VALUE;
 	return KPROTO_OK;
 }
@@ -534,7 +534,7 @@ kproto_card_list_info_pack(struct kproto_buf *b, const struct kproto_card_list_i
 		return b->error = KPROTO_E_FIELD_VALUE;
 	kproto_put_u8(b, KPROTO_TAG_CARD_COUNT, m->count);
 	for (int i = 0; i < m->count; i++) {
-		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_INACTIVE)
+		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_CANCELLED)
 			return b->error = KPROTO_E_FIELD_VALUE;
 		kproto_put_str(b, KPROTO_TAG_CARD_LAST4, m->card[i].last4);
 		kproto_put_u8(b, KPROTO_TAG_CARD_STATUS, m->card[i].status);
@@ -552,7 +552,7 @@ kproto_card_list_info_unpack(struct kproto_buf *b, struct kproto_card_list_info 
 		TRY(kproto_get_str(b, KPROTO_TAG_CARD_LAST4, m->card[i].last4,
 		    sizeof m->card[i].last4));
 		TRY(kproto_get_u8(b, KPROTO_TAG_CARD_STATUS, &m->card[i].status));
-		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_INACTIVE)
+		if (!last4_valid(m->card[i].last4) || m->card[i].status > KPROTO_CARD_CANCELLED)
 			return KPROTO_E_FIELD_VALUE;
 	}
 	return kproto_get_end(b);

@@ -107,6 +107,9 @@ kproto_type_to_str(int type)
 	case KPROTO_MSG_CARD_ACTIVATE: return "CARD_ACTIVATE";
 	case KPROTO_MSG_CARD_LIST: return "CARD_LIST";
 	case KPROTO_MSG_CARD_REPORT_LOST: return "CARD_REPORT_LOST";
+	case KPROTO_MSG_CARD_UNLOCK: return "CARD_UNLOCK";
+	case KPROTO_MSG_CARD_PIN_RESET: return "CARD_PIN_RESET";
+	case KPROTO_MSG_CARD_CANCEL: return "CARD_CANCEL";
 	case KPROTO_MSG_STAFF_CALL: return "STAFF_CALL";
 	case KPROTO_MSG_STAFF_AUTH: return "STAFF_AUTH";
 	case KPROTO_MSG_STAFF_LEAVE: return "STAFF_LEAVE";
@@ -152,6 +155,7 @@ kproto_card_status_to_str(int status)
 	case KPROTO_CARD_LOST: return "lost";
 	case KPROTO_CARD_UNKNOWN: return "unknown";
 	case KPROTO_CARD_INACTIVE: return "inactive";
+	case KPROTO_CARD_CANCELLED: return "cancelled";
 	}
 	return "?";
 }
@@ -191,6 +195,7 @@ kproto_error_code_to_str(int code)
 	case KPROTO_ERROR_UNKNOWN_PAYEE: return "unknown-payee";
 	case KPROTO_ERROR_NO_ACCOUNT: return "no-such-account";
 	case KPROTO_ERROR_NO_CARD: return "no-such-card";
+	case KPROTO_ERROR_MONEY_LEFT: return "money-left";
 	}
 	return "?";
 }
