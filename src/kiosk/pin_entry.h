@@ -33,12 +33,17 @@ void pin_entry_send(struct kiosk *k, uint8_t type, bank_handler h);
  * pin_new_again_key the second's, 1 when ENTER ends an entry equal to the first (send
  * it now with pin_entry_send), else a mismatch is said and first entered; pin_new_leave
  * is the second entry's leave. pin_new_refusal: the message naming why the adapter
- * refused a new PIN (a PIN_CHANGE_RESULT status), or NULL for none it knows.
+ * refused a new PIN (a PIN_CHANGE_RESULT status), or NULL for none it knows. The
+ * unlock of a locked card and a forgotten PIN's reset type theirs alike.
  */
 void pin_new_start(struct kiosk *k);
 void pin_new_first_key(struct kiosk *k, enum key_fn fn, const struct state_def *again);
 int pin_new_again_key(struct kiosk *k, enum key_fn fn, const struct state_def *first);
 void pin_new_leave(struct kiosk *k);
 const char *pin_new_refusal(int status);
+/* The adapter's answer r to a new PIN (PIN_CHANGE_RESULT): 1 when it was stored. Else
+ * 0, and it was dealt with: a weak PIN said why and first entered again, anything else
+ * ended the session as the bank being unavailable. */
+int pin_new_stored(struct kiosk *k, const struct bank_reply *r, const struct state_def *first);
 
 #endif

@@ -18,6 +18,10 @@ extern const struct state_def state_pin_change, state_pin_change_again;
 extern const struct state_def state_fraud_large, state_fraud_warning;
 extern const struct state_def state_activate, state_activate_again;
 extern const struct state_def state_card_lost, state_card_lost_confirm;
+extern const struct state_def state_unlock, state_unlock_staff, state_unlock_new,
+    state_unlock_again;
+extern const struct state_def state_pin_reset, state_pin_reset_new, state_pin_reset_again;
+extern const struct state_def state_card_cancel, state_card_cancel_staff;
 extern const struct state_def state_staff_called, state_staff_pin;
 extern const struct state_def state_profile;
 
@@ -57,6 +61,15 @@ static const struct state_def *const registry[] = {
 	&state_activate_again,
 	&state_card_lost,
 	&state_card_lost_confirm,
+	&state_unlock,
+	&state_unlock_staff,
+	&state_unlock_new,
+	&state_unlock_again,
+	&state_pin_reset,
+	&state_pin_reset_new,
+	&state_pin_reset_again,
+	&state_card_cancel,
+	&state_card_cancel_staff,
 };
 
 static enum screen_id screen_of[ARRAY_LEN(registry)];

@@ -32,7 +32,8 @@ card_proceed(struct kiosk *k)
 		profile_headset_ask(k);
 		break;
 	case KPROTO_CARD_LOCKED:
-		session_end(k, MSG_CARD_LOCKED);
+		/* Kept in: a member of staff may unlock it here (svc_unlock.c). */
+		card_locked(k);
 		break;
 	case KPROTO_CARD_INACTIVE:
 		/* Its letter's PIN on the usual screen, then its own (svc_activate.c). */
@@ -42,6 +43,10 @@ card_proceed(struct kiosk *k)
 		/* Kept by the machine, but only once the customer has heard why. */
 		k->s.retain_on_leave = 1;
 		kiosk_notice(k, MSG_CARD_LOST, &state_goodbye);
+		break;
+	case KPROTO_CARD_CANCELLED:
+		k->s.retain_on_leave = 1;
+		kiosk_notice(k, message_from_str("card_cancelled_kept"), &state_goodbye);
 		break;
 	default:
 		session_end(k, MSG_CARD_UNKNOWN);
@@ -129,7 +134,8 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 		state_enter(k, &state_pin);
 		break;
 	default:
-		session_end(k, MSG_PIN_LOCKED);
+		/* Kept in, as a card that was locked already. */
+		card_locked(k);
 	}
 }
 
@@ -158,4 +164,8 @@ const struct state_def state_pin = {
 	.leave = pin_entry_close,
 	.key = pin_key,
 	.input = pin_entry_input,
+	/* A customer who calls staff here has mostly forgotten the PIN: the staff member's
+	 * screen to reset it comes first (svc_pin_reset.c). */
+	.staff_come = pin_reset_offer,
+	.staff_reason = "pin_forgotten",
 };

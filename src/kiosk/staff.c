@@ -104,6 +104,8 @@ staff_reason_here(const struct kiosk *k)
 {
 	enum message_id m = k->state == &state_notice ? k->s.notice : k->s.message;
 
+	if (k->state != NULL && k->state->staff_reason != NULL)
+		return k->state->staff_reason;
 	if (k->state == &state_out_of_service)
 		return "out_of_service";
 	if (m == MSG_PIN_LOCKED || m == MSG_CARD_LOCKED)
@@ -193,7 +195,11 @@ auth_done(struct kiosk *k, const struct bank_reply *r)
 			devices_send(k, "call-staff-cancel");
 		k->s.staff_reason[0] = '\0';
 		k->s.staff_waiting = 0;
-		staff_go_back(k);
+		/* The service the customer waited in may have a screen for the staff member. */
+		if (k->s.staff_back != NULL && k->s.staff_back->staff_come != NULL)
+			k->s.staff_back->staff_come(k);
+		else
+			staff_go_back(k);
 		break;
 	case KPROTO_STAFF_WRONG:
 		kiosk_journal(k, "staff-pin-refused", "badge", k->s.staff_badge, NULL);

@@ -26,5 +26,9 @@ void card_open(struct kiosk *k, const char *pan);
 void withdraw_settle(struct kiosk *k, uint8_t type);
 /* The card was taken with a withdrawal approved: the cash comes out. */
 void withdraw_dispense(struct kiosk *k);
+/* svc_unlock.c: the card is locked by wrong PINs; staff may unlock it here. */
+void card_locked(struct kiosk *k);
+/* svc_pin_reset.c: staff came to the PIN screen: their screen to reset a forgotten PIN. */
+void pin_reset_offer(struct kiosk *k);
 
 #endif

@@ -14,27 +14,12 @@ extern const struct state_def state_activate, state_activate_again;
 static void
 activate_done(struct kiosk *k, const struct bank_reply *r)
 {
-	struct kproto_pin_change_result res;
-	const char *why;
-
-	if (r->type != KPROTO_MSG_PIN_CHANGE_RESULT || r->payload == NULL ||
-	    kproto_pin_change_result_unpack(r->payload, &res) != KPROTO_OK) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
+	if (!pin_new_stored(k, r, &state_activate))
 		return;
-	}
-	if (res.status == KPROTO_PIN_CHANGED) {
-		kiosk_journal(k, "card-activated", NULL);
-		k->s.card.status = KPROTO_CARD_OK;
-		kiosk_set_message(k, message_from_str("card_activated"));
-		state_enter(k, &state_menu);
-		return;
-	}
-	if ((why = pin_new_refusal(res.status)) == NULL) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	kiosk_set_message(k, message_from_str(why));
-	state_enter(k, &state_activate);
+	kiosk_journal(k, "card-activated", NULL);
+	k->s.card.status = KPROTO_CARD_OK;
+	kiosk_set_message(k, message_from_str("card_activated"));
+	state_enter(k, &state_menu);
 }
 
 static void

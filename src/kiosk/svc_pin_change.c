@@ -41,36 +41,43 @@ pin_new_refusal(int status)
 	return NULL;
 }
 
-static void
-change_done(struct kiosk *k, const struct bank_reply *r)
+int
+pin_new_stored(struct kiosk *k, const struct bank_reply *r, const struct state_def *first)
 {
 	struct kproto_pin_change_result res;
 	const char *why;
 
+	if (r->type != KPROTO_MSG_PIN_CHANGE_RESULT || r->payload == NULL ||
+	    kproto_pin_change_result_unpack(r->payload, &res) != KPROTO_OK) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return 0;
+	}
+	if (res.status == KPROTO_PIN_CHANGED)
+		return 1;
+	if ((why = pin_new_refusal(res.status)) == NULL) {
+		session_end(k, MSG_BANK_UNAVAILABLE);
+		return 0;
+	}
+	kiosk_set_message(k, message_from_str(why));
+	state_enter(k, first);
+	return 0;
+}
+
+static void
+change_done(struct kiosk *k, const struct bank_reply *r)
+{
 	/* One change for each PIN checked: a second needs the card put in again. */
 	if (r->type == KPROTO_MSG_ERROR && r->u.error.code == KPROTO_ERROR_NOT_PERMITTED) {
 		kiosk_set_message(k, message_from_str("pin_change_once"));
 		state_enter(k, &state_menu);
 		return;
 	}
-	if (r->type != KPROTO_MSG_PIN_CHANGE_RESULT || r->payload == NULL ||
-	    kproto_pin_change_result_unpack(r->payload, &res) != KPROTO_OK) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
+	if (!pin_new_stored(k, r, &state_pin_change))
 		return;
-	}
-	if (res.status == KPROTO_PIN_CHANGED) {
-		/* That it changed: never the PIN, nor its length. */
-		kiosk_journal(k, "pin-changed", NULL);
-		kiosk_set_message(k, message_from_str("pin_changed"));
-		state_enter(k, &state_menu);
-		return;
-	}
-	if ((why = pin_new_refusal(res.status)) == NULL) {
-		session_end(k, MSG_BANK_UNAVAILABLE);
-		return;
-	}
-	kiosk_set_message(k, message_from_str(why));
-	state_enter(k, &state_pin_change);
+	/* That it changed: never the PIN, nor its length. */
+	kiosk_journal(k, "pin-changed", NULL);
+	kiosk_set_message(k, message_from_str("pin_changed"));
+	state_enter(k, &state_menu);
 }
 
 void

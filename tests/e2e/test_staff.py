@@ -59,16 +59,18 @@ class StaffCall(KioskTest):
     def test_call_after_card_lock_and_with_adapter_down(self):
         k = self.k.start()
         k.headset_in()
-        # A locked card: the notice offers the call, and the pager hears why.
+        # A locked card: its screen offers the call, and the pager hears why.
         k.insert("6222000000000041")
         k.keys("1")
-        k.in_state("take_card")
-        k.hears("需要帮助，请按插入键呼叫工作人员")
+        k.in_state("unlock")
+        k.hears("工作人员可以在这里为您解锁")
         k.keys("IC")
         k.asks("call-staff card_locked")
         k.in_state("staff_called")
         k.keys("1")
         k.asks("call-staff-cancel")
+        k.in_state("unlock")
+        k.keys("Escape")
         k.in_state("take_card")
         k.device("card-take")
         k.in_state("welcome", 15)

@@ -43,8 +43,8 @@ test_shipped_content(void)
 		CHECK(ltext_show(&w->items[2].label, "fr") == NULL);
 	}
 	const struct lscreen *m = layout_screen(&s.layouts, "menu");
-	CHECK(m != NULL && m->nitems == 6 && m->nlines == 1 && m->prompt.n == 2);
-	if (m != NULL && m->nitems == 6) {
+	CHECK(m != NULL && m->nitems == 7 && m->nlines == 1 && m->prompt.n == 2);
+	if (m != NULL && m->nitems == 7) {
 		CHECK_STR(m->items[0].key, "1");
 		CHECK_STR(m->items[0].target, "balance");
 		CHECK_STR(ltext_show(&m->items[1].label, "zh"), "取款");
@@ -143,7 +143,7 @@ static const struct lcase cases[] = {
 	    "(did you mean \"balance\"?)") },
 	{ "goto not allowed", "layouts/menu.yaml", "goto: withdraw", "goto: pin", DIAGS(
 	    "T/layouts/menu.yaml:9:11: items.2.goto: screen menu cannot go to \"pin\" "
-	    "(only to balance, card_lost, pin_change, statement, transfer, withdraw)") },
+	    "(only to balance, card_cancel, card_lost, pin_change, statement, transfer, withdraw)") },
 	{ "bad key name", "layouts/menu.yaml", "key: 2", "key: 12", DIAGS(
 	    "T/layouts/menu.yaml:8:10: items.2.key: \"12\" is not an item key (0 to 9 or F1 to F8)") },
 	{ "F9 is not an item key", "layouts/menu.yaml", "key: 2", "key: F9", DIAGS(
@@ -241,7 +241,7 @@ static const struct lcase cases[] = {
 	    DIAGS("T/layouts/withdraw.yaml:35:10: items.6.key: key 9 is for \"more services\" "
 	    "on a screen with simple items") },
 	{ "screen without help", "layouts/menu.yaml", "help:", "hint:", DIAGS(
-	    "T/layouts/menu.yaml:25:1: hint: unknown key",
+	    "T/layouts/menu.yaml:28:1: hint: unknown key",
 	    "T/layouts/menu.yaml:1:1: missing required key \"help\"") },
 	{ "help on an overlay", "layouts/help.yaml", "title:", "help: { zh: 帮助, en: Help }\ntitle:",
 	    DIAGS("T/layouts/help.yaml:6:1: help: unknown key") },
