@@ -574,6 +574,38 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/* The demo bank for a migration test: the database ledger_mig on PostgreSQL, the file
+ * NAME on SQLite, its name in spec; NULL if it cannot be made. */
+static struct db *
+migration_bank(char *spec, size_t specsz, const char *name)
+{
+	char err[1024];
+	struct db *db = NULL;
+
+	bank_spec(spec, specsz, pg != NULL ? "ledger_mig" : name);
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	return db;
+}
+
+/* The bank at spec migrated (--migrate) and opened again at the current version; NULL,
+ * said on stderr, if it cannot be. */
+static struct db *
+migrated(const char *spec)
+{
+	char err[1024];
+	struct db *db = NULL;
+
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return NULL;
+	}
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	return db;
+}
+
 /* What an adapter of schema version 7 wrote: no PIN reset or cancellation, and cards
  * checked for the three states it knew. */
 static void
@@ -689,10 +721,7 @@ test_migrate_v2(void)
 	unsigned char t[16];
 	int n = -1, flagged = -1;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v2");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v2")) == NULL)
 		return;
 	txid_make(t, 60);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 30000, &wr), LEDGER_OK);
@@ -704,13 +733,8 @@ test_migrate_v2(void)
 		CHECK(db_open(spec, &db, err, sizeof err) < 0);
 		CHECK(strstr(err, "schema version 2 is older") != NULL);
 	}
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 6);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers c JOIN accounts a ON "
 	    "a.customer_id = c.id AND a.holder = c.name AND a.kind = 'current'"), 6);
@@ -1367,26 +1391,18 @@ test_migrate_v6(void)
 	char pans[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
 	struct kproto_card_list_info cl;
 	struct kproto_card_info ci;
-	char spec[600], err[1024];
+	char spec[600];
 	struct db *db = NULL;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v6");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v6")) == NULL)
 		return;
 	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
 	downgrade_to_v6(db);
 	db_close(db);
 	db = NULL;
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK_EQ(ledger_card_list(db, PAN1, &cl, pans), LEDGER_OK);
@@ -1415,10 +1431,7 @@ test_migrate_v7(void)
 	struct db *db = NULL;
 	unsigned char t[16];
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v7");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v7")) == NULL)
 		return;
 	txid_make(t, 70);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 20000, &wr), LEDGER_OK);
@@ -1429,13 +1442,8 @@ test_migrate_v7(void)
 	    sizeof err) < 0);
 	db_close(db);
 	db = NULL;
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 7);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE status = 'locked' AND "
 	    "tries_left = 0 AND pan = '" PAN4 "'"), 1);
@@ -1561,24 +1569,16 @@ test_migrate_v3(void)
 {
 	struct kproto_transfer_choices tc;
 	struct kproto_transfer_result tr;
-	char spec[600], err[1024];
+	char spec[600];
 	struct db *db = NULL;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v3");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v3")) == NULL)
 		return;
 	downgrade_to_v3(db);
 	db_close(db);
 	db = NULL;
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE transfer_limit_fen = "
 	    "5000000 AND large_threshold_fen IS NULL"), 7);
 	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);

@@ -41,6 +41,25 @@ pool_wait(struct bank_session *s)
 	pinpool_job_free(j);
 }
 
+/* PIN checks on two PIN workers, as kiosk-bankd --pin-workers 2, until pool_stop. */
+static void
+pool_start(void)
+{
+	char err[256];
+
+	pin_fd = pinpool_start(2, 8, err, sizeof err);
+	CHECK(pin_fd >= 0);
+	bk.pin_pool = 1;
+}
+
+static void
+pool_stop(void)
+{
+	bk.pin_pool = 0;
+	pinpool_stop();
+	pin_fd = -1;
+}
+
 static void
 call(struct bank_session *s, uint8_t type)
 {
@@ -607,11 +626,8 @@ test_pin_change_pool(void)
 {
 	struct bank_session s;
 	struct pin_job *j = NULL;
-	char err[256];
 
-	pin_fd = pinpool_start(2, 8, err, sizeof err);
-	CHECK(pin_fd >= 0);
-	bk.pin_pool = 1;
+	pool_start();
 	card_add("6222000000000074", "5823");
 	test_pin_change("6222000000000074", "5823", "6149");
 
@@ -640,9 +656,7 @@ test_pin_change_pool(void)
 	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 
-	bk.pin_pool = 0;
-	pinpool_stop();
-	pin_fd = -1;
+	pool_stop();
 }
 
 /* The PIN_CHANGE_RESULT status of CARD_ACTIVATE with pin, or -1 for another answer. */
@@ -1158,18 +1172,13 @@ test_staff(void)
 	CHECK_EQ(s.staff_id[0], '\0');
 
 	/* On the PIN workers, as a card's PIN: answered once the hash was compared. */
-	char err[256];
-	pin_fd = pinpool_start(2, 8, err, sizeof err);
-	CHECK(pin_fd >= 0);
-	bk.pin_pool = 1;
+	pool_start();
 	CHECK_EQ(ledger_staff_add(bk.db, "0077", "2468"), 0);
 	CHECK_EQ(staff_auth(&s, "0077", "1111", &tries), KPROTO_STAFF_WRONG);
 	CHECK_EQ(tries, 2);
 	CHECK_EQ(staff_auth(&s, "0077", "2468", &tries), KPROTO_STAFF_OK);
 	CHECK(strcmp(s.staff_id, "0077") == 0);
-	bk.pin_pool = 0;
-	pinpool_stop();
-	pin_fd = -1;
+	pool_stop();
 }
 
 /* The PIN_CHANGE_RESULT status of type (CARD_UNLOCK or CARD_PIN_RESET) with the new
@@ -1288,7 +1297,6 @@ test_card_pin_reset(void)
 {
 	struct kproto_pin_result pr;
 	struct bank_session s;
-	char err[256];
 
 	bank_session_init(&s, 31);
 	bank_session_set_kiosk(&s, "kiosk-3");
@@ -1320,18 +1328,14 @@ test_card_pin_reset(void)
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 
 	/* Judged and hashed on the PIN workers, as a PIN change. */
-	pin_fd = pinpool_start(2, 8, err, sizeof err);
-	CHECK(pin_fd >= 0);
-	bk.pin_pool = 1;
+	pool_start();
 	card_open(&s, "6222000000000017");
 	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
 	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7315"), KPROTO_PIN_WEAK_SAME);
 	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7316"), KPROTO_PIN_CHANGED);
 	CHECK_EQ(pin_verify(&s, "7316", adapter_pk).status, KPROTO_PIN_OK);
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
-	bk.pin_pool = 0;
-	pinpool_stop();
-	pin_fd = -1;
+	pool_stop();
 }
 
 /*
