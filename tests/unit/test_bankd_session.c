@@ -496,17 +496,24 @@ statement(struct bank_session *s, uint8_t account)
 	return sl;
 }
 
-/* The PIN_CHANGE_RESULT status of a change to pin, or -1 for another answer. */
+/* The PIN_CHANGE_RESULT status of a request giving the new pin (PIN_CHANGE,
+ * CARD_ACTIVATE, CARD_UNLOCK, CARD_PIN_RESET), or -1 for another answer. */
 static int
-pin_change(struct bank_session *s, const char *pin)
+pin_give(struct bank_session *s, uint8_t type, const char *pin)
 {
 	struct kproto_pin_change_result pr;
 
-	pin_call(s, KPROTO_MSG_PIN_CHANGE, pin, adapter_pk);
+	pin_call(s, type, pin, adapter_pk);
 	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
 		return -1;
 	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
 	return pr.status;
+}
+
+static int
+pin_change(struct bank_session *s, const char *pin)
+{
+	return pin_give(s, KPROTO_MSG_PIN_CHANGE, pin);
 }
 
 /* A card of no customer, with its own account alone and the PIN pin. */
@@ -659,17 +666,10 @@ test_pin_change_pool(void)
 	pool_stop();
 }
 
-/* The PIN_CHANGE_RESULT status of CARD_ACTIVATE with pin, or -1 for another answer. */
 static int
 card_activate(struct bank_session *s, const char *pin)
 {
-	struct kproto_pin_change_result pr;
-
-	pin_call(s, KPROTO_MSG_CARD_ACTIVATE, pin, adapter_pk);
-	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
-		return -1;
-	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
-	return pr.status;
+	return pin_give(s, KPROTO_MSG_CARD_ACTIVATE, pin);
 }
 
 /*
@@ -1179,20 +1179,6 @@ test_staff(void)
 	CHECK_EQ(staff_auth(&s, "0077", "2468", &tries), KPROTO_STAFF_OK);
 	CHECK(strcmp(s.staff_id, "0077") == 0);
 	pool_stop();
-}
-
-/* The PIN_CHANGE_RESULT status of type (CARD_UNLOCK or CARD_PIN_RESET) with the new
- * pin, or -1 for another answer. */
-static int
-pin_give(struct bank_session *s, uint8_t type, const char *pin)
-{
-	struct kproto_pin_change_result pr;
-
-	pin_call(s, type, pin, adapter_pk);
-	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
-		return -1;
-	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
-	return pr.status;
 }
 
 /* The demo bank as shipped, for tests that want its cards and staff as they were. */
