@@ -497,8 +497,9 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
 	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_pin_resets, "
-	    "card_cancellations, card_activations, card_losses, card_profiles, staff_calls, staff, transfers, payees, ledger, holds, "
-	    "cards, accounts, customers, schema_version", 0, NULL) < 0) {
+	    "card_cancellations, card_activations, card_losses, card_profiles, staff_calls, "
+	    "staff, transfers, payees, ledger, holds, cards, accounts, customers, "
+	    "schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}

@@ -1182,6 +1182,8 @@ session_card_cancel(struct bank *bk, struct bank_session *s, struct kproto_buf *
 	case LEDGER_REPEAT:
 		break;
 	case LEDGER_MONEY_LEFT:
+		log_info("conn %d: CARD_CANCEL %s by staff %s -> refused, money left", s->id,
+		    s->pan_masked, s->staff_id);
 		session_error(s, KPROTO_MSG_CARD_CANCEL, KPROTO_ERROR_MONEY_LEFT, resp_type, resp,
 		    "CARD_CANCEL refused: an account only this card reaches still holds "
 		    "money; move it first");

@@ -1070,6 +1070,7 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "CARD_PIN_RESET 622200******0017 by staff 0042 -> PIN changed") !=
 	    NULL);
 	CHECK(strstr(text, "CARD_CANCEL 622200******0108 by staff 0042 -> OK") != NULL);
+	CHECK(strstr(text, "CARD_CANCEL 622200******0033 by staff 0042 -> refused") != NULL);
 	CHECK(strstr(text, "8024") == NULL && strstr(text, "7315") == NULL &&
 	    strstr(text, "7316") == NULL && strstr(text, "2581") == NULL);
 }
