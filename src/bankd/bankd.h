@@ -21,10 +21,11 @@
 #define BANKD_DAILY_LIMIT_FEN 500000  /* ¥5,000 per card per calendar day */
 #define BANKD_PIN_TRIES 3
 #define BANKD_TRANSFER_LIMIT_FEN 5000000 /* ¥50,000 to payees per card per day, unless set */
-#define BANKD_SCHEMA_VERSION 7       /* 2: holds.kiosk_id; 3: customers, savings, payees;
+#define BANKD_SCHEMA_VERSION 8       /* 2: holds.kiosk_id; 3: customers, savings, payees;
 				      * 4: transfers, cards' transfer limit and threshold;
 				      * 5: staff, staff_calls; 6: card_profiles;
-				      * 7: card activations and losses */
+				      * 7: card activations and losses; 8: PIN resets and
+				      * unlocks, cancellations, the 'cancelled' card */
 
 /* ---- db.c: the bank database -------------------------------------------------- */
 
@@ -68,6 +69,7 @@ enum ledger_status {
 	LEDGER_CONFLICT,     /* txid exists with another card/amount or in another state */
 	LEDGER_ERROR,        /* the database failed (nothing changed); logged */
 	LEDGER_UNKNOWN_PAYEE, /* the number fails Luhn or is no card of the bank */
+	LEDGER_MONEY_LEFT,   /* a card not cancelled: money only it reaches */
 };
 const char *ledger_status_to_str(enum ledger_status s);
 
@@ -245,6 +247,31 @@ enum ledger_status ledger_card_list(struct db *db, const char *pan,
  * a card of pan's customer, LEDGER_REPEAT if it was lost already. */
 enum ledger_status ledger_card_report_lost(struct db *db, const char *kiosk_id,
     const char *pan, const char *lost_pan);
+/*
+ * Staff-opened services. A card a member of staff may give a new PIN: with unlock, a
+ * card locked by wrong PINs; without, one in use (not awaiting activation, whose PIN
+ * is its letter's). ledger_card_reset_hash gives its stored hash to judge the new PIN
+ * by; LEDGER_CONFLICT for a card in another state.
+ */
+enum ledger_status ledger_card_reset_hash(struct db *db, const char *pan, int unlock,
+    char *hash, size_t hashsz);
+/*
+ * In one transaction: new_hash stored where old_hash still is, the card active with
+ * its full tries (an unlocked card awaiting activation is activated: the PIN is its
+ * customer's own now), and the reset recorded with the kiosk and the staff member.
+ * LEDGER_CONFLICT if the card's state or PIN changed meanwhile.
+ */
+enum ledger_status ledger_card_pin_reset(struct db *db, const char *kiosk_id,
+    const char *staff_id, const char *pan, int unlock, const char *old_hash,
+    const char *new_hash);
+/*
+ * Cancels pan, in use, recording the kiosk and the staff member; LEDGER_MONEY_LEFT
+ * (nothing changed) while an account it reaches, and no other card in use does, holds
+ * money or an open hold; LEDGER_REPEAT if it was cancelled already; LEDGER_CONFLICT
+ * for a card locked, lost or unknown.
+ */
+enum ledger_status ledger_card_cancel(struct db *db, const char *kiosk_id,
+    const char *staff_id, const char *pan);
 
 /* ---- pinpool.c: PIN hashes checked off the event loop ---------------------------- */
 
@@ -284,7 +311,8 @@ void pinpool_stop(void);
 enum bank_state {
 	BANK_NO_CARD = 0,    /* after the handshake and after CARD_CLOSE */
 	BANK_CARD,           /* CARD_OPEN answered ok; PIN not verified */
-	BANK_CARD_REFUSED,   /* card locked, lost or unknown: only CARD_CLOSE */
+	BANK_CARD_REFUSED,   /* card locked, lost, cancelled or unknown: only CARD_CLOSE
+			      * (and with staff, a locked card's CARD_UNLOCK) */
 	BANK_AUTHED,         /* PIN verified */
 	BANK_ACTIVATING,     /* a new card's letter PIN verified: only its own PIN next */
 };

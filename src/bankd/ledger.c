@@ -38,6 +38,7 @@ ledger_status_to_str(enum ledger_status s)
 	case LEDGER_CONFLICT: return "conflict";
 	case LEDGER_ERROR: return "error";
 	case LEDGER_UNKNOWN_PAYEE: return "unknown-payee";
+	case LEDGER_MONEY_LEFT: return "money-left";
 	}
 	return "?";
 }
@@ -142,6 +143,10 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 		out->status = KPROTO_CARD_LOST;
 		return LEDGER_OK;
 	}
+	if (strcmp(r.status, "cancelled") == 0) {
+		out->status = KPROTO_CARD_CANCELLED;
+		return LEDGER_OK;
+	}
 	/* An 'active' row with no tries left only comes from a hand edit: still locked. */
 	if (strcmp(r.status, "active") != 0 || r.tries_left <= 0) {
 		out->status = KPROTO_CARD_LOCKED;
@@ -175,8 +180,8 @@ pin_locked(struct kproto_pin_result *out)
 	out->status = KPROTO_PIN_LOCKED;
 }
 
-static int
-card_may_try(const struct card_row *r)
+int
+ledger_card_may_try(const struct card_row *r)
 {
 	return strcmp(r->status, "active") == 0 && r->tries_left > 0;
 }
@@ -194,7 +199,7 @@ ledger_pin_hash(struct db *db, const char *pan, char *hash, size_t hashsz,
 		return LEDGER_ERROR;
 	found = db->ops->card_load(db, pan, 0, &r);
 	ok = found >= 0;
-	if (found > 0 && card_may_try(&r)) {
+	if (found > 0 && ledger_card_may_try(&r)) {
 		if ((ok = db->ops->card_pin_hash(db, pan, hash, hashsz) == 0))
 			*checkable = 1;
 		else
@@ -219,7 +224,7 @@ ledger_pin_record(struct db *db, const char *pan, int match,
 		return LEDGER_ERROR;
 	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0)
 		goto fail;
-	if (found == 0 || !card_may_try(&r)) {
+	if (found == 0 || !ledger_card_may_try(&r)) {
 		ledger_rollback(db);
 		return LEDGER_OK;
 	}
@@ -682,7 +687,7 @@ card_begin_usable(struct db *db, const char *pan)
 	if (ledger_begin(db) < 0)
 		return LEDGER_ERROR;
 	if ((found = db->ops->card_load(db, pan, 1, &r)) < 0 || found == 0 ||
-	    !card_may_try(&r)) {
+	    !ledger_card_may_try(&r)) {
 		ledger_rollback(db);
 		return found < 0 ? LEDGER_ERROR : LEDGER_CONFLICT;
 	}

@@ -196,6 +196,13 @@ struct db_ops {
 	/* Marks lost_pan lost and records that it was reported with pan at kiosk_id. */
 	int (*card_mark_lost)(struct db *db, const char *lost_pan, const char *pan,
 	    const char *kiosk_id, int64_t at);
+	/* pan active again with its full tries once a member of staff gave it a new PIN,
+	 * and the reset (kind 'unlock' or 'reset') recorded. */
+	int (*card_pin_reset)(struct db *db, const char *pan, const char *kiosk_id,
+	    const char *staff_id, const char *kind, int64_t at);
+	/* pan cancelled, and the cancellation recorded. */
+	int (*card_cancel)(struct db *db, const char *pan, const char *kiosk_id,
+	    const char *staff_id, int64_t at);
 	/* Replaces the ledger rows of the account by the n rows of the demo's history. */
 	int (*demo_entries)(struct db *db, int64_t account_id, const struct entry_row *rows,
 	    int n);
@@ -211,6 +218,8 @@ struct db {
 time_t ledger_clock(void);
 /* Today's calendar day (local time) as [*from, *to) in unix seconds. */
 void ledger_today(int64_t *from, int64_t *to);
+/* 1 if the card's row lets it be used: active, with tries left. */
+int ledger_card_may_try(const struct card_row *r);
 /* Inside a transaction: pan's accounts, its own first, with what is available on
  * each; how many, or -1. */
 int ledger_accounts_read(struct db *db, const char *pan,

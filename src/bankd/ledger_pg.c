@@ -153,6 +153,25 @@ static const char *const pg_migrations[] = {
 	"  reported_with TEXT NOT NULL REFERENCES cards(pan),"
 	"  kiosk_id TEXT,"
 	"  at BIGINT NOT NULL);",
+
+	/* Card services a member of staff opens: a locked card unlocked or a forgotten
+	 * PIN reset, each with a new PIN, and a card cancelled, all recorded with the
+	 * kiosk and the staff member; cards gain the state 'cancelled'. */
+	"ALTER TABLE cards DROP CONSTRAINT cards_status_check;"
+	"ALTER TABLE cards ADD CONSTRAINT cards_status_check"
+	"  CHECK (status IN ('active', 'locked', 'lost', 'cancelled'));"
+	"CREATE TABLE card_pin_resets ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  staff_id TEXT NOT NULL,"
+	"  at BIGINT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('unlock', 'reset')));"
+	"CREATE TABLE card_cancellations ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  staff_id TEXT NOT NULL,"
+	"  at BIGINT NOT NULL);",
 };
 
 _Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -477,9 +496,10 @@ pg_create(struct db *d, const char *spec, char *err, size_t errlen)
 	if (pg_connect(d, spec, err, errlen) < 0 || pg_check_writable(d, err, errlen) < 0 ||
 	    pg_begin_schema(d, &v, err, errlen) < 0)
 		return -1;
-	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_activations, "
-	    "card_losses, card_profiles, staff_calls, staff, transfers, payees, ledger, holds, "
-	    "cards, accounts, customers, schema_version", 0, NULL) < 0) {
+	if (pg_cmd(d, "drop the old bank", "DROP TABLE IF EXISTS card_pin_resets, "
+	    "card_cancellations, card_activations, card_losses, card_profiles, staff_calls, "
+	    "staff, transfers, payees, ledger, holds, cards, accounts, customers, "
+	    "schema_version", 0, NULL) < 0) {
 		snprintf(err, errlen, "%s: cannot remove the old bank (see the log)", d->name);
 		return -1;
 	}
@@ -1205,6 +1225,36 @@ pg_card_mark_lost(struct db *d, const char *lost_pan, const char *pan,
 }
 
 static int
+pg_card_pin_reset(struct db *d, const char *pan, const char *kiosk_id,
+    const char *staff_id, const char *kind, int64_t at)
+{
+	struct pg_num b1, b2;
+	const char *upd[] = { pg_num(&b1, BANKD_PIN_TRIES), pan };
+	const char *ins[] = { pan, kiosk_id, staff_id, pg_num(&b2, at), kind };
+
+	if (pg_cmd(d, "PIN reset", "UPDATE cards SET status = 'active', tries_left = $1 "
+	    "WHERE pan = $2", 2, upd) < 0)
+		return -1;
+	return pg_cmd(d, "PIN reset", "INSERT INTO card_pin_resets (pan, kiosk_id, "
+	    "staff_id, at, kind) VALUES ($1, NULLIF($2, ''), $3, $4, $5)", 5, ins);
+}
+
+static int
+pg_card_cancel(struct db *d, const char *pan, const char *kiosk_id, const char *staff_id,
+    int64_t at)
+{
+	struct pg_num b;
+	const char *upd[] = { pan };
+	const char *ins[] = { pan, kiosk_id, staff_id, pg_num(&b, at) };
+
+	if (pg_cmd(d, "card cancelled", "UPDATE cards SET status = 'cancelled' WHERE pan = $1",
+	    1, upd) < 0)
+		return -1;
+	return pg_cmd(d, "card cancelled", "INSERT INTO card_cancellations (pan, kiosk_id, "
+	    "staff_id, at) VALUES ($1, NULLIF($2, ''), $3, $4)", 4, ins);
+}
+
+static int
 pg_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	struct pg_num id, amount, after, at;
@@ -1266,5 +1316,7 @@ const struct db_ops ledger_pg_ops = {
 	.card_activated = pg_card_activated,
 	.card_siblings = pg_card_siblings,
 	.card_mark_lost = pg_card_mark_lost,
+	.card_pin_reset = pg_card_pin_reset,
+	.card_cancel = pg_card_cancel,
 	.demo_entries = pg_demo_entries,
 };

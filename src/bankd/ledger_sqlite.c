@@ -137,6 +137,44 @@ static const char *const sq_migrations[] = {
 	"  reported_with TEXT NOT NULL REFERENCES cards(pan),"
 	"  kiosk_id TEXT,"
 	"  at INTEGER NOT NULL);",
+
+	/* Card services a member of staff opens: a locked card unlocked or a forgotten
+	 * PIN reset, each with a new PIN, and a card cancelled, all recorded with the
+	 * kiosk and the staff member. Cards gain the state 'cancelled'; SQLite changes no
+	 * CHECK in place, so the table is built again with its rows, and the foreign keys
+	 * onto it are checked at COMMIT, once the rows are back. */
+	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE cards_v7 AS SELECT * FROM cards;"
+	"DROP TABLE cards;"
+	"CREATE TABLE cards ("
+	"  pan TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  pin_hash TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost', 'cancelled')),"
+	"  tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3),"
+	"  lang TEXT NOT NULL DEFAULT '',"
+	"  large_print INTEGER NOT NULL DEFAULT 0,"
+	"  speech INTEGER NOT NULL DEFAULT 0,"
+	"  transfer_limit_fen INTEGER NOT NULL DEFAULT 5000000"
+	"    CHECK (transfer_limit_fen >= 0),"
+	"  large_threshold_fen INTEGER CHECK (large_threshold_fen > 0));"
+	"INSERT INTO cards (pan, account_id, pin_hash, status, tries_left, lang, large_print,"
+	"  speech, transfer_limit_fen, large_threshold_fen)"
+	"  SELECT pan, account_id, pin_hash, status, tries_left, lang, large_print, speech,"
+	"  transfer_limit_fen, large_threshold_fen FROM cards_v7;"
+	"DROP TABLE cards_v7;"
+	"CREATE TABLE card_pin_resets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pan TEXT NOT NULL REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  staff_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('unlock', 'reset')));"
+	"CREATE TABLE card_cancellations ("
+	"  pan TEXT PRIMARY KEY REFERENCES cards(pan),"
+	"  kiosk_id TEXT,"
+	"  staff_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 
 _Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == BANKD_SCHEMA_VERSION,
@@ -1258,6 +1296,52 @@ sq_card_mark_lost(struct db *d, const char *lost_pan, const char *pan,
 }
 
 static int
+sq_card_pin_reset(struct db *d, const char *pan, const char *kiosk_id,
+    const char *staff_id, const char *kind, int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET status = 'active', "
+	    "tries_left = ? WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, BANKD_PIN_TRIES);
+	sqlite3_bind_text(st, 2, pan, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	if ((st = sq_prepare(d->priv, "INSERT INTO card_pin_resets (pan, kiosk_id, staff_id, "
+	    "at, kind) VALUES (?, NULLIF(?, ''), ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kiosk_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, staff_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
+	return sq_done(d->priv, st);
+}
+
+static int
+sq_card_cancel(struct db *d, const char *pan, const char *kiosk_id, const char *staff_id,
+    int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(d->priv, "UPDATE cards SET status = 'cancelled' "
+	    "WHERE pan = ?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	if (sq_done(d->priv, st) < 0)
+		return -1;
+	if ((st = sq_prepare(d->priv, "INSERT INTO card_cancellations (pan, kiosk_id, "
+	    "staff_id, at) VALUES (?, NULLIF(?, ''), ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, pan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kiosk_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, staff_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	return sq_done(d->priv, st);
+}
+
+static int
 sq_demo_entries(struct db *d, int64_t account_id, const struct entry_row *rows, int n)
 {
 	sqlite3_stmt *st = sq_prepare(d->priv, "DELETE FROM ledger WHERE account_id = ?");
@@ -1325,5 +1409,7 @@ const struct db_ops ledger_sqlite_ops = {
 	.card_activated = sq_card_activated,
 	.card_siblings = sq_card_siblings,
 	.card_mark_lost = sq_card_mark_lost,
+	.card_pin_reset = sq_card_pin_reset,
+	.card_cancel = sq_card_cancel,
 	.demo_entries = sq_demo_entries,
 };

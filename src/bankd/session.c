@@ -54,6 +54,8 @@ static void session_card_list(struct bank *, struct bank_session *, struct kprot
     uint8_t *, struct kproto_buf *);
 static void session_card_report_lost(struct bank *, struct bank_session *,
     struct kproto_buf *, uint8_t *, struct kproto_buf *);
+static void session_card_cancel(struct bank *, struct bank_session *, struct kproto_buf *,
+    uint8_t *, struct kproto_buf *);
 static void session_staff_call(struct bank *, struct bank_session *, struct kproto_buf *,
     uint8_t *, struct kproto_buf *);
 static void session_staff_auth(struct bank *, struct bank_session *, struct kproto_buf *,
@@ -105,6 +107,15 @@ static const struct bank_rule {
 	/* session_card_report_lost refuses a card not in this session's CARD_LIST_INFO. */
 	{ KPROTO_MSG_CARD_REPORT_LOST, BIT(BANK_AUTHED), "a verified PIN",
 	    session_card_report_lost },
+	/* Card services a member of staff opens: a card locked by wrong PINs or a PIN
+	 * forgotten gets the customer's new PIN (as a PIN change, known by the state),
+	 * verified next with PIN_VERIFY as usual; the card in the reader cancelled. */
+	{ KPROTO_MSG_CARD_UNLOCK, BIT(BANK_CARD_REFUSED) | NEEDS_STAFF,
+	    "an open card refused as locked", session_pin_change },
+	{ KPROTO_MSG_CARD_PIN_RESET, BIT(BANK_CARD) | NEEDS_STAFF, "an open, usable card",
+	    session_pin_change },
+	{ KPROTO_MSG_CARD_CANCEL, BIT(BANK_AUTHED) | NEEDS_STAFF, "a verified PIN",
+	    session_card_cancel },
 	/* Staff: a call at any time, even with no card (out of service); a staff member
 	 * over any customer's session; staff-only requests add NEEDS_STAFF. */
 	{ KPROTO_MSG_STAFF_CALL, ANY_STATE, "nothing", session_staff_call },
@@ -303,8 +314,11 @@ session_pin_result(struct bank_session *s, enum ledger_status ls,
 		    BANK_AUTHED);
 		s->pin_changed = 0;
 	}
-	else if (pr->status == KPROTO_PIN_LOCKED)
+	else if (pr->status == KPROTO_PIN_LOCKED) {
+		/* As CARD_INFO would say now: staff may unlock it in this session. */
+		s->card_status = KPROTO_CARD_LOCKED;
 		session_enter(s, BANK_CARD_REFUSED);
+	}
 	log_info("conn %d: PIN_VERIFY %s -> PIN_RESULT %s tries=%u", s->id, s->pan_masked,
 	    kproto_pin_status_to_str(pr->status), pr->tries_left);
 	session_reply(s, KPROTO_MSG_PIN_VERIFY, kproto_pin_result_pack(resp, pr),
@@ -609,6 +623,7 @@ session_withdraw_settle(struct bank *bk, struct bank_session *s, uint8_t type,
 		return;
 	case LEDGER_ERROR:
 	case LEDGER_UNKNOWN_PAYEE:
+	case LEDGER_MONEY_LEFT:
 		session_internal(s, type, resp_type, resp);
 		return;
 	}
@@ -697,6 +712,7 @@ session_settle(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
 		return;
 	case LEDGER_ERROR:
 	case LEDGER_UNKNOWN_PAYEE:
+	case LEDGER_MONEY_LEFT:
 		break;
 	}
 	session_internal(s, KPROTO_MSG_SETTLE, resp_type, resp);
@@ -962,9 +978,41 @@ session_card_report_lost(struct bank *bk, struct bank_session *s, struct kproto_
 }
 
 /*
- * The answer to a PIN_CHANGE once the new PIN was judged (status, or -1 if it could
- * not be hashed) and, if it passed, hashed into new_hash. Only that the PIN changed
- * reaches the log: which rule refused a weak one would say something about it.
+ * Which request gives a new PIN in this state: the state alone says it, and stays
+ * while the PIN workers judge the PIN (no request is read meanwhile).
+ */
+static uint8_t
+session_new_pin_type(const struct bank_session *s)
+{
+	switch (s->state) {
+	case BANK_ACTIVATING: return KPROTO_MSG_CARD_ACTIVATE;
+	case BANK_CARD_REFUSED: return KPROTO_MSG_CARD_UNLOCK;
+	case BANK_CARD: return KPROTO_MSG_CARD_PIN_RESET;
+	default: return KPROTO_MSG_PIN_CHANGE;
+	}
+}
+
+/* new_hash stored for the request type, in its one transaction. */
+static enum ledger_status
+session_new_pin_store(struct bank *bk, struct bank_session *s, uint8_t type,
+    const char *old_hash, const char *new_hash)
+{
+	switch (type) {
+	case KPROTO_MSG_CARD_ACTIVATE:
+		return ledger_card_activate(bk->db, s->pan, old_hash, new_hash);
+	case KPROTO_MSG_CARD_UNLOCK:
+	case KPROTO_MSG_CARD_PIN_RESET:
+		return ledger_card_pin_reset(bk->db, s->kiosk_id, s->staff_id, s->pan,
+		    type == KPROTO_MSG_CARD_UNLOCK, old_hash, new_hash);
+	default:
+		return ledger_pin_store(bk->db, s->pan, old_hash, new_hash);
+	}
+}
+
+/*
+ * The answer to a request giving a new PIN once the PIN was judged (status, or -1 if
+ * it could not be hashed) and, if it passed, hashed into new_hash. Only that the PIN
+ * changed reaches the log: which rule refused a weak one would say something about it.
  */
 static void
 session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
@@ -972,16 +1020,17 @@ session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
     struct kproto_buf *resp)
 {
 	struct kproto_pin_change_result pr = { .status = (uint8_t)status };
-	int activating = s->state == BANK_ACTIVATING;
-	uint8_t type = activating ? KPROTO_MSG_CARD_ACTIVATE : KPROTO_MSG_PIN_CHANGE;
+	uint8_t type = session_new_pin_type(s);
+	char by[KPROTO_STAFF_ID_MAX + 16] = "";
 
 	if (status < 0) {
 		session_internal(s, type, resp_type, resp);
 		return;
 	}
+	if (bank_request_needs_staff(type))
+		snprintf(by, sizeof by, " by staff %s", s->staff_id);
 	if (status == KPROTO_PIN_CHANGED) {
-		switch ((activating ? ledger_card_activate : ledger_pin_store)(bk->db, s->pan,
-		    old_hash, new_hash)) {
+		switch (session_new_pin_store(bk, s, type, old_hash, new_hash)) {
 		case LEDGER_OK:
 			break;
 		case LEDGER_CONFLICT:
@@ -994,24 +1043,76 @@ session_pin_change_done(struct bank *bk, struct bank_session *s, int status,
 			return;
 		}
 		s->pin_changed = 1;
-		if (activating) {
+		if (type == KPROTO_MSG_CARD_ACTIVATE) {
 			/* Its customer's own PIN: the card is like any other from now on. */
 			s->card_status = KPROTO_CARD_OK;
 			session_enter(s, BANK_AUTHED);
+		} else if (type == KPROTO_MSG_CARD_UNLOCK) {
+			/* Usable again; its customer proves the new PIN with PIN_VERIFY. */
+			s->card_status = KPROTO_CARD_OK;
+			session_enter(s, BANK_CARD);
 		}
-		log_info("conn %d: %s %s -> PIN changed", s->id, kproto_type_to_str(type),
-		    s->pan_masked);
+		log_info("conn %d: %s %s%s -> PIN changed", s->id, kproto_type_to_str(type),
+		    s->pan_masked, by);
 	} else
-		log_info("conn %d: %s %s -> refused as weak, nothing changed", s->id,
-		    kproto_type_to_str(type), s->pan_masked);
+		log_info("conn %d: %s %s%s -> refused as weak, nothing changed", s->id,
+		    kproto_type_to_str(type), s->pan_masked, by);
 	session_reply(s, type, kproto_pin_change_result_pack(resp, &pr),
 	    KPROTO_MSG_PIN_CHANGE_RESULT, resp_type, resp);
 }
 
 /*
- * PIN_CHANGE and CARD_ACTIVATE: the new PIN is opened as PIN_VERIFY opens the PIN, judged and hashed
- * (both slow) on the PIN workers when PIN checks go there, and stored here once back.
- * The tries and the card's lock state are not touched: the PIN was verified already.
+ * Whether the card may be given a new PIN by type now, as the session knows it: 0, or
+ * -1 once answered with an ERROR. A card awaiting activation gets its PIN from its
+ * letter, never by a reset; only a locked card is unlocked.
+ */
+static int
+session_new_pin_allowed(struct bank_session *s, uint8_t type, uint8_t *resp_type,
+    struct kproto_buf *resp)
+{
+	if (s->pin_changed) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "%s not permitted: the PIN was changed already in this "
+		    "session; it must be verified again first", kproto_type_to_str(type));
+		return -1;
+	}
+	if (type == KPROTO_MSG_CARD_UNLOCK && s->card_status != KPROTO_CARD_LOCKED) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "CARD_UNLOCK not permitted: the card is not locked (%s)",
+		    kproto_card_status_to_str(s->card_status));
+		return -1;
+	}
+	if (type == KPROTO_MSG_CARD_PIN_RESET && s->card_status == KPROTO_CARD_INACTIVE) {
+		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+		    "CARD_PIN_RESET not permitted: the card awaits activation with the PIN "
+		    "of its letter (CARD_ACTIVATE)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The stored hash the new PIN replaces, of a card still in the state type wants:
+ * LEDGER_CONFLICT if it is not any more (locked, lost, unlocked meanwhile). */
+static enum ledger_status
+session_old_hash(struct bank *bk, struct bank_session *s, uint8_t type, char *hash,
+    size_t hashsz)
+{
+	struct kproto_pin_result pr;
+	enum ledger_status ls;
+	int checkable;
+
+	if (type == KPROTO_MSG_CARD_UNLOCK || type == KPROTO_MSG_CARD_PIN_RESET)
+		return ledger_card_reset_hash(bk->db, s->pan, type == KPROTO_MSG_CARD_UNLOCK,
+		    hash, hashsz);
+	ls = ledger_pin_hash(bk->db, s->pan, hash, hashsz, &checkable, &pr);
+	return ls == LEDGER_OK && !checkable ? LEDGER_CONFLICT : ls;
+}
+
+/*
+ * PIN_CHANGE, CARD_ACTIVATE, CARD_UNLOCK and CARD_PIN_RESET: the new PIN is opened as
+ * PIN_VERIFY opens the PIN, judged and hashed (both slow) on the PIN workers when PIN
+ * checks go there, and stored here once back. A PIN change keeps the tries and the
+ * card's state (the PIN was verified already); an unlock or a reset gives full tries.
  */
 static void
 session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
@@ -1019,32 +1120,28 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 {
 	char old_hash[sizeof ((struct pin_job *)0)->hash];
 	char new_hash[sizeof ((struct pin_job *)0)->new_hash];
-	struct kproto_pin_result pr;
 	struct pin_job *j;
 	enum ledger_status ls;
-	int checkable, status;
+	int status;
 	char *pin;
-	uint8_t type = s->state == BANK_ACTIVATING ? KPROTO_MSG_CARD_ACTIVATE :
-	    KPROTO_MSG_PIN_CHANGE;
+	uint8_t type = session_new_pin_type(s);
 
-	if (s->pin_changed) {
-		session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type,
-		    resp, "%s not permitted: the PIN was changed already in this "
-		    "session; it must be verified again first", kproto_type_to_str(type));
+	if (session_new_pin_allowed(s, type, resp_type, resp) < 0 ||
+	    session_pin_open(bk, s, type, req, &j, &pin, resp_type, resp) < 0)
 		return;
-	}
-	if (session_pin_open(bk, s, type, req, &j, &pin, resp_type,
-	    resp) < 0)
-		return;
-	ls = ledger_pin_hash(bk->db, s->pan, old_hash, sizeof old_hash, &checkable, &pr);
-	if (ls != LEDGER_OK || !checkable) {
+	ls = session_old_hash(bk, s, type, old_hash, sizeof old_hash);
+	if (ls != LEDGER_OK) {
 		if (j != NULL)
 			pinpool_job_free(j);
 		else
 			session_pin_free(pin);
 		sodium_memzero(old_hash, sizeof old_hash);
-		if (ls != LEDGER_OK)
+		if (ls != LEDGER_CONFLICT)
 			session_internal(s, type, resp_type, resp);
+		else if (bank_request_needs_staff(type))
+			session_error(s, type, KPROTO_ERROR_NOT_PERMITTED, resp_type, resp,
+			    "%s not permitted: the card's state changed since it was opened",
+			    kproto_type_to_str(type));
 		else
 			session_error(s, type, KPROTO_ERROR_NOT_PERMITTED,
 			    resp_type, resp, "%s not permitted: the card is locked or lost since "
@@ -1063,6 +1160,49 @@ session_pin_change(struct bank *bk, struct bank_session *s, struct kproto_buf *r
 	session_pin_change_done(bk, s, status, old_hash, new_hash, resp_type, resp);
 	sodium_memzero(old_hash, sizeof old_hash);
 	sodium_memzero(new_hash, sizeof new_hash);
+}
+
+/*
+ * CARD_CANCEL: the card in the reader cancelled for good, unless money would be left
+ * where no other card of the customer reaches it. The refusal names no amount and no
+ * card: the kiosk may say it aloud.
+ */
+static void
+session_card_cancel(struct bank *bk, struct bank_session *s, struct kproto_buf *req,
+    uint8_t *resp_type, struct kproto_buf *resp)
+{
+	int rv;
+
+	if ((rv = kproto_get_end(req)) != KPROTO_OK) {
+		session_malformed(s, KPROTO_MSG_CARD_CANCEL, rv, resp_type, resp);
+		return;
+	}
+	switch (ledger_card_cancel(bk->db, s->kiosk_id, s->staff_id, s->pan)) {
+	case LEDGER_OK:
+	case LEDGER_REPEAT:
+		break;
+	case LEDGER_MONEY_LEFT:
+		log_info("conn %d: CARD_CANCEL %s by staff %s -> refused, money left", s->id,
+		    s->pan_masked, s->staff_id);
+		session_error(s, KPROTO_MSG_CARD_CANCEL, KPROTO_ERROR_MONEY_LEFT, resp_type, resp,
+		    "CARD_CANCEL refused: an account only this card reaches still holds "
+		    "money; move it first");
+		return;
+	case LEDGER_CONFLICT:
+		session_error(s, KPROTO_MSG_CARD_CANCEL, KPROTO_ERROR_NOT_PERMITTED, resp_type,
+		    resp, "CARD_CANCEL not permitted: the card was locked or lost meanwhile");
+		return;
+	default:
+		session_internal(s, KPROTO_MSG_CARD_CANCEL, resp_type, resp);
+		return;
+	}
+	/* The card is done with: nothing but CARD_CLOSE and staff requests from here. */
+	s->card_status = KPROTO_CARD_CANCELLED;
+	session_enter(s, BANK_CARD_REFUSED);
+	log_info("conn %d: CARD_CANCEL %s by staff %s -> OK, card cancelled", s->id,
+	    s->pan_masked, s->staff_id);
+	kproto_buf_init(resp);
+	*resp_type = KPROTO_MSG_OK;
 }
 
 /* ---- staff ------------------------------------------------------------------------ */

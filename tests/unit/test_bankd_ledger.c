@@ -574,6 +574,67 @@ test_settle(struct db *db)
 	CHECK_EQ(ledger_withdraw_reverse(db, PAN1, d), LEDGER_OK);
 }
 
+/* The demo bank for a migration test: the database ledger_mig on PostgreSQL, the file
+ * NAME on SQLite, its name in spec; NULL if it cannot be made. */
+static struct db *
+migration_bank(char *spec, size_t specsz, const char *name)
+{
+	char err[1024];
+	struct db *db = NULL;
+
+	bank_spec(spec, specsz, pg != NULL ? "ledger_mig" : name);
+	CHECK(db_init_demo(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	return db;
+}
+
+/* The bank at spec migrated (--migrate) and opened again at the current version; NULL,
+ * said on stderr, if it cannot be. */
+static struct db *
+migrated(const char *spec)
+{
+	char err[1024];
+	struct db *db = NULL;
+
+	CHECK(db_migrate(spec, err, sizeof err) == 0);
+	CHECK(db_open(spec, &db, err, sizeof err) == 0);
+	if (db == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return NULL;
+	}
+	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
+	return db;
+}
+
+/* What an adapter of schema version 7 wrote: no PIN reset or cancellation, and cards
+ * checked for the three states it knew. */
+static void
+downgrade_to_v7(struct db *db)
+{
+	char err[512];
+
+	CHECK(db_exec(db, "DROP TABLE card_pin_resets; DROP TABLE card_cancellations", err,
+	    sizeof err) == 0);
+	if (pg != NULL)
+		CHECK(db_exec(db, "ALTER TABLE cards DROP CONSTRAINT cards_status_check; "
+		    "ALTER TABLE cards ADD CONSTRAINT cards_status_check "
+		    "CHECK (status IN ('active', 'locked', 'lost')); "
+		    "UPDATE schema_version SET version = 7", err, sizeof err) == 0);
+	else	/* SQLite changes no CHECK in place: the table is rebuilt. */
+		CHECK(db_exec(db, "PRAGMA foreign_keys = OFF; CREATE TABLE v7_cards ("
+		    "pan TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id), "
+		    "pin_hash TEXT NOT NULL, "
+		    "status TEXT NOT NULL CHECK (status IN ('active', 'locked', 'lost')), "
+		    "tries_left INTEGER NOT NULL CHECK (tries_left BETWEEN 0 AND 3), "
+		    "lang TEXT NOT NULL DEFAULT '', large_print INTEGER NOT NULL DEFAULT 0, "
+		    "speech INTEGER NOT NULL DEFAULT 0, transfer_limit_fen INTEGER NOT NULL "
+		    "DEFAULT 5000000 CHECK (transfer_limit_fen >= 0), large_threshold_fen "
+		    "INTEGER CHECK (large_threshold_fen > 0)); "
+		    "INSERT INTO v7_cards SELECT * FROM cards; DROP TABLE cards; "
+		    "ALTER TABLE v7_cards RENAME TO cards; PRAGMA foreign_keys = ON; "
+		    "PRAGMA user_version = 7", err, sizeof err) == 0);
+}
+
 /* What an adapter of schema version 6 wrote: no card awaits activation, none was
  * reported lost at a kiosk. */
 static void
@@ -581,6 +642,7 @@ downgrade_to_v6(struct db *db)
 {
 	char err[512];
 
+	downgrade_to_v7(db);
 	CHECK(db_exec(db, "DROP TABLE card_activations; DROP TABLE card_losses", err,
 	    sizeof err) == 0);
 	CHECK(db_exec(db, pg != NULL ? "UPDATE schema_version SET version = 6" :
@@ -659,10 +721,7 @@ test_migrate_v2(void)
 	unsigned char t[16];
 	int n = -1, flagged = -1;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v2");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v2")) == NULL)
 		return;
 	txid_make(t, 60);
 	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 30000, &wr), LEDGER_OK);
@@ -674,13 +733,8 @@ test_migrate_v2(void)
 		CHECK(db_open(spec, &db, err, sizeof err) < 0);
 		CHECK(strstr(err, "schema version 2 is older") != NULL);
 	}
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers"), 6);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM customers c JOIN accounts a ON "
 	    "a.customer_id = c.id AND a.holder = c.name AND a.kind = 'current'"), 6);
@@ -1337,26 +1391,18 @@ test_migrate_v6(void)
 	char pans[KPROTO_CARDS_MAX][KPROTO_PAN_MAX + 1];
 	struct kproto_card_list_info cl;
 	struct kproto_card_info ci;
-	char spec[600], err[1024];
+	char spec[600];
 	struct db *db = NULL;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v6");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v6")) == NULL)
 		return;
 	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_INACTIVE);
 	downgrade_to_v6(db);
 	db_close(db);
 	db = NULL;
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(ledger_card_open(db, "6222000000000090", &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_OK);
 	CHECK_EQ(ledger_card_list(db, PAN1, &cl, pans), LEDGER_OK);
@@ -1372,6 +1418,150 @@ test_migrate_v6(void)
 		remove_bank_file(spec);
 }
 
+/*
+ * A bank of schema version 7 gains the staff-opened card services: its cards, their
+ * money and holds kept; a card may be cancelled, and a PIN reset is recorded.
+ */
+static void
+test_migrate_v7(void)
+{
+	struct kproto_withdraw_result wr;
+	struct kproto_card_info ci;
+	char spec[600], err[1024];
+	struct db *db = NULL;
+	unsigned char t[16];
+
+	if ((db = migration_bank(spec, sizeof spec, "v7")) == NULL)
+		return;
+	txid_make(t, 70);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, PAN1, t, 20000, &wr), LEDGER_OK);
+	downgrade_to_v7(db);
+	CHECK_EQ(db_schema_version(db), 7);
+	/* Version 7 knew no cancelled card. */
+	CHECK(db_exec(db, "UPDATE cards SET status = 'cancelled' WHERE pan = '" PAN2 "'", err,
+	    sizeof err) < 0);
+	db_close(db);
+	db = NULL;
+	if ((db = migrated(spec)) == NULL)
+		return;
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards"), 7);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE status = 'locked' AND "
+	    "tries_left = 0 AND pan = '" PAN4 "'"), 1);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE transfer_limit_fen = "
+	    "5000000 AND large_threshold_fen = 200000 AND pan = '" PAN2 "'"), 1);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM holds WHERE state = 'held'"), 1);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM payees"), 2);
+	CHECK_EQ(ledger_withdraw_complete(db, PAN1, t), LEDGER_OK);
+	CHECK_EQ(balance_of(db, PAN1), 480000);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000108"), LEDGER_OK);
+	CHECK_EQ(ledger_card_open(db, "6222000000000108", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_CANCELLED);
+	db_close(db);
+	if (pg == NULL)
+		remove_bank_file(spec);
+}
+
+/* A card of no customer, on an account of its own holding balance (fen). */
+static void
+single_card_add(struct db *db, const char *pan, int64_t balance)
+{
+	char sql[512], err[256];
+
+	snprintf(sql, sizeof sql, "INSERT INTO accounts (holder, balance_fen, currency) "
+	    "VALUES ('Test Single', %lld, 'CNY'); INSERT INTO cards (pan, account_id, "
+	    "pin_hash, status, tries_left) VALUES ('%s', (SELECT max(id) FROM accounts), "
+	    "'x', 'active', 3)", (long long)balance, pan);
+	CHECK(db_exec(db, sql, err, sizeof err) == 0);
+}
+
+/*
+ * Staff-opened services in the ledger. A new PIN for a locked card (unlock) or one in
+ * use (reset): stored over the old one only, with full tries, active, recorded. A
+ * card cancelled only when no money is left where no other card in use reaches it.
+ */
+static void
+test_card_staff(struct db *db)
+{
+	char old[crypto_pwhash_STRBYTES], hash[crypto_pwhash_STRBYTES];
+	struct kproto_pin_result pr;
+	struct kproto_card_info ci;
+	struct kproto_withdraw_result wr;
+	unsigned char t[16];
+
+	CHECK_EQ(ledger_card_reset_hash(db, PAN4, 0, old, sizeof old), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_reset_hash(db, PAN1, 1, old, sizeof old), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_reset_hash(db, PAN5, 1, old, sizeof old), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_reset_hash(db, "6222000000000090", 0, old, sizeof old),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_reset_hash(db, "6222000000000077", 0, old, sizeof old),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_reset_hash(db, PAN4, 1, old, sizeof old), LEDGER_OK);
+	CHECK_EQ(ledger_pin_hash_make(hash, sizeof hash, "8024"), 0);
+	/* The PIN changed while the new one was judged: nothing stored. */
+	CHECK_EQ(ledger_card_pin_reset(db, KIOSK, "0042", PAN4, 1, hash, hash),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_pin_reset(db, KIOSK, "0042", PAN4, 0, old, hash),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_pin_resets"), 0);
+	CHECK_EQ(ledger_card_pin_reset(db, KIOSK, "0042", PAN4, 1, old, hash), LEDGER_OK);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pan = '" PAN4 "' AND "
+	    "status = 'active' AND tries_left = 3"), 1);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_pin_resets WHERE pan = '" PAN4
+	    "' AND kiosk_id = '" KIOSK "' AND staff_id = '0042' AND kind = 'unlock'"), 1);
+	/* Unlocked once: a second unlock finds it no longer locked. */
+	CHECK_EQ(ledger_card_pin_reset(db, KIOSK, "0042", PAN4, 1, hash, old),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_pin_verify(db, PAN4, "4321", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(ledger_pin_verify(db, PAN4, "8024", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+
+	/* A reset: two wrong tries forgotten, the old PIN gone. */
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "0001", &pr), LEDGER_OK);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "0002", &pr), LEDGER_OK);
+	CHECK_EQ(pr.tries_left, 1);
+	CHECK_EQ(ledger_card_reset_hash(db, PAN3, 0, old, sizeof old), LEDGER_OK);
+	CHECK_EQ(ledger_card_pin_reset(db, "", "0042", PAN3, 0, old, hash), LEDGER_OK);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE pan = '" PAN3 "' AND "
+	    "tries_left = 3"), 1);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_pin_resets WHERE pan = '" PAN3
+	    "' AND kiosk_id IS NULL AND kind = 'reset'"), 1);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "1357", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(ledger_pin_verify(db, PAN3, "8024", &pr), LEDGER_OK);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+
+	/* Cancelling: 王芳's money only her card reaches; 张伟's second card is one of two. */
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", PAN3), LEDGER_MONEY_LEFT);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", PAN5), LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000077"), LEDGER_CONFLICT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_cancellations"), 0);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000108"), LEDGER_OK);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000108"), LEDGER_REPEAT);
+	CHECK_EQ(count_rows(db, "SELECT count(*) FROM card_cancellations WHERE pan = "
+	    "'6222000000000108' AND kiosk_id = '" KIOSK "' AND staff_id = '0042'"), 1);
+	CHECK_EQ(ledger_card_open(db, "6222000000000108", &ci), LEDGER_OK);
+	CHECK_EQ(ci.status, KPROTO_CARD_CANCELLED);
+	CHECK_EQ(ci.holder[0], '\0');
+	/* Now his first card is the only one to his money; a cancelled card gets no PIN. */
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", PAN1), LEDGER_MONEY_LEFT);
+	CHECK_EQ(ledger_card_reset_hash(db, "6222000000000108", 1, old, sizeof old),
+	    LEDGER_CONFLICT);
+	CHECK_EQ(ledger_card_report_lost(db, KIOSK, PAN1, "6222000000000108"),
+	    LEDGER_CONFLICT);
+
+	/* An empty account with a withdrawal still held on it is not empty yet. */
+	single_card_add(db, "6222000000000066", 10000);
+	txid_make(t, 80);
+	CHECK_EQ(ledger_withdraw_auth(db, KIOSK, "6222000000000066", t, 10000, &wr),
+	    LEDGER_OK);
+	CHECK(db_exec(db, "UPDATE accounts SET balance_fen = 0 WHERE id = (SELECT account_id "
+	    "FROM cards WHERE pan = '6222000000000066')", old, sizeof old) == 0);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000066"), LEDGER_MONEY_LEFT);
+	CHECK_EQ(ledger_withdraw_reverse(db, "6222000000000066", t), LEDGER_OK);
+	CHECK_EQ(ledger_card_cancel(db, KIOSK, "0042", "6222000000000066"), LEDGER_OK);
+}
+
 /* A bank of schema version 3 gains transfers: every card the default limit, no
  * threshold; its money and payees kept. */
 static void
@@ -1379,24 +1569,16 @@ test_migrate_v3(void)
 {
 	struct kproto_transfer_choices tc;
 	struct kproto_transfer_result tr;
-	char spec[600], err[1024];
+	char spec[600];
 	struct db *db = NULL;
 
-	bank_spec(spec, sizeof spec, pg != NULL ? "ledger_mig" : "v3");
-	CHECK(db_init_demo(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL)
+	if ((db = migration_bank(spec, sizeof spec, "v3")) == NULL)
 		return;
 	downgrade_to_v3(db);
 	db_close(db);
 	db = NULL;
-	CHECK(db_migrate(spec, err, sizeof err) == 0);
-	CHECK(db_open(spec, &db, err, sizeof err) == 0);
-	if (db == NULL) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if ((db = migrated(spec)) == NULL)
 		return;
-	}
-	CHECK_EQ(db_schema_version(db), BANKD_SCHEMA_VERSION);
 	CHECK_EQ(count_rows(db, "SELECT count(*) FROM cards WHERE transfer_limit_fen = "
 	    "5000000 AND large_threshold_fen IS NULL"), 7);
 	CHECK_EQ(ledger_transfer_choices(db, PAN1, &tc), LEDGER_OK);
@@ -1422,8 +1604,8 @@ test_pg_schema(void)
 	CHECK(db_open(spec, &db, err, sizeof err) == 0);
 	if (db == NULL)
 		return;
-	CHECK(db_exec(db, "DROP TABLE card_activations, card_losses, card_profiles, staff_calls, "
-	    "staff, transfers, payees, ledger, holds, cards, accounts, customers, "
+	CHECK(db_exec(db, "DROP TABLE card_pin_resets, card_cancellations, card_activations, "
+	    "card_losses, card_profiles, staff_calls, staff, transfers, payees, ledger, holds, cards, accounts, customers, "
 	    "schema_version", err, sizeof err) == 0);
 	db_close(db);
 	db = NULL;
@@ -1899,6 +2081,9 @@ main(int argc, char **argv)
 	test_migrate_v3();
 	test_profile(db);
 	test_migrate_v6();
+	db = fresh_bank(db);
+	test_card_staff(db);
+	test_migrate_v7();
 	/* What follows wants the demo's money back. */
 	db = fresh_bank(db);
 	if (pg != NULL) {

@@ -41,6 +41,25 @@ pool_wait(struct bank_session *s)
 	pinpool_job_free(j);
 }
 
+/* PIN checks on two PIN workers, as kiosk-bankd --pin-workers 2, until pool_stop. */
+static void
+pool_start(void)
+{
+	char err[256];
+
+	pin_fd = pinpool_start(2, 8, err, sizeof err);
+	CHECK(pin_fd >= 0);
+	bk.pin_pool = 1;
+}
+
+static void
+pool_stop(void)
+{
+	bk.pin_pool = 0;
+	pinpool_stop();
+	pin_fd = -1;
+}
+
 static void
 call(struct bank_session *s, uint8_t type)
 {
@@ -477,17 +496,24 @@ statement(struct bank_session *s, uint8_t account)
 	return sl;
 }
 
-/* The PIN_CHANGE_RESULT status of a change to pin, or -1 for another answer. */
+/* The PIN_CHANGE_RESULT status of a request giving the new pin (PIN_CHANGE,
+ * CARD_ACTIVATE, CARD_UNLOCK, CARD_PIN_RESET), or -1 for another answer. */
 static int
-pin_change(struct bank_session *s, const char *pin)
+pin_give(struct bank_session *s, uint8_t type, const char *pin)
 {
 	struct kproto_pin_change_result pr;
 
-	pin_call(s, KPROTO_MSG_PIN_CHANGE, pin, adapter_pk);
+	pin_call(s, type, pin, adapter_pk);
 	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
 		return -1;
 	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
 	return pr.status;
+}
+
+static int
+pin_change(struct bank_session *s, const char *pin)
+{
+	return pin_give(s, KPROTO_MSG_PIN_CHANGE, pin);
 }
 
 /* A card of no customer, with its own account alone and the PIN pin. */
@@ -607,11 +633,8 @@ test_pin_change_pool(void)
 {
 	struct bank_session s;
 	struct pin_job *j = NULL;
-	char err[256];
 
-	pin_fd = pinpool_start(2, 8, err, sizeof err);
-	CHECK(pin_fd >= 0);
-	bk.pin_pool = 1;
+	pool_start();
 	card_add("6222000000000074", "5823");
 	test_pin_change("6222000000000074", "5823", "6149");
 
@@ -640,22 +663,13 @@ test_pin_change_pool(void)
 	CHECK_EQ(pin_verify(&s, "5823", adapter_pk).status, KPROTO_PIN_OK);
 	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 
-	bk.pin_pool = 0;
-	pinpool_stop();
-	pin_fd = -1;
+	pool_stop();
 }
 
-/* The PIN_CHANGE_RESULT status of CARD_ACTIVATE with pin, or -1 for another answer. */
 static int
 card_activate(struct bank_session *s, const char *pin)
 {
-	struct kproto_pin_change_result pr;
-
-	pin_call(s, KPROTO_MSG_CARD_ACTIVATE, pin, adapter_pk);
-	if (rtype != KPROTO_MSG_PIN_CHANGE_RESULT)
-		return -1;
-	CHECK_EQ(kproto_pin_change_result_unpack(&resp, &pr), KPROTO_OK);
-	return pr.status;
+	return pin_give(s, KPROTO_MSG_CARD_ACTIVATE, pin);
 }
 
 /*
@@ -1050,6 +1064,15 @@ test_log_clean(const char *log_path)
 	CHECK(strstr(text, "9517") == NULL);
 	CHECK(strstr(text, "3860") == NULL);
 	CHECK(strstr(text, "CARD_ACTIVATE 622200******0090 -> PIN changed") != NULL);
+	/* Staff-opened services: the staff member named, the new PINs nowhere. */
+	CHECK(strstr(text, "CARD_UNLOCK 622200******0041 by staff 0042 -> PIN changed") !=
+	    NULL);
+	CHECK(strstr(text, "CARD_PIN_RESET 622200******0017 by staff 0042 -> PIN changed") !=
+	    NULL);
+	CHECK(strstr(text, "CARD_CANCEL 622200******0108 by staff 0042 -> OK") != NULL);
+	CHECK(strstr(text, "CARD_CANCEL 622200******0033 by staff 0042 -> refused") != NULL);
+	CHECK(strstr(text, "8024") == NULL && strstr(text, "7315") == NULL &&
+	    strstr(text, "7316") == NULL && strstr(text, "2581") == NULL);
 }
 
 /* STAFF_AUTH with badge id and pin; the STAFF_RESULT status, or -1 for anything else. */
@@ -1150,18 +1173,212 @@ test_staff(void)
 	CHECK_EQ(s.staff_id[0], '\0');
 
 	/* On the PIN workers, as a card's PIN: answered once the hash was compared. */
-	char err[256];
-	pin_fd = pinpool_start(2, 8, err, sizeof err);
-	CHECK(pin_fd >= 0);
-	bk.pin_pool = 1;
+	pool_start();
 	CHECK_EQ(ledger_staff_add(bk.db, "0077", "2468"), 0);
 	CHECK_EQ(staff_auth(&s, "0077", "1111", &tries), KPROTO_STAFF_WRONG);
 	CHECK_EQ(tries, 2);
 	CHECK_EQ(staff_auth(&s, "0077", "2468", &tries), KPROTO_STAFF_OK);
 	CHECK(strcmp(s.staff_id, "0077") == 0);
-	bk.pin_pool = 0;
-	pinpool_stop();
-	pin_fd = -1;
+	pool_stop();
+}
+
+/* The demo bank as shipped, for tests that want its cards and staff as they were. */
+static void
+bank_fresh(const char *path)
+{
+	char err[1024];
+
+	db_close(bk.db);
+	bk.db = NULL;
+	CHECK(db_init_demo(path, err, sizeof err) == 0);
+	CHECK(db_open(path, &bk.db, err, sizeof err) == 0);
+}
+
+static int64_t
+rows(const char *sql)
+{
+	int64_t n = -1;
+
+	CHECK_EQ(db_query_int(bk.db, sql, &n), 0);
+	return n;
+}
+
+/*
+ * A card locked by wrong PINs, unlocked by a member of staff with the customer's new
+ * PIN: judged as a PIN change, then the card is usable again with full tries, the new
+ * PIN verified as usual and money moves. Only a locked card, and only with staff.
+ */
+static void
+test_card_unlock(void)
+{
+	struct kproto_pin_result pr;
+	struct kproto_card_info ci;
+	struct bank_session s;
+	unsigned char t[KPROTO_TXID_LEN];
+
+	bank_session_init(&s, 30);
+	bank_session_set_kiosk(&s, "kiosk-3");
+	ci = card_open(&s, "6222000000000041");
+	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8024"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "staff-assisted mode");
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	/* A weak PIN changes nothing: still locked, still refused. */
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "1111"), KPROTO_PIN_WEAK_REPEATED);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "4321"), KPROTO_PIN_WEAK_RUN);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	CHECK_EQ(rows("SELECT count(*) FROM cards WHERE pan = '6222000000000041' AND "
+	    "status = 'locked' AND tries_left = 0"), 1);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8024"), KPROTO_PIN_CHANGED);
+	CHECK_EQ(s.state, BANK_CARD);
+	CHECK_EQ(s.card_status, KPROTO_CARD_OK);
+	CHECK_EQ(rows("SELECT count(*) FROM card_pin_resets WHERE pan = '6222000000000041' "
+	    "AND kiosk_id = 'kiosk-3' AND staff_id = '0042' AND kind = 'unlock' AND at > 0"),
+	    1);
+	/* Once: the new PIN is verified next. */
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8025"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_UNLOCK");
+	pr = pin_verify(&s, "4321", adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pr.tries_left, 2);
+	pr = pin_verify(&s, "8024", adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	memset(t, 0xb1, sizeof t);
+	CHECK_EQ(withdraw(&s, t, 20000).status, KPROTO_WD_APPROVED);
+	settle(&s, KPROTO_MSG_WITHDRAW_REVERSE, t);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	ci = card_open(&s, "6222000000000041");
+	CHECK_EQ(ci.status, KPROTO_CARD_OK);
+	CHECK_EQ(ci.tries_left, 3);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* A lost card is not unlocked; nor is a card in use. */
+	CHECK_EQ(card_open(&s, "6222000000000058").status, KPROTO_CARD_LOST);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8024"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "the card is not locked (lost)");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(card_open(&s, "6222000000000025").status, KPROTO_CARD_OK);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8024"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_UNLOCK");
+
+	/* Locked by wrong PINs in this very session: staff unlock it there and then. */
+	for (int i = 0; i < 3; i++)
+		pin_verify(&s, "0001", adapter_pk);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "2581"), KPROTO_PIN_CHANGED);
+	CHECK_EQ(pin_verify(&s, "2581", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+}
+
+/*
+ * A forgotten PIN reset by a member of staff: a usable card, PIN not verified, gets
+ * the customer's new PIN and full tries; the old PIN no longer opens it. A card
+ * awaiting activation takes its letter's PIN instead. On the PIN workers too.
+ */
+static void
+test_card_pin_reset(void)
+{
+	struct kproto_pin_result pr;
+	struct bank_session s;
+
+	bank_session_init(&s, 31);
+	bank_session_set_kiosk(&s, "kiosk-3");
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(pin_verify(&s, "0001", adapter_pk).status, KPROTO_PIN_WRONG);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7315"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "staff-assisted mode");
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "6789"), KPROTO_PIN_WEAK_RUN);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7315"), KPROTO_PIN_CHANGED);
+	CHECK_EQ(s.state, BANK_CARD);
+	CHECK_EQ(rows("SELECT count(*) FROM cards WHERE pan = '6222000000000017' AND "
+	    "tries_left = 3"), 1);
+	CHECK_EQ(rows("SELECT count(*) FROM card_pin_resets WHERE pan = '6222000000000017' "
+	    "AND staff_id = '0042' AND kind = 'reset'"), 1);
+	CHECK_EQ(pin_verify(&s, "1234", adapter_pk).status, KPROTO_PIN_WRONG);
+	pr = pin_verify(&s, "7315", adapter_pk);
+	CHECK_EQ(pr.status, KPROTO_PIN_OK);
+	CHECK_EQ(pr.tries_left, 3);
+	/* With the PIN verified it is a PIN change's business, not a reset's. */
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "1234"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "CARD_PIN_RESET");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	CHECK_EQ(card_open(&s, "6222000000000090").status, KPROTO_CARD_INACTIVE);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7315"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "awaits activation");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* Judged and hashed on the PIN workers, as a PIN change. */
+	pool_start();
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7315"), KPROTO_PIN_WEAK_SAME);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_PIN_RESET, "7316"), KPROTO_PIN_CHANGED);
+	CHECK_EQ(pin_verify(&s, "7316", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	pool_stop();
+}
+
+/*
+ * Cancelling the card in the reader, with staff, after its PIN: refused while money
+ * would be left where no other card reaches it; a second card of an account another
+ * card reaches is cancelled, refused at CARD_OPEN from then on and no longer listed.
+ */
+static void
+test_card_cancel(void)
+{
+	struct bank_session s;
+
+	bank_session_init(&s, 32);
+	bank_session_set_kiosk(&s, "kiosk-3");
+	card_open(&s, "6222000000000033");
+	CHECK_EQ(pin_verify(&s, "1357", adapter_pk).status, KPROTO_PIN_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CANCEL);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "staff-assisted mode");
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CANCEL);
+	EXPECT_ERROR(KPROTO_ERROR_MONEY_LEFT, "move it first");
+	CHECK_EQ(s.state, BANK_AUTHED);
+	CHECK_EQ(rows("SELECT count(*) FROM cards WHERE status = 'cancelled'"), 0);
+	kproto_buf_init(&req);
+	kproto_put_u8(&req, KPROTO_TAG_CARD_INDEX, 0);
+	call(&s, KPROTO_MSG_CARD_CANCEL);
+	EXPECT_ERROR(KPROTO_ERROR_MALFORMED, "CARD_CANCEL");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	card_open(&s, "6222000000000108");
+	CHECK_EQ(pin_verify(&s, "2468", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CANCEL);
+	CHECK_EQ(rtype, KPROTO_MSG_OK);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	CHECK_EQ(s.card_status, KPROTO_CARD_CANCELLED);
+	CHECK_EQ(rows("SELECT count(*) FROM card_cancellations WHERE pan = "
+	    "'6222000000000108' AND kiosk_id = 'kiosk-3' AND staff_id = '0042' AND at > 0"), 1);
+	call_empty(&s, KPROTO_MSG_BALANCE);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "BALANCE");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+	CHECK_EQ(card_open(&s, "6222000000000108").status, KPROTO_CARD_CANCELLED);
+	CHECK_EQ(s.state, BANK_CARD_REFUSED);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	CHECK_EQ(pin_give(&s, KPROTO_MSG_CARD_UNLOCK, "8024"), -1);
+	EXPECT_ERROR(KPROTO_ERROR_NOT_PERMITTED, "the card is not locked (cancelled)");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
+
+	/* 张伟's first card is now the only one to his money: listed alone, and kept. */
+	card_open(&s, "6222000000000017");
+	CHECK_EQ(pin_verify(&s, "7316", adapter_pk).status, KPROTO_PIN_OK);
+	CHECK_EQ(card_list(&s).count, 0);
+	CHECK_EQ(staff_auth(&s, "0042", "8642", NULL), KPROTO_STAFF_OK);
+	call_empty(&s, KPROTO_MSG_CARD_CANCEL);
+	EXPECT_ERROR(KPROTO_ERROR_MONEY_LEFT, "CARD_CANCEL");
+	call_empty(&s, KPROTO_MSG_CARD_CLOSE);
 }
 
 int
@@ -1209,6 +1426,11 @@ main(int argc, char **argv)
 	test_staff_only();
 	test_staff();
 	test_profile();
+	/* Staff-opened card services, on the demo bank as shipped (staff 0042 unlocked). */
+	bank_fresh(path);
+	test_card_unlock();
+	test_card_pin_reset();
+	test_card_cancel();
 	log_close();
 	test_log_clean(log_path);
 	db_close(bk.db);

@@ -601,6 +601,7 @@ test_card_frames(const struct rec *recs, int n)
 	    .holder = "陈静 Chen Jing", .lang = "zh", .tries_left = 3 }, ci2;
 	struct kproto_card_report_lost rl = { .index = 0 }, rl2;
 	struct kproto_pin_verify pv;
+	struct kproto_error e;
 	struct kproto_conn client, server;
 	struct kproto_buf b;
 	char pin[KPROTO_PIN_MAX + 1];
@@ -645,6 +646,20 @@ test_card_frames(const struct rec *recs, int n)
 	CHECK_EQ(kproto_pin_open(pv.sealed, pv.sealed_len, adapter_sk, pin, sizeof pin),
 	    KPROTO_OK);
 	CHECK(strcmp(pin, VECTOR_NEW_PIN) == 0);
+	/* The services staff open: a new PIN as PIN_CHANGE's, a cancelled card, ERROR 10. */
+	payload_of(recs, n, "request_card_unlock", kiosk_pk, &b);
+	CHECK_EQ(kproto_pin_verify_unpack(&b, &pv), KPROTO_OK);
+	CHECK_EQ(kproto_pin_open(pv.sealed, pv.sealed_len, adapter_sk, pin, sizeof pin),
+	    KPROTO_OK);
+	CHECK(strcmp(pin, VECTOR_NEW_PIN) == 0);
+	payload_of(recs, n, "request_card_cancel", kiosk_pk, &b);
+	CHECK_EQ(kproto_get_end(&b), KPROTO_OK);
+	payload_of(recs, n, "response_card_cancelled", adapter_pk, &b);
+	CHECK_EQ(kproto_card_info_unpack(&b, &ci2), KPROTO_OK);
+	CHECK(ci2.status == KPROTO_CARD_CANCELLED && ci2.holder[0] == '\0');
+	payload_of(recs, n, "response_money_left", adapter_pk, &b);
+	CHECK_EQ(kproto_error_unpack(&b, &e), KPROTO_OK);
+	CHECK_EQ(e.code, KPROTO_ERROR_MONEY_LEFT);
 	/* Only four digits leave the adapter; an index past the list is refused. */
 	kproto_buf_init(&b);
 	kproto_put_u8(&b, KPROTO_TAG_CARD_COUNT, 1);

@@ -29,6 +29,7 @@ enum {
 	T_STAFF_CALL = 0x1D, T_STAFF_AUTH = 0x1E, T_STAFF_LEAVE = 0x1F,
 	T_PROFILE_SAVE = 0x26, T_PROFILE_FORGET = 0x27,
 	T_CARD_ACTIVATE = 0x20, T_CARD_LIST = 0x21, T_CARD_REPORT_LOST = 0x22,
+	T_CARD_UNLOCK = 0x23, T_CARD_PIN_RESET = 0x24, T_CARD_CANCEL = 0x25,
 	T_CARD_INFO = 0x40, T_BALANCE_INFO = 0x42, T_OK = 0x44,
 	T_TRANSFER_CHOICES = 0x45, T_PAYEE_INFO = 0x46, T_TRANSFER_RESULT = 0x47,
 	T_STATEMENT_LINES = 0x48, T_PIN_CHANGE_RESULT = 0x49,
@@ -294,7 +295,8 @@ write_profile_frames(void)
 	    f.len, "OK");
 }
 
-/* Card services: a new card's CARD_INFO, its activation, and a card reported lost. */
+/* Card services: a new card's CARD_INFO, its activation, a card reported lost, and the
+ * services staff open: a card unlocked, a PIN reset, a card cancelled (or refused). */
 static void
 write_card_frames(void)
 {
@@ -338,6 +340,38 @@ write_card_frames(void)
 	frame_make(&f, T_CARD_REPORT_LOST, 5, session, &p, &kiosk);
 	record("request_card_report_lost", "CARD_REPORT_LOST: the first card listed; answered "
 	    "with OK", "adapter", 5, f.b, f.len, "OK");
+
+	p.len = 0;
+	field(&p, F_SEALED_PIN, sealed, seal_fixed(sealed, NEW_PIN, adapter.pk));
+	frame_make(&f, T_CARD_UNLOCK, 4, session, &p, &kiosk);
+	record("request_card_unlock", "CARD_UNLOCK in staff-assisted mode: the customer's new "
+	    "PIN " NEW_PIN " sealed as in request_pin_change; answered with PIN_CHANGE_RESULT",
+	    "adapter", 4, f.b, f.len, "OK");
+	frame_make(&f, T_CARD_PIN_RESET, 4, session, &p, &kiosk);
+	record("request_card_pin_reset", "CARD_PIN_RESET in staff-assisted mode: the same "
+	    "payload as request_card_unlock", "adapter", 4, f.b, f.len, "OK");
+
+	p.len = 0;
+	frame_make(&f, T_CARD_CANCEL, 5, session, &p, &kiosk);
+	record("request_card_cancel", "CARD_CANCEL in staff-assisted mode: empty, after the "
+	    "PIN; answered with OK", "adapter", 5, f.b, f.len, "OK");
+
+	field_int(&p, F_ERROR_CODE, 10, 2);
+	field_str(&p, F_MESSAGE, "CARD_CANCEL refused: an account only this card reaches "
+	    "still holds money; move it first");
+	frame_make(&f, T_ERROR, 5, session, &p, &adapter);
+	record("response_money_left", "ERROR 10 (money left) for it", "kiosk", 5, f.b, f.len,
+	    "OK");
+
+	p.len = 0;
+	field_int(&p, F_CARD_STATUS, 5, 1);
+	field_str(&p, F_HOLDER, "");
+	field_str(&p, F_LANG, "");
+	field_int(&p, F_CARD_FLAGS, 0, 4);
+	field_int(&p, F_TRIES_LEFT, 3, 1);
+	frame_make(&f, T_CARD_INFO, 1, session, &p, &adapter);
+	record("response_card_cancelled", "CARD_INFO: cancelled, no holder, no language, no "
+	    "flags", "kiosk", 1, f.b, f.len, "OK");
 }
 
 static void
