@@ -148,13 +148,13 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 		return LEDGER_OK;
 	}
 	/* An 'active' row with no tries left only comes from a hand edit: still locked. */
-	if (strcmp(r.status, "active") != 0 || r.tries_left <= 0) {
+	if (strcmp(r.status, "active") != 0 || r.tries_left <= 0)
 		out->status = KPROTO_CARD_LOCKED;
-		return LEDGER_OK;
-	}
-	/* The holder's name and preferences only for a card that may be used, or be
-	 * activated by its customer. */
-	out->status = awaiting ? KPROTO_CARD_INACTIVE : KPROTO_CARD_OK;
+	else
+		out->status = awaiting ? KPROTO_CARD_INACTIVE : KPROTO_CARD_OK;
+	/* The holder's name and preferences only for a card that may be used, be activated
+	 * by its customer or unlocked with staff (who check the name against an ID): a
+	 * blind customer whose card locked hears that screen as they like it. */
 	snprintf(out->holder, sizeof out->holder, "%s", r.holder);
 	if (strcmp(r.lang, "zh") == 0 || strcmp(r.lang, "en") == 0)
 		snprintf(out->lang, sizeof out->lang, "%s", r.lang);

@@ -171,11 +171,13 @@ test_demo(struct db *db)
 	CHECK(strcmp(ci.holder, "王芳 Wang Fang") == 0);
 	CHECK_EQ(ci.flags, KPROTO_CARD_F_SPEECH);
 
-	/* Locked and lost cards: reported, and no name given out. */
+	/* A locked card: its holder and preferences still come, for the screen that lets
+	 * staff unlock it, said as its customer likes; a lost card: no name given out. */
 	CHECK_EQ(ledger_card_open(db, PAN4, &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_LOCKED);
 	CHECK_EQ(ci.tries_left, 0);
-	CHECK(ci.holder[0] == '\0');
+	CHECK(strcmp(ci.holder, "赵强 Zhao Qiang") == 0);
+	CHECK(strcmp(ci.lang, "zh") == 0);
 	CHECK_EQ(ledger_card_open(db, PAN5, &ci), LEDGER_OK);
 	CHECK_EQ(ci.status, KPROTO_CARD_LOST);
 	CHECK(ci.holder[0] == '\0');
