@@ -248,6 +248,32 @@ class Kiosk:
         with open(self.path("exit-status")) as f:
             return int(f.read().strip().split("=")[1])
 
+    def lose_terminal(self):
+        """The kiosk's terminal goes away, as when its window is closed: its pane is
+        killed (a second window keeps tmux itself running). Returns the kiosk's pid."""
+        pid = self.kiosk_pid()
+        subprocess.run(self.tmux + ["new-window", "-d", "sleep 600"], check=True)
+        subprocess.run(self.tmux + ["kill-pane", "-t", "0"], check=True)
+        return pid
+
+    def kiosk_gone(self, pid, timeout=WAIT):
+        """Waits for the process pid to end (a zombie has ended): with its terminal gone
+        no shell is left to write exit-status."""
+        def gone():
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except OSError:
+                return True
+        self.wait_for(gone, "the kiosk (pid %d) to end" % pid, timeout)
+
+    def log(self):
+        try:
+            with open(self.path("kiosk.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
     def kill_kiosk(self):
         """kill -9 of the kiosk; returns its exit status (137)."""
         os.kill(self.kiosk_pid(), 9)
