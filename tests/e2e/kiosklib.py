@@ -219,7 +219,9 @@ class Kiosk:
             self.dev = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             # Bound is not yet listening: a busy machine shows the gap (after a restart
             # the old trace's screens do not make us wait for the new kiosk).
-            self.wait_for(lambda: self.dev.connect_ex(self.path("run", "devices.sock")) == 0,
+            # A kiosk that ends at once (its input at an end) has no channel to connect.
+            self.wait_for(lambda: self.dev.connect_ex(self.path("run", "devices.sock")) == 0
+                          or os.path.exists(self.path("exit-status")),
                           "the kiosk's device channel")
             self.dev.setblocking(False)
         return self
