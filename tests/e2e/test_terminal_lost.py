@@ -39,6 +39,21 @@ class TerminalLost(KioskTest):
         self.assertEqual(k.holds("held"), 0)
         self.assertEqual(k.balance(PAN), 500000)
 
+    def test_sigterm_after_the_terminal_went(self):
+        k = self.k.start()
+        k.insert(PAN)
+        pid = k.kiosk_pid()
+        # Stopped, the kiosk finds both its terminal gone and a SIGTERM when it goes on.
+        os.kill(pid, signal.SIGSTOP)
+        k.lose_terminal()
+        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)
+        k.kiosk_gone(pid, STOP)
+        self.assertIn("kiosk stopped", k.log())
+        event, fields = k.journal()[-1]
+        self.assertEqual(event, "stop")
+        self.assertIn(fields.get("why"), ("terminal", "SIGTERM"))
+
     def test_input_at_its_end(self):
         # Reads that return end of file at once, as from a terminal that is no more.
         k = self.k.start(extra_args="< /dev/null")
