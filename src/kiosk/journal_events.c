@@ -65,7 +65,10 @@ void
 kiosk_journal_close(struct kiosk *k)
 {
 	if (k->journal != NULL) {
-		kiosk_journal(k, "stop", NULL);
+		if (k->stop_why != NULL)
+			kiosk_journal(k, "stop", "why", k->stop_why, NULL);
+		else
+			kiosk_journal(k, "stop", NULL);
 		journal_close(k->journal);
 		k->journal = NULL;
 	}

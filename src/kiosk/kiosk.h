@@ -143,6 +143,7 @@ struct kiosk {
 	char layout_warned[32];  /* the screen last logged as cut off or off its keys */
 	unsigned present;        /* PRESENT_*: what changed since the outputs were served */
 	int quit;
+	const char *stop_why;    /* the stop record's why: terminal, SIGTERM, SIGINT, quit */
 };
 
 #endif

@@ -23,41 +23,82 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define POLL_MAX (5 + DEVICE_CLIENTS_MAX)
 
-static volatile sig_atomic_t quit_signal;
-/* SIGHUP asks for a reload; the handler wakes poll() through a pipe, so that a kiosk
- * idle at the welcome screen reloads at once. */
-static int reload_pipe[2] = { -1, -1 };
+/* SIGTERM and SIGINT stop the kiosk, SIGHUP asks for a reload. Each handler writes its
+ * signal to a pipe that poll() watches: any of the kiosk's threads may take a signal (the
+ * speech thread too), and a flag alone would leave the loop asleep. */
+static int signal_pipe[2] = { -1, -1 };
 
 static void
-on_quit_signal(int sig)
-{
-	quit_signal = sig;
-}
-
-static void
-on_reload_signal(int sig)
+on_signal(int sig)
 {
 	int saved = errno;
-	(void)sig;
-	(void)!write(reload_pipe[1], "", 1);
+	unsigned char c = (unsigned char)sig;
+	(void)!write(signal_pipe[1], &c, 1);
 	errno = saved;
 }
 
+/* The loop ends at the end of this turn; why goes into the journal's stop record. */
 static void
-read_reload(struct kiosk *k)
+loop_stop(struct kiosk *k, const char *why)
 {
-	char buf[16];
-	int asked = 0;
-	while (read(reload_pipe[0], buf, sizeof buf) > 0)
-		asked = 1;
-	if (asked) {
-		log_info("reload: asked by SIGHUP");
-		kiosk_reload(k);
+	k->quit = 1;
+	k->stop_why = why;
+}
+
+/* Gone: hung up, or ready to read with nothing to read, which is end of file. A terminal
+ * that is no more may say either, and its reads then end at once, again and again. */
+static int
+terminal_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	int avail = 0;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return 1;
+	return ioctl(STDIN_FILENO, FIONREAD, &avail) < 0 || avail == 0;
+}
+
+/* Whatever the customer was doing ends as on SIGTERM: no screen, no keys, no help. */
+static void
+terminal_lost(struct kiosk *k)
+{
+	log_warnx("terminal went away (closed or hung up): stopping as on SIGTERM");
+	loop_stop(k, "terminal");
+}
+
+static void
+read_signals(struct kiosk *k)
+{
+	unsigned char sig[16];
+	ssize_t n;
+	int reload = 0;
+
+	while ((n = read(signal_pipe[0], sig, sizeof sig)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (sig[i] == SIGHUP) {
+				reload = 1;
+			} else if (!k->quit) {
+				const char *name = sig[i] == SIGINT ? "SIGINT" : "SIGTERM";
+				log_info("stopping on %s", name);
+				loop_stop(k, name);
+			}
+		}
+	if (!reload || k->quit)
+		return;
+	/* A terminal that hangs up sends SIGHUP too: then it is the end, not a reload. */
+	if (terminal_gone()) {
+		terminal_lost(k);
+		return;
 	}
+	log_info("reload: asked by SIGHUP");
+	kiosk_reload(k);
 }
 
 /* The demo's stand-in for hardware: letters feed the same path as device lines. */
@@ -89,20 +130,22 @@ kiosk_demo_key(struct kiosk *k, int ch)
 		/* The demo bank's staff member: badge in, or done. */
 		state_device(k, staff_present(k) ? DEV_STAFF_LEAVE : DEV_STAFF_CARD, "0042");
 	} else if (ch == 'Q') {
-		k->quit = 1;
+		log_info("stopping on the demo's quit key");
+		loop_stop(k, "quit");
 	}
 }
 
-static void
+/* Returns how many keys were read. */
+static int
 read_keys(struct kiosk *k)
 {
-	for (;;) {
+	for (int n = 0;; n++) {
 		int demo, resized;
 		enum key_fn fn;
 		/* One read per key: unget_wch would turn a function key back into a
 		 * character. */
 		if (!keys_read(k, &fn, &demo, &resized))
-			return;
+			return n;
 		if (resized) {
 			log_info("terminal resized to %dx%d", COLS, LINES);
 			/* The model too: large print pages the screen anew for the new size. */
@@ -116,7 +159,7 @@ read_keys(struct kiosk *k)
 		/* Each key is answered before the next is read: its speech at once. */
 		kiosk_present(k);
 		if (k->quit)
-			return;
+			return n + 1;
 	}
 }
 
@@ -144,24 +187,23 @@ earliest(int64_t a, int64_t b)
 void
 kiosk_run(struct kiosk *k)
 {
-	struct sigaction sa = { .sa_handler = on_quit_signal };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		fatal("pipe");
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (pipe2(reload_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		fatal("pipe");
-	struct sigaction hup = { .sa_handler = on_reload_signal, .sa_flags = SA_RESTART };
-	sigaction(SIGHUP, &hup, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	nodelay(stdscr, TRUE);
 
-	while (!k->quit && !quit_signal) {
+	while (!k->quit) {
 		/* What the last turn changed is shown and said before the loop sleeps. */
 		kiosk_present(k);
 		struct pollfd fds[POLL_MAX];
 		int n = 0, i_speech = -1, i_bank = -1;
 
 		fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		fds[n++] = (struct pollfd){ .fd = reload_pipe[0], .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
 		if (k->speech != NULL) {
 			i_speech = n;
 			fds[n++] = (struct pollfd){ .fd = speech_fd(k->speech), .events = POLLIN };
@@ -181,14 +223,14 @@ kiosk_run(struct kiosk *k)
 		if (r < 0 && errno != EINTR)
 			fatal("poll");
 		if (r > 0) {
-			if (fds[0].revents & (POLLHUP | POLLERR)) {
-				log_warnx("terminal closed");
+			/* Ready, yet not one key came: the terminal may be at its end. */
+			if ((fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) ||
+			    ((fds[0].revents & POLLIN) && read_keys(k) == 0 && terminal_gone())) {
+				terminal_lost(k);
 				break;
 			}
-			if (fds[0].revents & POLLIN)
-				read_keys(k);
 			if (fds[1].revents & POLLIN)
-				read_reload(k);
+				read_signals(k);
 			if (i_speech >= 0 && (fds[i_speech].revents & POLLIN))
 				read_speech(k);
 			if (i_bank >= 0 && (fds[i_bank].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -202,9 +244,7 @@ kiosk_run(struct kiosk *k)
 		bank_tick(k->bank, now);
 		state_tick(k, now);
 	}
+	/* The pipe stays open: a signal during the shutdown must not write into a file
+	 * that took its number. */
 	signal(SIGHUP, SIG_IGN);
-	close(reload_pipe[0]);
-	close(reload_pipe[1]);
-	if (quit_signal)
-		log_info("stopping on signal %d", (int)quit_signal);
 }

@@ -219,7 +219,9 @@ class Kiosk:
             self.dev = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             # Bound is not yet listening: a busy machine shows the gap (after a restart
             # the old trace's screens do not make us wait for the new kiosk).
-            self.wait_for(lambda: self.dev.connect_ex(self.path("run", "devices.sock")) == 0,
+            # A kiosk that ends at once (its input at an end) has no channel to connect.
+            self.wait_for(lambda: self.dev.connect_ex(self.path("run", "devices.sock")) == 0
+                          or os.path.exists(self.path("exit-status")),
                           "the kiosk's device channel")
             self.dev.setblocking(False)
         return self
@@ -247,6 +249,32 @@ class Kiosk:
                       timeout)
         with open(self.path("exit-status")) as f:
             return int(f.read().strip().split("=")[1])
+
+    def lose_terminal(self):
+        """The kiosk's terminal goes away, as when its window is closed: its pane is
+        killed (a second window keeps tmux itself running). Returns the kiosk's pid."""
+        pid = self.kiosk_pid()
+        subprocess.run(self.tmux + ["new-window", "-d", "sleep 600"], check=True)
+        subprocess.run(self.tmux + ["kill-pane", "-t", "0"], check=True)
+        return pid
+
+    def kiosk_gone(self, pid, timeout=WAIT):
+        """Waits for the process pid to end (a zombie has ended): with its terminal gone
+        no shell is left to write exit-status."""
+        def gone():
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except OSError:
+                return True
+        self.wait_for(gone, "the kiosk (pid %d) to end" % pid, timeout)
+
+    def log(self):
+        try:
+            with open(self.path("kiosk.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
 
     def kill_kiosk(self):
         """kill -9 of the kiosk; returns its exit status (137)."""
