@@ -33,6 +33,7 @@ card_proceed(struct kiosk *k)
 		break;
 	case KPROTO_CARD_LOCKED:
 		/* Kept in: a member of staff may unlock it here (svc_unlock.c). */
+		kiosk_set_message(k, MSG_CARD_LOCKED);
 		card_locked(k);
 		break;
 	case KPROTO_CARD_INACTIVE:
@@ -135,6 +136,7 @@ pin_result_done(struct kiosk *k, const struct bank_reply *r)
 		break;
 	default:
 		/* Kept in, as a card that was locked already. */
+		kiosk_set_message(k, MSG_PIN_LOCKED);
 		card_locked(k);
 	}
 }

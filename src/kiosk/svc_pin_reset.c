@@ -37,7 +37,7 @@ staff_key(struct kiosk *k, enum key_fn fn)
 	if (it == NULL || it->kind != LITEM_CHOICE)
 		return;
 	if (strcmp(it->target, "reset") == 0) {
-		kiosk_journal(k, "pin-reset-identity-checked", NULL);
+		kiosk_journal(k, "pin-reset-id-checked", NULL);
 		pin_new_start(k);
 		state_enter(k, &state_pin_reset_new);
 	} else if (strcmp(it->target, "back") == 0)

@@ -58,7 +58,7 @@ staff_key(struct kiosk *k, enum key_fn fn)
 	if (it == NULL || it->kind != LITEM_CHOICE)
 		return;
 	if (strcmp(it->target, "unlock") == 0) {
-		kiosk_journal(k, "unlock-identity-checked", NULL);
+		kiosk_journal(k, "unlock-id-checked", NULL);
 		pin_new_start(k);
 		state_enter(k, &state_unlock_new);
 	} else if (strcmp(it->target, "back") == 0)

@@ -21,7 +21,7 @@ class PinLock(KioskTest):
         k.keys("Enter")
         # The card stays in, so that a member of staff could unlock it here.
         k.in_state("unlock")
-        k.see("Too many wrong PINs, so this card is locked.")
+        k.see("Too many wrong PINs, so this card is now locked.")
         self.assertEqual(k.card_status(PAN), "locked")
         self.assertNotIn("eject-card", k.read_device())
         k.keys("Escape")

@@ -100,17 +100,37 @@ digitish_after(const char *p)
 	    ((p[0] == ',' || p[0] == '.') && isdigit((unsigned char)p[1]));
 }
 
-/* The first occurrence of needle in hay that is not part of a longer number. */
+/* The length of the Chinese numeral p starts with (一, 十, 两...), else 0. */
+static size_t
+cjk_numeral(const char *p)
+{
+	static const char *const numerals[] = { "零", "一", "二", "两", "三", "四", "五",
+	    "六", "七", "八", "九", "十", "百", "千", "万" };
+	for (size_t i = 0; i < ARRAY_LEN(numerals); i++)
+		if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
+			return strlen(numerals[i]);
+	return 0;
+}
+
+/* The first occurrence of needle in hay that is not part of a longer number, in digits
+ * or in Chinese numerals (一 is not the end of 十一). */
 static char *
 find_value(char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
+	size_t n = strlen(needle), last = 0;
 	if (n == 0)
 		return NULL;
+	/* Every numeral is one 3-byte character. */
+	if (n >= 3 && cjk_numeral(needle + n - 3))
+		last = 3;
 	for (char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle)) {
 		if (isdigit((unsigned char)needle[0]) && digitish_before(hay, p))
 			continue;
 		if (isdigit((unsigned char)needle[n - 1]) && digitish_after(p + n))
+			continue;
+		if (cjk_numeral(needle) && p - hay >= 3 && cjk_numeral(p - 3))
+			continue;
+		if (last && cjk_numeral(p + n))
 			continue;
 		return p;
 	}

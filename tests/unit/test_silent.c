@@ -84,6 +84,8 @@
  * Every step that shows something is checked. The demo bank: cards 1-3 active (PINs 1234,
  * 2580, 1357; card 3 holds ¥800), 4 blocked, 5 reported lost; 6222000000000090 awaits
  * activation (its letter's PIN 9517), 6222000000000108 is card 1's customer's second.
+ * Card 3 is locked by wrong PINs on the way, unlocked with staff (its PIN 3860), then
+ * its PIN reset (4826).
  */
 static const struct journey {
 	const char *name;
@@ -100,10 +102,31 @@ static const struct journey {
 	  "card:3 =language lang =pin 0000 ENTER !wrong_pin 0000 ENTER !wrong_pin 1357 ENTER "
 	  "=menu 2 =withdraw 4 !insufficient_funds CANCEL =take_card !cancelled take-card "
 	  "=goodbye idle =welcome" },
-	{ "PIN locked, then the card is blocked",
-	  "card:3 =language lang =pin 0000 ENTER 0000 ENTER 0000 ENTER =take_card !pin_locked "
-	  "take-card =goodbye idle =welcome card:4 =language lang =take_card !card_locked "
-	  "take-card =goodbye idle =welcome" },
+	{ "PIN locked: the card stays in for staff, or comes back",
+	  "card:3 =language lang =pin 0000 ENTER 0000 ENTER 0000 ENTER =unlock !pin_locked "
+	  "CANCEL =take_card !cancelled take-card =goodbye idle =welcome card:4 =language "
+	  "lang =unlock !card_locked 1 =staff_called 1 =unlock CANCEL =take_card take-card "
+	  "=goodbye idle =welcome" },
+	{ "a locked card unlocked with staff: back, staff gone, a weak PIN, its new PIN; "
+	  "then a cancel refused with money left",
+	  "card:3 =language lang =unlock 1 =staff_called staff-card:0042 =staff_pin 8642 "
+	  "wait:ENTER =unlock_staff 2 =unlock 1 =unlock_staff 1 =unlock_new 58 staff-leave "
+	  "=unlock !unlock_stopped 1 =staff_called staff-card:0042 =staff_pin 8642 wait:ENTER "
+	  "=unlock_staff 1 =unlock_new 1111 ENTER =unlock_again 1111 wait:ENTER =unlock_new "
+	  "!pin_weak_repeated 3860 ENTER =unlock_again 3860 wait:ENTER =pin !card_unlocked "
+	  "3860 wait:ENTER =menu 7 =card_cancel_staff 2 =menu 7 =card_cancel_staff "
+	  "staff-leave =menu !card_cancel_stopped 7 =card_cancel 2 =menu 7 =card_cancel 1 "
+	  "=staff_called staff-card:0042 =staff_pin 8642 wait:ENTER =card_cancel_staff wait:1 "
+	  "=menu !card_cancel_money_left CANCEL CANCEL =take_card take-card =goodbye idle "
+	  "=welcome" },
+	{ "a forgotten PIN reset with staff: back, two that differ, staff gone, its new PIN",
+	  "card:3 =language lang =pin CALL_STAFF =staff_called staff-card:0042 =staff_pin 8642 "
+	  "wait:ENTER =pin_reset 2 =pin staff-leave staff-card:0042 =staff_pin 8642 wait:ENTER "
+	  "=pin_reset 1 =pin_reset_new 4826 ENTER =pin_reset_again 4827 ENTER =pin_reset_new "
+	  "!pin_mismatch staff-leave =pin !pin_reset_stopped staff-card:0042 =staff_pin 8642 "
+	  "wait:ENTER =pin_reset 1 =pin_reset_new 4826 ENTER =pin_reset_again 4826 wait:ENTER "
+	  "=pin !pin_reset_done 4826 wait:ENTER =menu CANCEL CANCEL =take_card take-card "
+	  "=goodbye idle =welcome" },
 	{ "a card reported lost",
 	  "card:5 =language lang =notice !card_lost CANCEL =goodbye idle =welcome" },
 	{ "a card the bank does not know",
@@ -185,6 +208,14 @@ static const struct journey {
 	  "=activate 1111 ENTER =activate_again 1111 ENTER =activate !pin_weak_repeated "
 	  "3860 ENTER 3861 ENTER !pin_mismatch 3860 ENTER 3860 ENTER =menu !card_activated "
 	  "CANCEL =take_card take-card =goodbye idle =welcome" },
+	/* The demo bank's one card that can be cancelled is reported lost next: a fresh
+	 * bank follows. */
+	{ "a second card cancelled with staff, then kept when put in again",
+	  "card:6222000000000108 =language lang =pin 2468 ENTER =menu staff-card:0042 "
+	  "=staff_pin 8642 wait:ENTER =menu 7 =card_cancel_staff wait:1 =notice "
+	  "!card_cancelled ENTER =goodbye idle =welcome card:6222000000000108 =language lang "
+	  "=notice !card_cancelled_kept CANCEL =goodbye idle =welcome bank-down "
+	  "=out_of_service bank-up =welcome" },
 	{ "a lost card reported with another: the list, back, confirmed; then kept",
 	  "card:1 =language lang =pin 1234 ENTER =menu wait:6 =card_lost 2 =card_lost 1 "
 	  "=card_lost_confirm 2 =card_lost 1 =card_lost_confirm wait:1 =menu !card_lost_done "
