@@ -28,6 +28,9 @@ journal_record_init(struct journal_record *r, const char *event)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->event, sizeof r->event, "%s", event);
+	/* A name too long would be cut to another: the record is refused whole instead. */
+	if (strlen(event) > JOURNAL_NAME_MAX)
+		r->nfields = -1;
 }
 
 int

@@ -171,6 +171,9 @@ test_write_and_read(void)
 	/* Records with a bad event or key are refused whole. */
 	journal_record_init(&r, "Bad Event");
 	CHECK(journal_append(j, &r) < 0);
+	/* Too long is refused too, never cut to a name that means something else. */
+	journal_record_init(&r, "pin-reset-identity-checked");
+	CHECK(journal_append(j, &r) < 0);
 	journal_record_init(&r, "ok");
 	CHECK(journal_record_add(&r, "bad key", "v") < 0);
 	CHECK(journal_record_add(&r, "fine", "v") < 0);
