@@ -189,8 +189,11 @@ ledger_payee_lookup(struct db *db, const char *pan, const char *payee_pan,
 		return LEDGER_UNKNOWN_PAYEE;
 	if (db->ops->begin(db) < 0)
 		return LEDGER_ERROR;
-	if ((found = db->ops->card_load(db, payee_pan, 0, &r)) < 0 ||
-	    (found > 0 && payee_fill(db, pan, payee_pan, r.holder, out) < 0)) {
+	/* A cancelled card is no payee: what it received no usable card might reach. */
+	if ((found = db->ops->card_load(db, payee_pan, 0, &r)) > 0 &&
+	    strcmp(r.status, "cancelled") == 0)
+		found = 0;
+	if (found < 0 || (found > 0 && payee_fill(db, pan, payee_pan, r.holder, out) < 0)) {
 		db->ops->rollback(db);
 		memset(out, 0, sizeof *out);
 		return LEDGER_ERROR;
@@ -243,7 +246,7 @@ transfer_target(struct db *db, const struct kproto_transfer *req,
 		return 0;
 	if ((found = db->ops->card_load(db, req->pan, 0, &pr)) < 0)
 		return -1;
-	if (found)
+	if (found && strcmp(pr.status, "cancelled") != 0)
 		*to_id = pr.account_id;
 	return 0;
 }

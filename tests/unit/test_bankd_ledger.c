@@ -1488,6 +1488,8 @@ test_card_staff(struct db *db)
 	struct kproto_pin_result pr;
 	struct kproto_card_info ci;
 	struct kproto_withdraw_result wr;
+	struct kproto_transfer_result tr;
+	struct kproto_payee pi;
 	unsigned char t[16];
 
 	CHECK_EQ(ledger_card_reset_hash(db, PAN4, 0, old, sizeof old), LEDGER_CONFLICT);
@@ -1551,6 +1553,11 @@ test_card_staff(struct db *db)
 	    LEDGER_CONFLICT);
 	CHECK_EQ(ledger_card_report_lost(db, KIOSK, PAN1, "6222000000000108"),
 	    LEDGER_CONFLICT);
+	/* Nor is it a payee any more: money sent to it would reach no usable card. */
+	CHECK_EQ(ledger_payee_lookup(db, PAN3, "6222000000000108", &pi), LEDGER_UNKNOWN_PAYEE);
+	CHECK_EQ(xfer(db, PAN3, 777, 1000, KPROTO_ACCOUNT_CURRENT, 0, "6222000000000108", &tr),
+	    LEDGER_OK);
+	CHECK_EQ(tr.status, KPROTO_XFER_UNKNOWN_PAYEE);
 
 	/* An empty account with a withdrawal still held on it is not empty yet. */
 	single_card_add(db, "6222000000000066", 10000);
