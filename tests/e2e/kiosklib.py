@@ -513,15 +513,18 @@ class KioskTest(unittest.TestCase):
     def assert_no_pin_leak(self, pin):
         """No PIN digit sequence in the trace, the logs or speech."""
         # The trace's first column is a timestamp, and a random transaction id in hex
-        # (32 digits) or a key may hold any four digits: neither is looked into.
+        # (32 digits) or a key may hold any four digits: neither is looked into. Nor is
+        # a longer number (a process id 21234 is no PIN 1234).
         hexrun = re.compile(r"[0-9a-f]{16,}")
+        alone = re.compile(r"(?<![0-9])" + re.escape(pin) + r"(?![0-9])")
         for _, event, rest in self.k.trace():
-            self.assertNotIn(pin, hexrun.sub("x", rest),
-                             "PIN found in the trace: %s %s" % (event, rest))
+            self.assertIsNone(alone.search(hexrun.sub("x", rest)),
+                              "PIN found in the trace: %s %s" % (event, rest))
         for name in ("kiosk.log", "bankd.log"):
             try:
                 with open(self.k.path(name), "r", errors="replace") as f:
-                    self.assertNotIn(pin, hexrun.sub("x", f.read()), "PIN found in " + name)
+                    self.assertIsNone(alone.search(hexrun.sub("x", f.read())),
+                                      "PIN found in " + name)
             except FileNotFoundError:
                 pass
         for said in self.k.spoken():
