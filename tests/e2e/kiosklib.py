@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -312,7 +313,38 @@ class Kiosk:
             pass
         return records
 
+    def own_kiosks(self):
+        """Every kiosk process running in this test's directory, whatever became of its
+        pane."""
+        pids = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/comm" % pid) as f:
+                    comm = f.read().strip()
+                cwd = os.readlink("/proc/%s/cwd" % pid)
+            except (OSError, ValueError):
+                continue
+            if comm == "kiosk" and cwd == self.dir:
+                pids.append(int(pid))
+        return pids
+
     def close(self):
+        # The kiosk is stopped as a service manager stops it, while its terminal is
+        # still there: a sanitizer build's exit check then runs undisturbed by the
+        # hang-up signals of a terminal going away. One that does not end is killed.
+        for pid in self.own_kiosks():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        deadline = time.monotonic() + WAIT
+        while self.own_kiosks() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in self.own_kiosks():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
         if self.dev:
             self.dev.close()
