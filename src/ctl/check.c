@@ -64,6 +64,7 @@ ctl_check(int argc, char **argv)
 		warnings += check_large_print(&s.cfg, &d);
 	}
 	warnings += check_function_keys(&s.cfg, &s.layouts, &d);
+	warnings += check_key_names(&s.cfg, &s.layouts, &d);
 	/* Only a configuration that reads can be matched against its manifest. */
 	if (d.count == warnings)
 		check_signature(&s.cfg, it_key, &d, signature, sizeof signature);

@@ -34,6 +34,12 @@ void report_large_print(const struct kiosk_config *cfg, FILE *out);
 int check_function_keys(const struct kiosk_config *cfg, const struct layout_set *set,
     struct diag_list *d);
 
+/* check_keynames.c: texts naming a function's default key (describe_keys.yaml gives
+ * each key's name) when keymap moved the function to another key. Warnings at each
+ * text; returns how many it added. */
+int check_key_names(const struct kiosk_config *cfg, const struct layout_set *set,
+    struct diag_list *d);
+
 /* check_sign.c: the signed manifest against IT's public key at it_key, as the kiosk
  * checks it at start. Each problem goes to d; the state for stdout to line: verified,
  * or unsigned mode where there is no key. */

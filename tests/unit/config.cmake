@@ -5,6 +5,7 @@ foreach(t test_config test_config_layout test_config_voice test_config_check)
   if(t STREQUAL "test_config_check")
     set(extra ${CMAKE_SOURCE_DIR}/src/ctl/check.c ${CMAKE_SOURCE_DIR}/src/ctl/check_speech.c
       ${CMAKE_SOURCE_DIR}/src/ctl/check_largeprint.c ${CMAKE_SOURCE_DIR}/src/ctl/check_fkeys.c
+      ${CMAKE_SOURCE_DIR}/src/ctl/check_keynames.c
       ${CMAKE_SOURCE_DIR}/src/ctl/check_sign.c)
     set(libs klargeprint PkgConfig::ESPEAK PkgConfig::ALSA)
   endif()

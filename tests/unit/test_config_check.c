@@ -338,6 +338,49 @@ test_function_keys(void)
 	free(err);
 }
 
+/* A function moved off its default key: the texts that still name that key. */
+static void
+test_key_names(void)
+{
+	char *argv[] = { "check", NULL };
+	char *out, *err;
+
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "keymap: {}", "keymap: { CALL_STAFF: [End] }");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(out, with_ok_line(LP_SHIPPED));
+	CHECK(strstr(err, "layouts/describe_keys.yaml:28:21: warning: this zh text names "
+	    "插入键, the default key of CALL_STAFF, but keymap in kiosk.yaml gives CALL_STAFF "
+	    "End: name that key here\n") != NULL);
+	CHECK(strstr(err, "layouts/describe_keys.yaml:28:37: warning: this en text names "
+	    "Insert, the default key of CALL_STAFF") != NULL);
+	/* The notices that offer a member of staff, in both languages. */
+	CHECK(strstr(err, "layouts/messages.yaml:16:7: warning: this en text names Insert")
+	    != NULL);
+	CHECK(strstr(err, "layouts/messages.yaml:15:7: warning: this zh text names 插入键")
+	    != NULL);
+	free(out);
+	free(err);
+
+	/* Still on its default key too, or another function moved: nothing to say. */
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "keymap: {}", "keymap: { CALL_STAFF: [Insert, End] }");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
+	tc_setup(NULL);
+	tc_replace("kiosk.yaml", "keymap: {}", "keymap: { THEME: [End] }");
+	CHECK(run_check(1, argv, &out, &err) == 0);
+	CHECK_STR(err, "layouts/describe_keys.yaml:27:16: warning: this zh text names 主页键, "
+	    "the default key of THEME, but keymap in kiosk.yaml gives THEME End: name that "
+	    "key here\nlayouts/describe_keys.yaml:27:32: warning: this en text names Home, the "
+	    "default key of THEME, but keymap in kiosk.yaml gives THEME End: name that key "
+	    "here\n");
+	free(out);
+	free(err);
+}
+
 /* The double-strike window, as branch IT may mistype it. */
 static void
 test_keypad(void)
@@ -385,6 +428,7 @@ main(void)
 	test_large_print_size();
 	test_large_print_font();
 	test_function_keys();
+	test_key_names();
 	test_keypad();
 	test_usage();
 	tc_cleanup();
