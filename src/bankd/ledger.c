@@ -147,8 +147,7 @@ ledger_card_open(struct db *db, const char *pan, struct kproto_card_info *out)
 		out->status = KPROTO_CARD_CANCELLED;
 		return LEDGER_OK;
 	}
-	/* An 'active' row with no tries left only comes from a hand edit: still locked. */
-	if (strcmp(r.status, "active") != 0 || r.tries_left <= 0)
+	if (ledger_card_locked(&r))
 		out->status = KPROTO_CARD_LOCKED;
 	else
 		out->status = awaiting ? KPROTO_CARD_INACTIVE : KPROTO_CARD_OK;
@@ -184,6 +183,13 @@ int
 ledger_card_may_try(const struct card_row *r)
 {
 	return strcmp(r->status, "active") == 0 && r->tries_left > 0;
+}
+
+int
+ledger_card_locked(const struct card_row *r)
+{
+	return !ledger_card_may_try(r) && strcmp(r->status, "lost") != 0 &&
+	    strcmp(r->status, "cancelled") != 0;
 }
 
 enum ledger_status

@@ -220,6 +220,9 @@ time_t ledger_clock(void);
 void ledger_today(int64_t *from, int64_t *to);
 /* 1 if the card's row lets it be used: active, with tries left. */
 int ledger_card_may_try(const struct card_row *r);
+/* 1 if CARD_INFO calls the card locked: neither lost nor cancelled, and no try left
+ * (an 'active' row with none only comes from a hand edit). Staff may unlock it. */
+int ledger_card_locked(const struct card_row *r);
 /* Inside a transaction: pan's accounts, its own first, with what is available on
  * each; how many, or -1. */
 int ledger_accounts_read(struct db *db, const char *pan,

@@ -95,10 +95,8 @@ card_resettable(struct db *db, const char *pan, int unlock, int lock)
 
 	if ((found = db->ops->card_load(db, pan, lock, &r)) <= 0)
 		return found;
-	/* Locked as CARD_INFO says it: a locked row, or an active one with no tries. */
 	if (unlock)
-		return strcmp(r.status, "locked") == 0 ||
-		    (strcmp(r.status, "active") == 0 && r.tries_left <= 0);
+		return ledger_card_locked(&r);
 	if (!ledger_card_may_try(&r))
 		return 0;
 	if ((awaiting = db->ops->card_awaiting(db, pan)) < 0)
