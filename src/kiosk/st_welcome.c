@@ -58,6 +58,7 @@ const struct state_def state_out_of_service = {
 	.screen = SCREEN_OUT_OF_SERVICE,
 	.idle = IDLE_NONE,
 	.device = oos_device,
+	.staff_reason = "out_of_service",
 };
 
 const struct state_def state_welcome = {

@@ -98,7 +98,8 @@ staff_call(struct kiosk *k, const char *reason)
 	state_enter(k, &state_staff_called);
 }
 
-/* Why the customer wants a person, from where they are (docs/devices.md). */
+/* Why the customer wants a person, from where they are (docs/devices.md): the
+ * state's own reason, else the notice shown. */
 static const char *
 staff_reason_here(const struct kiosk *k)
 {
@@ -106,10 +107,6 @@ staff_reason_here(const struct kiosk *k)
 
 	if (k->state != NULL && k->state->staff_reason != NULL)
 		return k->state->staff_reason;
-	if (k->state == &state_out_of_service)
-		return "out_of_service";
-	if (m == MSG_PIN_LOCKED || m == MSG_CARD_LOCKED)
-		return "card_locked";
 	if (m == MSG_CASH_RETRACTED)
 		return "cash_not_taken";
 	if (m == MSG_CARD_RETAINED || m == MSG_CARD_LOST)

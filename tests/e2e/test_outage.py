@@ -18,6 +18,13 @@ class Outage(KioskTest):
         k.insert("6222000000000017")
         k.asks("eject-card")
         k.device("card-take")
+        # The pager hears why a customer wants a person here.
+        k.in_state("out_of_service")
+        k.keys("IC")
+        k.asks("call-staff out_of_service")
+        k.in_state("staff_called")
+        k.keys("1")
+        k.in_state("out_of_service")
         k.start_bank()
         k.see("Please insert your card", timeout=20)
         k.in_state("welcome")
