@@ -46,6 +46,8 @@ int db_spec_is_pg(const char *spec);
  * per kiosk: they stay held until the kiosk that made them settles them (SETTLE).
  */
 int db_open(const char *spec, struct db **dbp, char *err, size_t errlen);
+/* As db_open, for one more connection to a bank already opened: logs nothing. */
+int db_connect(const char *spec, struct db **dbp, char *err, size_t errlen);
 /* Replaces the bank at spec (file, or the tables in the database) by the demo bank. */
 int db_init_demo(const char *spec, char *err, size_t errlen);
 /* Creates the schema where there is none, or upgrades it to BANKD_SCHEMA_VERSION. */
@@ -379,6 +381,46 @@ void bank_session_pin_done(struct bank *bk, struct bank_session *s, struct pin_j
 /* 1 if the permission table allows request type only in staff-assisted mode. */
 int bank_request_needs_staff(uint8_t type);
 
+/* ---- dbpool.c: requests answered off the event loop ---------------------------- */
+
+#define BANKD_DB_WORKERS_MAX 64
+
+/*
+ * One request of one connection, or the answer to a PIN check the pool finished (pin
+ * set): run on a worker against the connection's card session, copied in (s) and
+ * copied back by the loop with the answer. A connection has one job at a time.
+ */
+struct db_job {
+	int conn_id;
+	int has_session;                      /* 0: the connection closed (a PIN's try) */
+	struct bank_session s;
+	uint8_t type;                         /* the request */
+	struct kproto_buf req;
+	struct pin_job *pin;                  /* or a finished PIN check, the job owns it */
+	uint8_t rtype;                        /* the answer; 0: a PIN check was queued */
+	struct kproto_buf resp;
+	struct db_job *next;
+};
+
+/*
+ * Starts workers threads, each serving requests with bk's key and PIN pool and a
+ * database connection of its own: the first takes bk->db (the loop must not use it
+ * any more), the others connect to spec. The fd the loop polls for answers, or -1
+ * with err.
+ */
+int dbpool_start(const struct bank *bk, const char *spec, int workers, char *err,
+    size_t errlen);
+/* A job for conn_id with a copy of s (NULL: the connection closed); NULL if no memory. */
+struct db_job *dbpool_job_new(int conn_id, const struct bank_session *s);
+void dbpool_job_free(struct db_job *j);
+/* Queues j; the pool owns it until dbpool_take hands it back. At most one per
+ * connection is queued, so the queue is bounded by the connections. */
+void dbpool_submit(struct db_job *j);
+/* A finished job, or NULL; the caller frees it. */
+struct db_job *dbpool_take(void);
+/* Stops the workers and closes the connections they opened. */
+void dbpool_stop(void);
+
 /* ---- kiosks.c: the kiosks' public keys, one file DIR/ID.pub per kiosk ---------- */
 
 /* 1 if id may name a kiosk (and its key file): letters, digits, '-', '_', '.'. */
@@ -417,6 +459,7 @@ struct serve_config {
 	int io_timeout_ms;                    /* for the handshake, and for a frame once
 					       * its first byte arrived */
 	int pin_fd;                           /* pinpool_start's, or -1 (ignored by poll) */
+	int db_fd;                            /* dbpool_start's */
 };
 
 /* Creates the socket (0600, replacing a stale one); -1 with err if it cannot. */
@@ -427,7 +470,6 @@ int serve_listen(const char *path, char *err, size_t errlen);
  */
 int serve_peer_allowed(int fd, const uid_t *allow, int nallow, uid_t *uid, pid_t *pid);
 /* Serves until *quit is set by a signal; closes and unlinks the socket. */
-int serve_run(struct bank *bk, const struct serve_config *cfg, int listen_fd,
-    volatile sig_atomic_t *quit);
+int serve_run(const struct serve_config *cfg, int listen_fd, volatile sig_atomic_t *quit);
 
 #endif

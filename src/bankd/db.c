@@ -122,7 +122,7 @@ db_name(const struct db *db)
 }
 
 int
-db_open(const char *spec, struct db **dbp, char *err, size_t errlen)
+db_connect(const char *spec, struct db **dbp, char *err, size_t errlen)
 {
 	struct db *db = db_new(spec);
 
@@ -135,8 +135,16 @@ db_open(const char *spec, struct db **dbp, char *err, size_t errlen)
 		db_close(db);
 		return -1;
 	}
-	ledger_log_open_holds(db);
 	*dbp = db;
+	return 0;
+}
+
+int
+db_open(const char *spec, struct db **dbp, char *err, size_t errlen)
+{
+	if (db_connect(spec, dbp, err, errlen) < 0)
+		return -1;
+	ledger_log_open_holds(*dbp);
 	return 0;
 }
 

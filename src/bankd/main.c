@@ -6,7 +6,8 @@
  *   kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]
  *               [--kiosk-keys DIR]
  *               [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]
- *               [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]
+ *               [--pin-workers N] [--pin-queue N] [--db-workers N]
+ *               [--log FILE] [--debug]
  */
 #include "bankd.h"
 
@@ -41,6 +42,23 @@ default_pin_workers(void)
 	return n < 1 ? 1 : n > BANKD_PIN_WORKERS_MAX ? BANKD_PIN_WORKERS_MAX : n;
 }
 
+/*
+ * PostgreSQL: two connections per processor, as a money request spends most of its
+ * time waiting for round trips to the server (more only add the server's switching
+ * between them: docs/benchmarks.md). A SQLite file takes one writer at a time, so one
+ * connection serves it best.
+ */
+static long
+default_db_workers(const char *spec)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (spec == NULL || !db_spec_is_pg(spec))
+		return 1;
+	n = n < 1 ? 2 : 2 * n;
+	return n > BANKD_DB_WORKERS_MAX ? BANKD_DB_WORKERS_MAX : n;
+}
+
 static void
 usage(FILE *out)
 {
@@ -50,7 +68,8 @@ usage(FILE *out)
 	    "       kiosk-bankd --db BANK --socket PATH [--key FILE] [--kiosk-key FILE]\n"
 	    "                   [--kiosk-keys DIR]\n"
 	    "                   [--allow-uid UID[,UID...]] [--max-conns N] [--io-timeout MS]\n"
-	    "                   [--pin-workers N] [--pin-queue N] [--log FILE] [--debug]\n"
+	    "                   [--pin-workers N] [--pin-queue N] [--db-workers N]\n"
+	    "                   [--log FILE] [--debug]\n"
 	    "\n"
 	    "The reference core-banking adapter: answers the kiosk's signed requests\n"
 	    "from a bank database, a SQLite file or PostgreSQL.\n"
@@ -81,13 +100,16 @@ usage(FILE *out)
 	    "                    kiosk (default: one per processor, here %ld)\n"
 	    "  --pin-queue N     PIN checks waiting for a worker at most; beyond, the kiosk\n"
 	    "                    is told the adapter is busy (default %d per worker)\n"
+	    "  --db-workers N    threads that run requests, each with its own database\n"
+	    "                    connection (default: PostgreSQL two per processor,\n"
+	    "                    here %ld; a SQLite file one)\n"
 	    "  --log FILE        append the log to FILE instead of stderr\n"
 	    "  --debug           log every frame\n"
 	    "  --help            this text\n"
 	    "\n"
 	    "Keys are made with: kioskctl keygen\n", DEFAULT_KEY, DEFAULT_KIOSK_KEY,
 	    BANKD_MAX_CONNS, BANKD_IO_TIMEOUT_MS, default_pin_workers(),
-	    BANKD_PIN_QUEUE_PER_WORKER);
+	    BANKD_PIN_QUEUE_PER_WORKER, default_db_workers("postgresql://"));
 }
 
 /* A decimal number in [min, max], nothing else; -1 if it is not one. */
@@ -156,6 +178,7 @@ main(int argc, char **argv)
 		{ "io-timeout", required_argument, NULL, 't' },
 		{ "pin-workers", required_argument, NULL, 'w' },
 		{ "pin-queue", required_argument, NULL, 'q' },
+		{ "db-workers", required_argument, NULL, 'W' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -168,7 +191,7 @@ main(int argc, char **argv)
 	uid_t allow_uids[BANKD_ALLOW_UIDS_MAX];
 	int nallow = 0;
 	long long max_conns = BANKD_MAX_CONNS, io_timeout = BANKD_IO_TIMEOUT_MS;
-	long long pin_workers = default_pin_workers(), pin_queue = -1;
+	long long pin_workers = default_pin_workers(), pin_queue = -1, db_workers = -1;
 	struct sigaction sa;
 	struct bank bk = { 0 };
 	char err[1024];
@@ -215,6 +238,13 @@ main(int argc, char **argv)
 			if ((pin_queue = parse_number(optarg, 0, BANKD_PIN_QUEUE_MAX)) < 0) {
 				fprintf(stderr, "kiosk-bankd: --pin-queue: expected 0 to %d\n",
 				    BANKD_PIN_QUEUE_MAX);
+				return 2;
+			}
+			break;
+		case 'W':
+			if ((db_workers = parse_number(optarg, 1, BANKD_DB_WORKERS_MAX)) < 0) {
+				fprintf(stderr, "kiosk-bankd: --db-workers: expected 1 to %d\n",
+				    BANKD_DB_WORKERS_MAX);
 				return 2;
 			}
 			break;
@@ -303,6 +333,11 @@ main(int argc, char **argv)
 	if (pin_fd < 0)
 		fatalx("%s", err);
 	bk.pin_pool = 1;
+	if (db_workers < 0)
+		db_workers = default_db_workers(db_path);
+	int db_fd = dbpool_start(&bk, db_path, (int)db_workers, err, sizeof err);
+	if (db_fd < 0)
+		fatalx("%s", err);
 	if ((lfd = serve_listen(socket_path, err, sizeof err)) < 0)
 		fatalx("%s", err);
 	/* The kiosk normally runs as the adapter's own user. */
@@ -327,9 +362,12 @@ main(int argc, char **argv)
 		.max_conns = (int)max_conns,
 		.io_timeout_ms = (int)io_timeout,
 		.pin_fd = pin_fd,
+		.db_fd = db_fd,
 	};
-	serve_run(&bk, &cfg, lfd, &quit);
+	serve_run(&cfg, lfd, &quit);
 	log_info("stopped by signal %d", (int)quit);
+	/* Workers may still hand PIN checks to the pool: they stop first. */
+	dbpool_stop();
 	pinpool_stop();
 
 	db_close(bk.db);

@@ -6,6 +6,8 @@
  * handshake, never an established session. Answers never block the loop: each
  * connection queues what the socket does not take at once, is written to as it drains,
  * and is dropped when a kiosk that does not read lets its queue overflow or stall.
+ * Requests run on the database workers (dbpool.c), one at a time per connection, so a
+ * kiosk waiting for the database holds up no other.
  */
 /* ppoll, accept4 and SO_PEERCRED: the kiosk runs on Linux only. */
 #define _GNU_SOURCE
@@ -48,14 +50,16 @@ struct serve_conn {
 	size_t outlen, outoff;    /* queued bytes, and how many of them are written */
 	int64_t out_usec;         /* when the socket last took bytes while some waited */
 	unsigned char pk[KPROTO_PK_LEN];      /* the key registered for this kiosk */
+	int busy;                 /* a request is with a database worker: s is its */
+	struct pin_job *pin_done; /* a PIN check finished while busy, answered after */
 	char claimed[KPROTO_ID_MAX + 1];      /* the id its HELLO gave, before verifying */
 };
 
 static struct serve_conn *serve_conns;
 static int serve_nconns;
 static int serve_next_id = 1;
-/* Frames are processed one at a time; one pair of buffers serves every connection. */
-static struct kproto_buf serve_req, serve_resp;
+/* Frames are read one at a time; one buffer serves every connection. */
+static struct kproto_buf serve_req;
 static int64_t serve_noisy_sec;
 static int serve_noisy_count, serve_noisy_dropped;
 
@@ -163,13 +167,49 @@ serve_noisy_ok(void)
 	return 0;
 }
 
+/* The connection id's slot, if it is still open. */
+static struct serve_conn *
+serve_find(int id)
+{
+	for (int i = 0; i < serve_nconns; i++)
+		if (serve_conns[i].used && serve_conns[i].s.id == id)
+			return &serve_conns[i];
+	return NULL;
+}
+
+/*
+ * Has a PIN check the pool finished recorded and answered by a database worker, for
+ * the connection c (NULL: closed, the try still counts); -1 if out of memory.
+ */
+static int
+serve_pin_submit(struct serve_conn *c, int conn_id, struct pin_job *pj)
+{
+	struct db_job *j = dbpool_job_new(conn_id, c != NULL ? &c->s : NULL);
+
+	if (j == NULL) {
+		log_warnx("conn %d: out of memory for a PIN check's answer", conn_id);
+		pinpool_job_free(pj);
+		return -1;
+	}
+	j->pin = pj;
+	if (c != NULL)
+		c->busy = 1;
+	dbpool_submit(j);
+	return 0;
+}
+
 static void
 serve_close(struct serve_conn *c, const char *why)
 {
 	if (kproto_conn_ready(&c->kc) || serve_noisy_ok())
 		log_info("conn %d: closed (%s)", c->s.id, why);
-	if (c->s.state != BANK_NO_CARD)
+	/* A worker holds the session of a busy connection: the job's return ends it. */
+	if (!c->busy && c->s.state != BANK_NO_CARD)
 		bank_session_reset(&c->s);
+	if (c->pin_done != NULL)
+		serve_pin_submit(NULL, c->s.id, c->pin_done);
+	c->pin_done = NULL;
+	c->busy = 0;
 	kproto_conn_close(&c->kc);
 	free(c->out);
 	c->out = NULL;
@@ -409,7 +449,8 @@ serve_flush(struct serve_conn *c)
  * one signed frame, and writes what the socket takes.
  */
 static void
-serve_answer(struct serve_conn *c, const struct serve_config *cfg, uint8_t rtype)
+serve_answer(struct serve_conn *c, const struct serve_config *cfg, uint8_t rtype,
+    const struct kproto_buf *resp)
 {
 	size_t len;
 	int rv;
@@ -417,7 +458,7 @@ serve_answer(struct serve_conn *c, const struct serve_config *cfg, uint8_t rtype
 	if (rtype == 0)
 		return;
 	rv = kproto_frame_encode(c->kc.out, sizeof c->kc.out, &len, rtype, c->kc.send_seq,
-	    c->kc.session, serve_resp.data, serve_resp.len, cfg->sk);
+	    c->kc.session, resp->data, resp->len, cfg->sk);
 	if (rv != KPROTO_OK) {
 		log_warnx("conn %d: cannot frame %s: %s", c->s.id, kproto_type_to_str(rtype),
 		    kproto_strerror(rv));
@@ -448,9 +489,10 @@ serve_answer(struct serve_conn *c, const struct serve_config *cfg, uint8_t rtype
 }
 
 static void
-serve_request(struct bank *bk, const struct serve_config *cfg, struct serve_conn *c)
+serve_request(struct serve_conn *c)
 {
-	uint8_t type = 0, rtype = 0;
+	struct db_job *j;
+	uint8_t type = 0;
 	int rv = kproto_recv(&c->kc, &type, &serve_req);
 
 	if (rv == KPROTO_AGAIN)
@@ -467,31 +509,63 @@ serve_request(struct bank *bk, const struct serve_config *cfg, struct serve_conn
 	}
 	log_debug("conn %d: request %s (%u bytes)", c->s.id, kproto_type_to_str(type),
 	    (unsigned)serve_req.len);
-	/* The answer leaves only once the ledger's COMMIT returned: whatever the kiosk is
-	 * told was done is on disk. */
-	bank_session_dispatch(bk, &c->s, type, &serve_req, &rtype, &serve_resp);
+	if ((j = dbpool_job_new(c->s.id, &c->s)) == NULL) {
+		kproto_buf_wipe(&serve_req);
+		log_warnx("conn %d: out of memory for a request", c->s.id);
+		serve_close(c, "out of memory");
+		return;
+	}
+	j->type = type;
+	j->req = serve_req;
 	kproto_buf_wipe(&serve_req);
-	serve_answer(c, cfg, rtype);
+	c->busy = 1;
+	dbpool_submit(j);
 }
 
-/* Answers every PIN check the workers finished; a closed connection's still counts. */
+/*
+ * Answers every request the database workers finished. The answer leaves only once
+ * the ledger's COMMIT returned: whatever the kiosk is told was done is on disk.
+ */
 static void
-serve_pins_done(struct bank *bk, const struct serve_config *cfg)
+serve_requests_done(const struct serve_config *cfg)
+{
+	struct db_job *j;
+
+	while ((j = dbpool_take()) != NULL) {
+		struct serve_conn *c = serve_find(j->conn_id);
+
+		if (c != NULL && c->busy) {
+			c->s = j->s;
+			c->busy = 0;
+			serve_answer(c, cfg, j->rtype, &j->resp);
+			/* Its PIN check came back before the request that queued it. */
+			if (c->used && c->pin_done != NULL && c->s.pin_pending) {
+				serve_pin_submit(c, c->s.id, c->pin_done);
+				c->pin_done = NULL;
+			}
+		} else if (j->has_session && j->s.state != BANK_NO_CARD) {
+			/* The kiosk left while its request ran. */
+			bank_session_reset(&j->s);
+		}
+		dbpool_job_free(j);
+	}
+}
+
+/* Has every PIN check the pool finished answered; a closed connection's still counts. */
+static void
+serve_pins_done(void)
 {
 	struct pin_job *j;
 
 	while ((j = pinpool_take()) != NULL) {
-		struct serve_conn *c = NULL;
-		uint8_t rtype = 0;
+		struct serve_conn *c = serve_find(j->conn_id);
 
-		for (int i = 0; i < serve_nconns && c == NULL; i++)
-			if (serve_conns[i].used && serve_conns[i].s.id == j->conn_id &&
-			    serve_conns[i].s.pin_pending)
-				c = &serve_conns[i];
-		bank_session_pin_done(bk, c != NULL ? &c->s : NULL, j, &rtype, &serve_resp);
-		pinpool_job_free(j);
-		if (c != NULL)
-			serve_answer(c, cfg, rtype);
+		if (c != NULL && c->busy && c->pin_done == NULL)
+			c->pin_done = j;
+		else if (c != NULL && c->s.pin_pending && !c->busy)
+			serve_pin_submit(c, c->s.id, j);
+		else
+			serve_pin_submit(NULL, j->conn_id, j);
 	}
 }
 
@@ -541,8 +615,7 @@ serve_expire(struct serve_conn *c, const struct serve_config *cfg)
 }
 
 int
-serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
-    volatile sig_atomic_t *quit)
+serve_run(const struct serve_config *cfg, int lfd, volatile sig_atomic_t *quit)
 {
 	struct pollfd *pfd;
 	struct serve_conn **map;
@@ -550,8 +623,8 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 
 	serve_nconns = cfg->max_conns;
 	serve_conns = xcalloc((size_t)serve_nconns, sizeof *serve_conns);
-	pfd = xcalloc((size_t)serve_nconns + 2, sizeof *pfd);
-	map = xcalloc((size_t)serve_nconns + 2, sizeof *map);
+	pfd = xcalloc((size_t)serve_nconns + 3, sizeof *pfd);
+	map = xcalloc((size_t)serve_nconns + 3, sizeof *map);
 	for (int i = 0; i < serve_nconns; i++)
 		serve_conns[i].kc.fd = -1;
 	/* Signals arrive only inside ppoll, so a SIGTERM is never missed between the
@@ -571,6 +644,9 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 		pfd[n].fd = cfg->pin_fd;
 		pfd[n].events = POLLIN;
 		map[n++] = NULL;
+		pfd[n].fd = cfg->db_fd;
+		pfd[n].events = POLLIN;
+		map[n++] = NULL;
 		for (int i = 0; i < serve_nconns; i++) {
 			struct serve_conn *c = &serve_conns[i];
 			if (!c->used)
@@ -585,8 +661,9 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 				if (wait_ms < 0 || left < wait_ms)
 					wait_ms = left;
 			}
-			/* One request at a time: the next is read once the PIN was answered. */
-			short ev = (c->s.pin_pending ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0);
+			/* One request at a time: the next is read once this one was answered. */
+			int waiting = c->s.pin_pending || c->busy;
+			short ev = (waiting ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0);
 			if (ev == 0)
 				continue;
 			pfd[n].fd = c->kc.fd;
@@ -603,19 +680,22 @@ serve_run(struct bank *bk, const struct serve_config *cfg, int lfd,
 			break;
 		}
 		now = mono_usec();
+		/* Requests first: a PIN check they queued may be back already. */
+		if (pfd[2].revents & POLLIN)
+			serve_requests_done(cfg);
 		if (pfd[1].revents & POLLIN)
-			serve_pins_done(bk, cfg);
-		for (int i = 2; i < n; i++) {
+			serve_pins_done();
+		for (int i = 3; i < n; i++) {
 			struct serve_conn *c = map[i];
 			if (pfd[i].revents == 0 || !c->used)
 				continue;
 			c->active_usec = now;
 			if ((pfd[i].revents & POLLOUT) && serve_flush(c) < 0)
 				continue;
-			if (!(pfd[i].revents & ~POLLOUT) || c->s.pin_pending)
+			if (!(pfd[i].revents & ~POLLOUT) || c->s.pin_pending || c->busy)
 				continue;
 			if (kproto_conn_ready(&c->kc))
-				serve_request(bk, cfg, c);
+				serve_request(c);
 			else
 				serve_handshake(c, cfg);
 			/* A frame's clock starts at its first byte and stops at its last. */

@@ -15,6 +15,7 @@
  *             other half check PINs as fast as they are answered
  *
  *   bench-fleet [--kiosks LIST] [--seconds S] [--repeat N] [--pin-workers N]
+ *               [--db-workers N]
  *               [--no-sqlite] [--keep]
  *
  * With --repeat the figures are the medians of the runs. docs/benchmarks.md says how to
@@ -67,6 +68,7 @@ static unsigned char adapter_pk[KPROTO_PK_LEN], *kiosk_sk[KIOSKS_MAX];
 static struct fleet_card cards[NCARDS];
 static int seconds = 3;
 static char pin_workers[16];   /* the adapters' --pin-workers; empty: their default */
+static char db_workers[16];    /* and --db-workers */
 
 /* ---- the kiosks' threads ------------------------------------------------------------ */
 
@@ -237,10 +239,20 @@ pgbench_tps(int clients)
 static pid_t
 adapter_start(const char *spec, int i)
 {
-	char *argv[] = { BENCH_BANKD, "--db", (char *)spec, "--socket", sockets[i], "--key",
+	char *argv[20] = { BENCH_BANKD, "--db", (char *)spec, "--socket", sockets[i], "--key",
 	    akey, "--kiosk-keys", kdir, "--log", logs[i], "--max-conns", "256",
-	    "--pin-queue", "512", pin_workers[0] != '\0' ? "--pin-workers" : NULL,
-	    pin_workers, NULL };
+	    "--pin-queue", "512" };
+	int n = 15;
+
+	if (pin_workers[0] != '\0') {
+		argv[n++] = "--pin-workers";
+		argv[n++] = pin_workers;
+	}
+	if (db_workers[0] != '\0') {
+		argv[n++] = "--db-workers";
+		argv[n++] = db_workers;
+	}
+	argv[n] = NULL;
 
 	return fleet_spawn(argv);
 }
@@ -477,6 +489,7 @@ main(int argc, char **argv)
 		{ "no-sqlite", no_argument, NULL, 'n' },
 		{ "keep", no_argument, NULL, 'K' },
 		{ "pin-workers", required_argument, NULL, 'w' },
+		{ "db-workers", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct config configs[] = {
@@ -512,9 +525,11 @@ main(int argc, char **argv)
 		case 'n': sqlite = 0; break;
 		case 'K': keep = 1; break;
 		case 'w': snprintf(pin_workers, sizeof pin_workers, "%d", atoi(optarg)); break;
+		case 'W': snprintf(db_workers, sizeof db_workers, "%d", atoi(optarg)); break;
 		default:
 			fprintf(stderr, "usage: bench-fleet [--kiosks LIST] [--seconds S] "
-			    "[--repeat N] [--pin-workers N] [--no-sqlite] [--keep]\n");
+			    "[--repeat N] [--pin-workers N] [--db-workers N] [--no-sqlite] "
+			    "[--keep]\n");
 			return 2;
 		}
 	}

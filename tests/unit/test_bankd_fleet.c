@@ -6,7 +6,9 @@
  *       kiosks registered in a keys directory, each served with its own key; one not
  *       registered, or signing with another's key, refused by name; two adapters on
  *       one database; one card at two kiosks through two adapters at once never
- *       passes its balance or its daily limit. An adapter refuses to start, saying
+ *       passes its balance or its daily limit. A kiosk whose request waits for a row
+ *       another transaction holds does not hold up the adapter's other kiosks. An
+ *       adapter refuses to start, saying
  *       why, on a server it cannot reach, a role that may not log in, a database
  *       without the bank, a read-only one, or a schema newer than it knows.
  *   test_bankd_fleet load BANKD PG-SERVER
@@ -162,6 +164,65 @@ struct rush {
 	pthread_barrier_t *start;
 };
 
+/* A withdrawal asked on a thread of its own: it may wait for the database. */
+struct waiter {
+	struct fleet_kiosk *k;
+	int status;
+	int done;
+};
+
+static void *
+waiter_run(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->status = fleet_withdraw_auth(w->k, NOTE);
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Kiosk a's withdrawal waits for its card's row, which another transaction holds;
+ * meanwhile kiosk b, on the same adapter, asks for its balance and is answered. Only
+ * then is the row let go, and a's withdrawal approved. (Served one request at a time,
+ * b would wait for a's lock timeout, 2 s, and a's withdrawal would fail.)
+ */
+static void
+test_no_wait(const char *db, struct fleet_kiosk *a, struct fleet_kiosk *b,
+    const struct fleet_card *ca, const struct fleet_card *cb)
+{
+	struct waiter w = { a, 0, 0 };
+	struct kproto_buf buf;
+	struct db *holder;
+	pthread_t t;
+	char err[1024], sql[256];
+	int code = 0;
+
+	CHECK_EQ(fleet_card_open(a, ca->pan, PIN), KPROTO_PIN_OK);
+	CHECK_EQ(fleet_card_open(b, cb->pan, PIN), KPROTO_PIN_OK);
+	CHECK_EQ(db_open(db, &holder, err, sizeof err), 0);
+	snprintf(sql, sizeof sql, "BEGIN; SELECT 1 FROM cards WHERE pan = '%.19s' FOR UPDATE",
+	    ca->pan);
+	CHECK_EQ(db_exec(holder, sql, err, sizeof err), 0);
+	CHECK_EQ(pthread_create(&t, NULL, waiter_run, &w), 0);
+	int64_t until = mono_usec() + 10000000;
+	while (fleet_bank_int(db, "SELECT count(*) FROM pg_locks WHERE NOT granted") < 1 &&
+	    mono_usec() < until)
+		poll(NULL, 0, 5);
+	CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+
+	kproto_buf_init(&buf);
+	CHECK_EQ(fleet_call(b, KPROTO_MSG_BALANCE, &buf, &code), KPROTO_MSG_BALANCE_INFO);
+	CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+	CHECK_EQ(db_exec(holder, "ROLLBACK", err, sizeof err), 0);
+	pthread_join(t, NULL);
+	CHECK_EQ(w.status, KPROTO_WD_APPROVED);
+	CHECK_EQ(fleet_withdraw_end(a, 0), 0);
+	db_close(holder);
+	CHECK_EQ(fleet_card_close(a), 0);
+	CHECK_EQ(fleet_card_close(b), 0);
+}
+
 /* Withdraws ¥100 at a time from r->pan until the bank says no. */
 static void *
 rush_run(void *arg)
@@ -312,6 +373,7 @@ test_keys(const char *conninfo)
 	CHECK_EQ(fleet_card_close(&b), 0);
 	CHECK(fleet_log_wait(log1, "kiosk \"kiosk-a\" connected"));
 	CHECK(fleet_log_wait(log1, "kiosk \"kiosk-b\" connected"));
+	test_no_wait(db, &a, &b, &cards[0], &cards[1]);
 
 	/* A kiosk nobody registered, and one signing with another kiosk's key. */
 	kiosk_init(&c, "kiosk-c", skc, s1);
