@@ -27,11 +27,18 @@
 /* Serialises --migrate and --init-demo of adapters sharing one database. */
 #define PG_MIGRATE_LOCK "SELECT pg_advisory_xact_lock(7210514)"
 
+/* Statements prepared on this connection: as many as the ledger has, with room. */
+#define PG_PREPARED_MAX 128
+
 struct pg {
 	PGconn *conn;
 	int lost;                             /* reconnect before the next request */
 	int64_t retry_at;                     /* mono_usec; no reconnect before then */
 	int backoff_ms;
+	/* The ledger's statements are string literals: one prepared per address, named
+	 * by its index, so that the server parses and plans each once per connection. */
+	const char *prepared[PG_PREPARED_MAX];
+	int nprepared;
 };
 
 /*
@@ -228,14 +235,47 @@ pg_failed(struct db *d, const char *what, const PGresult *res)
 	    state != NULL ? state : "", state != NULL ? ")" : "");
 }
 
-/* Runs sql with text parameters; the result if its status is want, else NULL (logged). */
+/*
+ * Runs sql, one of the ledger's string literals, as a statement prepared on this
+ * connection the first time it is used (parsing and planning took most of the
+ * server's time per request). NULL with the failed result in *failed.
+ */
+static PGresult *
+pg_prepared(struct pg *p, const char *sql, int n, const char *const *params,
+    PGresult **failed)
+{
+	char name[16];
+	int i;
+
+	*failed = NULL;
+	for (i = 0; i < p->nprepared && p->prepared[i] != sql; i++)
+		;
+	if (i == PG_PREPARED_MAX)
+		return PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	snprintf(name, sizeof name, "ledger_%d", i);
+	if (i == p->nprepared) {
+		PGresult *res = PQprepare(p->conn, name, sql, n, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			*failed = res;
+			return NULL;
+		}
+		PQclear(res);
+		p->prepared[p->nprepared++] = sql;
+	}
+	return PQexecPrepared(p->conn, name, n, params, NULL, NULL, 0);
+}
+
+/* Runs sql with text parameters; the result if its status is want, else NULL (logged).
+ * sql must be a string literal (it is prepared by its address). */
 static PGresult *
 pg_run(struct db *d, const char *what, const char *sql, int n, const char *const *params,
     ExecStatusType want)
 {
 	struct pg *p = d->priv;
-	PGresult *res = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *failed, *res = pg_prepared(p, sql, n, params, &failed);
 
+	if (res == NULL)
+		res = failed;
 	if (res != NULL && PQresultStatus(res) == want)
 		return res;
 	pg_failed(d, what, res);
@@ -550,11 +590,16 @@ pg_exec(struct db *d, const char *sql, char *err, size_t errlen)
 static int
 pg_query_int(struct db *d, const char *sql, int64_t *out)
 {
-	PGresult *res = pg_run(d, "query", sql, 0, NULL, PGRES_TUPLES_OK);
-	int ok = res != NULL && PQntuples(res) >= 1 && PQnfields(res) >= 1;
+	struct pg *p = d->priv;
+	/* Any text, from checks and tests: never prepared. */
+	PGresult *res = PQexec(p->conn, sql);
+	int ok = res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) >= 1 && PQnfields(res) >= 1;
 
 	if (ok)
 		*out = pg_int(res, 0, 0);
+	else
+		pg_failed(d, "query", res);
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -577,6 +622,8 @@ pg_ensure(struct db *d)
 		return -1;
 	}
 	PQreset(p->conn);
+	/* A new server session knows none of the statements prepared on the last. */
+	p->nprepared = 0;
 	if (PQstatus(p->conn) == CONNECTION_OK && pg_setup(d, err, sizeof err) == 0) {
 		log_info("%s: connected again", d->name);
 		p->lost = 0;
