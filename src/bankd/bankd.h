@@ -280,6 +280,7 @@ enum ledger_status ledger_card_cancel(struct db *db, const char *kiosk_id,
 #define BANKD_PIN_WORKERS_MAX 64
 #define BANKD_PIN_QUEUE_PER_WORKER 4  /* default --pin-queue, per worker */
 #define BANKD_PIN_QUEUE_MAX 4096
+#define BANKD_PIN_NICE 10             /* PIN workers' niceness above the adapter's */
 
 struct pin_job {
 	int conn_id;                          /* whose PIN_VERIFY this answers */

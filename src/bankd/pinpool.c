@@ -11,6 +11,8 @@
 
 #include "common/log.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -31,6 +33,7 @@ static struct pin_job *pool_todo, *pool_done;  /* FIFO lists */
 static pthread_t *pool_threads;
 static int pool_nthreads, pool_inflight, pool_max, pool_quit;
 static int pool_pipe[2] = { -1, -1 };
+static int pool_nice;
 
 static void
 job_append(struct pin_job **list, struct pin_job *j)
@@ -45,6 +48,11 @@ static void *
 pool_worker(void *arg)
 {
 	(void)arg;
+	/* A hash may wait for the requests of other kiosks, never the other way round:
+	 * when both want the processors, the loop and the database workers go first.
+	 * Alone, a worker still has a processor to itself. */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), pool_nice) < 0)
+		log_warn("PIN worker: cannot lower its priority");
 	pthread_mutex_lock(&pool_lock);
 	for (;;) {
 		while (pool_todo == NULL && !pool_quit)
@@ -89,6 +97,9 @@ pinpool_start(int workers, int queue, char *err, size_t errlen)
 		return -1;
 	}
 	pool_max = workers + queue;
+	pool_nice = getpriority(PRIO_PROCESS, 0) + BANKD_PIN_NICE;
+	if (pool_nice > 19)
+		pool_nice = 19;
 	/* Workers take no signals: a SIGTERM must reach the loop, asleep in ppoll. */
 	sigset_t all, old;
 	sigfillset(&all);
