@@ -236,21 +236,31 @@ pgbench_tps(int clients)
 
 /* ---- one configuration ---------------------------------------------------------------- */
 
+/*
+ * Adapters sharing this machine share its processors: each gets its part of the
+ * workers one adapter would have alone (an option given names each adapter's).
+ */
 static pid_t
-adapter_start(const char *spec, int i)
+adapter_start(const char *spec, int i, int adapters)
 {
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char pins[24], dbs[24];
+
+	if (cpus < 1)
+		cpus = 1;
+	snprintf(pins, sizeof pins, "%ld", cpus / adapters > 0 ? cpus / adapters : 1);
+	snprintf(dbs, sizeof dbs, "%ld", 2 * cpus / adapters > 0 ? 2 * cpus / adapters : 1);
 	char *argv[20] = { BENCH_BANKD, "--db", (char *)spec, "--socket", sockets[i], "--key",
 	    akey, "--kiosk-keys", kdir, "--log", logs[i], "--max-conns", "256",
 	    "--pin-queue", "512" };
 	int n = 15;
 
-	if (pin_workers[0] != '\0') {
-		argv[n++] = "--pin-workers";
-		argv[n++] = pin_workers;
-	}
-	if (db_workers[0] != '\0') {
+	argv[n++] = "--pin-workers";
+	argv[n++] = pin_workers[0] != '\0' ? pin_workers : pins;
+	/* SQLite takes one writer at a time: the adapter's default, one. */
+	if (db_workers[0] != '\0' || db_spec_is_pg(spec)) {
 		argv[n++] = "--db-workers";
-		argv[n++] = db_workers;
+		argv[n++] = db_workers[0] != '\0' ? db_workers : dbs;
 	}
 	argv[n] = NULL;
 
@@ -364,7 +374,7 @@ run_config(const struct config *c, int nk, struct figures *f)
 		exit(1);
 	}
 	for (int i = 0; i < c->adapters; i++)
-		pid[i] = adapter_start(spec, i);
+		pid[i] = adapter_start(spec, i, c->adapters);
 	run_phase(c, nk, PH_MONEY, f);
 	run_phase(c, nk, PH_PINS, f);
 	f->pin_floor_ps = pin_floor();
