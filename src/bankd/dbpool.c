@@ -138,8 +138,8 @@ dbpool_start(const struct bank *bk, const char *spec, int workers, char *err,
 		dbp_workers[i].started = 1;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	log_info("%d database worker%s, each with its own connection", workers,
-	    workers == 1 ? "" : "s");
+	log_info(workers == 1 ? "%d database worker, with a connection of its own" :
+	    "%d database workers, each with a connection of its own", workers);
 	return dbp_pipe[0];
 }
 
