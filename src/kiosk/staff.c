@@ -76,6 +76,11 @@ staff_call(struct kiosk *k, const char *reason)
 		kiosk_dirty(k, PRESENT_SAY_SCREEN);
 		return;
 	}
+	/* The member of staff is here already: the screen this service has for them. */
+	if (staff_present(k) && k->state != NULL && k->state->staff_come != NULL) {
+		k->state->staff_come(k);
+		return;
+	}
 	snprintf(m.reason, sizeof m.reason, "%s", reason);
 	/* The pager first: it works whatever the bank link does. */
 	devices_send(k, "call-staff %s", m.reason);

@@ -17,7 +17,8 @@ const char *staff_id(const struct kiosk *k);
  * `call-staff REASON` on the device channel, sends STAFF_CALL to the adapter when the
  * link is up (always journaled and logged here), and shows and says that staff are on
  * the way while the session's timeouts wait (staff.wait_max). The customer may cancel;
- * the screen it was called from comes back then.
+ * the screen it was called from comes back then. With a member of staff here already,
+ * a screen that has one for them (state_def.staff_come) enters it instead.
  */
 void staff_call(struct kiosk *k, const char *reason);
 /* CALL_STAFF (a key, help's 7, an item's call_staff choice): the reason from where the

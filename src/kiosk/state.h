@@ -64,9 +64,10 @@ struct state_def {
 	 * sent, or its answer ignored once staff_present() is 0), and enter where the
 	 * customer goes on. NULL: nothing here needs staff, the state stays. */
 	void (*staff_leave)(struct kiosk *);
-	/* Staff-assisted mode opens while this is the customer's screen: enter the staff
-	 * member's own screen of the service, such as the unlock of a locked card. NULL:
-	 * the customer's screen comes back. */
+	/* Staff-assisted mode opens while this is the customer's screen, or staff are
+	 * called from it with staff here: enter the staff member's own screen of the
+	 * service, such as the unlock of a locked card. NULL: the customer's screen comes
+	 * back (and a call pages staff). */
 	void (*staff_come)(struct kiosk *);
 	/* Why a customer calls staff from here (a reason code of docs/devices.md); NULL:
 	 * from the message shown (staff.c). */

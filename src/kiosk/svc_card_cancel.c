@@ -29,10 +29,8 @@ ask_key(struct kiosk *k, enum key_fn fn)
 		return;
 	if (strcmp(it->target, "back") == 0)
 		state_enter(k, &state_menu);
-	else if (strcmp(it->target, "call_staff") == 0 && staff_present(k))
-		state_enter(k, &state_card_cancel_staff);
 	else if (strcmp(it->target, "call_staff") == 0)
-		staff_call(k, "card_cancel");
+		staff_call_here(k);
 }
 
 static void

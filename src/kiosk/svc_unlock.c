@@ -28,12 +28,9 @@ locked_key(struct kiosk *k, enum key_fn fn)
 {
 	const struct litem *it = layout_item_for_key(k, fn);
 
-	if (it == NULL || it->kind != LITEM_CHOICE || strcmp(it->target, "call_staff") != 0)
-		return;
-	if (staff_present(k))
-		state_enter(k, &state_unlock_staff);
-	else
-		staff_call(k, "card_locked");
+	/* With a member of staff here already, their screen (staff_call). */
+	if (it != NULL && it->kind == LITEM_CHOICE && strcmp(it->target, "call_staff") == 0)
+		staff_call_here(k);
 }
 
 static void

@@ -71,6 +71,14 @@ class Unlock(StaffCards):
         self.assertEqual(self.card_status(LOCKED), "locked")
         # Back again: a weak PIN is refused by name, a good one unlocks.
         self.staff_in("unlock_staff")
+        # "Not now" gives the customer's screen; asking for staff there, with the
+        # member of staff still here, brings their screen back, and pages nobody.
+        k.keys("2")
+        k.in_state("unlock")
+        calls = sum(l.startswith("call-staff") for l in k.read_device())
+        k.keys("IC")
+        k.in_state("unlock_staff")
+        self.assertEqual(sum(l.startswith("call-staff") for l in k.read_device()), calls)
         k.keys("1")
         self.new_pin("unlock_new", "unlock_again", "1111")
         k.hears("A new PIN cannot be one digit repeated")
